@@ -1,0 +1,30 @@
+// Resolving METS xlink:href values to paths inside the package.
+//
+// Accepted forms, as found in real CSIP and FGS packages:
+//   data/file.pdf, ./data/file.pdf            relative to the METS document
+//   file:data/file.pdf, file://./data/x.pdf   the same, with a file scheme
+//   file:///content/x.pdf                     relative to the package root (FGS 1.x)
+//   metadata%2Fdescriptive%2Fdc.xml           percent-encoded
+// Anything with another scheme (http:, https:, urn:, ...) is not in the
+// package; '..' may not climb out of the package root.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace bevara::ingest {
+
+// Rule ids: METS-HREF-REMOTE, METS-HREF-INVALID, METS-HREF-ESCAPE.
+// `base_dir` is the package-relative directory of the METS document ("" for
+// the root). Returns a normalised package-relative path.
+Result<std::string> ResolveHref(std::string_view href, std::string_view base_dir);
+
+// Percent-decoding; false on a malformed escape.
+bool PercentDecode(std::string_view in, std::string* out);
+
+// Joins and normalises '/'-separated paths; false when '..' leaves the root.
+bool NormalizePath(std::string_view path, std::string* out);
+
+}  // namespace bevara::ingest

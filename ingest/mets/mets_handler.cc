@@ -1,0 +1,280 @@
+#include "ingest/mets/mets_handler.h"
+
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/sax2/Attributes.hpp>
+#include <xercesc/util/XMLString.hpp>
+
+#include "ingest/xml/xml_platform.h"
+
+namespace bevara::ingest {
+
+using xercesc::Attributes;
+using xercesc::XMLString;
+
+namespace {
+
+constexpr const char16_t* kXlinkNamespace = u"http://www.w3.org/1999/xlink";
+
+bool Eq(const XMLCh* a, const char16_t* b) { return XMLString::equals(a, b); }
+
+// True for https://DILCIS.eu/XML/METS/CSIPExtensionMETS in either spelling.
+bool IsCsipNamespace(const XMLCh* uri, bool* lower_case) {
+  static const std::u16string upper = u"https://DILCIS.eu/XML/METS/CSIPExtensionMETS";
+  static const std::u16string lower = u"https://dilcis.eu/XML/METS/CSIPExtensionMETS";
+  if (Eq(uri, upper.c_str())) return true;
+  if (Eq(uri, lower.c_str())) {
+    *lower_case = true;
+    return true;
+  }
+  return false;
+}
+
+bool IsUnqualified(const XMLCh* uri) { return uri == nullptr || *uri == 0; }
+
+bool IsIdRefAttribute(const XMLCh* name) {
+  return Eq(name, u"FILEID") || Eq(name, u"DMDID") || Eq(name, u"ADMID") || Eq(name, u"STRUCTID") ||
+         Eq(name, u"TRANSFORMBEHAVIOR");
+}
+
+}  // namespace
+
+MetsHandler::MetsHandler(MetsDocument* doc, size_t max_declarations)
+    : doc_(doc), max_declarations_(max_declarations) {}
+
+void MetsHandler::setDocumentLocator(const xercesc::Locator* const locator) { locator_ = locator; }
+
+uint64_t MetsHandler::Line() const { return locator_ ? locator_->getLineNumber() : 0; }
+
+void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, const XMLCh* const,
+                               const Attributes& attrs) {
+  ++depth_;
+  if (depth_ == 1) {
+    doc_->root_namespace = ToUtf8(uri);
+    doc_->root_name = ToUtf8(name);
+  }
+  if (foreign_depth_ > 0 || !Eq(uri, kMetsNamespace)) {
+    ++foreign_depth_;
+    return;
+  }
+  CollectIdsAndReferences(attrs);
+  if (depth_ == 1 && Eq(name, u"mets")) {
+    OnRoot(attrs);
+  } else if (Eq(name, u"metsHdr")) {
+    OnHeader(attrs);
+  } else if (Eq(name, u"agent")) {
+    OnAgent(attrs);
+  } else if (Eq(name, u"name") && !doc_->agents.empty() && text_ == nullptr) {
+    text_ = &doc_->agents.back().name;
+  } else if (Eq(name, u"note") && !doc_->agents.empty()) {
+    std::string note_type;
+    bool unused = false;
+    for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+      if (Eq(attrs.getLocalName(i), u"NOTETYPE") && IsCsipNamespace(attrs.getURI(i), &unused)) {
+        note_type = ToUtf8(attrs.getValue(i));
+      }
+    }
+    doc_->agents.back().notes.emplace_back(note_type, "");
+    text_ = &doc_->agents.back().notes.back().second;
+  } else if (Eq(name, u"dmdSec") || Eq(name, u"techMD") || Eq(name, u"rightsMD") || Eq(name, u"sourceMD") ||
+             Eq(name, u"digiprovMD")) {
+    MetadataSection s;
+    s.element = ToUtf8(name);
+    s.line = Line();
+    for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+      if (!IsUnqualified(attrs.getURI(i))) continue;
+      const XMLCh* a = attrs.getLocalName(i);
+      if (Eq(a, u"ID")) s.id = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"CREATED")) s.created = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"STATUS")) s.status = ToUtf8(attrs.getValue(i));
+    }
+    section_ = s.element;
+    doc_->metadata_sections.push_back(std::move(s));
+  } else if (Eq(name, u"mdRef")) {
+    if (!doc_->metadata_sections.empty()) doc_->metadata_sections.back().has_mdref = true;
+    OnFileLike(FileDeclaration::Kind::kMdRef, attrs);
+  } else if (Eq(name, u"mdWrap")) {
+    if (!doc_->metadata_sections.empty()) doc_->metadata_sections.back().has_mdwrap = true;
+  } else if (Eq(name, u"fileSec")) {
+    doc_->has_file_sec = true;
+    const XMLCh* id = attrs.getValue(u"ID");
+    if (id) doc_->file_sec_id = ToUtf8(id);
+  } else if (Eq(name, u"fileGrp")) {
+    FileGroup g;
+    g.line = Line();
+    if (const XMLCh* v = attrs.getValue(u"ID")) g.id = ToUtf8(v);
+    if (const XMLCh* v = attrs.getValue(u"USE")) g.use = ToUtf8(v);
+    group_use_.push_back(g.use);
+    doc_->file_groups.push_back(std::move(g));
+  } else if (Eq(name, u"file")) {
+    OnFileLike(FileDeclaration::Kind::kFile, attrs);
+  } else if (Eq(name, u"FLocat")) {
+    OnFLocat(attrs);
+  } else if (Eq(name, u"structMap")) {
+    StructMapInfo m;
+    m.line = Line();
+    if (const XMLCh* v = attrs.getValue(u"ID")) m.id = ToUtf8(v);
+    if (const XMLCh* v = attrs.getValue(u"TYPE")) m.type = ToUtf8(v);
+    if (const XMLCh* v = attrs.getValue(u"LABEL")) m.label = ToUtf8(v);
+    doc_->struct_maps.push_back(std::move(m));
+  } else if (Eq(name, u"div")) {
+    StructDiv d;
+    d.depth = ++div_depth_;
+    d.line = Line();
+    if (const XMLCh* v = attrs.getValue(u"ID")) d.id = ToUtf8(v);
+    if (const XMLCh* v = attrs.getValue(u"LABEL")) d.label = ToUtf8(v);
+    doc_->divs.push_back(std::move(d));
+  } else if (Eq(name, u"mptr")) {
+    MetsPointer p;
+    p.line = Line();
+    if (const XMLCh* v = attrs.getValue(kXlinkNamespace, u"href")) p.href = ToUtf8(v);
+    doc_->mets_pointers.push_back(std::move(p));
+  }
+}
+
+void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, const XMLCh* const) {
+  --depth_;
+  if (foreign_depth_ > 0) {
+    --foreign_depth_;
+    return;
+  }
+  if (Eq(name, u"name") || Eq(name, u"note")) {
+    text_ = nullptr;
+  } else if (Eq(name, u"fileGrp")) {
+    if (!group_use_.empty()) group_use_.pop_back();
+  } else if (Eq(name, u"file")) {
+    if (!open_files_.empty()) open_files_.pop_back();
+  } else if (Eq(name, u"div")) {
+    --div_depth_;
+  } else if (Eq(name, u"dmdSec") || Eq(name, u"techMD") || Eq(name, u"rightsMD") || Eq(name, u"sourceMD") ||
+             Eq(name, u"digiprovMD")) {
+    section_.clear();
+  }
+}
+
+void MetsHandler::characters(const XMLCh* const chars, const XMLSize_t length) {
+  // Agent names and notes are short; a hostile one is cut, not kept whole.
+  if (text_ != nullptr && text_->size() < 4096) AppendUtf8(chars, length, text_);
+}
+
+void MetsHandler::OnRoot(const Attributes& attrs) {
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* a = attrs.getLocalName(i);
+    std::string v = ToUtf8(attrs.getValue(i));
+    if (IsUnqualified(attrs.getURI(i))) {
+      if (Eq(a, u"OBJID")) { doc_->objid = v; doc_->has_objid = true; }
+      else if (Eq(a, u"TYPE")) { doc_->type = v; doc_->has_type = true; }
+      else if (Eq(a, u"PROFILE")) { doc_->profile = v; doc_->has_profile = true; }
+      else if (Eq(a, u"LABEL")) doc_->label = v;
+    } else if (IsCsipNamespace(attrs.getURI(i), &doc_->csip_namespace_lower_case)) {
+      if (Eq(a, u"CONTENTINFORMATIONTYPE")) doc_->content_information_type = v;
+      else if (Eq(a, u"OTHERCONTENTINFORMATIONTYPE")) doc_->other_content_information_type = v;
+      else if (Eq(a, u"OTHERTYPE")) doc_->csip_other_type = v;
+    }
+  }
+}
+
+void MetsHandler::OnHeader(const Attributes& attrs) {
+  doc_->has_header = true;
+  doc_->header_line = Line();
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* a = attrs.getLocalName(i);
+    if (IsUnqualified(attrs.getURI(i))) {
+      if (Eq(a, u"CREATEDATE")) doc_->create_date = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"LASTMODDATE")) doc_->last_mod_date = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"RECORDSTATUS")) doc_->record_status = ToUtf8(attrs.getValue(i));
+    } else if (IsCsipNamespace(attrs.getURI(i), &doc_->csip_namespace_lower_case) && Eq(a, u"OAISPACKAGETYPE")) {
+      doc_->oais_package_type = ToUtf8(attrs.getValue(i));
+    }
+  }
+}
+
+void MetsHandler::OnAgent(const Attributes& attrs) {
+  MetsAgent agent;
+  agent.line = Line();
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    if (!IsUnqualified(attrs.getURI(i))) continue;
+    const XMLCh* a = attrs.getLocalName(i);
+    if (Eq(a, u"ROLE")) agent.role = ToUtf8(attrs.getValue(i));
+    else if (Eq(a, u"OTHERROLE")) agent.other_role = ToUtf8(attrs.getValue(i));
+    else if (Eq(a, u"TYPE")) agent.type = ToUtf8(attrs.getValue(i));
+    else if (Eq(a, u"OTHERTYPE")) agent.other_type = ToUtf8(attrs.getValue(i));
+  }
+  doc_->agents.push_back(std::move(agent));
+}
+
+void MetsHandler::OnFileLike(FileDeclaration::Kind kind, const Attributes& attrs) {
+  if (doc_->files.size() >= max_declarations_) {
+    doc_->too_many_declarations = true;
+    if (kind == FileDeclaration::Kind::kFile) open_files_.push_back(SIZE_MAX);
+    return;
+  }
+  FileDeclaration f;
+  f.kind = kind;
+  f.line = Line();
+  f.section = kind == FileDeclaration::Kind::kMdRef ? section_ : (group_use_.empty() ? "" : group_use_.back());
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* uri = attrs.getURI(i);
+    const XMLCh* a = attrs.getLocalName(i);
+    if (Eq(uri, kXlinkNamespace)) {
+      if (Eq(a, u"href")) { f.href = ToUtf8(attrs.getValue(i)); f.has_href = true; }
+      else if (Eq(a, u"type")) f.xlink_type = ToUtf8(attrs.getValue(i));
+      continue;
+    }
+    if (!IsUnqualified(uri)) continue;
+    std::string v = ToUtf8(attrs.getValue(i));
+    if (Eq(a, u"ID")) f.id = std::move(v);
+    else if (Eq(a, u"MIMETYPE")) { f.mimetype = std::move(v); f.has_mimetype = true; }
+    else if (Eq(a, u"SIZE")) { f.size = std::move(v); f.has_size = true; }
+    else if (Eq(a, u"CREATED")) { f.created = std::move(v); f.has_created = true; }
+    else if (Eq(a, u"CHECKSUM")) { f.checksum = std::move(v); f.has_checksum = true; }
+    else if (Eq(a, u"CHECKSUMTYPE")) { f.checksum_type = std::move(v); f.has_checksum_type = true; }
+    else if (Eq(a, u"LOCTYPE")) f.loctype = std::move(v);
+    else if (Eq(a, u"MDTYPE")) f.mdtype = std::move(v);
+    else if (Eq(a, u"OTHERMDTYPE")) f.other_mdtype = std::move(v);
+  }
+  if (kind == FileDeclaration::Kind::kFile) open_files_.push_back(doc_->files.size());
+  doc_->files.push_back(std::move(f));
+}
+
+void MetsHandler::OnFLocat(const Attributes& attrs) {
+  if (open_files_.empty() || open_files_.back() == SIZE_MAX) return;
+  FileDeclaration& f = doc_->files[open_files_.back()];
+  if (++f.flocat_count > 1) return;  // CSIP76 allows one; the checks report more
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* uri = attrs.getURI(i);
+    const XMLCh* a = attrs.getLocalName(i);
+    if (Eq(uri, kXlinkNamespace)) {
+      if (Eq(a, u"href")) { f.href = ToUtf8(attrs.getValue(i)); f.has_href = true; }
+      else if (Eq(a, u"type")) f.xlink_type = ToUtf8(attrs.getValue(i));
+    } else if (IsUnqualified(uri) && Eq(a, u"LOCTYPE")) {
+      f.loctype = ToUtf8(attrs.getValue(i));
+    }
+  }
+}
+
+void MetsHandler::CollectIdsAndReferences(const Attributes& attrs) {
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    if (!IsUnqualified(attrs.getURI(i))) continue;
+    const XMLCh* a = attrs.getLocalName(i);
+    if (Eq(a, u"ID")) {
+      std::string id = ToUtf8(attrs.getValue(i));
+      auto [it, inserted] = doc_->ids.emplace(id, Line());
+      if (!inserted) doc_->duplicate_ids.emplace_back(std::move(id), Line());
+    } else if (IsIdRefAttribute(a)) {
+      // IDREFS: whitespace-separated.
+      std::string list = ToUtf8(attrs.getValue(i));
+      std::string attr = ToUtf8(a);
+      size_t p = 0;
+      while (p < list.size()) {
+        size_t s = list.find_first_not_of(" \t\r\n", p);
+        if (s == std::string::npos) break;
+        size_t e = list.find_first_of(" \t\r\n", s);
+        if (e == std::string::npos) e = list.size();
+        doc_->references.push_back({list.substr(s, e - s), attr, Line()});
+        p = e;
+      }
+    }
+  }
+}
+
+}  // namespace bevara::ingest

@@ -1,0 +1,104 @@
+#include "ingest/validate/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace bevara::ingest {
+namespace {
+
+// Reports stay readable (and bounded) when one rule fails 100,000 times.
+constexpr size_t kMaxFindingsShownPerRule = 200;
+
+}  // namespace
+
+void ValidationReport::Checked(std::string_view rule) { checked_.emplace(std::string(rule), true); }
+
+void ValidationReport::Checked(std::initializer_list<std::string_view> rules) {
+  for (std::string_view r : rules) Checked(r);
+}
+
+void ValidationReport::Add(std::string_view rule, std::string message, std::string path, uint64_t line) {
+  Checked(rule);
+  const RuleInfo* info = FindRule(rule);
+  Finding f{std::string(rule), info ? info->severity : Severity::kError, std::move(message), std::move(path), line};
+  if (f.severity == Severity::kError) ++errors_;
+  if (f.severity == Severity::kWarning) ++warnings_;
+  findings_.push_back(std::move(f));
+}
+
+bool ValidationReport::Has(std::string_view rule) const {
+  for (const Finding& f : findings_)
+    if (f.rule == rule) return true;
+  return false;
+}
+
+std::string ValidationReport::ToJson() const {
+  using nlohmann::json;
+  std::map<std::string, std::vector<const Finding*>> by_rule;
+  for (const Finding& f : findings_) by_rule[f.rule].push_back(&f);
+  json rules = json::array();
+  for (const auto& [id, unused] : checked_) {
+    const RuleInfo* info = FindRule(id);
+    Severity sev = info ? info->severity : Severity::kError;
+    auto it = by_rule.find(id);
+    json r = {{"id", id},
+              {"title", info ? info->title : ""},
+              {"severity", SeverityName(sev)},
+              {"result", it == by_rule.end() ? "pass" : (sev == Severity::kError ? "fail" : SeverityName(sev))}};
+    if (it != by_rule.end()) {
+      json list = json::array();
+      for (size_t i = 0; i < it->second.size() && i < kMaxFindingsShownPerRule; ++i) {
+        const Finding* f = it->second[i];
+        json j = {{"message", f->message}};
+        if (!f->path.empty() || f->line) {
+          j["location"] = {{"path", f->path}};
+          if (f->line) j["location"]["line"] = f->line;
+        }
+        list.push_back(std::move(j));
+      }
+      r["findings"] = std::move(list);
+      r["finding_count"] = it->second.size();
+    }
+    rules.push_back(std::move(r));
+  }
+  json out = {{"package", package},
+              {"format", format},
+              {"profile", profile},
+              {"objid", objid},
+              {"valid", valid()},
+              {"summary",
+               {{"errors", errors_},
+                {"warnings", warnings_},
+                {"rules_checked", checked_.size()},
+                {"files", file_count},
+                {"bytes", total_bytes},
+                {"seconds", seconds}}},
+              {"rules", std::move(rules)}};
+  // Invalid UTF-8 from a hostile package is replaced, never thrown over.
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string ValidationReport::ToText() const {
+  std::ostringstream out;
+  out << (valid() ? "VALID" : "INVALID") << ": " << package << "\n";
+  out << "  format " << format << ", profile " << (profile.empty() ? "unknown" : profile);
+  if (!objid.empty()) out << ", OBJID " << objid;
+  out << "\n  " << file_count << " files, " << total_bytes << " bytes; " << checked_.size() << " rules checked, "
+      << errors_ << " errors, " << warnings_ << " warnings\n";
+  std::map<std::string, size_t> shown;
+  for (const Finding& f : findings_) {
+    if (++shown[f.rule] > kMaxFindingsShownPerRule) continue;
+    out << "  " << SeverityName(f.severity) << " " << f.rule << ": " << f.message;
+    if (!f.path.empty()) out << " [" << f.path << (f.line ? ":" + std::to_string(f.line) : "") << "]";
+    out << "\n";
+  }
+  for (const auto& [rule, n] : shown) {
+    if (n > kMaxFindingsShownPerRule) {
+      out << "  ... " << (n - kMaxFindingsShownPerRule) << " more findings for " << rule << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace bevara::ingest

@@ -1,0 +1,188 @@
+// PosixEnv: Env on top of POSIX system calls.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "common/env.h"
+
+namespace bevara {
+namespace {
+
+// Retries a system call interrupted by a signal.
+template <typename F>
+auto RetryEintr(F f) {
+  decltype(f()) r;
+  do {
+    r = f();
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
+class PosixReadableFile final : public ReadableFile {
+ public:
+  PosixReadableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixReadableFile() override { ::close(fd_); }
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    ssize_t r = RetryEintr([&] { return ::read(fd_, buf, n); });
+    if (r < 0) return Status::FromErrno(errno, "read " + path_);
+    return static_cast<size_t>(r);
+  }
+
+  Result<int64_t> Seek(int64_t offset, int whence) override {
+    off_t r = ::lseek(fd_, offset, whence);
+    if (r < 0) {
+      if (errno == ESPIPE) return Status::NotSupported("seek " + path_);
+      return Status::FromErrno(errno, "seek " + path_);
+    }
+    return static_cast<int64_t>(r);
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Append(const char* data, size_t n) override {
+    while (n > 0) {
+      ssize_t w = RetryEintr([&] { return ::write(fd_, data, n); });
+      if (w < 0) return Status::FromErrno(errno, "write " + path_);
+      data += w;
+      n -= static_cast<size_t>(w);
+    }
+    return Status::OK();
+  }
+
+  Status Sync() override {
+    if (RetryEintr([&] { return ::fsync(fd_); }) != 0) return Status::FromErrno(errno, "fsync " + path_);
+    return Status::OK();
+  }
+
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return Status::FromErrno(errno, "close " + path_);
+    return Status::OK();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+FileType TypeOf(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::kRegular;
+  if (S_ISDIR(mode)) return FileType::kDirectory;
+  if (S_ISLNK(mode)) return FileType::kSymlink;
+  if (S_ISCHR(mode)) return FileType::kCharDevice;
+  if (S_ISBLK(mode)) return FileType::kBlockDevice;
+  if (S_ISFIFO(mode)) return FileType::kFifo;
+  if (S_ISSOCK(mode)) return FileType::kSocket;
+  return FileType::kOther;
+}
+
+class PosixEnv final : public Env {
+ public:
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
+                                                    const OpenOptions& options) override {
+    int flags = O_RDONLY | O_CLOEXEC | (options.no_follow ? O_NOFOLLOW : 0);
+    // O_NONBLOCK keeps a FIFO planted in place of a file from blocking the open.
+    int fd = RetryEintr([&] { return ::open(path.c_str(), flags | O_NONBLOCK); });
+    if (fd < 0) return Status::FromErrno(errno, "open " + path);
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+      int err = errno ? errno : EISDIR;
+      ::close(fd);
+      return Status::FromErrno(S_ISDIR(st.st_mode) ? EISDIR : err, "open " + path);
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return std::unique_ptr<ReadableFile>(new PosixReadableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) override {
+    int fd = RetryEintr(
+        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); });
+    if (fd < 0) return Status::FromErrno(errno, "create " + path);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
+
+  Result<FileInfo> Lstat(const std::string& path) override {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "lstat " + path);
+    FileInfo info;
+    info.type = TypeOf(st.st_mode);
+    info.size = static_cast<uint64_t>(st.st_size);
+    info.link_count = st.st_nlink;
+    return info;
+  }
+
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) return Status::FromErrno(errno, "opendir " + path);
+    std::vector<std::string> names;
+    errno = 0;
+    while (struct dirent* e = ::readdir(dir)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      names.emplace_back(e->d_name);
+    }
+    int err = errno;
+    ::closedir(dir);
+    if (err != 0) return Status::FromErrno(err, "readdir " + path);
+    return names;
+  }
+
+  Status CreateDir(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0755) == 0) return Status::OK();
+    int err = errno;
+    if (err == EEXIST) {
+      struct stat st;
+      if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
+    }
+    return Status::FromErrno(err, "mkdir " + path);
+  }
+
+  Status RenameNoReplace(const std::string& from, const std::string& to) override {
+    if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), 1 /*RENAME_NOREPLACE*/) != 0) {
+      return Status::FromErrno(errno, "rename " + from + " -> " + to);
+    }
+    return Status::OK();
+  }
+
+  Status SyncDir(const std::string& path) override {
+    int fd = RetryEintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    if (fd < 0) return Status::FromErrno(errno, "open dir " + path);
+    int r = RetryEintr([&] { return ::fsync(fd); });
+    int err = errno;
+    ::close(fd);
+    if (r != 0) return Status::FromErrno(err, "fsync dir " + path);
+    return Status::OK();
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "unlink " + path);
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static PosixEnv* env = new PosixEnv();
+  return env;
+}
+
+}  // namespace bevara

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs bevara's build and test dependencies from Debian 12 packages.
+# Idempotent: does nothing (and touches no network) when all are present.
+set -euo pipefail
+
+PACKAGES=(
+  cmake g++ ninja-build pkg-config
+  libpoco-dev libarchive-dev libssl-dev libxerces-c-dev librocksdb-dev
+  libmagic-dev nlohmann-json3-dev libutf8proc-dev
+  googletest libgtest-dev
+  libxml2-utils openssl   # baselines for the benchmarks (xmllint, openssl dgst)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

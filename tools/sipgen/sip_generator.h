@@ -1,0 +1,79 @@
+// SIP generator: writes valid FGS 1.2 / E-ARK CSIP submission packages of
+// any shape, deterministically from a seed. Tests and benchmarks use it, and
+// tests derive malformed packages from its plans (sip_writer.h writes any
+// entry type, including the ones bevara must reject).
+//
+// A plan holds every entry of the package; file contents are either literal
+// bytes (METS, metadata) or generated on the fly from a per-file seed, so a
+// 1 GiB file never sits in memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/digest.h"
+#include "common/status.h"
+
+namespace bevara::sipgen {
+
+enum class EntryType { kFile, kDirectory, kSymlink, kHardlink, kFifo, kCharDevice };
+enum class ContentKind { kLiteral, kText, kBinary };
+
+struct PlannedEntry {
+  std::string path;  // raw bytes: tests put hostile names here
+  EntryType type = EntryType::kFile;
+  ContentKind content = ContentKind::kLiteral;
+  std::string literal;      // kLiteral
+  uint64_t size = 0;        // kText / kBinary
+  uint64_t content_seed = 0;
+  std::string link_target;  // kSymlink / kHardlink
+};
+
+struct SipSpec {
+  uint64_t seed = 1;
+  int files = 10;                 // content files in the representation
+  uint64_t min_file_size = 1024;  // each file's size is drawn from [min, max]
+  uint64_t max_file_size = 16384;
+  int nesting = 2;                // directory levels under data/
+  int representations = 1;
+  DigestAlgorithm checksum = DigestAlgorithm::kSha256;
+  bool wrap_in_folder = true;     // everything under "<OBJID>/", as CSIP recommends
+  bool mets_last = false;         // METS after the files it declares
+};
+
+struct SipPlan {
+  std::string objid;
+  std::string root;  // "" or "<objid>/"
+  std::vector<PlannedEntry> entries;
+
+  // The entry at package-relative `path` (under root), or nullptr.
+  PlannedEntry* Find(const std::string& path);
+  // Replaces the first occurrence of `from` in the package's METS.xml.
+  // Returns false when `from` does not occur.
+  bool EditMets(const std::string& from, const std::string& to);
+  std::string& Mets();
+};
+
+// Builds the plan: METS.xml, ERMS case metadata, PREMIS, schemas,
+// documentation and the representation's files, every checksum computed.
+SipPlan PlanSip(const SipSpec& spec);
+
+// Streams the generated content of an entry.
+class ContentStream {
+ public:
+  explicit ContentStream(const PlannedEntry& e);
+  // Fills up to n bytes; returns 0 at the end.
+  size_t Read(char* buf, size_t n);
+
+ private:
+  const PlannedEntry& entry_;
+  uint64_t pos_ = 0;
+  uint64_t state_;
+};
+
+// Digest of an entry's content in the given algorithm (hex).
+std::string ContentDigest(const PlannedEntry& e, DigestAlgorithm a);
+uint64_t ContentSize(const PlannedEntry& e);
+
+}  // namespace bevara::sipgen
