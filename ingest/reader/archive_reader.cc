@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
 #include <vector>
 
 #include "ingest/reader/entry_policy.h"
@@ -38,19 +39,40 @@ class ArchiveReader final : public PackageReader {
   Status Open() {
     a_ = archive_read_new();
     if (a_ == nullptr) return Status::Internal("archive_read_new failed");
+    // Zip's central directory is authoritative. When the source can seek,
+    // only the seekable zip reader is enabled, so a zip whose central
+    // directory is missing or damaged is refused rather than read
+    // entry by entry from its local headers.
+    bool seekable = source_->Seek(0, SEEK_CUR).ok();
     archive_read_support_format_tar(a_);
-    archive_read_support_format_zip(a_);
+    if (seekable) {
+      archive_read_support_format_zip_seekable(a_);
+    } else {
+      archive_read_support_format_zip_streamable(a_);
+    }
     archive_read_support_filter_gzip(a_);
     archive_read_support_filter_none(a_);
     archive_read_set_callback_data(a_, this);
     archive_read_set_read_callback(a_, &ArchiveReader::ReadCallback);
-    // Zip's central directory is authoritative; libarchive needs to seek to use it.
-    if (source_->Seek(0, SEEK_CUR).ok()) {
+    if (seekable) {
       archive_read_set_seek_callback(a_, &ArchiveReader::SeekCallback);
       archive_read_set_skip_callback(a_, &ArchiveReader::SkipCallback);
     }
-    if (archive_read_open1(a_) != ARCHIVE_OK) return Translate("open");
+    if (archive_read_open1(a_) != ARCHIVE_OK) {
+      if (seekable && StartsWithZipMagic()) {
+        return Status::Rejected("PKG-CORRUPT", name_ + " is a zip file without a readable central directory", name_);
+      }
+      return Translate("open");
+    }
     return Status::OK();
+  }
+
+  // "PK\x03\x04": the first local file header of a zip archive.
+  bool StartsWithZipMagic() {
+    char magic[4] = {};
+    if (!source_->Seek(0, SEEK_SET).ok()) return false;
+    Result<size_t> n = source_->Read(magic, sizeof magic);
+    return n.ok() && *n == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0;
   }
 
   Result<bool> Next(PackageEntry* entry) override {

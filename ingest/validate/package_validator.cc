@@ -35,6 +35,10 @@ void ReportXml(const SaxOutcome& xml, const std::string& path, bool is_mets, Val
       r->Add(schema_rule, i.message, path, i.line);
     }
   }
+  r->Checked("XML-REMOTE-SCHEMA-LOCATION");
+  for (const std::string& hint : xml.remote_schema_locations) {
+    r->Add("XML-REMOTE-SCHEMA-LOCATION", "schema hint '" + hint + "' names a remote location; it was not fetched", path);
+  }
   if (xml.truncated_issues) r->Add(schema_rule, "more problems follow; only the first ones are listed", path);
   if (!is_mets && xml.well_formed && !xml.schema_validated) {
     r->Checked("XML-METADATA-NO-SCHEMA");

@@ -36,6 +36,7 @@ const RuleInfo kRules[] = {
     {"XML-WELLFORMED", E, "XML documents are well-formed"},
     {"XML-DOCTYPE", E, "XML documents have no DOCTYPE (no DTDs, no entities)"},
     {"XML-TOO-LARGE", E, "XML documents stay within the size limit"},
+    {"XML-REMOTE-SCHEMA-LOCATION", W, "Schema hints name no remote URL (bevara never fetches them)"},
     {"XML-NOT-METS", E, "The package METS document has a mets:mets root element"},
     {"XML-SCHEMA", E, "METS documents are valid against bevara's METS, xlink and CSIP schemas"},
     {"XML-METADATA-SCHEMA", E, "Metadata documents are valid against the schema bevara holds for them"},

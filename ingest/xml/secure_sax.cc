@@ -5,6 +5,7 @@
 #include <xercesc/sax/InputSource.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/sax2/ContentHandler.hpp>
 #include <xercesc/sax2/LexicalHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
@@ -29,6 +30,62 @@ bool SaxOutcome::HasErrors() const {
 
 namespace {
 
+// Watches the prolog (everything before the root element) for a DOCTYPE.
+// Xerces with XERCES_DISABLE_DTD=1 already refuses one, but only as a generic
+// "invalid document structure"; this names the cause. It skips comments and
+// processing instructions, and stops at the root element. Byte-based, so it
+// sees ASCII-compatible encodings (UTF-8, ISO-8859-x); a UTF-16 DOCTYPE is
+// still refused by Xerces, reported as not well-formed.
+class PrologScanner {
+ public:
+  // Returns true when a DOCTYPE has been seen.
+  bool Feed(const XMLByte* p, size_t n) {
+    for (size_t i = 0; i < n && state_ != kDone; ++i) Step(static_cast<char>(p[i]));
+    return doctype_;
+  }
+
+ private:
+  enum State { kOut, kTag, kComment, kPi, kDone };
+  void Step(char c) {
+    switch (state_) {
+      case kOut:
+        if (c == '<') {
+          state_ = kTag;
+          tag_.clear();
+        }
+        break;
+      case kTag:
+        tag_ += c;
+        if (tag_ == "?" || tag_ == "!--") {
+          state_ = tag_ == "?" ? kPi : kComment;
+          prev1_ = prev2_ = 0;
+        } else if (tag_ == "!DOCTYPE") {
+          doctype_ = true;
+          state_ = kDone;
+        } else if (std::string_view("!DOCTYPE").substr(0, tag_.size()) != tag_ &&
+                   std::string_view("!--").substr(0, tag_.size()) != tag_) {
+          state_ = kDone;  // the root element (or garbage Xerces will reject)
+        }
+        break;
+      case kComment:
+        if (c == '>' && prev1_ == '-' && prev2_ == '-') state_ = kOut;
+        prev2_ = prev1_;
+        prev1_ = c;
+        break;
+      case kPi:
+        if (c == '>' && prev1_ == '?') state_ = kOut;
+        prev1_ = c;
+        break;
+      case kDone: break;
+    }
+  }
+
+  State state_ = kOut;
+  std::string tag_;
+  char prev1_ = 0, prev2_ = 0;
+  bool doctype_ = false;
+};
+
 // Feeds Xerces from a ByteSource, enforcing the size limit.
 class SourceStream : public BinInputStream {
  public:
@@ -44,6 +101,7 @@ class SourceStream : public BinInputStream {
       return 0;
     }
     out_->bytes += *r;
+    if (prolog_.Feed(to_fill, *r)) out_->doctype_refused = true;
     if (out_->bytes > max_bytes_) {
       out_->too_large = true;
       failed_ = true;  // end the document here; the parse fails as truncated
@@ -58,6 +116,7 @@ class SourceStream : public BinInputStream {
   SaxOutcome* out_;
   uint64_t max_bytes_;
   bool failed_ = false;
+  PrologScanner prolog_;
 };
 
 class SourceInput : public InputSource {
@@ -194,7 +253,35 @@ struct SecureSaxParser::Impl : public ContentHandler, public LexicalHandler, pub
       }
       before_root.clear();
     }
+    NoteSchemaHints(attrs);
     Forward([&] { user->startElement(uri, localname, qname, attrs); });
+  }
+
+  void NoteSchemaHints(const Attributes& attrs) {
+    static const std::u16string xsi = u"http://www.w3.org/2001/XMLSchema-instance";
+    for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+      if (xsi != attrs.getURI(i)) continue;
+      std::u16string_view name = attrs.getLocalName(i);
+      if (name != u"schemaLocation" && name != u"noNamespaceSchemaLocation") continue;
+      // schemaLocation holds "namespace location" pairs: only the
+      // locations (odd tokens) are places a parser could fetch from.
+      std::string value = ToUtf8(attrs.getValue(i));
+      bool pairs = name == u"schemaLocation";
+      size_t index = 0, p = 0;
+      while (p < value.size()) {
+        size_t start = value.find_first_not_of(" \t\r\n", p);
+        if (start == std::string::npos) break;
+        size_t end = value.find_first_of(" \t\r\n", start);
+        if (end == std::string::npos) end = value.size();
+        std::string token = value.substr(start, end - start);
+        bool is_location = !pairs || index % 2 == 1;
+        if (is_location && token.find("://") != std::string::npos && out->remote_schema_locations.size() < 8) {
+          out->remote_schema_locations.push_back(token.substr(0, 512));
+        }
+        ++index;
+        p = end;
+      }
+    }
   }
   void startPrefixMapping(const XMLCh* const, const XMLCh* const) override {}
   void endPrefixMapping(const XMLCh* const) override {}

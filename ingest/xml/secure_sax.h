@@ -50,6 +50,9 @@ struct SaxOutcome {
   bool too_large = false;             // more than max_bytes
   bool schema_validated = false;      // the root namespace had a grammar
   bool truncated_issues = false;      // more issues than max_issues
+  // xsi:schemaLocation / noNamespaceSchemaLocation values that name a
+  // remote URL. Never fetched; reported so producers can fix them.
+  std::vector<std::string> remote_schema_locations;
   std::string root_namespace;
   std::string root_name;
   uint64_t bytes = 0;

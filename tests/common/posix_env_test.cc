@@ -1,0 +1,59 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "common/env.h"
+#include "test_util.h"
+
+namespace bevara {
+namespace {
+
+TEST(PosixEnvTest, WriteSyncRenameNoReplaceRead) {
+  testing::TempDir dir;
+  Env* env = Env::Default();
+  auto f = env->CreateExclusive(dir.Join("a.tmp"));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_TRUE((*f)->Append("hello", 5).ok());
+  ASSERT_TRUE((*f)->Sync().ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  EXPECT_TRUE(env->CreateExclusive(dir.Join("a.tmp")).status().IsAlreadyExists());
+  ASSERT_TRUE(env->RenameNoReplace(dir.Join("a.tmp"), dir.Join("a")).ok());
+  ASSERT_TRUE(env->SyncDir(dir.path()).ok());
+  testing::WriteFile(dir.Join("b"), "other");
+  EXPECT_TRUE(env->RenameNoReplace(dir.Join("b"), dir.Join("a")).IsAlreadyExists());
+  EXPECT_EQ(testing::ReadFile(dir.Join("a")), "hello");
+
+  auto r = env->OpenForRead(dir.Join("a"));
+  ASSERT_TRUE(r.ok());
+  char buf[16];
+  auto n = (*r)->Read(buf, sizeof buf);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(std::string(buf, *n), "hello");
+}
+
+TEST(PosixEnvTest, NoFollowRefusesSymlinksAndLstatSeesThem) {
+  testing::TempDir dir;
+  Env* env = Env::Default();
+  testing::WriteFile(dir.Join("target"), "x");
+  ASSERT_EQ(::symlink("target", dir.Join("link").c_str()), 0);
+  OpenOptions no_follow;
+  no_follow.no_follow = true;
+  EXPECT_FALSE(env->OpenForRead(dir.Join("link"), no_follow).ok());
+  auto info = env->Lstat(dir.Join("link"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->type, FileType::kSymlink);
+  auto names = env->ListDir(dir.path());
+  ASSERT_TRUE(names.ok());
+  std::sort(names->begin(), names->end());
+  EXPECT_EQ(*names, (std::vector<std::string>{"link", "target"}));
+}
+
+TEST(PosixEnvTest, MissingFileIsNotFound) {
+  EXPECT_TRUE(Env::Default()->OpenForRead("/nonexistent/bevara").status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace bevara

@@ -1,0 +1,156 @@
+#include "ingest/validate/package_validator.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+#include "tools/sipgen/sip_writer.h"
+
+namespace bevara::ingest {
+namespace {
+
+using testing::Describe;
+using testing::TempDir;
+using testing::ValidateOrDie;
+using testing::WritePackage;
+
+sipgen::SipSpec Spec(uint64_t seed, int files) {
+  sipgen::SipSpec spec;
+  spec.seed = seed;
+  spec.files = files;
+  return spec;
+}
+
+void ExpectCleanlyValid(const ValidationReport& r) {
+  EXPECT_TRUE(r.valid()) << Describe(r);
+  EXPECT_EQ(r.warning_count(), 0u) << Describe(r);
+}
+
+class GeneratedPackageTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GeneratedPackageTest, IsValidWithoutWarnings) {
+  TempDir dir;
+  sipgen::SipPlan plan = sipgen::PlanSip(Spec(21, 40));
+  ValidationReport r = ValidateOrDie(WritePackage(plan, GetParam(), dir));
+  ExpectCleanlyValid(r);
+  EXPECT_EQ(r.file_count, plan.entries.size());
+  EXPECT_EQ(r.objid, plan.objid);
+  EXPECT_EQ(r.format, GetParam() == "dir" ? "directory" : GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, GeneratedPackageTest, ::testing::Values("tar", "tar.gz", "zip", "dir"));
+
+TEST(PackageValidatorTest, EveryChecksumAlgorithmVerifies) {
+  TempDir dir;
+  for (DigestAlgorithm alg : {DigestAlgorithm::kSha512, DigestAlgorithm::kSha1, DigestAlgorithm::kMd5,
+                              DigestAlgorithm::kSha384}) {
+    sipgen::SipSpec spec = Spec(5, 8);
+    spec.checksum = alg;
+    ExpectCleanlyValid(ValidateOrDie(WritePackage(sipgen::PlanSip(spec), "tar", dir, ShortDigestName(alg))));
+  }
+}
+
+TEST(PackageValidatorTest, MetsAfterItsFilesWithSha512NeedsASecondPassAndPasses) {
+  TempDir dir;
+  sipgen::SipSpec spec = Spec(6, 12);
+  spec.mets_last = true;
+  spec.checksum = DigestAlgorithm::kSha512;
+  sipgen::SipPlan plan = sipgen::PlanSip(spec);
+  ASSERT_EQ(plan.entries.back().path, plan.root + "METS.xml");
+  ExpectCleanlyValid(ValidateOrDie(WritePackage(plan, "tar.gz", dir)));
+  // ... and the second pass does find a corruption.
+  plan.entries[3].literal.clear();
+  plan.entries[3].content = sipgen::ContentKind::kText;
+  plan.entries[3].content_seed ^= 1;  // same size, different bytes
+  ValidationReport bad = ValidateOrDie(WritePackage(plan, "tar.gz", dir, "bad"));
+  EXPECT_TRUE(bad.Has("FILE-CHECKSUM")) << Describe(bad);
+}
+
+TEST(PackageValidatorTest, ShapesOfPackages) {
+  TempDir dir;
+  sipgen::SipSpec spec = Spec(8, 6);
+  spec.representations = 3;
+  spec.nesting = 5;
+  ExpectCleanlyValid(ValidateOrDie(WritePackage(sipgen::PlanSip(spec), "zip", dir, "deep")));
+  spec.wrap_in_folder = false;
+  spec.nesting = 0;
+  ExpectCleanlyValid(ValidateOrDie(WritePackage(sipgen::PlanSip(spec), "tar", dir, "flat")));
+  spec = Spec(9, 3);
+  spec.min_file_size = 0;
+  spec.max_file_size = 0;
+  ExpectCleanlyValid(ValidateOrDie(WritePackage(sipgen::PlanSip(spec), "tar", dir, "empty-files")));
+}
+
+TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
+  TempDir dir;
+  std::string content = "Protokoll från kommunstyrelsen\n";
+  std::string sip =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<mets xmlns=\"http://www.loc.gov/METS/\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+      "xmlns:ext=\"ExtensionMETS\" OBJID=\"UUID:0f3c\" TYPE=\"ERMS\" "
+      "PROFILE=\"http://xml.ra.se/e-arkiv/METS/CommonSpecificationSwedenPackageProfile.xml\" "
+      "ext:ARCHIVALNAME=\"Exempelby kommun\">\n"
+      " <metsHdr CREATEDATE=\"2014-03-01T10:00:00+01:00\">\n"
+      "  <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name></agent>\n"
+      "  <agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\"><name>Kommunstyrelsen</name></agent>\n"
+      " </metsHdr>\n"
+      " <fileSec ID=\"fs\"><fileGrp ID=\"g\" USE=\"FILES\">\n"
+      "  <file ID=\"f1\" MIMETYPE=\"text/plain\" SIZE=\"" + std::to_string(content.size()) +
+      "\" CREATED=\"2014-03-01T10:00:00+01:00\" CHECKSUM=\"" + Sha256Hex(content) +
+      "\" CHECKSUMTYPE=\"SHA-256\"><FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" "
+      "xlink:href=\"file:///content/protokoll.txt\"/></file>\n"
+      " </fileGrp></fileSec>\n"
+      " <structMap><div><fptr FILEID=\"f1\"/></div></structMap>\n"
+      "</mets>\n";
+  sipgen::SipPlan plan;
+  plan.entries.push_back({"sip.xml", sipgen::EntryType::kFile, sipgen::ContentKind::kLiteral, sip});
+  plan.entries.push_back({"content/protokoll.txt", sipgen::EntryType::kFile, sipgen::ContentKind::kLiteral, content});
+  ValidationReport r = ValidateOrDie(WritePackage(plan, "zip", dir));
+  EXPECT_TRUE(r.valid()) << Describe(r);
+  EXPECT_EQ(r.profile, "FGS Paketstruktur 1.0/1.1");
+}
+
+TEST(PackageValidatorTest, PublicEarkSamplesAreAccepted) {
+  std::string dir = BEVARA_SHARED_SAMPLES;
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no shared samples at " << dir;
+  int seen = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() != ".zip") continue;
+    ++seen;
+    ValidationReport r = ValidateOrDie(f.path());
+    EXPECT_TRUE(r.valid()) << f.path() << "\n" << Describe(r);
+    EXPECT_FALSE(r.objid.empty());
+  }
+  EXPECT_GT(seen, 0);
+}
+
+TEST(PackageValidatorTest, JsonReportListsEveryRuleCheckedWithItsResult) {
+  TempDir dir;
+  sipgen::SipPlan plan = sipgen::PlanSip(Spec(4, 3));
+  ASSERT_TRUE(plan.EditMets("OBJID=\"", "XOBJID=\""));
+  ValidationReport r = ValidateOrDie(WritePackage(plan, "tar", dir));
+  auto j = nlohmann::json::parse(r.ToJson());
+  EXPECT_FALSE(j["valid"].get<bool>());
+  std::map<std::string, nlohmann::json> rules;
+  for (const auto& rule : j["rules"]) rules[rule["id"]] = rule;
+  EXPECT_GT(rules.size(), 60u);
+  EXPECT_EQ(rules["FILE-CHECKSUM"]["result"], "pass");
+  EXPECT_EQ(rules["CSIP1"]["result"], "fail");
+  EXPECT_EQ(rules["CSIP1"]["severity"], "error");
+  EXPECT_EQ(rules["CSIP1"]["findings"][0]["location"]["path"], plan.root + "METS.xml");
+  // The schema finding points at the line of the offending attribute.
+  ASSERT_TRUE(rules["XML-SCHEMA"].contains("findings"));
+  EXPECT_EQ(rules["XML-SCHEMA"]["findings"][0]["location"]["line"], 2);
+}
+
+TEST(PackageValidatorTest, MissingPackageCannotBeValidated) {
+  PackageValidator v(Env::Default(), testing::Schemas());
+  auto r = v.Validate("/nonexistent/package.tar");
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace bevara::ingest

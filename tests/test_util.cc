@@ -1,0 +1,118 @@
+#include "test_util.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tools/sipgen/sip_writer.h"
+
+namespace bevara::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/bevara-test-XXXXXX";
+  char* p = ::mkdtemp(tmpl.data());
+  if (p == nullptr) ADD_FAILURE() << "mkdtemp failed";
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::shared_ptr<const ingest::SchemaSet> Schemas() {
+  auto s = ingest::SchemaSet::Shared();
+  if (!s.ok()) {
+    ADD_FAILURE() << s.status().ToString();
+    return nullptr;
+  }
+  return *s;
+}
+
+ingest::ValidationReport ValidateOrDie(const std::string& path, const ingest::ValidatorOptions& options) {
+  ingest::PackageValidator v(Env::Default(), Schemas(), options);
+  auto r = v.Validate(path);
+  if (!r.ok()) {
+    ADD_FAILURE() << "validation could not run: " << r.status().ToString();
+    return ingest::ValidationReport();
+  }
+  return std::move(*r);
+}
+
+std::string WritePackage(const sipgen::SipPlan& plan, const std::string& format, const TempDir& dir,
+                         const std::string& name) {
+  std::string path = dir.Join(name + "." + format);
+  Status s = sipgen::WritePlan(plan, format, path);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return path;
+}
+
+std::string Describe(const ingest::ValidationReport& report) {
+  std::ostringstream out;
+  for (const ingest::Finding& f : report.findings()) {
+    if (f.severity == ingest::Severity::kInfo) continue;
+    out << "  " << f.rule << ": " << f.message << " [" << f.path << ":" << f.line << "]\n";
+  }
+  return out.str();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+}
+
+LoopbackTrap::LoopbackTrap() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ADD_FAILURE() << "cannot listen on loopback";
+    return;
+  }
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] {
+    while (!stop_.load()) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) > 0) {
+        int c = ::accept(fd_, nullptr, nullptr);
+        if (c >= 0) {
+          connections_.fetch_add(1);
+          ::close(c);
+        }
+      }
+    }
+  });
+}
+
+LoopbackTrap::~LoopbackTrap() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string LoopbackTrap::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+}  // namespace bevara::testing

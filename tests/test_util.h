@@ -1,0 +1,60 @@
+// Helpers shared by the test suites: temporary directories, validation of
+// generated packages, and a loopback listener that fails a test if anything
+// ever connects to it (for "never touch the network" tests).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "ingest/validate/package_validator.h"
+#include "tools/sipgen/sip_generator.h"
+
+namespace bevara::testing {
+
+// A fresh directory under $TMPDIR, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string Join(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::shared_ptr<const ingest::SchemaSet> Schemas();
+
+// Validates with the given options; fails the test if validation cannot run.
+ingest::ValidationReport ValidateOrDie(const std::string& path, const ingest::ValidatorOptions& options = {});
+
+// Writes `plan` as `format` under `dir` and returns the path.
+std::string WritePackage(const sipgen::SipPlan& plan, const std::string& format, const TempDir& dir,
+                         const std::string& name = "package");
+
+// "rule: message" lines of a report's errors, for failure messages.
+std::string Describe(const ingest::ValidationReport& report);
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& data);
+
+// Listens on 127.0.0.1 on an ephemeral port and counts connections.
+class LoopbackTrap {
+ public:
+  LoopbackTrap();
+  ~LoopbackTrap();
+  int port() const { return port_; }
+  std::string url(const std::string& path = "/x") const;
+  int connections() const { return connections_.load(); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> connections_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace bevara::testing
