@@ -4,6 +4,7 @@
 #include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/util/XMLString.hpp>
 
+#include "ingest/mets/xsd_values.h"
 #include "ingest/xml/xml_platform.h"
 
 namespace bevara::ingest {
@@ -31,11 +32,6 @@ bool IsCsipNamespace(const XMLCh* uri, bool* lower_case) {
 
 bool IsUnqualified(const XMLCh* uri) { return uri == nullptr || *uri == 0; }
 
-bool IsIdRefAttribute(const XMLCh* name) {
-  return Eq(name, u"FILEID") || Eq(name, u"DMDID") || Eq(name, u"ADMID") || Eq(name, u"STRUCTID") ||
-         Eq(name, u"TRANSFORMBEHAVIOR");
-}
-
 }  // namespace
 
 MetsHandler::MetsHandler(MetsDocument* doc, size_t max_declarations)
@@ -56,7 +52,6 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     ++foreign_depth_;
     return;
   }
-  CollectIdsAndReferences(attrs);
   if (depth_ == 1 && Eq(name, u"mets")) {
     OnRoot(attrs);
   } else if (Eq(name, u"metsHdr")) {
@@ -87,7 +82,6 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
       else if (Eq(a, u"CREATED")) s.created = ToUtf8(attrs.getValue(i));
       else if (Eq(a, u"STATUS")) s.status = ToUtf8(attrs.getValue(i));
     }
-    section_ = s.element;
     doc_->metadata_sections.push_back(std::move(s));
   } else if (Eq(name, u"mdRef")) {
     if (!doc_->metadata_sections.empty()) doc_->metadata_sections.back().has_mdref = true;
@@ -103,7 +97,7 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     g.line = Line();
     if (const XMLCh* v = attrs.getValue(u"ID")) g.id = ToUtf8(v);
     if (const XMLCh* v = attrs.getValue(u"USE")) g.use = ToUtf8(v);
-    group_use_.push_back(g.use);
+    group_stack_.push_back(static_cast<uint32_t>(doc_->file_groups.size()));
     doc_->file_groups.push_back(std::move(g));
   } else if (Eq(name, u"file")) {
     OnFileLike(FileDeclaration::Kind::kFile, attrs);
@@ -140,14 +134,11 @@ void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, co
   if (Eq(name, u"name") || Eq(name, u"note")) {
     text_ = nullptr;
   } else if (Eq(name, u"fileGrp")) {
-    if (!group_use_.empty()) group_use_.pop_back();
+    if (!group_stack_.empty()) group_stack_.pop_back();
   } else if (Eq(name, u"file")) {
     if (!open_files_.empty()) open_files_.pop_back();
   } else if (Eq(name, u"div")) {
     --div_depth_;
-  } else if (Eq(name, u"dmdSec") || Eq(name, u"techMD") || Eq(name, u"rightsMD") || Eq(name, u"sourceMD") ||
-             Eq(name, u"digiprovMD")) {
-    section_.clear();
   }
 }
 
@@ -202,77 +193,76 @@ void MetsHandler::OnAgent(const Attributes& attrs) {
   doc_->agents.push_back(std::move(agent));
 }
 
+// Copies an attribute value into `out` without a temporary string.
+static void Assign(const XMLCh* value, std::string* out) {
+  out->clear();
+  AppendUtf8(value, XMLString::stringLen(value), out);
+}
+
 void MetsHandler::OnFileLike(FileDeclaration::Kind kind, const Attributes& attrs) {
   if (doc_->files.size() >= max_declarations_) {
     doc_->too_many_declarations = true;
     if (kind == FileDeclaration::Kind::kFile) open_files_.push_back(SIZE_MAX);
     return;
   }
-  FileDeclaration f;
+  FileDeclaration& f = doc_->files.emplace_back();
   f.kind = kind;
   f.line = Line();
-  f.section = kind == FileDeclaration::Kind::kMdRef ? section_ : (group_use_.empty() ? "" : group_use_.back());
+  if (kind == FileDeclaration::Kind::kMdRef) {
+    f.group = doc_->metadata_sections.empty() ? 0 : static_cast<uint32_t>(doc_->metadata_sections.size() - 1);
+  } else {
+    f.group = group_stack_.empty() ? 0 : group_stack_.back();
+  }
+  std::string scratch, mdtype, other_mdtype;
   for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
     const XMLCh* uri = attrs.getURI(i);
     const XMLCh* a = attrs.getLocalName(i);
+    const XMLCh* v = attrs.getValue(i);
     if (Eq(uri, kXlinkNamespace)) {
-      if (Eq(a, u"href")) { f.href = ToUtf8(attrs.getValue(i)); f.has_href = true; }
-      else if (Eq(a, u"type")) f.xlink_type = ToUtf8(attrs.getValue(i));
+      if (Eq(a, u"href")) { Assign(v, &f.href); f.has_href = true; }
+      else if (Eq(a, u"type")) f.xlink_simple = Eq(v, u"simple");
       continue;
     }
     if (!IsUnqualified(uri)) continue;
-    std::string v = ToUtf8(attrs.getValue(i));
-    if (Eq(a, u"ID")) f.id = std::move(v);
-    else if (Eq(a, u"MIMETYPE")) { f.mimetype = std::move(v); f.has_mimetype = true; }
-    else if (Eq(a, u"SIZE")) { f.size = std::move(v); f.has_size = true; }
-    else if (Eq(a, u"CREATED")) { f.created = std::move(v); f.has_created = true; }
-    else if (Eq(a, u"CHECKSUM")) { f.checksum = std::move(v); f.has_checksum = true; }
-    else if (Eq(a, u"CHECKSUMTYPE")) { f.checksum_type = std::move(v); f.has_checksum_type = true; }
-    else if (Eq(a, u"LOCTYPE")) f.loctype = std::move(v);
-    else if (Eq(a, u"MDTYPE")) f.mdtype = std::move(v);
-    else if (Eq(a, u"OTHERMDTYPE")) f.other_mdtype = std::move(v);
+    if (Eq(a, u"ID")) Assign(v, &f.id);
+    else if (Eq(a, u"MIMETYPE")) { Assign(v, &f.mimetype); f.has_mimetype = true; }
+    else if (Eq(a, u"CHECKSUM")) { Assign(v, &f.checksum); f.has_checksum = true; }
+    else if (Eq(a, u"CHECKSUMTYPE")) { Assign(v, &f.checksum_type); f.has_checksum_type = true; }
+    else if (Eq(a, u"LOCTYPE")) f.loctype_url = Eq(v, u"URL");
+    else if (Eq(a, u"SIZE")) {
+      f.has_size = true;
+      Assign(v, &scratch);
+      f.size = ParseSize(scratch);
+      if (f.size < 0) doc_->value_issues.push_back({"METS-SIZE-VALUE", "SIZE '" + scratch + "' is not a byte count", f.line});
+    } else if (Eq(a, u"CREATED")) {
+      f.has_created = true;
+      Assign(v, &scratch);
+      if (!IsXsdDateTime(scratch)) {
+        doc_->value_issues.push_back({"METS-DATE", "CREATED '" + scratch + "' is not a valid date and time", f.line});
+      }
+    } else if (kind == FileDeclaration::Kind::kMdRef && Eq(a, u"MDTYPE")) Assign(v, &mdtype);
+    else if (kind == FileDeclaration::Kind::kMdRef && Eq(a, u"OTHERMDTYPE")) Assign(v, &other_mdtype);
   }
-  if (kind == FileDeclaration::Kind::kFile) open_files_.push_back(doc_->files.size());
-  doc_->files.push_back(std::move(f));
+  if (kind == FileDeclaration::Kind::kFile) {
+    open_files_.push_back(doc_->files.size() - 1);
+  } else if (!doc_->metadata_sections.empty()) {
+    doc_->metadata_sections.back().mdtype = mdtype == "OTHER" && !other_mdtype.empty() ? other_mdtype : mdtype;
+  }
 }
 
 void MetsHandler::OnFLocat(const Attributes& attrs) {
   if (open_files_.empty() || open_files_.back() == SIZE_MAX) return;
   FileDeclaration& f = doc_->files[open_files_.back()];
-  if (++f.flocat_count > 1) return;  // CSIP76 allows one; the checks report more
+  if (f.flocat_count < 255) ++f.flocat_count;
+  if (f.flocat_count > 1) return;  // CSIP76 allows one; the checks report more
   for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
     const XMLCh* uri = attrs.getURI(i);
     const XMLCh* a = attrs.getLocalName(i);
     if (Eq(uri, kXlinkNamespace)) {
-      if (Eq(a, u"href")) { f.href = ToUtf8(attrs.getValue(i)); f.has_href = true; }
-      else if (Eq(a, u"type")) f.xlink_type = ToUtf8(attrs.getValue(i));
+      if (Eq(a, u"href")) { Assign(attrs.getValue(i), &f.href); f.has_href = true; }
+      else if (Eq(a, u"type")) f.xlink_simple = Eq(attrs.getValue(i), u"simple");
     } else if (IsUnqualified(uri) && Eq(a, u"LOCTYPE")) {
-      f.loctype = ToUtf8(attrs.getValue(i));
-    }
-  }
-}
-
-void MetsHandler::CollectIdsAndReferences(const Attributes& attrs) {
-  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
-    if (!IsUnqualified(attrs.getURI(i))) continue;
-    const XMLCh* a = attrs.getLocalName(i);
-    if (Eq(a, u"ID")) {
-      std::string id = ToUtf8(attrs.getValue(i));
-      auto [it, inserted] = doc_->ids.emplace(id, Line());
-      if (!inserted) doc_->duplicate_ids.emplace_back(std::move(id), Line());
-    } else if (IsIdRefAttribute(a)) {
-      // IDREFS: whitespace-separated.
-      std::string list = ToUtf8(attrs.getValue(i));
-      std::string attr = ToUtf8(a);
-      size_t p = 0;
-      while (p < list.size()) {
-        size_t s = list.find_first_not_of(" \t\r\n", p);
-        if (s == std::string::npos) break;
-        size_t e = list.find_first_of(" \t\r\n", s);
-        if (e == std::string::npos) e = list.size();
-        doc_->references.push_back({list.substr(s, e - s), attr, Line()});
-        p = e;
-      }
+      f.loctype_url = Eq(attrs.getValue(i), u"URL");
     }
   }
 }

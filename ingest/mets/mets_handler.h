@@ -36,7 +36,6 @@ class MetsHandler : public xercesc_3_2::DefaultHandler {
   void OnAgent(const xercesc_3_2::Attributes& attrs);
   void OnFileLike(FileDeclaration::Kind kind, const xercesc_3_2::Attributes& attrs);
   void OnFLocat(const xercesc_3_2::Attributes& attrs);
-  void CollectIdsAndReferences(const xercesc_3_2::Attributes& attrs);
 
   MetsDocument* doc_;
   size_t max_declarations_;
@@ -44,8 +43,7 @@ class MetsHandler : public xercesc_3_2::DefaultHandler {
   int depth_ = 0;
   int foreign_depth_ = 0;      // > 0 inside xmlData / other namespaces
   int div_depth_ = 0;
-  std::string section_;        // current metadata section element
-  std::vector<std::string> group_use_;
+  std::vector<uint32_t> group_stack_;  // enclosing fileGrps, as indexes into file_groups
   std::vector<size_t> open_files_;  // indexes into doc_->files of enclosing <file>s
   std::string* text_ = nullptr;  // agent name or note being read
 };

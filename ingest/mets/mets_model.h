@@ -6,35 +6,41 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace bevara::ingest {
 
 // A content file (fileSec/file with its FLocat) or a metadata file (mdRef).
+// Kept compact: a METS may declare 100,000 of them. Attribute values that are
+// only checked (LOCTYPE, xlink:type, CREATED, the form of SIZE) are checked
+// while parsing; what remains is what later stages need.
 struct FileDeclaration {
-  enum class Kind { kFile, kMdRef };
+  enum class Kind : uint8_t { kFile, kMdRef };
   Kind kind = Kind::kFile;
-  std::string id;
-  std::string href;           // xlink:href as written
-  std::string loctype;        // LOCTYPE of FLocat / mdRef
-  std::string xlink_type;
-  std::string mimetype;
-  std::string size;           // as written; parsed by the checks
-  std::string created;
-  std::string checksum;
-  std::string checksum_type;
-  std::string mdtype;         // mdRef only
-  std::string other_mdtype;   // mdRef only
-  std::string section;        // "dmdSec", "digiprovMD", ..., or the fileGrp USE
-  int flocat_count = 0;       // files only
-  uint64_t line = 0;
-  // Attributes present (CSIP requires several of them to be present, not
-  // merely well-formed).
+  // Attributes present (CSIP requires them to be present, not merely valid).
   bool has_size = false, has_created = false, has_checksum = false, has_checksum_type = false,
        has_mimetype = false, has_href = false;
+  bool loctype_url = false;   // LOCTYPE="URL"
+  bool xlink_simple = false;  // xlink:type="simple"
+  uint8_t flocat_count = 0;   // files only; saturates at 255
+  int64_t size = -1;          // SIZE when it is a valid integer, else -1
+  uint32_t group = 0;         // files: index into file_groups; mdRefs: into metadata_sections
+  uint64_t line = 0;
+  std::string id;
+  std::string href;           // xlink:href as written
+  std::string mimetype;
+  std::string checksum;
+  std::string checksum_type;
+};
+
+// A value found malformed while parsing (a date, a size), with its rule.
+struct ValueIssue {
+  const char* rule;
+  std::string message;
+  uint64_t line = 0;
 };
 
 struct MetsAgent {
@@ -46,6 +52,7 @@ struct MetsAgent {
 struct MetadataSection {
   std::string element;  // dmdSec, techMD, rightsMD, sourceMD, digiprovMD
   std::string id, created, status;
+  std::string mdtype;   // of its mdRef: MDTYPE, or OTHERMDTYPE when MDTYPE is OTHER
   bool has_mdref = false, has_mdwrap = false;
   uint64_t line = 0;
 };
@@ -71,12 +78,6 @@ struct MetsPointer {  // structMap div/mptr: a pointer to a representation METS
   uint64_t line = 0;
 };
 
-struct IdReference {
-  std::string id;         // the referenced ID
-  std::string attribute;  // FILEID, DMDID, ADMID, ...
-  uint64_t line = 0;
-};
-
 struct MetsDocument {
   std::string path;  // where the document is in the package
   std::string root_namespace, root_name;
@@ -97,17 +98,16 @@ struct MetsDocument {
   bool has_file_sec = false;
   std::string file_sec_id;
   std::vector<FileGroup> file_groups;
-  std::vector<FileDeclaration> files;  // content files and mdRefs, in document order
+  // Content files and mdRefs in document order. A deque: no reallocation
+  // copies, and no doubled capacity at the peak.
+  std::deque<FileDeclaration> files;
   std::vector<StructMapInfo> struct_maps;
   std::vector<StructDiv> divs;
   std::vector<MetsPointer> mets_pointers;
 
-  // Every ID with the line of its first declaration, repeats, and every
-  // reference to an ID.
-  std::unordered_map<std::string, uint64_t> ids;
-  std::vector<std::pair<std::string, uint64_t>> duplicate_ids;
-  std::vector<IdReference> references;
-
+  // Malformed values found while parsing. ID uniqueness and references are
+  // checked by the schema (xs:ID / xs:IDREF) and reported from its findings.
+  std::vector<ValueIssue> value_issues;
   bool too_many_declarations = false;
 };
 

@@ -18,10 +18,25 @@ const char* const kReaderRules[] = {
     "PKG-ABSOLUTE-PATH", "PKG-DOTDOT", "PKG-EMPTY-COMPONENT", "PKG-NAME-COLLISION", "PKG-SYMLINK",
     "PKG-HARDLINK", "PKG-DEVICE", "PKG-FIFO", "PKG-SPECIAL-FILE"};
 
+// The schema types IDs as xs:ID and references as xs:IDREF(S), so Xerces
+// finds duplicates and dangling references; these are its messages for them
+// (Xerces' built-in message catalogue, XMLValidityCodes).
+const char* SchemaRuleFor(const std::string& message, const char* fallback) {
+  if (message.rfind("ID value '", 0) == 0 && (message.find("' is not unique") != std::string::npos ||
+                                              message.find("' has already been used") != std::string::npos)) {
+    return "METS-ID-UNIQUE";
+  }
+  if (message.rfind("ID attribute '", 0) == 0 && message.find("' is referenced but was never declared") != std::string::npos) {
+    return "METS-IDREF";
+  }
+  return fallback;
+}
+
 // Turns the outcome of parsing one XML document into findings.
 void ReportXml(const SaxOutcome& xml, const std::string& path, bool is_mets, ValidationReport* r) {
   const char* schema_rule = is_mets ? "XML-SCHEMA" : "XML-METADATA-SCHEMA";
   r->Checked({"XML-WELLFORMED", "XML-DOCTYPE", "XML-TOO-LARGE", schema_rule});
+  if (is_mets) r->Checked({"METS-ID-UNIQUE", "METS-IDREF"});
   if (xml.doctype_refused) {
     r->Add("XML-DOCTYPE", "the document has a DOCTYPE; DTDs and entities are refused", path);
   } else if (xml.too_large) {
@@ -32,7 +47,7 @@ void ReportXml(const SaxOutcome& xml, const std::string& path, bool is_mets, Val
     if (i.kind == XmlIssue::Kind::kFatal) {
       if (!xml.doctype_refused && !xml.too_large) r->Add("XML-WELLFORMED", i.message, path, i.line);
     } else {
-      r->Add(schema_rule, i.message, path, i.line);
+      r->Add(SchemaRuleFor(i.message, schema_rule), i.message, path, i.line);
     }
   }
   r->Checked("XML-REMOTE-SCHEMA-LOCATION");
@@ -171,9 +186,9 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
       const std::string found_path = *found;
       ScannedFile& file = scan.files.at(found_path);
       file.declared = true;
-      if (f.has_size && !f.size.empty() && f.size.find_first_not_of("0123456789") == std::string::npos &&
-          f.size != std::to_string(file.size)) {
-        report.Add("FILE-SIZE", "'" + *found + "' has " + std::to_string(file.size) + " bytes, declared " + f.size,
+      if (f.size >= 0 && static_cast<uint64_t>(f.size) != file.size) {
+        report.Add("FILE-SIZE",
+                   "'" + found_path + "' has " + std::to_string(file.size) + " bytes, declared " + std::to_string(f.size),
                    mets.doc.path, f.line);
       }
       if (!f.has_checksum_type || !f.has_checksum) continue;  // reported by the profile checks

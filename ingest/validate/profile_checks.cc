@@ -2,36 +2,16 @@
 
 #include <cctype>
 
+#include "ingest/mets/xsd_values.h"
+
 namespace bevara::ingest {
 namespace {
 
-bool Digits(std::string_view s, size_t pos, size_t n, int* value) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *value = v;
-  return true;
-}
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Checks common to every METS document: unique IDs, resolvable references,
-// dates, sizes, and the attributes CSIP requires on every file and mdRef.
+// Checks common to every METS document: dates, sizes, and the attributes
+// CSIP requires on every file and mdRef. (ID uniqueness and references are
+// the schema's: see ReportXml in package_validator.cc.)
 void CheckCommon(const MetsDocument& doc, const std::string& shown, ValidationReport* r) {
-  r->Checked({"METS-ID-UNIQUE", "METS-IDREF", "METS-DATE", "METS-SIZE-VALUE", "METS-TOO-MANY-FILES"});
-  for (const auto& [id, line] : doc.duplicate_ids) {
-    r->Add("METS-ID-UNIQUE", "ID '" + id + "' is declared more than once (first at line " +
-                                 std::to_string(doc.ids.at(id)) + ")",
-           shown, line);
-  }
-  for (const IdReference& ref : doc.references) {
-    if (doc.ids.count(ref.id) == 0) {
-      r->Add("METS-IDREF", ref.attribute + " refers to ID '" + ref.id + "', which does not exist", shown, ref.line);
-    }
-  }
+  r->Checked({"METS-DATE", "METS-SIZE-VALUE", "METS-TOO-MANY-FILES"});
   if (doc.too_many_declarations) {
     r->Add("METS-TOO-MANY-FILES", "the METS document declares more files than the entry limit allows", shown);
   }
@@ -43,6 +23,7 @@ void CheckCommon(const MetsDocument& doc, const std::string& shown, ValidationRe
   check_date(doc.create_date, "metsHdr/@CREATEDATE", doc.header_line);
   check_date(doc.last_mod_date, "metsHdr/@LASTMODDATE", doc.header_line);
   for (const MetadataSection& s : doc.metadata_sections) check_date(s.created, "CREATED", s.line);
+  for (const ValueIssue& issue : doc.value_issues) r->Add(issue.rule, issue.message, shown, issue.line);
 
   r->Checked({"CSIP67", "CSIP68", "CSIP69", "CSIP70", "CSIP71", "CSIP72", "CSIP76", "CSIP77", "CSIP78", "CSIP79",
               "CSIP22", "CSIP23", "CSIP24", "CSIP26", "CSIP27", "CSIP28", "CSIP29", "CSIP30"});
@@ -61,17 +42,9 @@ void CheckCommon(const MetsDocument& doc, const std::string& shown, ValidationRe
     if (is_file && f.flocat_count != 1) {
       r->Add("CSIP76", what + " has " + std::to_string(f.flocat_count) + " FLocat elements, not one", shown, f.line);
     }
-    if (f.loctype != "URL") r->Add(is_file ? "CSIP77" : "CSIP22", what + " has LOCTYPE '" + f.loctype + "', not URL", shown, f.line);
-    if (f.xlink_type != "simple") {
-      r->Add(is_file ? "CSIP78" : "CSIP23", what + " has xlink:type '" + f.xlink_type + "', not simple", shown, f.line);
-    }
+    if (!f.loctype_url) r->Add(is_file ? "CSIP77" : "CSIP22", what + " has no LOCTYPE=\"URL\"", shown, f.line);
+    if (!f.xlink_simple) r->Add(is_file ? "CSIP78" : "CSIP23", what + " has no xlink:type=\"simple\"", shown, f.line);
     need(f.has_href, "CSIP79", "CSIP24", "xlink:href");
-    check_date(f.created, (what + " CREATED").c_str(), f.line);
-    if (f.has_size) {
-      bool ok = !f.size.empty() && f.size.size() < 19;
-      for (char c : f.size) ok = ok && std::isdigit(static_cast<unsigned char>(c));
-      if (!ok) r->Add("METS-SIZE-VALUE", what + " has SIZE '" + f.size + "'", shown, f.line);
-    }
   }
 }
 
@@ -169,53 +142,6 @@ void CheckStructMap(const MetsDocument& doc, const std::string& shown, Validatio
 
 const char* ProfileName(PackageProfile p) {
   return p == PackageProfile::kCsip ? "FGS Paketstruktur 1.2 / E-ARK CSIP 2" : "FGS Paketstruktur 1.0/1.1";
-}
-
-bool IsXsdDateTime(std::string_view s) {
-  size_t p = 0;
-  if (p < s.size() && s[p] == '-') ++p;
-  size_t year_digits = 0;
-  while (p + year_digits < s.size() && std::isdigit(static_cast<unsigned char>(s[p + year_digits]))) ++year_digits;
-  if (year_digits < 4 || (year_digits > 4 && s[p] == '0')) return false;
-  int year = 0;
-  if (year_digits > 9 || !Digits(s, p, year_digits, &year)) return false;
-  p += year_digits;
-  int month, day, hour, minute, second;
-  if (p >= s.size() || s[p] != '-' || !Digits(s, p + 1, 2, &month)) return false;
-  p += 3;
-  if (p >= s.size() || s[p] != '-' || !Digits(s, p + 1, 2, &day)) return false;
-  p += 3;
-  if (p >= s.size() || s[p] != 'T' || !Digits(s, p + 1, 2, &hour)) return false;
-  p += 3;
-  if (p >= s.size() || s[p] != ':' || !Digits(s, p + 1, 2, &minute)) return false;
-  p += 3;
-  if (p >= s.size() || s[p] != ':' || !Digits(s, p + 1, 2, &second)) return false;
-  p += 3;
-  bool fraction_nonzero = false;
-  if (p < s.size() && s[p] == '.') {
-    size_t start = ++p;
-    while (p < s.size() && std::isdigit(static_cast<unsigned char>(s[p]))) fraction_nonzero |= s[p++] != '0';
-    if (p == start) return false;
-  }
-  if (p < s.size()) {
-    int tzh, tzm;
-    if (s[p] == 'Z') {
-      ++p;
-    } else if ((s[p] == '+' || s[p] == '-') && Digits(s, p + 1, 2, &tzh) && p + 3 < s.size() && s[p + 3] == ':' &&
-               Digits(s, p + 4, 2, &tzm)) {
-      if (tzh > 14 || tzm > 59 || (tzh == 14 && tzm != 0)) return false;
-      p += 6;
-    } else {
-      return false;
-    }
-  }
-  if (p != s.size()) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  int max_day = kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
-  if (day > max_day) return false;
-  if (hour == 24) return minute == 0 && second == 0 && !fraction_nonzero;
-  return hour < 24 && minute < 60 && second < 60;
 }
 
 void CheckRootMets(const MetsDocument& doc, PackageProfile profile, const std::string& shown,

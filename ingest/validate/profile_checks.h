@@ -25,7 +25,4 @@ void CheckRootMets(const MetsDocument& doc, PackageProfile profile, const std::s
 // A representation's METS (representations/<rep>/METS.xml).
 void CheckRepresentationMets(const MetsDocument& doc, const std::string& shown, ValidationReport* report);
 
-// xsd:dateTime, with calendar ranges checked (no 2023-02-30T00:00:00).
-bool IsXsdDateTime(std::string_view s);
-
 }  // namespace bevara::ingest

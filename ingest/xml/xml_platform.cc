@@ -26,10 +26,24 @@ Status InitializeXml() {
 }
 
 void AppendUtf8(const XMLCh* s, size_t n, std::string* out) {
+  // Two passes: the exact length first, so strings get exactly the capacity
+  // they need (a METS holds hundreds of thousands of them), then the bytes,
+  // written through a pointer (per-byte push_back showed in profiles).
+  size_t length = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t c = s[i];
+    if (c < 0x80) length += 1;
+    else if (c < 0x800) length += 2;
+    else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) { length += 4; ++i; }
+    else length += 3;
+  }
+  size_t base = out->size();
+  out->resize(base + length);
+  char* p = out->data() + base;
   for (size_t i = 0; i < n; ++i) {
     uint32_t c = s[i];
     if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
+      *p++ = static_cast<char>(c);
       continue;
     }
     if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
@@ -37,16 +51,16 @@ void AppendUtf8(const XMLCh* s, size_t n, std::string* out) {
       ++i;
     }
     if (c < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+      *p++ = static_cast<char>(0xC0 | (c >> 6));
     } else if (c < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      *p++ = static_cast<char>(0xE0 | (c >> 12));
+      *p++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
     } else {
-      out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      *p++ = static_cast<char>(0xF0 | (c >> 18));
+      *p++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      *p++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
     }
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    *p++ = static_cast<char>(0x80 | (c & 0x3F));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "ingest/validate/profile_checks.h"
 
+#include "ingest/mets/xsd_values.h"
+
 #include <gtest/gtest.h>
 
 namespace bevara::ingest {
@@ -47,6 +49,15 @@ TEST(ProfileChecksTest, Fgs1DoesNotRequireCsipOnlyRules) {
   EXPECT_FALSE(report.Has("CSIP10"));
   EXPECT_FALSE(report.Has("CSIP80"));
   EXPECT_TRUE(report.valid()) << report.ToText();
+}
+
+TEST(ParseSizeTest, AcceptsOnlyByteCounts) {
+  EXPECT_EQ(ParseSize("0"), 0);
+  EXPECT_EQ(ParseSize("784099"), 784099);
+  EXPECT_EQ(ParseSize("-1"), -1);
+  EXPECT_EQ(ParseSize("12a"), -1);
+  EXPECT_EQ(ParseSize(""), -1);
+  EXPECT_EQ(ParseSize("9999999999999999999"), -1);
 }
 
 }  // namespace
