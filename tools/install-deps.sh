@@ -8,7 +8,7 @@ PACKAGES=(
   libpoco-dev libarchive-dev libssl-dev libxerces-c-dev librocksdb-dev
   libmagic-dev nlohmann-json3-dev libutf8proc-dev
   googletest libgtest-dev
-  libxml2-utils openssl   # baselines for the benchmarks (xmllint, openssl dgst)
+  libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
 )
 
 missing=()

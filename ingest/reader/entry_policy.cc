@@ -128,20 +128,21 @@ Status EntryPolicy::CheckCollision(const std::string& name, EntryKind kind) {
   auto collide = [&](const std::string& why) {
     return Status::Rejected("PKG-NAME-COLLISION", why, name);
   };
-  auto it = seen_.find(nfc);
+  std::hash<std::string_view> hash;
+  auto it = seen_.find(hash(nfc));
   if (it != seen_.end()) {
     if (it->second == EntryKind::kDirectory && kind == EntryKind::kDirectory) return Status::OK();
-    return collide(nfc == name ? "two entries have the same name"
-                               : "entry name equals another entry's after Unicode NFC normalisation");
+    return collide(nfc == name ? "entry name equals an earlier entry's"
+                               : "entry name equals an earlier entry's after Unicode NFC normalisation");
   }
   for (size_t slash = nfc.find('/'); slash != std::string::npos; slash = nfc.find('/', slash + 1)) {
-    std::string parent = nfc.substr(0, slash);
-    auto [pit, inserted] = seen_.emplace(parent, EntryKind::kDirectory);
+    std::string_view parent(nfc.data(), slash);
+    auto [pit, inserted] = seen_.emplace(hash(parent), EntryKind::kDirectory);
     if (!inserted && pit->second == EntryKind::kFile) {
-      return collide("entry lies inside '" + parent + "', which is a file");
+      return collide("entry lies inside '" + std::string(parent) + "', which is a file");
     }
   }
-  seen_.emplace(std::move(nfc), kind);
+  seen_.emplace(hash(nfc), kind);
   return Status::OK();
 }
 
@@ -158,10 +159,6 @@ Status EntryPolicy::Admit(std::string_view raw_name, RawEntryType type, int64_t 
   }
   if (name.size() > 1 && name.back() == '/') name.remove_suffix(1);
 
-  if (++entries_ > limits_.max_entries) {
-    return Status::Rejected("PKG-TOO-MANY-ENTRIES",
-                            "package has more than " + std::to_string(limits_.max_entries) + " entries", shown);
-  }
   BEVARA_RETURN_IF_ERROR(CheckName(name, shown));
   switch (type) {
     case RawEntryType::kFile:
@@ -175,6 +172,13 @@ Status EntryPolicy::Admit(std::string_view raw_name, RawEntryType type, int64_t 
       return Status::Rejected("PKG-SPECIAL-FILE", "only regular files and directories are accepted", shown);
   }
   EntryKind kind = type == RawEntryType::kFile ? EntryKind::kFile : EntryKind::kDirectory;
+  if (kind == EntryKind::kFile ? ++files_ > limits_.max_entries : ++directories_ > limits_.max_directories) {
+    return Status::Rejected("PKG-TOO-MANY-ENTRIES",
+                            "package has more than " +
+                                std::to_string(kind == EntryKind::kFile ? limits_.max_entries : limits_.max_directories) +
+                                (kind == EntryKind::kFile ? " files" : " directories"),
+                            shown);
+  }
   if (kind == EntryKind::kFile && declared_size > 0 &&
       static_cast<uint64_t>(declared_size) > limits_.max_total_bytes - total_bytes_) {
     return Status::Rejected("PKG-TOO-LARGE",

@@ -49,10 +49,14 @@ class EntryPolicy {
   Status CheckCollision(const std::string& name, EntryKind kind);
 
   ReaderLimits limits_;
-  uint64_t entries_ = 0;
+  uint64_t files_ = 0, directories_ = 0;
   uint64_t total_bytes_ = 0;
-  // NFC form -> kind. Directories are also implied by the files inside them.
-  std::unordered_map<std::string, EntryKind> seen_;
+  // Hash of the NFC form -> kind; directories are also implied by the files
+  // inside them. Hashes, not names: a package may hold 100,000 entries, and
+  // their names are kept elsewhere already. Two different names with equal
+  // 64-bit hashes would be reported as a collision; that costs the package
+  // that crafted them its acceptance, and nothing else.
+  std::unordered_map<uint64_t, EntryKind> seen_;
 };
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).

@@ -30,7 +30,10 @@ struct PackageEntry {
 };
 
 struct ReaderLimits {
-  uint64_t max_entries = 100'000;
+  // Files and directories are limited separately: whether an archive lists
+  // its directories at all depends on the tool that made it.
+  uint64_t max_entries = 100'000;      // files
+  uint64_t max_directories = 100'000;
   uint64_t max_name_bytes = 1024;
   uint64_t max_total_bytes = 1ull << 40;  // 1 TiB of uncompressed content
   // Compressed packages: more than max_ratio bytes out per byte in, once

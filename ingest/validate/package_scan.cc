@@ -1,5 +1,7 @@
 #include "ingest/validate/package_scan.h"
 
+#include <cstring>
+
 #include "ingest/mets/href.h"
 #include "ingest/mets/mets_handler.h"
 
@@ -65,22 +67,39 @@ PackageScanner::Role PackageScanner::Classify(const std::string& path, std::stri
   return Role::kData;
 }
 
+Result<std::string> ParsedMets::Resolve(const FileDeclaration& f) const {
+  Result<std::string> r = ResolveHref(f.href, dir);
+  if (r.ok()) *r = prefix + *r;
+  return r;
+}
+
+std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
+  if (a == DigestAlgorithm::kSha256) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string hex(64, '0');
+    for (size_t i = 0; i < 32; ++i) {
+      hex[2 * i] = kHex[sha256[i] >> 4];
+      hex[2 * i + 1] = kHex[sha256[i] & 15];
+    }
+    return hex;
+  }
+  for (const auto& [alg, hex] : other_digests)
+    if (alg == a) return hex;
+  return std::nullopt;
+}
+
 void PackageScanner::Register(ParsedMets* mets) {
   // The document's directory inside the package, which its hrefs are relative to.
   std::string rel = mets->doc.path.substr(mets->prefix.size());
   size_t slash = rel.rfind('/');
   mets->dir = slash == std::string::npos ? "" : rel.substr(0, slash);
-  mets->resolved.reserve(mets->doc.files.size());
   for (const FileDeclaration& f : mets->doc.files) {
-    Result<std::string> r = ResolveHref(f.href, mets->dir);
-    if (r.ok()) {
-      *r = mets->prefix + *r;
-      if (auto alg = ParseMetsChecksumType(f.checksum_type)) {
-        DigestSet& set = declared_algorithms_[*r];
-        set = set.With(*alg);
-      }
-    }
-    mets->resolved.push_back(std::move(r));
+    auto alg = ParseMetsChecksumType(f.checksum_type);
+    if (!alg || *alg == DigestAlgorithm::kSha256) continue;
+    Result<std::string> r = mets->Resolve(f);
+    if (!r.ok()) continue;
+    DigestSet& set = declared_algorithms_[*r];
+    set = set.With(*alg);
   }
 }
 
@@ -133,13 +152,15 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
   }
   if (!read_error.ok()) return read_error;
   digester.Finish();
-  ScannedFile& file = result->files[entry.path];
+  auto [it, inserted] = result->files.try_emplace(entry.path);
+  ScannedFile& file = it->second;
   file.size = digester.bytes();
-  for (int a = 0; a < kDigestAlgorithmCount; ++a) {
+  std::memcpy(file.sha256.data(), digester.Raw(DigestAlgorithm::kSha256).data(), file.sha256.size());
+  for (int a = 1; a < kDigestAlgorithmCount; ++a) {
     auto alg = static_cast<DigestAlgorithm>(a);
-    if (algorithms.Has(alg)) file.digests.emplace_back(alg, digester.Hex(alg));
+    if (algorithms.Has(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
   }
-  result->file_order.push_back(entry.path);
+  if (inserted) result->file_order.push_back(&it->first);
   result->total_bytes += file.size;
   return Status::OK();
 }
@@ -197,9 +218,9 @@ Status PackageScanner::Rehash(const std::string& path, const std::unordered_map<
     }
     digester.Finish();
     ScannedFile& file = result->files[entry.path];
-    for (int a = 0; a < kDigestAlgorithmCount; ++a) {
+    for (int a = 1; a < kDigestAlgorithmCount; ++a) {
       auto alg = static_cast<DigestAlgorithm>(a);
-      if (it->second.Has(alg) && file.Digest(alg) == nullptr) file.digests.emplace_back(alg, digester.Hex(alg));
+      if (it->second.Has(alg) && !file.Hex(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
     }
   }
 }

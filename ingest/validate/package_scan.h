@@ -2,7 +2,9 @@
 // ingest/validate; PackageValidator turns its ScanResult into a report.
 #pragma once
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -17,15 +19,16 @@
 
 namespace bevara::ingest {
 
+// One file of the package as read. Kept small: a package may hold 100,000.
 struct ScannedFile {
   uint64_t size = 0;
-  std::vector<std::pair<DigestAlgorithm, std::string>> digests;  // lower-case hex
+  std::array<uint8_t, 32> sha256{};  // always computed
   bool declared = false;
-  const std::string* Digest(DigestAlgorithm a) const {
-    for (const auto& [alg, hex] : digests)
-      if (alg == a) return &hex;
-    return nullptr;
-  }
+  // Digests in other algorithms, for files whose METS declares one.
+  std::vector<std::pair<DigestAlgorithm, std::string>> other_digests;  // lower-case hex
+
+  // The digest in lower-case hex, or nullopt when it was not computed.
+  std::optional<std::string> Hex(DigestAlgorithm a) const;
 };
 
 struct ParsedMets {
@@ -35,8 +38,9 @@ struct ParsedMets {
   bool is_sip_xml = false;  // FGS 1.x
   std::string prefix;       // package root folder inside the archive: "" or "name/"
   std::string dir;          // package-relative directory of this document
-  // Per doc.files: the archive path the href resolves to, or the rejection.
-  std::vector<Result<std::string>> resolved;
+
+  // The archive path a declaration's href resolves to, or its rejection.
+  Result<std::string> Resolve(const FileDeclaration& f) const;
 };
 
 struct ScannedXml {
@@ -47,7 +51,7 @@ struct ScannedXml {
 struct ScanResult {
   std::string format;
   std::unordered_map<std::string, ScannedFile> files;  // by archive path
-  std::vector<std::string> file_order;                 // archive order
+  std::vector<const std::string*> file_order;          // keys of `files`, in archive order
   std::vector<std::string> directories;
   std::vector<std::unique_ptr<ParsedMets>> mets;
   int root = -1;  // index into mets
@@ -81,7 +85,8 @@ class PackageScanner {
   SecureSaxParser parser_;
   std::vector<char> buffer_;
   bool root_seen_ = false;
-  // Algorithms the METS documents seen so far declare, by archive path.
+  // Algorithms other than SHA-256 (which is always computed) that the METS
+  // documents seen so far declare, by archive path. Empty for most packages.
   std::unordered_map<std::string, DigestSet> declared_algorithms_;
 };
 

@@ -89,8 +89,8 @@ struct PendingChecksum {
 
 void CompareChecksum(const ScanResult& scan, const PendingChecksum& p, ValidationReport* r) {
   const FileDeclaration& f = p.mets->doc.files[p.index];
-  const std::string* computed = scan.files.at(p.path).Digest(p.algorithm);
-  if (computed == nullptr) return;
+  std::optional<std::string> computed = scan.files.at(p.path).Hex(p.algorithm);
+  if (!computed) return;
   if (!HexDigestEquals(f.checksum, *computed)) {
     r->Add("FILE-CHECKSUM",
            std::string(MetsChecksumName(p.algorithm)) + " of '" + p.path + "' is " + *computed + ", declared " +
@@ -168,8 +168,8 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
     const ParsedMets& mets = *mets_ptr;
     for (size_t i = 0; i < mets.doc.files.size(); ++i) {
       const FileDeclaration& f = mets.doc.files[i];
-      const Result<std::string>& resolved = mets.resolved[i];
       if (!f.has_href) continue;  // reported by the profile checks
+      const Result<std::string> resolved = mets.Resolve(f);
       if (!resolved.ok()) {
         report.Add(resolved.status().rule(), resolved.status().message(), mets.doc.path, f.line);
         continue;
@@ -198,7 +198,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
                    mets.doc.path, f.line);
         continue;
       }
-      if (file.Digest(*alg) == nullptr) rehash[found_path] = rehash[found_path].With(*alg);
+      if (!file.Hex(*alg)) rehash[found_path] = rehash[found_path].With(*alg);
       pending.push_back({&mets, i, found_path, *alg});
     }
   }
@@ -208,7 +208,8 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
   // Files present but declared nowhere, or outside the package root folder.
   report.Checked({"FILE-UNDECLARED", "PKG-OUTSIDE-ROOT", "METS-MPTR"});
   if (complete) {
-    for (const std::string& p : scan.file_order) {
+    for (const std::string* path : scan.file_order) {
+      const std::string& p = *path;
       if (p.compare(0, root.prefix.size(), root.prefix) != 0) {
         report.Add("PKG-OUTSIDE-ROOT", "'" + p + "' lies outside the package folder '" + root.prefix + "'", p);
       } else if (p != root.doc.path && !scan.files.at(p).declared) {
@@ -226,8 +227,8 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
   if (profile == PackageProfile::kCsip && complete) {
     report.Checked("PKG-REPRESENTATIONS");
     bool has_representations = false;
-    for (const std::string& p : scan.file_order)
-      has_representations = has_representations || p.compare(0, root.prefix.size() + 16, root.prefix + "representations/") == 0;
+    for (const std::string* p : scan.file_order)
+      has_representations = has_representations || p->compare(0, root.prefix.size() + 16, root.prefix + "representations/") == 0;
     if (!has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

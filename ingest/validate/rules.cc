@@ -15,7 +15,7 @@ const RuleInfo kRules[] = {
     {"PKG-ENCRYPTED", E, "No entry is encrypted"},
     {"PKG-COMPRESSION-RATIO", E, "The compression ratio stays within the limit (no compression bomb)"},
     {"PKG-TOO-LARGE", E, "The uncompressed content stays within the size limit"},
-    {"PKG-TOO-MANY-ENTRIES", E, "The number of entries stays within the limit"},
+    {"PKG-TOO-MANY-ENTRIES", E, "The numbers of files and of directories stay within their limits"},
     {"PKG-NAME-TOO-LONG", E, "Entry names stay within the length limit"},
     {"PKG-INVALID-UTF8", E, "Entry names are valid UTF-8"},
     {"PKG-CONTROL-CHAR", E, "Entry names hold no control characters"},

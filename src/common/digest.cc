@@ -64,6 +64,7 @@ const char* ShortDigestName(DigestAlgorithm a) {
 struct MultiDigester::Impl {
   EVP_MD_CTX* ctx[kDigestAlgorithmCount] = {};
   std::string hex[kDigestAlgorithmCount];
+  std::string raw[kDigestAlgorithmCount];
   ~Impl() {
     for (EVP_MD_CTX* c : ctx)
       if (c) EVP_MD_CTX_free(c);
@@ -97,10 +98,13 @@ void MultiDigester::Finish() {
     unsigned len = 0;
     EVP_DigestFinal_ex(impl_->ctx[i], md, &len);
     impl_->hex[i] = ToHex(md, len);
+    impl_->raw[i].assign(reinterpret_cast<const char*>(md), len);
   }
 }
 
 const std::string& MultiDigester::Hex(DigestAlgorithm a) const { return impl_->hex[static_cast<int>(a)]; }
+
+const std::string& MultiDigester::Raw(DigestAlgorithm a) const { return impl_->raw[static_cast<int>(a)]; }
 
 bool HexDigestEquals(std::string_view declared, std::string_view computed) {
   if (declared.size() != computed.size()) return false;

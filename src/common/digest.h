@@ -59,6 +59,8 @@ class MultiDigester {
   void Finish();
   // Lower-case hex. REQUIRES: Finish() was called and `a` was requested.
   const std::string& Hex(DigestAlgorithm a) const;
+  // The digest's bytes. REQUIRES: as for Hex().
+  const std::string& Raw(DigestAlgorithm a) const;
   DigestSet algorithms() const { return algorithms_; }
   uint64_t bytes() const { return bytes_; }
 
