@@ -28,6 +28,12 @@ bool PercentDecode(std::string_view in, std::string* out) {
   return true;
 }
 
+std::string PlusAsSpace(std::string path) {
+  for (char& c : path)
+    if (c == '+') c = ' ';
+  return path;
+}
+
 bool NormalizePath(std::string_view path, std::string* out) {
   std::vector<std::string_view> parts;
   size_t start = 0;

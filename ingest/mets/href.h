@@ -21,6 +21,10 @@ namespace bevara::ingest {
 // the root). Returns a normalised package-relative path.
 Result<std::string> ResolveHref(std::string_view href, std::string_view base_dir);
 
+// The path with every '+' read as a space: commons-ip form-encodes spaces in
+// hrefs, which bevara accepts with a warning (METS-HREF-PLUS).
+std::string PlusAsSpace(std::string path);
+
 // Percent-decoding; false on a malformed escape.
 bool PercentDecode(std::string_view in, std::string* out);
 

@@ -1,6 +1,7 @@
 #include "ingest/validate/package_scan.h"
 
 #include <cstring>
+#include <functional>
 
 #include "ingest/mets/href.h"
 #include "ingest/mets/mets_handler.h"
@@ -35,7 +36,30 @@ bool EndsWithXml(std::string_view name) {
   return ext == ".xml" || ext == ".XML" || ext == ".Xml";
 }
 
+uint64_t PathHash(std::string_view path) { return std::hash<std::string_view>()(path); }
+
 }  // namespace
+
+Result<std::string> ParsedMets::Resolve(const FileDeclaration& f) const {
+  Result<std::string> r = ResolveHref(f.href, dir);
+  if (r.ok()) *r = prefix + *r;
+  return r;
+}
+
+std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
+  if (a == DigestAlgorithm::kSha256) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string hex(64, '0');
+    for (size_t i = 0; i < 32; ++i) {
+      hex[2 * i] = kHex[sha256[i] >> 4];
+      hex[2 * i + 1] = kHex[sha256[i] & 15];
+    }
+    return hex;
+  }
+  for (const auto& [alg, hex] : other_digests)
+    if (alg == a) return hex;
+  return std::nullopt;
+}
 
 PackageScanner::PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options)
     : env_(env), schemas_(schemas), options_(options), parser_(schemas), buffer_(kBufferSize) {}
@@ -67,48 +91,81 @@ PackageScanner::Role PackageScanner::Classify(const std::string& path, std::stri
   return Role::kData;
 }
 
-Result<std::string> ParsedMets::Resolve(const FileDeclaration& f) const {
-  Result<std::string> r = ResolveHref(f.href, dir);
-  if (r.ok()) *r = prefix + *r;
-  return r;
-}
-
-std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
-  if (a == DigestAlgorithm::kSha256) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string hex(64, '0');
-    for (size_t i = 0; i < 32; ++i) {
-      hex[2 * i] = kHex[sha256[i] >> 4];
-      hex[2 * i + 1] = kHex[sha256[i] & 15];
-    }
-    return hex;
-  }
-  for (const auto& [alg, hex] : other_digests)
-    if (alg == a) return hex;
-  return std::nullopt;
-}
-
-void PackageScanner::Register(ParsedMets* mets) {
+void PackageScanner::Register(uint32_t mets_index, ScanResult* result) {
+  ParsedMets* mets = result->mets[mets_index].get();
   // The document's directory inside the package, which its hrefs are relative to.
   std::string rel = mets->doc.path.substr(mets->prefix.size());
   size_t slash = rel.rfind('/');
   mets->dir = slash == std::string::npos ? "" : rel.substr(0, slash);
-  for (const FileDeclaration& f : mets->doc.files) {
+  mets->matched.assign(mets->doc.files.size(), 0);
+  for (uint32_t i = 0; i < mets->doc.files.size(); ++i) {
+    const FileDeclaration& f = mets->doc.files[i];
+    if (!f.has_href) continue;  // reported by the profile checks
+    Result<std::string> path = mets->Resolve(f);
+    if (!path.ok()) {
+      result->findings.push_back({path.status().rule(), Severity::kError, path.status().message(), mets->doc.path, f.line});
+      continue;
+    }
+    declared_.emplace(PathHash(*path), DeclarationRef{mets_index, i, false});
+    // commons-ip writes '+' for a space (form encoding); accepted, with a warning.
+    if (f.href.find('+') != std::string::npos) {
+      declared_.emplace(PathHash(PlusAsSpace(*path)), DeclarationRef{mets_index, i, true});
+    }
     auto alg = ParseMetsChecksumType(f.checksum_type);
-    if (!alg || *alg == DigestAlgorithm::kSha256) continue;
-    Result<std::string> r = mets->Resolve(f);
-    if (!r.ok()) continue;
-    DigestSet& set = declared_algorithms_[*r];
-    set = set.With(*alg);
+    if (alg && *alg != DigestAlgorithm::kSha256) {
+      DigestSet& set = extra_algorithms_[*path];
+      set = set.With(*alg);
+    }
   }
+}
+
+void PackageScanner::Verify(const DeclarationRef& ref, const std::string& path, const ScannedFile& file,
+                            ScanResult* result) {
+  ParsedMets& mets = *result->mets[ref.mets];
+  const FileDeclaration& f = mets.doc.files[ref.index];
+  mets.matched[ref.index] = 1;
+  auto add = [&](const char* rule, std::string message) {
+    const RuleInfo* info = FindRule(rule);
+    result->findings.push_back({rule, info->severity, std::move(message), mets.doc.path, f.line});
+  };
+  if (ref.plus_as_space) add("METS-HREF-PLUS", "'" + f.href + "' uses '+' for a space");
+  if (f.size >= 0 && static_cast<uint64_t>(f.size) != file.size) {
+    add("FILE-SIZE", "'" + path + "' has " + std::to_string(file.size) + " bytes, declared " + std::to_string(f.size));
+  }
+  if (!f.has_checksum || !f.has_checksum_type) return;  // reported by the profile checks
+  auto alg = ParseMetsChecksumType(f.checksum_type);
+  if (!alg) {
+    add("FILE-CHECKSUM-TYPE", "checksum type '" + f.checksum_type + "' of '" + path + "' cannot be verified");
+    return;
+  }
+  std::optional<std::string> computed = file.Hex(*alg);
+  if (!computed) return;  // Finish() rehashes and comes back
+  if (!HexDigestEquals(f.checksum, *computed)) {
+    add("FILE-CHECKSUM", std::string(MetsChecksumName(*alg)) + " of '" + path + "' is " + *computed + ", declared " +
+                             f.checksum);
+  }
+}
+
+bool PackageScanner::Match(const std::string& path, const ScannedFile& file, ScanResult* result) {
+  bool any = false;
+  auto [begin, end] = declared_.equal_range(PathHash(path));
+  for (auto it = begin; it != end; ++it) {
+    const DeclarationRef& ref = it->second;
+    const ParsedMets& mets = *result->mets[ref.mets];
+    Result<std::string> resolved = mets.Resolve(mets.doc.files[ref.index]);
+    if (!resolved.ok() || (ref.plus_as_space ? PlusAsSpace(*resolved) : *resolved) != path) continue;
+    Verify(ref, path, file, result);
+    any = true;
+  }
+  return any;
 }
 
 Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result) {
   std::string prefix;
   Role role = Classify(entry.path, &prefix);
   DigestSet algorithms = DigestSet::Of(DigestAlgorithm::kSha256);
-  if (auto it = declared_algorithms_.find(entry.path); it != declared_algorithms_.end()) {
-    for (int a = 0; a < kDigestAlgorithmCount; ++a)
+  if (auto it = extra_algorithms_.find(entry.path); it != extra_algorithms_.end()) {
+    for (int a = 1; a < kDigestAlgorithmCount; ++a)
       if (it->second.Has(static_cast<DigestAlgorithm>(a))) algorithms = algorithms.With(static_cast<DigestAlgorithm>(a));
   }
   MultiDigester digester(algorithms);
@@ -126,7 +183,8 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
 
   SaxOptions xml_options;
   xml_options.max_issues = options_.max_xml_issues;
-  if (role == Role::kRootMets || role == Role::kRootSip || role == Role::kRepresentationMets) {
+  bool is_mets = role == Role::kRootMets || role == Role::kRootSip || role == Role::kRepresentationMets;
+  if (is_mets) {
     auto mets = std::make_unique<ParsedMets>();
     mets->doc.path = entry.path;
     mets->is_root = role != Role::kRepresentationMets;
@@ -135,9 +193,9 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
     xml_options.max_bytes = options_.max_mets_bytes;
     MetsHandler handler(&mets->doc, options_.limits.max_entries);
     mets->xml = parser_.Parse(source, entry.path, &handler, xml_options);
-    Register(mets.get());
     if (mets->is_root) {
       root_seen_ = true;
+      root_prefix_ = prefix;
       result->root = static_cast<int>(result->mets.size());
     }
     result->mets.push_back(std::move(mets));
@@ -152,22 +210,33 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
   }
   if (!read_error.ok()) return read_error;
   digester.Finish();
-  auto [it, inserted] = result->files.try_emplace(entry.path);
-  ScannedFile& file = it->second;
+  // Declarations are registered only now, so a METS never answers for itself.
+  if (is_mets) Register(static_cast<uint32_t>(result->mets.size() - 1), result);
+
+  ScannedFile file;
   file.size = digester.bytes();
   std::memcpy(file.sha256.data(), digester.Raw(DigestAlgorithm::kSha256).data(), file.sha256.size());
   for (int a = 1; a < kDigestAlgorithmCount; ++a) {
     auto alg = static_cast<DigestAlgorithm>(a);
     if (algorithms.Has(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
   }
-  if (inserted) result->file_order.push_back(&it->first);
+  ++result->file_count;
   result->total_bytes += file.size;
+  std::vector<std::string_view> c = Components(entry.path);
+  result->has_representations |= (c.size() > 1 && c[0] == "representations") ||
+                                 (c.size() > 2 && c[1] == "representations");
+  bool is_root_document = result->root >= 0 && result->mets[result->root]->doc.path == entry.path;
+  if (!is_root_document && !Match(entry.path, file, result)) {
+    result->unmatched.emplace_back(entry.path, std::move(file));
+  }
   return Status::OK();
 }
 
 Status PackageScanner::Scan(const std::string& path, ScanResult* result) {
   root_seen_ = false;
-  declared_algorithms_.clear();
+  root_prefix_.clear();
+  declared_.clear();
+  extra_algorithms_.clear();
   auto reader = OpenPackage(env_, path, options_.limits);
   if (!reader.ok()) {
     if (reader.status().IsRejected()) {
@@ -185,22 +254,61 @@ Status PackageScanner::Scan(const std::string& path, ScanResult* result) {
       break;
     }
     if (!*more) break;
-    if (entry.kind == EntryKind::kDirectory) {
-      result->directories.push_back(entry.path);
-      continue;
-    }
+    if (entry.kind == EntryKind::kDirectory) continue;
     Status s = ConsumeFile(reader->get(), entry, result);
     if (!s.ok()) {
       result->stopped = s;
       break;
     }
   }
+  if (!result->stopped.ok() && !result->stopped.IsRejected()) return result->stopped;
+  return result->stopped.ok() ? Finish(path, result) : Status::OK();
+}
+
+// After the last entry: files read before the METS that declares them are
+// matched now (rehashed first if their METS wants an algorithm that was not
+// computed), the rest are undeclared or outside the package folder, and
+// declarations no file answered are missing.
+Status PackageScanner::Finish(const std::string& package, ScanResult* result) {
+  std::unordered_map<std::string, DigestSet> rehash;
+  for (const auto& [path, file] : result->unmatched) {
+    auto it = extra_algorithms_.find(path);
+    if (it == extra_algorithms_.end()) continue;
+    for (int a = 1; a < kDigestAlgorithmCount; ++a) {
+      auto alg = static_cast<DigestAlgorithm>(a);
+      if (it->second.Has(alg) && !file.Hex(alg)) rehash[path] = rehash[path].With(alg);
+    }
+  }
+  if (!rehash.empty()) BEVARA_RETURN_IF_ERROR(Rehash(package, rehash, result));
+  for (const auto& [path, file] : result->unmatched) {
+    if (result->root >= 0 && result->mets[result->root]->doc.path == path) continue;
+    if (Match(path, file, result)) continue;
+    if (result->root >= 0 && path.compare(0, root_prefix_.size(), root_prefix_) != 0) {
+      result->findings.push_back({"PKG-OUTSIDE-ROOT", Severity::kError,
+                                  "'" + path + "' lies outside the package folder '" + root_prefix_ + "'", path, 0});
+    } else if (result->root >= 0) {
+      result->findings.push_back(
+          {"FILE-UNDECLARED", Severity::kError, "'" + path + "' is in the package but no METS declares it", path, 0});
+    }
+  }
+  for (const auto& mets : result->mets) {
+    for (size_t i = 0; i < mets->doc.files.size(); ++i) {
+      const FileDeclaration& f = mets->doc.files[i];
+      if (mets->matched[i] || !f.has_href) continue;
+      Result<std::string> path = mets->Resolve(f);
+      if (!path.ok()) continue;  // reported when the METS was registered
+      result->findings.push_back({"FILE-MISSING", Severity::kError,
+                                  "declared file '" + *path + "' is not in the package", mets->doc.path, f.line});
+    }
+  }
   return Status::OK();
 }
 
-Status PackageScanner::Rehash(const std::string& path, const std::unordered_map<std::string, DigestSet>& wanted,
+Status PackageScanner::Rehash(const std::string& package, const std::unordered_map<std::string, DigestSet>& wanted,
                               ScanResult* result) {
-  auto reader = OpenPackage(env_, path, options_.limits);
+  std::unordered_map<std::string, ScannedFile*> by_path;
+  for (auto& [path, file] : result->unmatched) by_path[path] = &file;
+  auto reader = OpenPackage(env_, package, options_.limits);
   if (!reader.ok()) return reader.status();
   PackageEntry entry;
   for (;;) {
@@ -217,10 +325,10 @@ Status PackageScanner::Rehash(const std::string& path, const std::unordered_map<
       digester.Update(buffer_.data(), *r);
     }
     digester.Finish();
-    ScannedFile& file = result->files[entry.path];
+    ScannedFile* file = by_path.at(entry.path);
     for (int a = 1; a < kDigestAlgorithmCount; ++a) {
       auto alg = static_cast<DigestAlgorithm>(a);
-      if (it->second.Has(alg) && !file.Hex(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
+      if (it->second.Has(alg)) file->other_digests.emplace_back(alg, digester.Hex(alg));
     }
   }
 }

@@ -1,5 +1,11 @@
-// PackageScanner: the single streaming pass of validation. Internal to
+// PackageScanner: the streaming pass of validation. Internal to
 // ingest/validate; PackageValidator turns its ScanResult into a report.
+//
+// Each file is checked against its declaration as it streams by, when a METS
+// declaring it has already been read (the usual order: METS first). Only the
+// files no METS had declared yet are remembered, with their digests, and
+// matched when the whole package has been read. Memory therefore grows with
+// the declarations in the METS, not again with the files.
 #pragma once
 
 #include <array>
@@ -15,15 +21,15 @@
 #include "ingest/mets/mets_model.h"
 #include "ingest/reader/package_reader.h"
 #include "ingest/validate/package_validator.h"
+#include "ingest/validate/report.h"
 #include "ingest/xml/secure_sax.h"
 
 namespace bevara::ingest {
 
-// One file of the package as read. Kept small: a package may hold 100,000.
+// A file's size and digests as read.
 struct ScannedFile {
   uint64_t size = 0;
   std::array<uint8_t, 32> sha256{};  // always computed
-  bool declared = false;
   // Digests in other algorithms, for files whose METS declares one.
   std::vector<std::pair<DigestAlgorithm, std::string>> other_digests;  // lower-case hex
 
@@ -38,6 +44,7 @@ struct ParsedMets {
   bool is_sip_xml = false;  // FGS 1.x
   std::string prefix;       // package root folder inside the archive: "" or "name/"
   std::string dir;          // package-relative directory of this document
+  std::vector<uint8_t> matched;  // per doc.files: a file in the package answered it
 
   // The archive path a declaration's href resolves to, or its rejection.
   Result<std::string> Resolve(const FileDeclaration& f) const;
@@ -50,34 +57,45 @@ struct ScannedXml {
 
 struct ScanResult {
   std::string format;
-  std::unordered_map<std::string, ScannedFile> files;  // by archive path
-  std::vector<const std::string*> file_order;          // keys of `files`, in archive order
-  std::vector<std::string> directories;
+  uint64_t file_count = 0, total_bytes = 0;
+  bool has_representations = false;  // a representations/ folder at the package root
   std::vector<std::unique_ptr<ParsedMets>> mets;
   int root = -1;  // index into mets
   std::vector<ScannedXml> metadata;
+  // Files read before any METS declared them, in archive order.
+  std::vector<std::pair<std::string, ScannedFile>> unmatched;
+  // File findings (FILE-*, METS-HREF-*, PKG-OUTSIDE-ROOT), in the order found.
+  std::vector<Finding> findings;
   Status stopped;  // the rejection or I/O error that ended the scan early
-  uint64_t total_bytes = 0;
 };
 
 class PackageScanner {
  public:
   PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options);
 
-  // Reads the whole package. A rejection ends up in result->stopped; a
-  // non-OK return means the package could not be opened at all (I/O).
+  // Reads the whole package, then matches what is left: files read before
+  // their METS, declarations no file answered. A rejection ends up in
+  // result->stopped; a non-OK return means the package could not be read at
+  // all (an I/O error).
   Status Scan(const std::string& path, ScanResult* result);
-
-  // Second pass: hashes the named files (archive paths) with the given
-  // algorithms and adds the digests to result->files.
-  Status Rehash(const std::string& path, const std::unordered_map<std::string, DigestSet>& wanted,
-                ScanResult* result);
 
  private:
   enum class Role { kRootMets, kRootSip, kRepresentationMets, kMetadataXml, kData };
+  struct DeclarationRef {
+    uint32_t mets;
+    uint32_t index;
+    bool plus_as_space;  // matched only after reading '+' in the href as a space
+  };
+
   Role Classify(const std::string& path, std::string* prefix) const;
   Status ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result);
-  void Register(ParsedMets* mets);
+  void Register(uint32_t mets_index, ScanResult* result);
+  // Checks a file against every declaration of its path; false when none.
+  bool Match(const std::string& path, const ScannedFile& file, ScanResult* result);
+  void Verify(const DeclarationRef& ref, const std::string& path, const ScannedFile& file, ScanResult* result);
+  Status Finish(const std::string& package, ScanResult* result);
+  Status Rehash(const std::string& package, const std::unordered_map<std::string, DigestSet>& wanted,
+                ScanResult* result);
 
   Env* env_;
   std::shared_ptr<const SchemaSet> schemas_;
@@ -85,9 +103,12 @@ class PackageScanner {
   SecureSaxParser parser_;
   std::vector<char> buffer_;
   bool root_seen_ = false;
-  // Algorithms other than SHA-256 (which is always computed) that the METS
-  // documents seen so far declare, by archive path. Empty for most packages.
-  std::unordered_map<std::string, DigestSet> declared_algorithms_;
+  std::string root_prefix_;
+  // Declarations by the hash of the archive path they resolve to (a hash
+  // match is confirmed against the resolved path before it counts).
+  std::unordered_multimap<uint64_t, DeclarationRef> declared_;
+  // Algorithms other than SHA-256 (always computed) declared for a path.
+  std::unordered_map<std::string, DigestSet> extra_algorithms_;
 };
 
 }  // namespace bevara::ingest

@@ -64,41 +64,6 @@ void ReportXml(const SaxOutcome& xml, const std::string& path, bool is_mets, Val
   }
 }
 
-bool InSet(const std::string& path, const std::unordered_map<std::string, ScannedFile>& files) {
-  return files.count(path) > 0;
-}
-
-// Finds the file a resolved href names; tolerates '+' written for a space
-// (form encoding, seen in commons-ip packages) with a warning.
-const std::string* LocateDeclared(const std::string& resolved, const std::string& href, const ScanResult& scan,
-                                  std::string* plus_variant) {
-  if (InSet(resolved, scan.files)) return &resolved;
-  if (href.find('+') == std::string::npos) return nullptr;
-  *plus_variant = resolved;
-  for (char& c : *plus_variant)
-    if (c == '+') c = ' ';
-  return InSet(*plus_variant, scan.files) ? plus_variant : nullptr;
-}
-
-struct PendingChecksum {
-  const ParsedMets* mets;
-  size_t index;
-  std::string path;
-  DigestAlgorithm algorithm;
-};
-
-void CompareChecksum(const ScanResult& scan, const PendingChecksum& p, ValidationReport* r) {
-  const FileDeclaration& f = p.mets->doc.files[p.index];
-  std::optional<std::string> computed = scan.files.at(p.path).Hex(p.algorithm);
-  if (!computed) return;
-  if (!HexDigestEquals(f.checksum, *computed)) {
-    r->Add("FILE-CHECKSUM",
-           std::string(MetsChecksumName(p.algorithm)) + " of '" + p.path + "' is " + *computed + ", declared " +
-               f.checksum,
-           p.mets->doc.path, f.line);
-  }
-}
-
 }  // namespace
 
 PackageValidator::PackageValidator(Env* env, std::shared_ptr<const SchemaSet> schemas, ValidatorOptions options)
@@ -114,15 +79,18 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
   ScanResult scan;
   BEVARA_RETURN_IF_ERROR(scanner.Scan(path, &scan));
   report.format = scan.format;
-  report.file_count = scan.files.size();
+  report.file_count = scan.file_count;
   report.total_bytes = scan.total_bytes;
   for (const char* rule : kReaderRules) report.Checked(rule);
+  auto finish = [&] {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+  };
 
   bool complete = scan.stopped.ok();
   if (!complete) {
-    if (!scan.stopped.IsRejected()) return scan.stopped;  // an I/O error: no verdict
     report.Add(scan.stopped.rule(), scan.stopped.message(), scan.stopped.location());
-  } else if (scan.files.empty()) {
+  } else if (scan.file_count == 0) {
     report.Add("PKG-EMPTY", "the package holds no files", path);
   }
 
@@ -132,11 +100,8 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
 
   report.Checked("PKG-NO-METS");
   if (scan.root < 0) {
-    if (complete && !scan.files.empty()) {
-      report.Add("PKG-NO-METS", "no METS.xml or sip.xml at the package root", path);
-    }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return report;
+    if (complete && scan.file_count > 0) report.Add("PKG-NO-METS", "no METS.xml or sip.xml at the package root", path);
+    return finish();
   }
   const ParsedMets& root = *scan.mets[scan.root];
   PackageProfile profile = root.is_sip_xml ? PackageProfile::kFgs1 : PackageProfile::kCsip;
@@ -159,80 +124,26 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
     }
   }
 
-  // Declared files against the files present.
-  report.Checked({"FILE-MISSING", "FILE-SIZE", "FILE-CHECKSUM", "FILE-CHECKSUM-TYPE", "METS-HREF-REMOTE",
-                  "METS-HREF-INVALID", "METS-HREF-ESCAPE", "METS-HREF-PLUS"});
-  std::vector<PendingChecksum> pending;
-  std::unordered_map<std::string, DigestSet> rehash;
-  for (const auto& mets_ptr : scan.mets) {
-    const ParsedMets& mets = *mets_ptr;
-    for (size_t i = 0; i < mets.doc.files.size(); ++i) {
-      const FileDeclaration& f = mets.doc.files[i];
-      if (!f.has_href) continue;  // reported by the profile checks
-      const Result<std::string> resolved = mets.Resolve(f);
-      if (!resolved.ok()) {
-        report.Add(resolved.status().rule(), resolved.status().message(), mets.doc.path, f.line);
-        continue;
-      }
-      std::string plus;
-      const std::string* found = LocateDeclared(*resolved, f.href, scan, &plus);
-      if (found == nullptr) {
-        if (complete) report.Add("FILE-MISSING", "declared file '" + *resolved + "' is not in the package", mets.doc.path, f.line);
-        continue;
-      }
-      if (found == &plus) {
-        report.Add("METS-HREF-PLUS", "'" + f.href + "' uses '+' for a space", mets.doc.path, f.line);
-      }
-      const std::string found_path = *found;
-      ScannedFile& file = scan.files.at(found_path);
-      file.declared = true;
-      if (f.size >= 0 && static_cast<uint64_t>(f.size) != file.size) {
-        report.Add("FILE-SIZE",
-                   "'" + found_path + "' has " + std::to_string(file.size) + " bytes, declared " + std::to_string(f.size),
-                   mets.doc.path, f.line);
-      }
-      if (!f.has_checksum_type || !f.has_checksum) continue;  // reported by the profile checks
-      auto alg = ParseMetsChecksumType(f.checksum_type);
-      if (!alg) {
-        report.Add("FILE-CHECKSUM-TYPE", "checksum type '" + f.checksum_type + "' of '" + *found + "' cannot be verified",
-                   mets.doc.path, f.line);
-        continue;
-      }
-      if (!file.Hex(*alg)) rehash[found_path] = rehash[found_path].With(*alg);
-      pending.push_back({&mets, i, found_path, *alg});
-    }
-  }
-  if (!rehash.empty() && complete) BEVARA_RETURN_IF_ERROR(scanner.Rehash(path, rehash, &scan));
-  for (const PendingChecksum& p : pending) CompareChecksum(scan, p, &report);
-
-  // Files present but declared nowhere, or outside the package root folder.
-  report.Checked({"FILE-UNDECLARED", "PKG-OUTSIDE-ROOT", "METS-MPTR"});
-  if (complete) {
-    for (const std::string* path : scan.file_order) {
-      const std::string& p = *path;
-      if (p.compare(0, root.prefix.size(), root.prefix) != 0) {
-        report.Add("PKG-OUTSIDE-ROOT", "'" + p + "' lies outside the package folder '" + root.prefix + "'", p);
-      } else if (p != root.doc.path && !scan.files.at(p).declared) {
-        report.Add("FILE-UNDECLARED", "'" + p + "' is in the package but no METS declares it", p);
-      }
-    }
-  }
+  // Files against their declarations, as the scan found them.
+  report.Checked({"FILE-MISSING", "FILE-SIZE", "FILE-CHECKSUM", "FILE-CHECKSUM-TYPE", "FILE-UNDECLARED",
+                  "PKG-OUTSIDE-ROOT", "METS-HREF-REMOTE", "METS-HREF-INVALID", "METS-HREF-ESCAPE", "METS-HREF-PLUS",
+                  "METS-MPTR"});
+  for (Finding& f : scan.findings) report.Add(f.rule, std::move(f.message), std::move(f.path), f.line);
   for (const MetsPointer& m : root.doc.mets_pointers) {
-    Result<std::string> target = ResolveHref(m.href, root.dir);
-    std::string plus;
-    if (!target.ok() || LocateDeclared(root.prefix + *target, m.href, scan, &plus) == nullptr) {
-      report.Add("METS-MPTR", "mptr '" + m.href + "' does not point to a file in the package", root.doc.path, m.line);
+    FileDeclaration pointer;
+    pointer.href = m.href;
+    Result<std::string> target = root.Resolve(pointer);
+    bool found = false;
+    for (const auto& mets : scan.mets) {
+      found = found || (target.ok() && (mets->doc.path == *target || mets->doc.path == PlusAsSpace(*target)));
     }
+    if (!found) report.Add("METS-MPTR", "mptr '" + m.href + "' does not point to a representation METS", root.doc.path, m.line);
   }
   if (profile == PackageProfile::kCsip && complete) {
     report.Checked("PKG-REPRESENTATIONS");
-    bool has_representations = false;
-    for (const std::string* p : scan.file_order)
-      has_representations = has_representations || p->compare(0, root.prefix.size() + 16, root.prefix + "representations/") == 0;
-    if (!has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
+    if (!scan.has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
   }
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+  return finish();
 }
 
 }  // namespace bevara::ingest
