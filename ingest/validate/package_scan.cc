@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "ingest/mets/href.h"
-#include "ingest/mets/mets_handler.h"
+#include "ingest/mets/mets_reader.h"
 
 namespace bevara::ingest {
 namespace {
@@ -62,7 +62,7 @@ std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
 }
 
 PackageScanner::PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options)
-    : env_(env), schemas_(schemas), options_(options), parser_(schemas), buffer_(kBufferSize) {}
+    : env_(env), schemas_(schemas), options_(options), parser_(schemas), model_parser_(schemas), buffer_(kBufferSize) {}
 
 PackageScanner::Role PackageScanner::Classify(const std::string& path, std::string* prefix) const {
   std::vector<std::string_view> c = Components(path);
@@ -191,8 +191,8 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
     mets->is_sip_xml = role == Role::kRootSip;
     mets->prefix = prefix;
     xml_options.max_bytes = options_.max_mets_bytes;
-    MetsHandler handler(&mets->doc, options_.limits.max_entries);
-    mets->xml = parser_.Parse(source, entry.path, &handler, xml_options);
+    mets->xml = ReadMetsDocument(&parser_, &model_parser_, source, entry.declared_size, entry.path,
+                                 options_.limits.max_entries, xml_options, &mets->doc);
     if (mets->is_root) {
       root_seen_ = true;
       root_prefix_ = prefix;

@@ -101,6 +101,7 @@ class PackageScanner {
   std::shared_ptr<const SchemaSet> schemas_;
   ValidatorOptions options_;
   SecureSaxParser parser_;
+  SecureSaxParser model_parser_;  // builds the model of a large METS while parser_ validates it
   std::vector<char> buffer_;
   bool root_seen_ = false;
   std::string root_prefix_;

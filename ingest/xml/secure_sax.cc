@@ -260,7 +260,8 @@ struct SecureSaxParser::Impl : public ContentHandler, public LexicalHandler, pub
   void NoteSchemaHints(const Attributes& attrs) {
     static const std::u16string xsi = u"http://www.w3.org/2001/XMLSchema-instance";
     for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
-      if (xsi != attrs.getURI(i)) continue;
+      const XMLCh* uri = attrs.getURI(i);
+      if (uri == nullptr || uri[0] == 0 || xsi != uri) continue;  // most attributes are unqualified
       std::u16string_view name = attrs.getLocalName(i);
       if (name != u"schemaLocation" && name != u"noNamespaceSchemaLocation") continue;
       // schemaLocation holds "namespace location" pairs: only the

@@ -1,0 +1,111 @@
+#include "ingest/xml/parallel_parse.h"
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace bevara::ingest {
+namespace {
+
+constexpr size_t kChunk = 256 << 10;
+constexpr size_t kQueueDepth = 8;  // chunks in flight per reader: 2 MiB
+
+// A bounded queue of chunks from the reading thread to one parser.
+class ChunkQueue {
+ public:
+  // Blocks while full. A no-op once the consumer has closed the queue.
+  void Push(std::shared_ptr<const std::string> chunk) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return chunks_.size() < kQueueDepth || closed_; });
+    if (closed_) return;
+    chunks_.push_back(std::move(chunk));
+    not_empty_.notify_one();
+  }
+  void EndOfInput() {
+    std::lock_guard<std::mutex> lock(mu_);
+    eof_ = true;
+    not_empty_.notify_one();
+  }
+  // The consumer is done: the producer stops feeding it.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    chunks_.clear();
+    not_full_.notify_one();
+  }
+  bool closed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_;
+  }
+  // Copies up to n bytes; 0 at the end of input.
+  size_t Pop(char* buf, size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !chunks_.empty() || eof_; });
+    if (chunks_.empty()) return 0;
+    const std::string& front = *chunks_.front();
+    size_t k = std::min(n, front.size() - offset_);
+    std::memcpy(buf, front.data() + offset_, k);
+    offset_ += k;
+    if (offset_ == front.size()) {
+      chunks_.pop_front();
+      offset_ = 0;
+      not_full_.notify_one();
+    }
+    return k;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::shared_ptr<const std::string>> chunks_;
+  size_t offset_ = 0;
+  bool eof_ = false, closed_ = false;
+};
+
+}  // namespace
+
+SaxOutcome ParseTwiceInParallel(SecureSaxParser* validating, SecureSaxParser* building, const ByteSource& source,
+                                const std::string& system_id, xercesc_3_2::ContentHandler* content,
+                                const SaxOptions& options) {
+  ChunkQueue to_validator, to_builder;
+  SaxOutcome validated, built;
+  SaxOptions build_options = options;
+  build_options.validate = false;
+  auto run = [&](SecureSaxParser* parser, ChunkQueue* queue, xercesc_3_2::ContentHandler* handler,
+                 const SaxOptions& opts, SaxOutcome* out) {
+    ByteSource from_queue = [queue](char* buf, size_t n) -> Result<size_t> { return queue->Pop(buf, n); };
+    *out = parser->Parse(from_queue, system_id, handler, opts);
+    queue->Close();
+  };
+  std::thread validator(run, validating, &to_validator, nullptr, std::cref(options), &validated);
+  std::thread builder(run, building, &to_builder, content, std::cref(build_options), &built);
+
+  // This thread reads the bytes once, until the end or until both parsers
+  // have stopped (an error, a limit).
+  Status source_error;
+  for (;;) {
+    if (to_validator.closed() && to_builder.closed()) break;
+    auto chunk = std::make_shared<std::string>(kChunk, '\0');
+    Result<size_t> n = source(chunk->data(), chunk->size());
+    if (!n.ok()) {
+      source_error = n.status();
+      break;
+    }
+    if (*n == 0) break;
+    chunk->resize(*n);
+    std::shared_ptr<const std::string> shared = std::move(chunk);
+    to_validator.Push(shared);
+    to_builder.Push(shared);
+  }
+  to_validator.EndOfInput();
+  to_builder.EndOfInput();
+  validator.join();
+  builder.join();
+  if (!source_error.ok()) validated.source_error = source_error;
+  return validated;
+}
+
+}  // namespace bevara::ingest
