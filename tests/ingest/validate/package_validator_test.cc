@@ -83,6 +83,22 @@ TEST(PackageValidatorTest, ShapesOfPackages) {
   ExpectCleanlyValid(ValidateOrDie(WritePackage(sipgen::PlanSip(spec), "tar", dir, "empty-files")));
 }
 
+TEST(PackageValidatorTest, LargeMetsTakesTheTwoThreadPathAndStillFindsEverything) {
+  TempDir dir;
+  sipgen::SipSpec spec = Spec(13, 4000);
+  spec.min_file_size = 0;
+  spec.max_file_size = 64;
+  sipgen::SipPlan plan = sipgen::PlanSip(spec);
+  ASSERT_GT(plan.Mets().size(), 1u << 20) << "the METS must be over the parallel threshold";
+  ExpectCleanlyValid(ValidateOrDie(WritePackage(plan, "tar", dir, "good")));
+  ASSERT_TRUE(plan.EditMets("ID=\"ID-F003999\"", "ID=\"ID-F000001\""));
+  plan.entries[1].content_seed ^= 5;
+  plan.entries[1].content = sipgen::ContentKind::kBinary;
+  ValidationReport bad = ValidateOrDie(WritePackage(plan, "tar", dir, "bad"));
+  EXPECT_TRUE(bad.Has("METS-ID-UNIQUE")) << Describe(bad);
+  EXPECT_TRUE(bad.Has("FILE-CHECKSUM")) << Describe(bad);
+}
+
 TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
   TempDir dir;
   std::string content = "Protokoll från kommunstyrelsen\n";
