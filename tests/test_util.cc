@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -64,6 +65,16 @@ std::string Describe(const ingest::ValidationReport& report) {
     out << "  " << f.rule << ": " << f.message << " [" << f.path << ":" << f.line << "]\n";
   }
   return out.str();
+}
+
+ingest::ByteSource StringSource(const std::string& data, size_t* read) {
+  *read = 0;
+  return [&data, read](char* buf, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, data.size() - *read);
+    std::memcpy(buf, data.data() + *read, k);
+    *read += k;
+    return k;
+  };
 }
 
 std::string ReadFile(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ingest/validate/package_validator.h"
+#include "ingest/xml/secure_sax.h"
 #include "tools/sipgen/sip_generator.h"
 
 namespace bevara::testing {
@@ -36,6 +37,9 @@ std::string WritePackage(const sipgen::SipPlan& plan, const std::string& format,
 
 // "rule: message" lines of a report's errors, for failure messages.
 std::string Describe(const ingest::ValidationReport& report);
+
+// A ByteSource over a string; *read counts the bytes handed out.
+ingest::ByteSource StringSource(const std::string& data, size_t* read);
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);

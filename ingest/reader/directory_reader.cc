@@ -107,7 +107,9 @@ Result<std::unique_ptr<PackageReader>> NewDirectoryReader(Env* env, const std::s
 
 Result<std::unique_ptr<PackageReader>> OpenPackage(Env* env, const std::string& path,
                                                    const ReaderLimits& limits) {
-  Result<FileInfo> info = env->Lstat(path);
+  // The path the caller names may be a link (to a mounted share, say); what
+  // is inside the package is never followed.
+  Result<FileInfo> info = env->Stat(path);
   if (!info.ok()) return info.status();
   if (info->type == FileType::kDirectory) return NewDirectoryReader(env, path, limits);
   if (info->type == FileType::kRegular && info->size == 0) {

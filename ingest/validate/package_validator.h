@@ -15,6 +15,9 @@
 // SHA-256, those files are hashed in a second pass (rare: METS normally comes
 // first, and CSIP packages declare SHA-256).
 //
+// Threads: a METS over 1 MiB is validated and modelled on two extra threads
+// at once (ingest/xml/parallel_parse.h); everything else runs on the caller's.
+//
 // Thread-safety: a PackageValidator may be used by one thread at a time; use
 // one per thread (they share the SchemaSet).
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <sstream>
 
 namespace bevara::ingest {
@@ -12,7 +13,7 @@ constexpr size_t kMaxFindingsShownPerRule = 200;
 
 }  // namespace
 
-void ValidationReport::Checked(std::string_view rule) { checked_.emplace(std::string(rule), true); }
+void ValidationReport::Checked(std::string_view rule) { checked_.emplace(rule); }
 
 void ValidationReport::Checked(std::initializer_list<std::string_view> rules) {
   for (std::string_view r : rules) Checked(r);
@@ -38,7 +39,7 @@ std::string ValidationReport::ToJson() const {
   std::map<std::string, std::vector<const Finding*>> by_rule;
   for (const Finding& f : findings_) by_rule[f.rule].push_back(&f);
   json rules = json::array();
-  for (const auto& [id, unused] : checked_) {
+  for (const std::string& id : checked_) {
     const RuleInfo* info = FindRule(id);
     Severity sev = info ? info->severity : Severity::kError;
     auto it = by_rule.find(id);

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,7 +48,7 @@ class ValidationReport {
   std::string ToText() const;
 
  private:
-  std::map<std::string, bool, std::less<>> checked_;  // ordered for stable output
+  std::set<std::string, std::less<>> checked_;  // ordered for stable output
   std::vector<Finding> findings_;
   size_t errors_ = 0, warnings_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace bevara::ingest {
@@ -80,8 +81,18 @@ SaxOutcome ParseTwiceInParallel(SecureSaxParser* validating, SecureSaxParser* bu
     *out = parser->Parse(from_queue, system_id, handler, opts);
     queue->Close();
   };
-  std::thread validator(run, validating, &to_validator, nullptr, std::cref(options), &validated);
-  std::thread builder(run, building, &to_builder, content, std::cref(build_options), &built);
+  std::thread validator, builder;
+  try {
+    validator = std::thread(run, validating, &to_validator, nullptr, std::cref(options), &validated);
+    builder = std::thread(run, building, &to_builder, content, std::cref(build_options), &built);
+  } catch (const std::system_error&) {
+    // No thread to be had (a process or memory limit): nothing has been read
+    // from `source` yet, so the document is parsed in one thread instead.
+    to_validator.EndOfInput();
+    to_builder.EndOfInput();
+    if (validator.joinable()) validator.join();
+    return validating->Parse(source, system_id, content, options);
+  }
 
   // This thread reads the bytes once, until the end or until both parsers
   // have stopped (an error, a limit).

@@ -68,6 +68,8 @@ class Env {
   virtual Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) = 0;
   // Information about the path itself (a symlink is reported as kSymlink).
   virtual Result<FileInfo> Lstat(const std::string& path) = 0;
+  // Information about what the path names, following symbolic links.
+  virtual Result<FileInfo> Stat(const std::string& path) = 0;
   // The names in a directory, without "." and "..", in no particular order.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
   // Creates one directory; OK if it already exists as a directory.

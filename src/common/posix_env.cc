@@ -94,6 +94,14 @@ FileType TypeOf(mode_t mode) {
   return FileType::kOther;
 }
 
+FileInfo InfoOf(const struct stat& st) {
+  FileInfo info;
+  info.type = TypeOf(st.st_mode);
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.link_count = st.st_nlink;
+  return info;
+}
+
 class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
@@ -123,11 +131,13 @@ class PosixEnv final : public Env {
   Result<FileInfo> Lstat(const std::string& path) override {
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "lstat " + path);
-    FileInfo info;
-    info.type = TypeOf(st.st_mode);
-    info.size = static_cast<uint64_t>(st.st_size);
-    info.link_count = st.st_nlink;
-    return info;
+    return InfoOf(st);
+  }
+
+  Result<FileInfo> Stat(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "stat " + path);
+    return InfoOf(st);
   }
 
   Result<std::vector<std::string>> ListDir(const std::string& path) override {

@@ -45,6 +45,10 @@ TEST(PosixEnvTest, NoFollowRefusesSymlinksAndLstatSeesThem) {
   auto info = env->Lstat(dir.Join("link"));
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->type, FileType::kSymlink);
+  auto target = env->Stat(dir.Join("link"));
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(target->type, FileType::kRegular);
+  EXPECT_EQ(target->size, 1u);
   auto names = env->ListDir(dir.path());
   ASSERT_TRUE(names.ok());
   std::sort(names->begin(), names->end());

@@ -1,5 +1,7 @@
 #include "ingest/validate/package_validator.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -159,6 +161,13 @@ TEST(PackageValidatorTest, JsonReportListsEveryRuleCheckedWithItsResult) {
   // The schema finding points at the line of the offending attribute.
   ASSERT_TRUE(rules["XML-SCHEMA"].contains("findings"));
   EXPECT_EQ(rules["XML-SCHEMA"]["findings"][0]["location"]["line"], 2);
+}
+
+TEST(PackageValidatorTest, ThePackagePathItselfMayBeALink) {
+  TempDir dir;
+  std::string real = WritePackage(sipgen::PlanSip(Spec(14, 3)), "dir", dir);
+  ASSERT_EQ(::symlink(real.c_str(), dir.Join("linked").c_str()), 0);
+  ExpectCleanlyValid(ValidateOrDie(dir.Join("linked")));
 }
 
 TEST(PackageValidatorTest, MissingPackageCannotBeValidated) {

@@ -31,13 +31,8 @@ Parsed ParseBoth(const std::string& xml, SaxOptions options = {}) {
   SecureSaxParser validating(testing::Schemas()), building(testing::Schemas());
   Parsed p;
   MetsHandler handler(&p.doc, 1'000'000);
-  ByteSource src = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, xml.size() - p.bytes_read);
-    std::memcpy(buf, xml.data() + p.bytes_read, k);
-    p.bytes_read += k;
-    return k;
-  };
-  p.outcome = ParseTwiceInParallel(&validating, &building, src, "big.xml", &handler, options);
+  p.outcome = ParseTwiceInParallel(&validating, &building, testing::StringSource(xml, &p.bytes_read), "big.xml",
+                                   &handler, options);
   return p;
 }
 

@@ -11,14 +11,8 @@ namespace {
 
 SaxOutcome ParseString(const std::string& xml, SaxOptions options = {}) {
   SecureSaxParser parser(testing::Schemas());
-  size_t pos = 0;
-  ByteSource src = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, xml.size() - pos);
-    std::memcpy(buf, xml.data() + pos, k);
-    pos += k;
-    return k;
-  };
-  return parser.Parse(src, "test.xml", nullptr, options);
+  size_t read = 0;
+  return parser.Parse(testing::StringSource(xml, &read), "test.xml", nullptr, options);
 }
 
 const char* kMinimalMets =
@@ -111,14 +105,8 @@ TEST(SecureSaxTest, ParserIsReusable) {
   SecureSaxParser parser(testing::Schemas());
   for (int i = 0; i < 3; ++i) {
     std::string xml = i == 1 ? "<broken" : kMinimalMets;
-    size_t pos = 0;
-    ByteSource src = [&](char* buf, size_t n) -> Result<size_t> {
-      size_t k = std::min(n, xml.size() - pos);
-      std::memcpy(buf, xml.data() + pos, k);
-      pos += k;
-      return k;
-    };
-    SaxOutcome out = parser.Parse(src, "t", nullptr, SaxOptions{});
+    size_t read = 0;
+    SaxOutcome out = parser.Parse(testing::StringSource(xml, &read), "t", nullptr, SaxOptions{});
     EXPECT_EQ(out.well_formed, i != 1) << i;
   }
 }
