@@ -123,8 +123,12 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
       " <structMap><div><fptr FILEID=\"f1\"/></div></structMap>\n"
       "</mets>\n";
   sipgen::SipPlan plan;
-  plan.entries.push_back({"sip.xml", sipgen::EntryType::kFile, sipgen::ContentKind::kLiteral, sip});
-  plan.entries.push_back({"content/protokoll.txt", sipgen::EntryType::kFile, sipgen::ContentKind::kLiteral, content});
+  for (auto [path, data] : {std::pair{"sip.xml", sip}, std::pair{"content/protokoll.txt", content}}) {
+    sipgen::PlannedEntry e;
+    e.path = path;
+    e.literal = data;
+    plan.entries.push_back(e);
+  }
   ValidationReport r = ValidateOrDie(WritePackage(plan, "zip", dir));
   EXPECT_TRUE(r.valid()) << Describe(r);
   EXPECT_EQ(r.profile, "FGS Paketstruktur 1.0/1.1");
