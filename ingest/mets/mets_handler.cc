@@ -48,6 +48,7 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     doc_->root_namespace = ToUtf8(uri);
     doc_->root_name = ToUtf8(name);
   }
+  text_ = TextTarget::kNone;  // only direct character content of name/note counts
   if (foreign_depth_ > 0 || !Eq(uri, kMetsNamespace)) {
     ++foreign_depth_;
     return;
@@ -58,8 +59,8 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     OnHeader(attrs);
   } else if (Eq(name, u"agent")) {
     OnAgent(attrs);
-  } else if (Eq(name, u"name") && !doc_->agents.empty() && text_ == nullptr) {
-    text_ = &doc_->agents.back().name;
+  } else if (Eq(name, u"name") && !doc_->agents.empty()) {
+    text_ = TextTarget::kAgentName;
   } else if (Eq(name, u"note") && !doc_->agents.empty()) {
     std::string note_type;
     bool unused = false;
@@ -69,7 +70,7 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
       }
     }
     doc_->agents.back().notes.emplace_back(note_type, "");
-    text_ = &doc_->agents.back().notes.back().second;
+    text_ = TextTarget::kAgentNote;
   } else if (Eq(name, u"dmdSec") || Eq(name, u"techMD") || Eq(name, u"rightsMD") || Eq(name, u"sourceMD") ||
              Eq(name, u"digiprovMD")) {
     MetadataSection s;
@@ -132,7 +133,7 @@ void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, co
     return;
   }
   if (Eq(name, u"name") || Eq(name, u"note")) {
-    text_ = nullptr;
+    text_ = TextTarget::kNone;
   } else if (Eq(name, u"fileGrp")) {
     if (!group_stack_.empty()) group_stack_.pop_back();
   } else if (Eq(name, u"file")) {
@@ -144,7 +145,11 @@ void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, co
 
 void MetsHandler::characters(const XMLCh* const chars, const XMLSize_t length) {
   // Agent names and notes are short; a hostile one is cut, not kept whole.
-  if (text_ != nullptr && text_->size() < 4096) AppendUtf8(chars, length, text_);
+  if (text_ == TextTarget::kNone || doc_->agents.empty()) return;
+  MetsAgent& agent = doc_->agents.back();
+  if (text_ == TextTarget::kAgentNote && agent.notes.empty()) return;
+  std::string* text = text_ == TextTarget::kAgentName ? &agent.name : &agent.notes.back().second;
+  if (text->size() < 4096) AppendUtf8(chars, length, text);
 }
 
 void MetsHandler::OnRoot(const Attributes& attrs) {

@@ -45,7 +45,11 @@ class MetsHandler : public xercesc_3_2::DefaultHandler {
   int div_depth_ = 0;
   std::vector<uint32_t> group_stack_;  // enclosing fileGrps, as indexes into file_groups
   std::vector<size_t> open_files_;  // indexes into doc_->files of enclosing <file>s
-  std::string* text_ = nullptr;  // agent name or note being read
+  // Which text is being read: the last agent's name or its last note. Never
+  // a pointer into doc_: an <agent> nested in a <name> (invalid, but parsing
+  // goes on after validity errors) grows the vector under it.
+  enum class TextTarget { kNone, kAgentName, kAgentNote };
+  TextTarget text_ = TextTarget::kNone;
 };
 
 }  // namespace bevara::ingest

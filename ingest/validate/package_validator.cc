@@ -1,7 +1,6 @@
 #include "ingest/validate/package_validator.h"
 
 #include <chrono>
-#include <unordered_set>
 
 #include "ingest/mets/href.h"
 #include "ingest/mets/mets_handler.h"
