@@ -191,8 +191,10 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
     mets->is_sip_xml = role == Role::kRootSip;
     mets->prefix = prefix;
     xml_options.max_bytes = options_.max_mets_bytes;
+    // A file may be declared twice (root and representation METS); the cap
+    // only bounds memory against a METS declaring millions of files.
     mets->xml = ReadMetsDocument(&parser_, &model_parser_, source, entry.declared_size, entry.path,
-                                 options_.limits.max_entries, xml_options, &mets->doc);
+                                 2 * options_.limits.max_entries, xml_options, &mets->doc);
     if (mets->is_root) {
       root_seen_ = true;
       root_prefix_ = prefix;

@@ -13,7 +13,7 @@ namespace {
 void CheckCommon(const MetsDocument& doc, const std::string& shown, ValidationReport* r) {
   r->Checked({"METS-DATE", "METS-SIZE-VALUE", "METS-TOO-MANY-FILES"});
   if (doc.too_many_declarations) {
-    r->Add("METS-TOO-MANY-FILES", "the METS document declares more files than the entry limit allows", shown);
+    r->Add("METS-TOO-MANY-FILES", "the METS document declares more than twice as many files as a package may hold", shown);
   }
   auto check_date = [&](const std::string& value, const char* what, uint64_t line) {
     if (!value.empty() && !IsXsdDateTime(value)) {

@@ -96,7 +96,7 @@ const RuleInfo kRules[] = {
     {"METS-IDREF", E, "Every ID reference (FILEID, DMDID, ADMID, ...) points to an existing ID"},
     {"METS-DATE", E, "Dates are valid xsd:dateTime values"},
     {"METS-SIZE-VALUE", E, "SIZE attributes are non-negative integers"},
-    {"METS-TOO-MANY-FILES", E, "A METS document declares no more files than the entry limit allows"},
+    {"METS-TOO-MANY-FILES", E, "A METS document declares at most twice as many files as a package may hold"},
     {"METS-HREF-REMOTE", E, "References point inside the package (no URLs)"},
     {"METS-HREF-INVALID", E, "References are well-formed relative paths"},
     {"METS-HREF-ESCAPE", E, "References do not climb out of the package"},

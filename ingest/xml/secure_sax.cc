@@ -222,7 +222,6 @@ struct SecureSaxParser::Impl : public ContentHandler, public LexicalHandler, pub
   void endEntity(const XMLCh* const) override {}
   void startCDATA() override {}
   void startEntity(const XMLCh* const) override {}
-  void elementDecl(const XMLCh* const, const XMLCh* const) {}
 
   // ContentHandler
   void characters(const XMLCh* const chars, const XMLSize_t length) override {

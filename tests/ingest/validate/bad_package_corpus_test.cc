@@ -162,6 +162,7 @@ std::vector<BadCase> Corpus() {
     EditMetsOrFail(p, "schemas/mets.xsd\"", Trap().url("/mets.xsd") + "\"");
   }});
   c.push_back({"mets_not_well_formed", "XML-WELLFORMED", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "</metsHdr>", "</metsHeader>"); }});
+  c.push_back({"mets_declares_too_many_files", "METS-TOO-MANY-FILES", "tar", [](SipPlan&, ValidatorOptions& o) { o.limits.max_entries = 5; }});
   c.push_back({"mets_over_size_limit", "XML-TOO-LARGE", "tar", [](SipPlan&, ValidatorOptions& o) { o.max_mets_bytes = 4096; }});
   c.push_back({"root_not_mets", "XML-NOT-METS", "tar", [](SipPlan& p, auto&) {
     p.Mets() = "<?xml version=\"1.0\"?>\n<package xmlns=\"urn:example\"><file/></package>\n";
