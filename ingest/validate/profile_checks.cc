@@ -63,7 +63,10 @@ void CheckHeader(const MetsDocument& doc, PackageProfile profile, const std::str
   bool archivist = false, submitter = false;
   for (const MetsAgent& a : doc.agents) {
     archivist = archivist || (a.role == "ARCHIVIST" && a.type == "ORGANIZATION");
-    submitter = submitter || (a.role == "CREATOR" && a.type == "ORGANIZATION");
+    // E-ARK SIP names the submitter ROLE=CREATOR; FGS 1.x packages write
+    // ROLE=OTHER with OTHERROLE=SUBMITTER.
+    submitter = submitter || (a.type == "ORGANIZATION" && (a.role == "CREATOR" ||
+                                                           (a.role == "OTHER" && a.other_role == "SUBMITTER")));
   }
   if (!archivist) r->Add("METS-AGENT-ARCHIVIST", "metsHdr names no archival creator organisation", shown, doc.header_line);
   if (!submitter) r->Add("METS-AGENT-SUBMITTER", "metsHdr names no submitting organisation", shown, doc.header_line);
@@ -90,8 +93,9 @@ void CheckHeader(const MetsDocument& doc, PackageProfile profile, const std::str
   }
 }
 
-void CheckMetadataSections(const MetsDocument& doc, const std::string& shown, ValidationReport* r) {
-  r->Checked({"CSIP17", "CSIP18", "CSIP19", "CSIP21"});
+void CheckMetadataSections(const MetsDocument& doc, PackageProfile profile, const std::string& shown,
+                           ValidationReport* r) {
+  r->Checked({"CSIP18", "CSIP19", "CSIP21"});
   bool has_dmd = false;
   for (const MetadataSection& s : doc.metadata_sections) {
     if (s.element == "dmdSec") {
@@ -103,10 +107,15 @@ void CheckMetadataSections(const MetsDocument& doc, const std::string& shown, Va
       r->Add("CSIP21", s.element + " '" + s.id + "' does not reference its metadata with mdRef", shown, s.line);
     }
   }
+  // FGS 1.x carries its descriptive metadata in content/, not in a dmdSec.
+  if (profile != PackageProfile::kCsip) return;
+  r->Checked("CSIP17");
   if (!has_dmd) r->Add("CSIP17", "no descriptive metadata (dmdSec) is referenced", shown);
 }
 
-void CheckFileSection(const MetsDocument& doc, bool root, const std::string& shown, ValidationReport* r) {
+// `csip_groups`: the root METS of a CSIP package, which must name its
+// Documentation, Schemas and Representations groups (FGS 1.x uses its own).
+void CheckFileSection(const MetsDocument& doc, bool csip_groups, const std::string& shown, ValidationReport* r) {
   r->Checked({"CSIP58", "CSIP59", "CSIP64", "CSIP65"});
   if (!doc.has_file_sec) {
     r->Add("CSIP58", "the METS document has no fileSec", shown);
@@ -121,7 +130,7 @@ void CheckFileSection(const MetsDocument& doc, bool root, const std::string& sho
     schemas = schemas || g.use == "Schemas";
     representations = representations || g.use.rfind("Representations", 0) == 0;
   }
-  if (!root) return;
+  if (!csip_groups) return;
   r->Checked({"CSIP60", "CSIP113", "CSIP114"});
   if (!documentation) r->Add("CSIP60", "no fileGrp with USE=\"Documentation\"", shown);
   if (!schemas) r->Add("CSIP113", "no fileGrp with USE=\"Schemas\"", shown);
@@ -166,8 +175,8 @@ void CheckRootMets(const MetsDocument& doc, PackageProfile profile, const std::s
     }
   }
   CheckHeader(doc, profile, shown, r);
-  CheckMetadataSections(doc, shown, r);
-  CheckFileSection(doc, /*root=*/true, shown, r);
+  CheckMetadataSections(doc, profile, shown, r);
+  CheckFileSection(doc, /*csip_groups=*/profile == PackageProfile::kCsip, shown, r);
   if (profile == PackageProfile::kCsip) CheckStructMap(doc, shown, r);
   CheckCommon(doc, shown, r);
 }
@@ -175,7 +184,7 @@ void CheckRootMets(const MetsDocument& doc, PackageProfile profile, const std::s
 void CheckRepresentationMets(const MetsDocument& doc, const std::string& shown, ValidationReport* r) {
   r->Checked("CSIP1");
   if (!doc.has_objid || doc.objid.empty()) r->Add("CSIP1", "representation METS has no OBJID", shown);
-  CheckFileSection(doc, /*root=*/false, shown, r);
+  CheckFileSection(doc, /*csip_groups=*/false, shown, r);
   CheckStructMap(doc, shown, r);
   CheckCommon(doc, shown, r);
 }

@@ -56,7 +56,7 @@ const RuleInfo kRules[] = {
     {"CSIP15", E, "The software agent has a note with its version"},
     {"CSIP16", E, "The version note has csip:NOTETYPE=\"SOFTWARE VERSION\""},
     {"METS-AGENT-ARCHIVIST", W, "metsHdr names the archival creator (ROLE=ARCHIVIST, TYPE=ORGANIZATION)"},
-    {"METS-AGENT-SUBMITTER", W, "metsHdr names the submitting organisation (ROLE=CREATOR, TYPE=ORGANIZATION)"},
+    {"METS-AGENT-SUBMITTER", W, "metsHdr names the submitting organisation (ROLE=CREATOR or OTHERROLE=SUBMITTER, TYPE=ORGANIZATION)"},
     // Metadata sections.
     {"CSIP17", W, "Descriptive metadata is referenced from a dmdSec"},
     {"CSIP18", E, "Every dmdSec has an ID"},

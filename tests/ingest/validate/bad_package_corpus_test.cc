@@ -168,6 +168,9 @@ std::vector<BadCase> Corpus() {
     p.Mets() = "<?xml version=\"1.0\"?>\n<package xmlns=\"urn:example\"><file/></package>\n";
   }});
   c.push_back({"mets_schema_violation", "XML-SCHEMA", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "<fileSec ", "<fileSec COLOUR=\"red\" "); }});
+  c.push_back({"swedish_extension_violation", "XML-SCHEMA", "tar", [](SipPlan& p, auto&) {
+    EditMetsOrFail(p, "TYPE=\"Textual\"", "TYPE=\"Textual\" xmlns:ext=\"ExtensionMETS\" ext:APPRAISAL=\"Maybe\"");
+  }});
   c.push_back({"erms_schema_violation", "XML-METADATA-SCHEMA", "tar", [](SipPlan& p, auto&) {
     std::string& erms = p.Find("metadata/descriptive/erms.xml")->literal;
     erms.replace(erms.find("<status value="), 14, "<status valor=");

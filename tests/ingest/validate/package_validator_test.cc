@@ -108,23 +108,25 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
   std::string sip =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<mets xmlns=\"http://www.loc.gov/METS/\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
-      "xmlns:ext=\"ExtensionMETS\" OBJID=\"UUID:0f3c\" TYPE=\"ERMS\" "
+      "xmlns:ext=\"ExtensionMETS\" OBJID=\"GUID:0f3c\" TYPE=\"ERMS\" "
       "PROFILE=\"http://xml.ra.se/e-arkiv/METS/CommonSpecificationSwedenPackageProfile.xml\" "
-      "ext:ARCHIVALNAME=\"Exempelby kommun\">\n"
-      " <metsHdr CREATEDATE=\"2014-03-01T10:00:00+01:00\">\n"
-      "  <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name></agent>\n"
-      "  <agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\"><name>Kommunstyrelsen</name></agent>\n"
+      "ext:ACCESSRESTRICT=\"Secrecy and PuL\" ext:AGREEMENTFORM=\"AGREEMENT\" ext:APPRAISAL=\"No\" "
+      "ext:ARCHIVALNAME=\"Exempelby kommun\" ext:PACKAGENUMBER=\"1\" ext:SYSTEMTYPE=\"Ärendehanteringssystem\">\n"
+      " <metsHdr CREATEDATE=\"2014-03-01T10:00:00\" RECORDSTATUS=\"NEW\" ext:OAISSTATUS=\"SIP\">\n"
+      "  <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name><note>Local:1</note></agent>\n"
+      "  <agent ROLE=\"OTHER\" OTHERROLE=\"SUBMITTER\" TYPE=\"ORGANIZATION\"><name>Stadsarkivet</name></agent>\n"
+      "  <altRecordID TYPE=\"SUBMISSIONAGREEMENT\">2014-03</altRecordID>\n"
       " </metsHdr>\n"
       " <fileSec ID=\"fs\"><fileGrp ID=\"g\" USE=\"FILES\">\n"
       "  <file ID=\"f1\" MIMETYPE=\"text/plain\" SIZE=\"" + std::to_string(content.size()) +
-      "\" CREATED=\"2014-03-01T10:00:00+01:00\" CHECKSUM=\"" + Sha256Hex(content) +
-      "\" CHECKSUMTYPE=\"SHA-256\"><FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" "
-      "xlink:href=\"file:///content/protokoll.txt\"/></file>\n"
+      "\" CREATED=\"2014-03-01T10:00:00\" CHECKSUM=\"" + Sha256Hex(content) +
+      "\" CHECKSUMTYPE=\"SHA-256\" ext:ORIGINALFILENAME=\"protokoll 12.txt\"><FLocat LOCTYPE=\"URL\" "
+      "xlink:type=\"simple\" xlink:href=\"file:///Content/protokoll.txt\"/></file>\n"
       " </fileGrp></fileSec>\n"
       " <structMap><div><fptr FILEID=\"f1\"/></div></structMap>\n"
       "</mets>\n";
   sipgen::SipPlan plan;
-  for (auto [path, data] : {std::pair{"sip.xml", sip}, std::pair{"content/protokoll.txt", content}}) {
+  for (auto [path, data] : {std::pair{"sip.xml", sip}, std::pair{"Content/protokoll.txt", content}}) {
     sipgen::PlannedEntry e;
     e.path = path;
     e.literal = data;
@@ -132,6 +134,7 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
   }
   ValidationReport r = ValidateOrDie(WritePackage(plan, "zip", dir));
   EXPECT_TRUE(r.valid()) << Describe(r);
+  EXPECT_EQ(r.warning_count(), 0u) << Describe(r);
   EXPECT_EQ(r.profile, "FGS Paketstruktur 1.0/1.1");
 }
 
