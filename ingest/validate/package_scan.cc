@@ -40,8 +40,8 @@ uint64_t PathHash(std::string_view path) { return std::hash<std::string_view>()(
 
 }  // namespace
 
-Result<std::string> ParsedMets::Resolve(const FileDeclaration& f) const {
-  Result<std::string> r = ResolveHref(f.href, dir);
+Result<std::string> ParsedMets::Resolve(std::string_view href) const {
+  Result<std::string> r = ResolveHref(href, dir);
   if (r.ok()) *r = prefix + *r;
   return r;
 }
@@ -64,8 +64,7 @@ std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
 PackageScanner::PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options)
     : env_(env), schemas_(schemas), options_(options), parser_(schemas), model_parser_(schemas), buffer_(kBufferSize) {}
 
-PackageScanner::Role PackageScanner::Classify(const std::string& path, std::string* prefix) const {
-  std::vector<std::string_view> c = Components(path);
+PackageScanner::Role PackageScanner::Classify(const std::vector<std::string_view>& c, std::string* prefix) const {
   std::string_view base = c.back();
   prefix->clear();
   bool wrapped_root = c.size() == 2 && !IsReservedFolder(c[0]);
@@ -101,7 +100,7 @@ void PackageScanner::Register(uint32_t mets_index, ScanResult* result) {
   for (uint32_t i = 0; i < mets->doc.files.size(); ++i) {
     const FileDeclaration& f = mets->doc.files[i];
     if (!f.has_href) continue;  // reported by the profile checks
-    Result<std::string> path = mets->Resolve(f);
+    Result<std::string> path = mets->Resolve(f.href);
     if (!path.ok()) {
       result->findings.push_back({path.status().rule(), Severity::kError, path.status().message(), mets->doc.path, f.line});
       continue;
@@ -152,7 +151,7 @@ bool PackageScanner::Match(const std::string& path, const ScannedFile& file, Sca
   for (auto it = begin; it != end; ++it) {
     const DeclarationRef& ref = it->second;
     const ParsedMets& mets = *result->mets[ref.mets];
-    Result<std::string> resolved = mets.Resolve(mets.doc.files[ref.index]);
+    Result<std::string> resolved = mets.Resolve(mets.doc.files[ref.index].href);
     if (!resolved.ok() || (ref.plus_as_space ? PlusAsSpace(*resolved) : *resolved) != path) continue;
     Verify(ref, path, file, result);
     any = true;
@@ -161,13 +160,12 @@ bool PackageScanner::Match(const std::string& path, const ScannedFile& file, Sca
 }
 
 Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result) {
+  const std::vector<std::string_view> components = Components(entry.path);
   std::string prefix;
-  Role role = Classify(entry.path, &prefix);
-  DigestSet algorithms = DigestSet::Of(DigestAlgorithm::kSha256);
-  if (auto it = extra_algorithms_.find(entry.path); it != extra_algorithms_.end()) {
-    for (int a = 1; a < kDigestAlgorithmCount; ++a)
-      if (it->second.Has(static_cast<DigestAlgorithm>(a))) algorithms = algorithms.With(static_cast<DigestAlgorithm>(a));
-  }
+  Role role = Classify(components, &prefix);
+  auto extra = extra_algorithms_.find(entry.path);
+  DigestSet algorithms =
+      (extra == extra_algorithms_.end() ? DigestSet() : extra->second).With(DigestAlgorithm::kSha256);
   MultiDigester digester(algorithms);
   Status read_error;
   // Every byte the XML parser reads is hashed on its way: one pass per file.
@@ -224,7 +222,7 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
   }
   ++result->file_count;
   result->total_bytes += file.size;
-  std::vector<std::string_view> c = Components(entry.path);
+  const auto& c = components;
   result->has_representations |= (c.size() > 1 && c[0] == "representations") ||
                                  (c.size() > 2 && c[1] == "representations");
   bool is_root_document = result->root >= 0 && result->mets[result->root]->doc.path == entry.path;
@@ -297,7 +295,7 @@ Status PackageScanner::Finish(const std::string& package, ScanResult* result) {
     for (size_t i = 0; i < mets->doc.files.size(); ++i) {
       const FileDeclaration& f = mets->doc.files[i];
       if (mets->matched[i] || !f.has_href) continue;
-      Result<std::string> path = mets->Resolve(f);
+      Result<std::string> path = mets->Resolve(f.href);
       if (!path.ok()) continue;  // reported when the METS was registered
       result->findings.push_back({"FILE-MISSING", Severity::kError,
                                   "declared file '" + *path + "' is not in the package", mets->doc.path, f.line});

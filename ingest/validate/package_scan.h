@@ -46,8 +46,8 @@ struct ParsedMets {
   std::string dir;          // package-relative directory of this document
   std::vector<uint8_t> matched;  // per doc.files: a file in the package answered it
 
-  // The archive path a declaration's href resolves to, or its rejection.
-  Result<std::string> Resolve(const FileDeclaration& f) const;
+  // The archive path an href in this document resolves to, or its rejection.
+  Result<std::string> Resolve(std::string_view href) const;
 };
 
 struct ScannedXml {
@@ -87,7 +87,8 @@ class PackageScanner {
     bool plus_as_space;  // matched only after reading '+' in the href as a space
   };
 
-  Role Classify(const std::string& path, std::string* prefix) const;
+  // `components`: the entry's path split at '/'.
+  Role Classify(const std::vector<std::string_view>& components, std::string* prefix) const;
   Status ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result);
   void Register(uint32_t mets_index, ScanResult* result);
   // Checks a file against every declaration of its path; false when none.

@@ -129,9 +129,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
                   "METS-MPTR"});
   for (Finding& f : scan.findings) report.Add(f.rule, std::move(f.message), std::move(f.path), f.line);
   for (const MetsPointer& m : root.doc.mets_pointers) {
-    FileDeclaration pointer;
-    pointer.href = m.href;
-    Result<std::string> target = root.Resolve(pointer);
+    Result<std::string> target = root.Resolve(m.href);
     bool found = false;
     for (const auto& mets : scan.mets) {
       found = found || (target.ok() && (mets->doc.path == *target || mets->doc.path == PlusAsSpace(*target)));
