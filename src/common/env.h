@@ -50,6 +50,12 @@ struct FileInfo {
   uint64_t link_count = 1;
 };
 
+// An advisory lock held on a file for as long as the object lives.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 struct OpenOptions {
   // Refuse to open a symbolic link (O_NOFOLLOW on the last component).
   bool no_follow = false;
@@ -66,6 +72,8 @@ class Env {
                                                             const OpenOptions& options = {}) = 0;
   // Creates a new file; fails with AlreadyExists if the path exists (O_EXCL).
   virtual Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) = 0;
+  // Opens a file for appending at its end, creating it if it does not exist.
+  virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
   // Information about the path itself (a symlink is reported as kSymlink).
   virtual Result<FileInfo> Lstat(const std::string& path) = 0;
   // Information about what the path names, following symbolic links.
@@ -78,7 +86,17 @@ class Env {
   virtual Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
   // fsync of a directory, making renames and creations inside it durable.
   virtual Status SyncDir(const std::string& path) = 0;
+  // syncfs(2): everything written to the file system holding `path` becomes
+  // durable, data and directory entries alike. One call instead of one fsync
+  // per file when a batch publishes thousands of small files.
+  virtual Status SyncFileSystem(const std::string& path) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
+  // Removes an empty directory.
+  virtual Status RemoveDir(const std::string& path) = 0;
+  // Takes an exclusive lock on `path` (created if absent), so that two
+  // processes never work on the same store. Fails with ResourceExhausted
+  // when another process holds it.
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 };
 
 }  // namespace bevara

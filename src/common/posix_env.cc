@@ -1,5 +1,6 @@
 // PosixEnv: Env on top of POSIX system calls.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -83,6 +84,15 @@ class PosixWritableFile final : public WritableFile {
   std::string path_;
 };
 
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override { ::close(fd_); }  // closing releases the flock
+
+ private:
+  int fd_;
+};
+
 FileType TypeOf(mode_t mode) {
   if (S_ISREG(mode)) return FileType::kRegular;
   if (S_ISDIR(mode)) return FileType::kDirectory;
@@ -125,6 +135,13 @@ class PosixEnv final : public Env {
     int fd = RetryEintr(
         [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); });
     if (fd < 0) return Status::FromErrno(errno, "create " + path);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override {
+    int fd = RetryEintr(
+        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644); });
+    if (fd < 0) return Status::FromErrno(errno, "open " + path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
   }
 
@@ -182,8 +199,35 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  Status SyncFileSystem(const std::string& path) override {
+    int fd = RetryEintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    if (fd < 0) return Status::FromErrno(errno, "open dir " + path);
+    int r = ::syncfs(fd);
+    int err = errno;
+    ::close(fd);
+    if (r != 0) return Status::FromErrno(err, "syncfs " + path);
+    return Status::OK();
+  }
+
   Status RemoveFile(const std::string& path) override {
     if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "unlink " + path);
+    return Status::OK();
+  }
+
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    int fd = RetryEintr([&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644); });
+    if (fd < 0) return Status::FromErrno(errno, "open " + path);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) return Status::ResourceExhausted(path + " is locked by another process");
+      return Status::FromErrno(err, "flock " + path);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  }
+
+  Status RemoveDir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return Status::FromErrno(errno, "rmdir " + path);
     return Status::OK();
   }
 };

@@ -1,0 +1,7 @@
+#include "common/version.h"
+
+namespace bevara {
+
+const char* Version() { return BEVARA_VERSION; }
+
+}  // namespace bevara
