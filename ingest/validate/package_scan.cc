@@ -61,8 +61,15 @@ std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
   return std::nullopt;
 }
 
-PackageScanner::PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options)
-    : env_(env), schemas_(schemas), options_(options), parser_(schemas), model_parser_(schemas), buffer_(kBufferSize) {}
+PackageScanner::PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options,
+                               EntrySink* sink)
+    : env_(env),
+      schemas_(schemas),
+      options_(options),
+      sink_(sink),
+      parser_(schemas),
+      model_parser_(schemas),
+      buffer_(kBufferSize) {}
 
 PackageScanner::Role PackageScanner::Classify(const std::vector<std::string_view>& c, std::string* prefix) const {
   std::string_view base = c.back();
@@ -168,9 +175,15 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
       (extra == extra_algorithms_.end() ? DigestSet() : extra->second).With(DigestAlgorithm::kSha256);
   MultiDigester digester(algorithms);
   Status read_error;
-  // Every byte the XML parser reads is hashed on its way: one pass per file.
+  if (sink_) BEVARA_RETURN_IF_ERROR(sink_->BeginFile(entry.path));
+  // Every byte the XML parser reads is hashed (and handed to the sink) on its
+  // way: one pass per file.
   ByteSource source = [&](char* buf, size_t n) -> Result<size_t> {
     Result<size_t> r = reader->Read(buf, n);
+    if (r.ok() && sink_ && *r > 0) {
+      Status s = sink_->Write(buf, *r);
+      if (!s.ok()) r = s;
+    }
     if (!r.ok()) {
       read_error = r.status();
       return r;
@@ -220,6 +233,7 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
     auto alg = static_cast<DigestAlgorithm>(a);
     if (algorithms.Has(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
   }
+  if (sink_) BEVARA_RETURN_IF_ERROR(sink_->EndFile(file));
   ++result->file_count;
   result->total_bytes += file.size;
   const auto& c = components;

@@ -20,22 +20,12 @@
 #include "common/env.h"
 #include "ingest/mets/mets_model.h"
 #include "ingest/reader/package_reader.h"
+#include "ingest/validate/entry_sink.h"
 #include "ingest/validate/package_validator.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/secure_sax.h"
 
 namespace bevara::ingest {
-
-// A file's size and digests as read.
-struct ScannedFile {
-  uint64_t size = 0;
-  std::array<uint8_t, 32> sha256{};  // always computed
-  // Digests in other algorithms, for files whose METS declares one.
-  std::vector<std::pair<DigestAlgorithm, std::string>> other_digests;  // lower-case hex
-
-  // The digest in lower-case hex, or nullopt when it was not computed.
-  std::optional<std::string> Hex(DigestAlgorithm a) const;
-};
 
 struct ParsedMets {
   MetsDocument doc;
@@ -71,7 +61,9 @@ struct ScanResult {
 
 class PackageScanner {
  public:
-  PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options);
+  // `sink` (optional, not owned) receives every file's bytes as they are read.
+  PackageScanner(Env* env, std::shared_ptr<const SchemaSet> schemas, const ValidatorOptions& options,
+                 EntrySink* sink = nullptr);
 
   // Reads the whole package, then matches what is left: files read before
   // their METS, declarations no file answered. A rejection ends up in
@@ -101,6 +93,7 @@ class PackageScanner {
   Env* env_;
   std::shared_ptr<const SchemaSet> schemas_;
   ValidatorOptions options_;
+  EntrySink* sink_;
   SecureSaxParser parser_;
   SecureSaxParser model_parser_;  // builds the model of a large METS while parser_ validates it
   std::vector<char> buffer_;

@@ -63,6 +63,39 @@ void ReportXml(const SaxOutcome& xml, const std::string& path, bool is_mets, Val
   }
 }
 
+std::string NoteOfType(const MetsAgent& agent, std::string_view type) {
+  for (const auto& [note_type, text] : agent.notes)
+    if (note_type == type) return text;
+  return {};
+}
+
+void CollectFacts(const ScanResult& scan, PackageFacts* facts) {
+  const ParsedMets& root = *scan.mets[scan.root];
+  const MetsDocument& d = root.doc;
+  facts->root_prefix = root.prefix;
+  facts->objid = d.objid;
+  facts->label = d.label;
+  facts->type = d.type;
+  facts->profile = d.profile;
+  facts->content_information_type = d.content_information_type;
+  facts->create_date = d.create_date;
+  for (const MetsAgent& a : d.agents) {
+    bool submitter = a.role == "CREATOR" || (a.role == "OTHER" && a.other_role == "SUBMITTER");
+    if (!submitter || a.type != "ORGANIZATION") continue;
+    facts->producer_name = a.name;
+    facts->producer_id = NoteOfType(a, "IDENTIFICATIONCODE");
+    if (facts->producer_id.empty()) facts->producer_id = a.name;
+    break;
+  }
+  for (const auto& mets : scan.mets) {
+    for (const FileDeclaration& f : mets->doc.files) {
+      if (!f.has_href) continue;
+      Result<std::string> path = mets->Resolve(f.href);
+      if (path.ok()) facts->declared.push_back({*path, f.mimetype, f.checksum_type, f.checksum});
+    }
+  }
+}
+
 }  // namespace
 
 PackageValidator::PackageValidator(Env* env, std::shared_ptr<const SchemaSet> schemas, ValidatorOptions options)
@@ -71,10 +104,14 @@ PackageValidator::PackageValidator(Env* env, std::shared_ptr<const SchemaSet> sc
 PackageValidator::~PackageValidator() = default;
 
 Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
+  return Validate(path, nullptr, nullptr);
+}
+
+Result<ValidationReport> PackageValidator::Validate(const std::string& path, EntrySink* sink, PackageFacts* facts) {
   auto start = std::chrono::steady_clock::now();
   ValidationReport report;
   report.package = path;
-  PackageScanner scanner(env_, schemas_, options_);
+  PackageScanner scanner(env_, schemas_, options_, sink);
   ScanResult scan;
   BEVARA_RETURN_IF_ERROR(scanner.Scan(path, &scan));
   report.format = scan.format;
@@ -106,6 +143,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path) {
   PackageProfile profile = root.is_sip_xml ? PackageProfile::kFgs1 : PackageProfile::kCsip;
   report.profile = ProfileName(profile);
   report.objid = root.doc.objid;
+  if (facts) CollectFacts(scan, facts);
 
   // Profile rules, for documents that are METS at all.
   report.Checked("XML-NOT-METS");

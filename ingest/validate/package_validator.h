@@ -28,6 +28,7 @@
 #include "common/env.h"
 #include "common/result.h"
 #include "ingest/reader/package_reader.h"
+#include "ingest/validate/entry_sink.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/schema_set.h"
 
@@ -40,6 +41,22 @@ struct ValidatorOptions {
   size_t max_xml_issues = 50;                      // per document
 };
 
+// What the METS of a package says about one of its files.
+struct DeclaredFile {
+  std::string path;  // in the package, as the archive names it
+  std::string mimetype, checksum_type, checksum;
+};
+
+// What ingest needs to know about a package besides its report.
+struct PackageFacts {
+  std::string root_prefix;  // the package folder inside the archive ("name/"), or ""
+  std::string objid, label, type, profile, content_information_type, create_date;
+  // The submitting organisation: the METS agent with ROLE=CREATOR (or
+  // OTHERROLE=SUBMITTER) and TYPE=ORGANIZATION; its identification code.
+  std::string producer_id, producer_name;
+  std::vector<DeclaredFile> declared;  // files and mdRefs of every METS
+};
+
 class PackageValidator {
  public:
   PackageValidator(Env* env, std::shared_ptr<const SchemaSet> schemas, ValidatorOptions options = {});
@@ -49,6 +66,9 @@ class PackageValidator {
   // valid() == false; a non-OK Status means validation could not run at all
   // (the path does not exist, cannot be read, or an internal failure).
   Result<ValidationReport> Validate(const std::string& path);
+  // As above, and also hands every file's bytes to `sink` as they are read,
+  // and fills `facts` (both optional, not owned).
+  Result<ValidationReport> Validate(const std::string& path, EntrySink* sink, PackageFacts* facts);
 
  private:
   Env* env_;

@@ -108,6 +108,8 @@ const RuleInfo kRules[] = {
     {"FILE-SIZE", E, "Every file has its declared size"},
     {"FILE-CHECKSUM", E, "Every file has its declared checksum"},
     {"FILE-CHECKSUM-TYPE", E, "Checksums use an algorithm bevara can verify (SHA-256, SHA-512, SHA-384, SHA-1, MD5)"},
+    // Archiving (bevara ingest).
+    {"STORE-PRODUCER", E, "A new version of an archived package comes from the producer that submitted it"},
 };
 
 }  // namespace

@@ -1,0 +1,226 @@
+#include "ingest/pipeline/ingester.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/version.h"
+#include "ingest/pipeline/staging_sink.h"
+#include "storage/aip/aip_mets.h"
+#include "storage/aip/inventory.h"
+
+namespace bevara::ingest {
+namespace {
+
+using storage::FileRecord;
+using storage::PremisEvent;
+using storage::VersionRecord;
+
+constexpr char kSubmission[] = "submission/";
+constexpr char kAipMetsPath[] = "METS.xml";
+constexpr size_t kMimeMismatchesListed = 20;
+
+// Stages `data` as one blob of `batch`.
+Result<std::string> StageBytes(storage::BlobBatch* batch, std::string_view data) {
+  auto writer = batch->NewBlob();
+  if (!writer.ok()) return writer.status();
+  BEVARA_RETURN_IF_ERROR((*writer)->Append(data.data(), data.size()));
+  return (*writer)->Finish();
+}
+
+// The package's files as AIP file records, sorted by logical path.
+std::vector<FileRecord> SubmissionFiles(const std::vector<StagedFile>& staged, const PackageFacts& facts) {
+  std::map<std::string_view, const DeclaredFile*> declared;
+  for (const DeclaredFile& d : facts.declared) declared.emplace(d.path, &d);
+  std::vector<FileRecord> files;
+  files.reserve(staged.size());
+  for (const StagedFile& s : staged) {
+    FileRecord f;
+    f.path = kSubmission + s.archive_path.substr(facts.root_prefix.size());
+    f.size = s.size;
+    f.sha256 = s.sha256;
+    f.mime_detected = s.mime_detected;
+    for (const auto& [algorithm, hex] : s.other_digests) f.fixity[ShortDigestName(algorithm)] = hex;
+    if (auto d = declared.find(s.archive_path); d != declared.end()) f.mime_declared = d->second->mimetype;
+    files.push_back(std::move(f));
+  }
+  std::sort(files.begin(), files.end(), [](const FileRecord& a, const FileRecord& b) { return a.path < b.path; });
+  return files;
+}
+
+// The PREMIS events of this ingest (the ingestion itself is dated at commit).
+std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationReport& report,
+                                      const std::string& validated_at) {
+  const std::string agent = std::string("bevara ") + Version();
+  uint64_t bytes = 0, mismatches = 0, declared_other = 0;
+  std::string mismatch_list;
+  for (const FileRecord& f : r.files) {
+    bytes += f.size;
+    declared_other += f.fixity.size();
+    if (f.mime_declared.empty() || f.mime_declared == f.mime_detected) continue;
+    if (++mismatches <= kMimeMismatchesListed) {
+      mismatch_list += (mismatch_list.empty() ? ": " : "; ") + f.path + " declared " + f.mime_declared +
+                       ", detected " + f.mime_detected;
+    }
+  }
+  const std::string n = std::to_string(r.files.size());
+  const std::string prefix = "event-v" + std::to_string(r.version) + "-";
+  std::vector<PremisEvent> events = {
+      {prefix + "1", "validation", validated_at, "success",
+       "valid " + report.profile + " package (" + report.format + "): " + std::to_string(report.warning_count()) +
+           " warnings",
+       agent},
+      {prefix + "2", "message digest calculation", validated_at, "success",
+       "SHA-256 of " + n + " files (" + std::to_string(bytes) + " bytes) computed while reading the package", agent},
+      {prefix + "3", "fixity check", validated_at, "success",
+       "the declared size and checksum of " + n + " files verified" +
+           (declared_other ? "; " + std::to_string(declared_other) + " digests in other algorithms recorded" : ""),
+       agent},
+      {prefix + "4", "format identification", validated_at, "success",
+       "libmagic identified " + n + " files; " + std::to_string(mismatches) +
+           " differ from the declared MIME type" + mismatch_list,
+       agent},
+      {prefix + "5", "ingestion", r.created, "success",
+       "archived as version " + std::to_string(r.version) + " of " + r.package_id, agent},
+  };
+  return events;
+}
+
+// True when the head version holds exactly these submission files.
+Result<bool> SameAsHead(storage::Catalog* catalog, const std::string& id, uint32_t head,
+                        const std::vector<FileRecord>& files) {
+  size_t i = 0;
+  bool same = true;
+  Status s = catalog->ForEachFile(id, head, [&](const FileRecord& f) -> Status {
+    if (f.path.rfind(kSubmission, 0) != 0) return Status::OK();
+    same = same && i < files.size() && files[i].path == f.path && files[i].sha256 == f.sha256;
+    ++i;
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return same && i == files.size();
+}
+
+}  // namespace
+
+Ingester::Ingester(storage::Archive* archive, std::shared_ptr<const SchemaSet> schemas, IngestOptions options)
+    : archive_(archive), schemas_(std::move(schemas)), options_(std::move(options)) {}
+
+Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
+  IngestOutcome out;
+  auto batch = archive_->store()->NewBatch();
+  if (!batch.ok()) return batch.status();
+  auto identifier = storage::FormatIdentifier::Create();
+  if (!identifier.ok()) return identifier.status();
+  StagingSink sink(batch->get(), identifier->get());
+  PackageFacts facts;
+  PackageValidator validator(archive_->env(), schemas_, options_.validator);
+  auto report = validator.Validate(package_path, &sink, &facts);
+  if (!report.ok()) return report.status();
+  out.report = std::move(*report);
+  if (!out.report.valid()) return out;  // the batch's destructor drops what was staged
+  if (facts.objid.empty()) return Status::InvalidArgument("the package has no OBJID to archive it under");
+  const std::string validated_at = storage::NowRfc3339();
+
+  VersionRecord& r = out.record;
+  r.package_id = facts.objid;
+  r.message = options_.message;
+  r.label = facts.label;
+  r.profile = facts.profile;
+  r.content_type = facts.type;
+  r.producer_id = facts.producer_id;
+  r.producer_name = facts.producer_name;
+  r.sip_created = facts.create_date;
+  r.sip_format = out.report.format;
+  r.files = SubmissionFiles(sink.files(), facts);
+
+  // From here to the commit, gc must not remove a blob this batch found stored.
+  std::shared_lock<std::shared_mutex> no_gc(archive_->gc_lock());
+  std::lock_guard<std::mutex> commit(archive_->commit_lock());
+  storage::Catalog* catalog = archive_->catalog();
+  auto head = catalog->GetPackage(r.package_id);
+  if (!head.ok()) return head.status();
+  std::string previous_inventory;
+  if (*head) {
+    if ((*head)->producer_id != r.producer_id) {
+      out.report.Add("STORE-PRODUCER", "package '" + r.package_id + "' is archived for producer '" +
+                                           (*head)->producer_id + "', not '" + r.producer_id + "'");
+      return out;
+    }
+    auto same = SameAsHead(catalog, r.package_id, (*head)->head, r.files);
+    if (!same.ok()) return same.status();
+    auto head_version = catalog->GetVersion(r.package_id, (*head)->head);
+    if (!head_version.ok()) return head_version.status();
+    if (!*head_version) return Status::Corruption("catalog: package '" + r.package_id + "' lacks its head version");
+    if (*same) {
+      auto record = archive_->ReadVersionRecord((*head_version)->record);
+      if (!record.ok()) return record.status();
+      out.record = std::move(*record);
+      out.record_blob = (*head_version)->record;
+      out.archived = out.duplicate = true;
+      return out;
+    }
+    auto inventory = archive_->ReadBlob((*head_version)->inventory);
+    if (!inventory.ok()) return inventory.status();
+    previous_inventory = std::move(*inventory);
+    r.version = (*head)->head + 1;
+  } else {
+    r.version = 1;
+  }
+  r.created = storage::NowRfc3339();
+  r.events = IngestEvents(r, out.report, validated_at);
+
+  // The AIP METS, then the inventory (whose state names the AIP METS), then
+  // the record (which names both).
+  auto aip_writer = (*batch)->NewBlob();
+  if (!aip_writer.ok()) return aip_writer.status();
+  uint64_t aip_size = 0;
+  BEVARA_RETURN_IF_ERROR(storage::WriteAipMets(r, [&](std::string_view piece) {
+    aip_size += piece.size();
+    return (*aip_writer)->Append(piece.data(), piece.size());
+  }));
+  auto aip = (*aip_writer)->Finish();
+  if (!aip.ok()) return aip.status();
+  r.aip_mets = *aip;
+  r.files.insert(r.files.begin(), FileRecord{kAipMetsPath, aip_size, *aip, {}, "application/xml", "text/xml"});
+  for (const FileRecord& f : r.files) r.total_bytes += f.size;
+  r.file_count = r.files.size();
+
+  storage::InventoryVersion version{r.created, r.message, r.producer_name, {}, {}, {}};
+  for (const FileRecord& f : r.files) {
+    version.state[f.sha256].insert(f.path);
+    if (!f.fixity.empty()) version.declared_digests[f.path] = f.fixity;
+  }
+  auto inventory = storage::NextInventory(previous_inventory, r.package_id, version);
+  if (!inventory.ok()) return inventory.status();
+  auto inventory_blob = StageBytes(batch->get(), *inventory);
+  if (!inventory_blob.ok()) return inventory_blob.status();
+  r.inventory = *inventory_blob;
+  auto record_blob = StageBytes(batch->get(), storage::ToJson(r).dump());
+  if (!record_blob.ok()) return record_blob.status();
+  out.record_blob = *record_blob;
+
+  auto stored = (*batch)->Publish();
+  if (!stored.ok()) return stored.status();
+  out.stored = *stored;
+  BEVARA_RETURN_IF_ERROR(archive_->CommitVersion(r, out.record_blob));
+  out.archived = true;
+  return out;
+}
+
+std::string ReceiptJson(const IngestOutcome& o, int indent) {
+  nlohmann::json j;
+  j["archived"] = o.archived;
+  if (o.archived) {
+    j["duplicate"] = o.duplicate;
+    j["package_id"] = o.record.package_id;
+    j["version"] = o.record.version;
+    j["record"] = o.record_blob;
+    j["aip"] = storage::ToJson(o.record);
+    j["stored"] = {{"new_blobs", o.stored.new_blobs}, {"new_bytes", o.stored.new_bytes}};
+  }
+  j["validation"] = nlohmann::json::parse(o.report.ToJson(), nullptr, false);
+  return j.dump(indent);
+}
+
+}  // namespace bevara::ingest

@@ -1,0 +1,67 @@
+// Ingester: `bevara ingest` — a submission package in, a durable AIP version
+// out, in one pass over the package.
+//
+//   read + validate + hash + stage every file   (PackageValidator with a sink)
+//   -> invalid: staged files dropped, the report returned, nothing stored
+//   -> same content as the package's head version: nothing stored, the head's
+//      receipt returned (duplicate)
+//   -> otherwise: AIP METS, OCFL inventory and version record are staged too;
+//      the batch is published (durable), the version logged and catalogued;
+//      only then is the receipt returned.
+//
+// Files are stored under AIP logical paths: "submission/<path in the package>"
+// (the package folder of the archive, if any, dropped) and "METS.xml" for the
+// AIP METS — E-ARK's AIP layout, where the SIP is kept whole under submission/.
+//
+// Thread-safety: an Ingester handles one package at a time; several Ingesters
+// may share one Archive and one SchemaSet.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "ingest/validate/package_validator.h"
+#include "ingest/validate/report.h"
+#include "ingest/xml/schema_set.h"
+#include "storage/archive/archive.h"
+#include "storage/blobs/blob_store.h"
+#include "storage/catalog/version_record.h"
+
+namespace bevara::ingest {
+
+struct IngestOptions {
+  ValidatorOptions validator;
+  std::string message = "Ingested by bevara";
+};
+
+struct IngestOutcome {
+  ValidationReport report;
+  bool archived = false;   // valid, and durable in the archive
+  bool duplicate = false;  // identical to the head version; nothing new stored
+  // When archived:
+  storage::VersionRecord record;
+  std::string record_blob;
+  storage::PublishStats stored;  // what this ingest added to the store
+};
+
+class Ingester {
+ public:
+  Ingester(storage::Archive* archive, std::shared_ptr<const SchemaSet> schemas, IngestOptions options = {});
+
+  // A package that breaks a rule is not an error: the outcome says
+  // archived == false and the report names the rule. A non-OK Status means
+  // the ingest could not run or could not be made durable (I/O, disk full);
+  // nothing it wrote is referenced, and a retry is safe.
+  Result<IngestOutcome> Ingest(const std::string& package_path);
+
+ private:
+  storage::Archive* archive_;
+  std::shared_ptr<const SchemaSet> schemas_;
+  IngestOptions options_;
+};
+
+// The receipt of an ingest, as `bevara ingest` prints it (JSON).
+std::string ReceiptJson(const IngestOutcome& outcome, int indent = 2);
+
+}  // namespace bevara::ingest

@@ -1,0 +1,42 @@
+// EntrySink: where the validator hands each file's bytes as they stream by,
+// so that ingest stores a package in the same single pass that validates it.
+//
+// For every file of the package, in archive order: BeginFile(), then the
+// file's bytes in one or more Write() calls, then EndFile() with the digests
+// computed from those same bytes. A non-OK Status from any call stops the
+// validation with that status (an I/O error, not a finding about the package).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/digest.h"
+#include "common/status.h"
+
+namespace bevara::ingest {
+
+// A file's size and digests as read.
+struct ScannedFile {
+  uint64_t size = 0;
+  std::array<uint8_t, 32> sha256{};  // always computed
+  // Digests in other algorithms, for files whose METS declares one.
+  std::vector<std::pair<DigestAlgorithm, std::string>> other_digests;  // lower-case hex
+
+  // The digest in lower-case hex, or nullopt when it was not computed.
+  std::optional<std::string> Hex(DigestAlgorithm a) const;
+};
+
+class EntrySink {
+ public:
+  virtual ~EntrySink() = default;
+  // `path` is the entry's path in the package, as the reader accepted it.
+  virtual Status BeginFile(const std::string& path) = 0;
+  virtual Status Write(const char* data, size_t n) = 0;
+  virtual Status EndFile(const ScannedFile& file) = 0;
+};
+
+}  // namespace bevara::ingest

@@ -1,0 +1,104 @@
+#include "storage/archive/archive.h"
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "common/digest.h"
+
+namespace bevara::storage {
+
+std::string NowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+Archive::~Archive() = default;
+
+Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
+  std::unique_ptr<Archive> a(new Archive(env, data_dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir));
+  auto store = LocalBlobStore::Open(env, data_dir + "/store", options.store);
+  if (!store.ok()) return store.status();
+  a->store_ = std::move(*store);
+  auto log = VersionLog::Open(env, data_dir + "/store/versions.log");
+  if (!log.ok()) return log.status();
+  a->versions_ = std::move(*log);
+  auto catalog = Catalog::Open(options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir);
+  if (!catalog.ok()) return catalog.status();
+  a->catalog_ = std::move(*catalog);
+  auto recovered = a->ReplayVersionLog();
+  if (!recovered.ok()) return recovered.status();
+  a->recovery_ = std::move(*recovered);
+  return a;
+}
+
+Status Archive::CommitVersion(const VersionRecord& record, const std::string& record_blob) {
+  BEVARA_RETURN_IF_ERROR(versions_->Append({record.package_id, record.version, record.created, record_blob}));
+  return catalog_->CommitVersion(record, record_blob);
+}
+
+Result<std::string> Archive::ReadBlob(const std::string& name, uint64_t max_bytes) {
+  auto file = store_->Open(name);
+  if (!file.ok()) return file.status();
+  std::string data;
+  char buf[1 << 16];
+  MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
+  for (;;) {
+    auto n = (*file)->Read(buf, sizeof buf);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    if (data.size() + *n > max_bytes) return Status::Corruption("blob " + name + " is larger than expected");
+    data.append(buf, *n);
+    digester.Update(buf, *n);
+  }
+  digester.Finish();
+  if (digester.Hex(DigestAlgorithm::kSha256) != name) {
+    return Status::Corruption("blob " + name + " does not match its digest");
+  }
+  return data;
+}
+
+Result<VersionRecord> Archive::ReadVersionRecord(const std::string& name) {
+  auto text = ReadBlob(name);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption("version record " + name + " is not JSON");
+  return VersionRecordFromJson(j);
+}
+
+Result<ReplayStats> Archive::ReplayVersionLog() {
+  ReplayStats stats;
+  Status s = versions_->ForEach(
+      [&](const VersionLogEntry& e) -> Status {
+        ++stats.entries;
+        auto known = catalog_->GetVersion(e.package_id, e.version);
+        if (!known.ok()) return known.status();
+        if (*known) return Status::OK();
+        auto record = ReadVersionRecord(e.record);
+        if (record.ok() && (record->package_id != e.package_id || record->version != e.version)) {
+          record = Status::Corruption("the record does not describe this version");
+        }
+        if (!record.ok()) {
+          stats.unreadable.push_back(e.package_id + " v" + std::to_string(e.version) + " (record " + e.record +
+                                     "): " + record.status().ToString());
+          return Status::OK();
+        }
+        BEVARA_RETURN_IF_ERROR(catalog_->CommitVersion(*record, e.record));
+        ++stats.committed;
+        return Status::OK();
+      },
+      &stats.torn_lines);
+  if (!s.ok()) return s;
+  return stats;
+}
+
+}  // namespace bevara::storage

@@ -1,0 +1,214 @@
+#include "storage/archive/audit.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "common/digest.h"
+
+namespace bevara::storage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kReadBuffer = 1 << 20;
+constexpr char kRecordPath[] = "(version record)";
+constexpr char kInventoryPath[] = "(inventory)";
+
+// Re-hashes blobs, keeping count, reporting progress and keeping to a rate.
+class BlobChecker {
+ public:
+  BlobChecker(Archive* archive, const AuditOptions& options, AuditReport* report)
+      : archive_(archive), options_(options), report_(report), buffer_(kReadBuffer), start_(Clock::now()) {}
+
+  void set_total(uint64_t total) { progress_.blobs_total = total; }
+
+  // Checks one blob. Adds a problem (affected files still empty) and returns
+  // it when the blob is missing, unreadable or corrupt; nullptr when intact.
+  AuditProblem* Check(const std::string& name) {
+    AuditProblem problem{"", name, "", {}};
+    auto file = archive_->store()->Open(name);
+    if (!file.ok()) {
+      problem.kind = file.status().IsNotFound() ? "missing" : "unreadable";
+      problem.detail = file.status().ToString();
+    } else {
+      MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
+      for (;;) {
+        auto n = (*file)->Read(buffer_.data(), buffer_.size());
+        if (!n.ok()) {
+          problem.kind = "unreadable";
+          problem.detail = n.status().ToString();
+          break;
+        }
+        if (*n == 0) break;
+        digester.Update(buffer_.data(), *n);
+        Account(*n);
+      }
+      if (problem.kind.empty()) {
+        digester.Finish();
+        if (digester.Hex(DigestAlgorithm::kSha256) != name) {
+          problem.kind = "corrupt";
+          problem.detail = "content has SHA-256 " + digester.Hex(DigestAlgorithm::kSha256);
+        }
+      }
+    }
+    ++report_->blobs_checked;
+    ++progress_.blobs_done;
+    Report(false);
+    if (problem.kind.empty()) return nullptr;
+    report_->problems.push_back(std::move(problem));
+    return &report_->problems.back();
+  }
+
+  void Finish() {
+    Report(true);
+    report_->seconds = Elapsed();
+  }
+
+ private:
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void Account(size_t n) {
+    report_->bytes_checked += n;
+    progress_.bytes_done += n;
+    if (options_.max_bytes_per_second > 0) {
+      double due = static_cast<double>(progress_.bytes_done) / static_cast<double>(options_.max_bytes_per_second);
+      double ahead = due - Elapsed();
+      if (ahead > 0) std::this_thread::sleep_for(std::chrono::duration<double>(ahead));
+    }
+    Report(false);
+  }
+
+  void Report(bool final) {
+    if (!options_.progress) return;
+    auto now = Clock::now();
+    if (!final && now - last_report_ < std::chrono::milliseconds(100)) return;
+    last_report_ = now;
+    progress_.seconds = Elapsed();
+    options_.progress(progress_);
+  }
+
+  Archive* archive_;
+  const AuditOptions& options_;
+  AuditReport* report_;
+  std::vector<char> buffer_;
+  Clock::time_point start_, last_report_;
+  AuditProgress progress_;
+};
+
+Status AddHolders(Catalog* catalog, AuditProblem* problem) {
+  return catalog->ForEachHolder(problem->blob, [&](const std::string& id, uint32_t v, const std::string& path) {
+    problem->affected.push_back({id, v, path});
+    return Status::OK();
+  });
+}
+
+// Checks a version's record and inventory blobs.
+void CheckVersionBlobs(BlobChecker* checker, const VersionSummary& v) {
+  if (AuditProblem* p = checker->Check(v.record)) p->affected.push_back({v.package_id, v.version, kRecordPath});
+  if (AuditProblem* p = checker->Check(v.inventory)) p->affected.push_back({v.package_id, v.version, kInventoryPath});
+}
+
+// Compares a version record (the truth) with what the catalog says.
+void CompareRecordWithCatalog(Archive* archive, const VersionSummary& v, AuditReport* report) {
+  auto inconsistent = [&](std::string detail) {
+    report->problems.push_back({"inconsistent", v.record, std::move(detail), {{v.package_id, v.version, kRecordPath}}});
+  };
+  auto record = archive->ReadVersionRecord(v.record);
+  if (!record.ok()) return;  // reported by CheckVersionBlobs
+  size_t i = 0;
+  Status s = archive->catalog()->ForEachFile(v.package_id, v.version, [&](const FileRecord& f) -> Status {
+    if (i >= record->files.size() || record->files[i].path != f.path || record->files[i].sha256 != f.sha256 ||
+        record->files[i].size != f.size) {
+      return Status::Corruption("catalog row for '" + f.path + "' differs from the version record");
+    }
+    ++i;
+    return Status::OK();
+  });
+  if (!s.ok()) return inconsistent(s.message());
+  if (i != record->files.size()) inconsistent("the catalog lists " + std::to_string(i) + " files, the record " +
+                                              std::to_string(record->files.size()));
+}
+
+}  // namespace
+
+Result<AuditReport> AuditArchive(Archive* archive, const AuditOptions& options) {
+  AuditReport report;
+  for (const std::string& u : archive->recovery().unreadable) report.problems.push_back({"unreadable", "", u, {}});
+  Catalog* catalog = archive->catalog();
+  uint64_t total = 0;
+  BEVARA_RETURN_IF_ERROR(catalog->ForEachContentDigest([&](const std::string&) { return ++total, Status::OK(); }));
+  BEVARA_RETURN_IF_ERROR(catalog->ForEachVersion([&](const VersionSummary&) { return total += 2, Status::OK(); }));
+  BlobChecker checker(archive, options, &report);
+  checker.set_total(total);
+  BEVARA_RETURN_IF_ERROR(catalog->ForEachContentDigest([&](const std::string& digest) -> Status {
+    if (AuditProblem* p = checker.Check(digest)) return AddHolders(catalog, p);
+    return Status::OK();
+  }));
+  BEVARA_RETURN_IF_ERROR(catalog->ForEachVersion([&](const VersionSummary& v) {
+    CheckVersionBlobs(&checker, v);
+    return Status::OK();
+  }));
+  checker.Finish();
+  return report;
+}
+
+Result<AuditReport> VerifyPackage(Archive* archive, const std::string& package_id, const AuditOptions& options) {
+  Catalog* catalog = archive->catalog();
+  auto package = catalog->GetPackage(package_id);
+  if (!package.ok()) return package.status();
+  if (!*package) return Status::NotFound("no package '" + package_id + "' in the archive");
+  AuditReport report;
+  BlobChecker checker(archive, options, &report);
+  std::set<std::string> checked;
+  for (uint32_t v = 1; v <= (*package)->head; ++v) {
+    auto version = catalog->GetVersion(package_id, v);
+    if (!version.ok()) return version.status();
+    if (!*version) {
+      report.problems.push_back({"inconsistent", "", "the catalog lacks version " + std::to_string(v), {}});
+      continue;
+    }
+    CheckVersionBlobs(&checker, **version);
+    CompareRecordWithCatalog(archive, **version, &report);
+    BEVARA_RETURN_IF_ERROR(catalog->ForEachFile(package_id, v, [&](const FileRecord& f) -> Status {
+      if (!checked.insert(f.sha256).second) return Status::OK();
+      if (AuditProblem* p = checker.Check(f.sha256)) return AddHolders(catalog, p);
+      return Status::OK();
+    }));
+  }
+  checker.Finish();
+  return report;
+}
+
+std::string AuditReport::ToJson() const {
+  nlohmann::json problems_json = nlohmann::json::array();
+  for (const AuditProblem& p : problems) {
+    nlohmann::json affected = nlohmann::json::array();
+    for (const AffectedFile& a : p.affected) {
+      affected.push_back({{"package_id", a.package_id}, {"version", a.version}, {"path", a.path}});
+    }
+    problems_json.push_back({{"kind", p.kind}, {"blob", p.blob}, {"detail", p.detail}, {"affected", affected}});
+  }
+  nlohmann::json j = {{"clean", clean()},
+                      {"blobs_checked", blobs_checked},
+                      {"bytes_checked", bytes_checked},
+                      {"seconds", seconds},
+                      {"problems", problems_json}};
+  return j.dump(2) + "\n";
+}
+
+std::string AuditReport::ToText() const {
+  std::ostringstream out;
+  out << (clean() ? "CLEAN" : "PROBLEMS FOUND") << ": " << blobs_checked << " blobs, " << bytes_checked
+      << " bytes checked in " << seconds << " s\n";
+  for (const AuditProblem& p : problems) {
+    out << "  " << p.kind << (p.blob.empty() ? "" : " blob " + p.blob) << ": " << p.detail << "\n";
+    for (const AffectedFile& a : p.affected) {
+      out << "    affects " << a.package_id << " v" << a.version << " " << a.path << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace bevara::storage

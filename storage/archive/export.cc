@@ -1,0 +1,198 @@
+#include "storage/archive/export.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <vector>
+
+#include "common/digest.h"
+#include "storage/aip/inventory.h"
+
+namespace bevara::storage {
+namespace {
+
+constexpr size_t kCopyBuffer = 1 << 20;
+constexpr char kLayoutExtension[] = "0004-hashed-n-tuple-storage-layout";
+
+// Creates `dir` and its missing parents; `made` remembers what exists.
+Status MakeDirs(Env* env, const std::string& dir, std::set<std::string>* made) {
+  if (dir.empty() || made->count(dir)) return Status::OK();
+  size_t slash = dir.rfind('/');
+  if (slash != std::string::npos && slash > 0) BEVARA_RETURN_IF_ERROR(MakeDirs(env, dir.substr(0, slash), made));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  made->insert(dir);
+  return Status::OK();
+}
+
+// Our own logical paths were checked at ingest; this guards the file system
+// against a damaged catalog or inventory all the same.
+bool SafeRelativePath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view c(path.data() + start, end - start);
+    if (c.empty() || c == "." || c == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// Writes files below one root directory, creating folders as needed.
+class TreeWriter {
+ public:
+  TreeWriter(Archive* archive, std::string root) : archive_(archive), env_(archive->env()), root_(std::move(root)) {}
+
+  Status Init() {
+    auto info = env_->Lstat(root_);
+    if (info.ok()) {
+      if (info->type != FileType::kDirectory) return Status::InvalidArgument(root_ + " exists and is not a directory");
+      auto names = env_->ListDir(root_);
+      if (!names.ok()) return names.status();
+      if (!names->empty()) return Status::InvalidArgument(root_ + " is not empty");
+    }
+    return MakeDirs(env_, root_, &made_);
+  }
+
+  // Copies blob `name` to `path`, re-hashing it on the way.
+  Status CopyBlob(const std::string& name, const std::string& path, ExportStats* stats) {
+    if (!SafeRelativePath(path)) return Status::Corruption("refusing to export to the unsafe path '" + path + "'");
+    auto in = archive_->store()->Open(name);
+    if (!in.ok()) return in.status();
+    auto out = Create(path);
+    if (!out.ok()) return out.status();
+    MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
+    buffer_.resize(kCopyBuffer);
+    for (;;) {
+      auto n = (*in)->Read(buffer_.data(), buffer_.size());
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      digester.Update(buffer_.data(), *n);
+      BEVARA_RETURN_IF_ERROR((*out)->Append(buffer_.data(), *n));
+      stats->bytes += *n;
+    }
+    digester.Finish();
+    if (digester.Hex(DigestAlgorithm::kSha256) != name) {
+      return Status::Corruption("blob " + name + " (for " + path + ") is corrupt; run bevara audit");
+    }
+    ++stats->files;
+    return (*out)->Close();
+  }
+
+  Status WriteText(const std::string& path, std::string_view text) {
+    auto out = Create(path);
+    if (!out.ok()) return out.status();
+    BEVARA_RETURN_IF_ERROR((*out)->Append(text.data(), text.size()));
+    return (*out)->Close();
+  }
+
+  Status Sync() { return env_->SyncFileSystem(root_); }
+
+ private:
+  Result<std::unique_ptr<WritableFile>> Create(const std::string& path) {
+    std::string full = root_ + "/" + path;
+    BEVARA_RETURN_IF_ERROR(MakeDirs(env_, full.substr(0, full.rfind('/')), &made_));
+    return env_->CreateExclusive(full);
+  }
+
+  Archive* archive_;
+  Env* env_;
+  std::string root_;
+  std::set<std::string> made_;
+  std::vector<char> buffer_;
+};
+
+Result<nlohmann::json> ParseInventory(Archive* archive, const std::string& blob, std::string* text) {
+  auto data = archive->ReadBlob(blob);
+  if (!data.ok()) return data.status();
+  nlohmann::json j = nlohmann::json::parse(*data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j["manifest"].is_object()) return Status::Corruption("inventory " + blob + " is not readable");
+  *text = std::move(*data);
+  return j;
+}
+
+// One OCFL object: every version's inventory and the content it introduced.
+Status ExportObject(Archive* archive, TreeWriter* out, const PackageSummary& p, ExportStats* stats) {
+  const std::string root = OcflObjectPath(p.id);
+  BEVARA_RETURN_IF_ERROR(out->WriteText(root + "/0=ocfl_object_1.1", "ocfl_object_1.1\n"));
+  std::string inventory_text;
+  for (uint32_t v = 1; v <= p.head; ++v) {
+    auto version = archive->catalog()->GetVersion(p.id, v);
+    if (!version.ok()) return version.status();
+    if (!*version) return Status::Corruption("catalog: " + p.id + " lacks version " + std::to_string(v));
+    auto inventory = ParseInventory(archive, (*version)->inventory, &inventory_text);
+    if (!inventory.ok()) return inventory.status();
+    const std::string name = OcflVersionName(v);
+    const std::string content_prefix = name + "/content/";
+    for (const auto& [digest, paths] : (*inventory)["manifest"].items()) {
+      for (const auto& path : paths) {
+        std::string content_path = path.get<std::string>();
+        if (content_path.rfind(content_prefix, 0) != 0) continue;
+        BEVARA_RETURN_IF_ERROR(out->CopyBlob(digest, root + "/" + content_path, stats));
+      }
+    }
+    // The sidecar holds the digest of the exact inventory bytes, written after them.
+    const std::string sidecar = Sha256Hex(inventory_text) + " inventory.json\n";
+    BEVARA_RETURN_IF_ERROR(out->WriteText(root + "/" + name + "/inventory.json", inventory_text));
+    BEVARA_RETURN_IF_ERROR(out->WriteText(root + "/" + name + "/inventory.json.sha256", sidecar));
+    if (v == p.head) {
+      BEVARA_RETURN_IF_ERROR(out->WriteText(root + "/inventory.json", inventory_text));
+      BEVARA_RETURN_IF_ERROR(out->WriteText(root + "/inventory.json.sha256", sidecar));
+    }
+    ++stats->versions;
+  }
+  ++stats->packages;
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string OcflObjectPath(const std::string& object_id) {
+  std::string h = Sha256Hex(object_id);
+  return h.substr(0, 3) + "/" + h.substr(3, 3) + "/" + h.substr(6, 3) + "/" + h;
+}
+
+Result<ExportStats> ExportPackage(Archive* archive, const std::string& package_id, const std::string& dir,
+                                  uint32_t version) {
+  auto package = archive->catalog()->GetPackage(package_id);
+  if (!package.ok()) return package.status();
+  if (!*package) return Status::NotFound("no package '" + package_id + "' in the archive");
+  if (version == 0) version = (*package)->head;
+  auto summary = archive->catalog()->GetVersion(package_id, version);
+  if (!summary.ok()) return summary.status();
+  if (!*summary) return Status::NotFound("package '" + package_id + "' has no version " + std::to_string(version));
+  TreeWriter out(archive, dir);
+  BEVARA_RETURN_IF_ERROR(out.Init());
+  ExportStats stats;
+  BEVARA_RETURN_IF_ERROR(archive->catalog()->ForEachFile(
+      package_id, version, [&](const FileRecord& f) { return out.CopyBlob(f.sha256, f.path, &stats); }));
+  BEVARA_RETURN_IF_ERROR(out.Sync());
+  stats.packages = stats.versions = 1;
+  return stats;
+}
+
+Result<ExportStats> ExportOcfl(Archive* archive, const std::string& dir) {
+  TreeWriter out(archive, dir);
+  BEVARA_RETURN_IF_ERROR(out.Init());
+  BEVARA_RETURN_IF_ERROR(out.WriteText("0=ocfl_1.1", "ocfl_1.1\n"));
+  nlohmann::json layout = {{"extension", kLayoutExtension},
+                           {"description", "Object identifiers are hashed with SHA-256; the hex digest is split into "
+                                           "three 3-character tuples and the full digest, which form the object's "
+                                           "path under the storage root."}};
+  BEVARA_RETURN_IF_ERROR(out.WriteText("ocfl_layout.json", layout.dump(2) + "\n"));
+  nlohmann::json config = {{"extensionName", kLayoutExtension},
+                           {"digestAlgorithm", "sha256"},
+                           {"tupleSize", 3},
+                           {"numberOfTuples", 3},
+                           {"shortObjectRoot", false}};
+  BEVARA_RETURN_IF_ERROR(
+      out.WriteText(std::string("extensions/") + kLayoutExtension + "/config.json", config.dump(2) + "\n"));
+  ExportStats stats;
+  BEVARA_RETURN_IF_ERROR(archive->catalog()->ListPackages(
+      {}, [&](const PackageSummary& p) { return ExportObject(archive, &out, p, &stats); }));
+  BEVARA_RETURN_IF_ERROR(out.Sync());
+  return stats;
+}
+
+}  // namespace bevara::storage

@@ -1,0 +1,303 @@
+#include "storage/blobs/local_blob_store.h"
+
+#include <cstring>
+#include <vector>
+
+#include "common/digest.h"
+#include "common/random.h"
+
+namespace bevara::storage {
+namespace {
+
+constexpr size_t kWriteBuffer = 256 << 10;
+const char kHexDigits[] = "0123456789abcdef";
+
+}  // namespace
+
+bool IsBlobName(std::string_view name) {
+  if (name.size() != 64) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// A finished blob waiting in staging for Publish().
+struct StagedBlob {
+  std::string staging_path;
+  std::string name;
+  uint64_t size = 0;
+  bool synced = false;
+};
+
+class LocalBlobWriter final : public BlobWriter {
+ public:
+  LocalBlobWriter(class LocalBlobBatch* batch, std::string path, std::unique_ptr<WritableFile> file)
+      : batch_(batch), path_(std::move(path)), file_(std::move(file)), digester_(DigestSet::Of(DigestAlgorithm::kSha256)) {
+    buffer_.reserve(kWriteBuffer);
+  }
+  ~LocalBlobWriter() override;
+
+  Status Append(const char* data, size_t n) override {
+    digester_.Update(data, n);
+    if (buffer_.size() + n > kWriteBuffer) {
+      BEVARA_RETURN_IF_ERROR(Flush());
+      if (n >= kWriteBuffer) return file_->Append(data, n);
+    }
+    buffer_.insert(buffer_.end(), data, data + n);
+    return Status::OK();
+  }
+
+  Result<std::string> Finish(std::string_view expected) override;
+
+ private:
+  Status Flush() {
+    if (buffer_.empty()) return Status::OK();
+    Status s = file_->Append(buffer_.data(), buffer_.size());
+    buffer_.clear();
+    return s;
+  }
+
+  LocalBlobBatch* batch_;
+  std::string path_;
+  std::unique_ptr<WritableFile> file_;
+  MultiDigester digester_;
+  std::vector<char> buffer_;
+  bool finished_ = false;
+};
+
+class LocalBlobBatch final : public BlobBatch {
+ public:
+  LocalBlobBatch(LocalBlobStore* store, std::string id)
+      : store_(store), env_(store->env_), id_(std::move(id)), dir_(store->root_ + "/staging/" + id_) {}
+
+  ~LocalBlobBatch() override {
+    // Best effort: what cannot be removed now, gc removes later.
+    for (const StagedBlob& b : staged_) env_->RemoveFile(b.staging_path);
+    for (const std::string& path : abandoned_) env_->RemoveFile(path);
+    env_->RemoveDir(dir_);
+    store_->EndBatch(id_);
+  }
+
+  Status Init() { return env_->CreateDir(dir_); }
+
+  Result<std::unique_ptr<BlobWriter>> NewBlob() override {
+    std::string path = dir_ + "/" + std::to_string(next_++);
+    auto file = env_->CreateExclusive(path);
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<BlobWriter>(new LocalBlobWriter(this, path, std::move(*file)));
+  }
+
+  Result<PublishStats> Publish() override;
+
+  const LocalBlobStoreOptions& options() const { return store_->options_; }
+  void Staged(StagedBlob blob) { staged_.push_back(std::move(blob)); }
+  void Abandoned(std::string path) { abandoned_.push_back(std::move(path)); }
+
+ private:
+  Status MakeDataDurable();
+  Status Rename(const StagedBlob& blob, std::set<std::string>* dirs);
+
+  LocalBlobStore* store_;
+  Env* env_;
+  std::string id_;
+  std::string dir_;
+  uint64_t next_ = 0;
+  std::vector<StagedBlob> staged_;
+  std::vector<std::string> abandoned_;  // staging files of writers never finished
+};
+
+LocalBlobWriter::~LocalBlobWriter() {
+  if (!finished_) {
+    file_.reset();
+    batch_->Abandoned(path_);
+  }
+}
+
+Result<std::string> LocalBlobWriter::Finish(std::string_view expected) {
+  finished_ = true;
+  digester_.Finish();
+  const std::string& name = digester_.Hex(DigestAlgorithm::kSha256);
+  StagedBlob blob{path_, name, digester_.bytes(), false};
+  Status s = Flush();
+  if (s.ok() && !expected.empty() && !HexDigestEquals(expected, name)) {
+    s = Status::Corruption("blob has SHA-256 " + name + ", expected " + std::string(expected));
+  }
+  bool sync_now = !batch_->options().batch_small_blobs || blob.size >= batch_->options().fsync_threshold;
+  if (s.ok() && sync_now) {
+    s = file_->Sync();
+    blob.synced = s.ok();
+  }
+  Status closed = file_->Close();
+  if (s.ok()) s = closed;
+  if (!s.ok()) {
+    batch_->Abandoned(path_);
+    return s;
+  }
+  batch_->Staged(std::move(blob));
+  return name;
+}
+
+Status LocalBlobBatch::MakeDataDurable() {
+  for (const StagedBlob& b : staged_) {
+    if (!b.synced) return env_->SyncFileSystem(store_->root_);
+  }
+  return Status::OK();
+}
+
+Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dirs) {
+  std::string target = store_->PathOf(blob.name);
+  std::string fanout = target.substr(0, target.rfind('/'));
+  Status s = env_->RenameNoReplace(blob.staging_path, target);
+  if (s.code() == StatusCode::kNotFound) {
+    // The fan-out directory went missing (removed by hand): make it again,
+    // and make its entry in the parent durable too.
+    BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout));
+    dirs->insert(fanout.substr(0, fanout.rfind('/')));
+    s = env_->RenameNoReplace(blob.staging_path, target);
+  }
+  if (s.IsAlreadyExists()) {
+    // Stored meanwhile by another batch, which synced it before renaming.
+    s = env_->RemoveFile(blob.staging_path);
+  }
+  dirs->insert(fanout);
+  return s;
+}
+
+Result<PublishStats> LocalBlobBatch::Publish() {
+  PublishStats stats;
+  stats.blobs = staged_.size();
+  // Blobs already stored (or twice in this batch) are not written again.
+  std::set<std::string> seen;
+  std::vector<StagedBlob> fresh;
+  for (StagedBlob& b : staged_) {
+    bool stored = seen.count(b.name) > 0 || env_->Lstat(store_->PathOf(b.name)).ok();
+    seen.insert(b.name);
+    if (stored) {
+      abandoned_.push_back(b.staging_path);
+    } else {
+      stats.new_bytes += b.size;
+      fresh.push_back(std::move(b));
+    }
+  }
+  staged_ = std::move(fresh);
+  stats.new_blobs = staged_.size();
+  if (staged_.empty()) return stats;
+
+  BEVARA_RETURN_IF_ERROR(MakeDataDurable());
+  std::set<std::string> dirs;
+  while (!staged_.empty()) {
+    BEVARA_RETURN_IF_ERROR(Rename(staged_.back(), &dirs));
+    staged_.pop_back();
+  }
+  if (dirs.size() > options().max_directory_syncs) {
+    BEVARA_RETURN_IF_ERROR(env_->SyncFileSystem(store_->root_));
+  } else {
+    for (const std::string& d : dirs) BEVARA_RETURN_IF_ERROR(env_->SyncDir(d));
+  }
+  return stats;
+}
+
+LocalBlobStore::LocalBlobStore(Env* env, std::string root, LocalBlobStoreOptions options)
+    : env_(env), root_(std::move(root)), options_(options) {}
+
+LocalBlobStore::~LocalBlobStore() = default;
+
+Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(Env* env, const std::string& root,
+                                                             LocalBlobStoreOptions options) {
+  std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(env, root, options));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(root));
+  auto lock = env->LockFile(root + "/LOCK");
+  if (!lock.ok()) return lock.status();
+  store->lock_ = std::move(*lock);
+  bool created = !env->Lstat(root + "/blobs/sha256/ff").ok();
+  if (created) {
+    for (const char* d : {"/blobs", "/blobs/sha256", "/staging"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(root + d));
+    for (int i = 0; i < 256; ++i) {
+      char fan[3] = {kHexDigits[i >> 4], kHexDigits[i & 15], 0};
+      BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/blobs/sha256/" + fan));
+    }
+    BEVARA_RETURN_IF_ERROR(env->SyncFileSystem(root));
+  }
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/staging"));
+  return store;
+}
+
+std::string LocalBlobStore::PathOf(const std::string& name) const {
+  return root_ + "/blobs/sha256/" + name.substr(0, 2) + "/" + name;
+}
+
+Result<std::unique_ptr<BlobBatch>> LocalBlobStore::NewBatch() {
+  std::string id = RandomHex(8);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_batches_.insert(id);
+  }
+  auto batch = std::make_unique<LocalBlobBatch>(this, id);
+  BEVARA_RETURN_IF_ERROR(batch->Init());
+  return std::unique_ptr<BlobBatch>(std::move(batch));
+}
+
+void LocalBlobStore::EndBatch(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  live_batches_.erase(id);
+}
+
+Result<std::unique_ptr<ReadableFile>> LocalBlobStore::Open(const std::string& name) {
+  if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
+  OpenOptions options;
+  options.no_follow = true;
+  return env_->OpenForRead(PathOf(name), options);
+}
+
+Result<uint64_t> LocalBlobStore::Size(const std::string& name) {
+  if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
+  auto info = env_->Lstat(PathOf(name));
+  if (!info.ok()) return info.status();
+  return info->size;
+}
+
+Status LocalBlobStore::ForEach(const std::function<Status(const std::string& name)>& fn) {
+  for (int i = 0; i < 256; ++i) {
+    char fan[3] = {kHexDigits[i >> 4], kHexDigits[i & 15], 0};
+    auto names = env_->ListDir(root_ + "/blobs/sha256/" + fan);
+    if (!names.ok()) {
+      if (names.status().IsNotFound()) continue;
+      return names.status();
+    }
+    for (const std::string& n : *names) {
+      if (IsBlobName(n) && n.compare(0, 2, fan) == 0) BEVARA_RETURN_IF_ERROR(fn(n));
+    }
+  }
+  return Status::OK();
+}
+
+Status LocalBlobStore::Remove(const std::string& name) {
+  if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
+  std::string path = PathOf(name);
+  BEVARA_RETURN_IF_ERROR(env_->RemoveFile(path));
+  return env_->SyncDir(path.substr(0, path.rfind('/')));
+}
+
+Result<uint64_t> LocalBlobStore::RemoveStaleStaging() {
+  auto batches = env_->ListDir(root_ + "/staging");
+  if (!batches.ok()) return batches.status();
+  uint64_t removed = 0;
+  for (const std::string& id : *batches) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (live_batches_.count(id)) continue;
+    }
+    std::string dir = root_ + "/staging/" + id;
+    auto files = env_->ListDir(dir);
+    if (!files.ok()) return files.status();
+    for (const std::string& f : *files) {
+      BEVARA_RETURN_IF_ERROR(env_->RemoveFile(dir + "/" + f));
+      ++removed;
+    }
+    BEVARA_RETURN_IF_ERROR(env_->RemoveDir(dir));
+  }
+  return removed;
+}
+
+}  // namespace bevara::storage

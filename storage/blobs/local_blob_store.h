@@ -1,0 +1,70 @@
+// LocalBlobStore: the BlobStore on a local file system.
+//
+// Layout under the store's root directory:
+//   blobs/sha256/ab/abcdef...   one file per blob, fanned out by its first
+//                               two hex digits (256 directories made up front)
+//   staging/<batch>/<n>         files of batches being written
+//   LOCK                        held while the store is open
+//
+// Publishing follows the temp, sync, rename, sync-directory recipe. What is
+// synced how is a matter of speed, not of safety:
+//   * a blob of at least `fsync_threshold` bytes is fsynced when finished;
+//   * smaller blobs are made durable together by one syncfs(2) in Publish()
+//     (thousands of fsyncs would cost more than the writes themselves);
+//   * after the renames, the directories touched are fsynced one by one when
+//     they are few, otherwise one more syncfs covers them.
+// Either way Publish() returns only when every blob of the batch is durable.
+//
+// Thread-safety: as BlobStore.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "storage/blobs/blob_store.h"
+
+namespace bevara::storage {
+
+struct LocalBlobStoreOptions {
+  uint64_t fsync_threshold = 256 << 10;
+  // More directories than this to make durable after the renames: syncfs.
+  size_t max_directory_syncs = 8;
+  // False: every blob is fsynced on its own (no syncfs). For tests of that path.
+  bool batch_small_blobs = true;
+};
+
+class LocalBlobStore final : public BlobStore {
+ public:
+  // Opens (creating when needed) the store in `root`. Fails when another
+  // process has it open. REQUIRES: env outlives the store.
+  static Result<std::unique_ptr<LocalBlobStore>> Open(Env* env, const std::string& root,
+                                                      LocalBlobStoreOptions options = {});
+  ~LocalBlobStore() override;
+
+  Result<std::unique_ptr<BlobBatch>> NewBatch() override;
+  Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) override;
+  Result<uint64_t> Size(const std::string& name) override;
+  Status ForEach(const std::function<Status(const std::string& name)>& fn) override;
+  Status Remove(const std::string& name) override;
+  Result<uint64_t> RemoveStaleStaging() override;
+
+  // Where a blob lives. For audits and tests that need the raw file.
+  std::string PathOf(const std::string& name) const;
+  const std::string& root() const { return root_; }
+
+ private:
+  friend class LocalBlobBatch;
+  LocalBlobStore(Env* env, std::string root, LocalBlobStoreOptions options);
+  void EndBatch(const std::string& id);
+
+  Env* const env_;
+  const std::string root_;
+  const LocalBlobStoreOptions options_;
+  std::unique_ptr<FileLock> lock_;
+  std::mutex mu_;
+  std::set<std::string> live_batches_;  // guarded by mu_
+};
+
+}  // namespace bevara::storage

@@ -1,0 +1,245 @@
+#include "storage/catalog/catalog.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdio>
+#include <set>
+#include <nlohmann/json.hpp>
+
+namespace bevara::storage {
+namespace {
+
+using nlohmann::json;
+
+std::string VersionKey(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08u", v);
+  return buf;
+}
+
+// Joins fields with '\0' after a one-letter table prefix.
+std::string Key(char table, std::initializer_list<std::string_view> fields) {
+  std::string k(1, table);
+  for (std::string_view f : fields) {
+    k.push_back('\0');
+    k.append(f);
+  }
+  return k;
+}
+
+std::vector<std::string_view> SplitKey(std::string_view key) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t end = key.find('\0', start);
+    parts.push_back(key.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption("catalog: " + s.ToString());
+  if (s.IsNoSpace()) return Status::NoSpace("catalog: " + s.ToString());
+  return Status::IOError("catalog: " + s.ToString());
+}
+
+Result<json> ParseJson(std::string_view value) {
+  json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption("catalog: a value is not JSON");
+  return j;
+}
+
+PackageSummary PackageFromJson(const json& j) {
+  PackageSummary p;
+  p.id = j.value("id", "");
+  p.head = j.value("head", 0u);
+  p.producer_id = j.value("producer_id", "");
+  p.producer_name = j.value("producer_name", "");
+  p.label = j.value("label", "");
+  p.created = j.value("created", "");
+  p.updated = j.value("updated", "");
+  return p;
+}
+
+VersionSummary VersionFromJson(const json& j) {
+  VersionSummary v;
+  v.package_id = j.value("package_id", "");
+  v.version = j.value("version", 0u);
+  v.created = j.value("created", "");
+  v.message = j.value("message", "");
+  v.record = j.value("record", "");
+  v.inventory = j.value("inventory", "");
+  v.aip_mets = j.value("aip_mets", "");
+  v.file_count = j.value("file_count", uint64_t{0});
+  v.total_bytes = j.value("total_bytes", uint64_t{0});
+  return v;
+}
+
+}  // namespace
+
+Catalog::Catalog(rocksdb::DB* db) : db_(db) {}
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.max_open_files = 256;
+  options.keep_log_file_num = 4;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::ResourceExhausted("the catalog is in use by another bevara process (" + s.ToString() + ")");
+    }
+    return FromRocks(s);
+  }
+  return std::unique_ptr<Catalog>(new Catalog(db));
+}
+
+Status Catalog::CommitVersion(const VersionRecord& r, const std::string& record_blob) {
+  const std::string ver = VersionKey(r.version);
+  rocksdb::WriteBatch batch;
+  auto put = [&](const std::string& k, const std::string& v) { return FromRocks(batch.Put(k, v)); };
+
+  auto existing = GetPackage(r.package_id);
+  if (!existing.ok()) return existing.status();
+  std::string first_created = *existing ? (*existing)->created : r.created;
+  if (*existing && (*existing)->head >= r.version) return Status::OK();  // already committed (rebuild, recovery)
+  json package = {{"id", r.package_id},          {"head", r.version},  {"producer_id", r.producer_id},
+                  {"producer_name", r.producer_name}, {"label", r.label}, {"created", first_created},
+                  {"updated", r.created}};
+  BEVARA_RETURN_IF_ERROR(put(Key('P', {r.package_id}), package.dump()));
+  json version = {{"package_id", r.package_id}, {"version", r.version},       {"created", r.created},
+                  {"message", r.message},       {"record", record_blob},      {"inventory", r.inventory},
+                  {"aip_mets", r.aip_mets},     {"file_count", r.file_count}, {"total_bytes", r.total_bytes}};
+  BEVARA_RETURN_IF_ERROR(put(Key('V', {r.package_id, ver}), version.dump()));
+  for (const FileRecord& f : r.files) {
+    BEVARA_RETURN_IF_ERROR(put(Key('F', {r.package_id, ver, f.path}), ToJson(f).dump()));
+    BEVARA_RETURN_IF_ERROR(put(Key('D', {f.sha256, r.package_id, ver, f.path}), ""));
+  }
+  BEVARA_RETURN_IF_ERROR(put(Key('R', {r.producer_id, r.created, r.package_id, ver}), ""));
+  BEVARA_RETURN_IF_ERROR(put(Key('T', {r.created, r.package_id, ver}), ""));
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    BEVARA_RETURN_IF_ERROR(put(Key('E', {r.package_id, ver, VersionKey(static_cast<uint32_t>(i))}),
+                               ToJson(r.events[i]).dump()));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch));
+}
+
+Result<std::optional<PackageSummary>> Catalog::GetPackage(const std::string& id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('P', {id}), &value);
+  if (s.IsNotFound()) return std::optional<PackageSummary>();
+  if (!s.ok()) return FromRocks(s);
+  auto j = ParseJson(value);
+  if (!j.ok()) return j.status();
+  return std::optional<PackageSummary>(PackageFromJson(*j));
+}
+
+Result<std::optional<VersionSummary>> Catalog::GetVersion(const std::string& id, uint32_t version) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('V', {id, VersionKey(version)}), &value);
+  if (s.IsNotFound()) return std::optional<VersionSummary>();
+  if (!s.ok()) return FromRocks(s);
+  auto j = ParseJson(value);
+  if (!j.ok()) return j.status();
+  return std::optional<VersionSummary>(VersionFromJson(*j));
+}
+
+Status Catalog::Scan(const std::string& prefix,
+                     const std::function<Status(std::string_view key, std::string_view value)>& fn) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    BEVARA_RETURN_IF_ERROR(fn(it->key().ToStringView(), it->value().ToStringView()));
+  }
+  return FromRocks(it->status());
+}
+
+Status Catalog::ForEachFile(const std::string& id, uint32_t version,
+                            const std::function<Status(const FileRecord&)>& fn) {
+  return Scan(Key('F', {id, VersionKey(version)}) + std::string(1, '\0'), [&](std::string_view, std::string_view v) {
+    auto j = ParseJson(v);
+    if (!j.ok()) return j.status();
+    auto f = FileRecordFromJson(*j);
+    if (!f.ok()) return f.status();
+    return fn(*f);
+  });
+}
+
+Status Catalog::ForEachEvent(const std::string& id, uint32_t version,
+                             const std::function<Status(const PremisEvent&)>& fn) {
+  return Scan(Key('E', {id, VersionKey(version)}) + std::string(1, '\0'), [&](std::string_view, std::string_view v) {
+    auto j = ParseJson(v);
+    if (!j.ok()) return j.status();
+    auto e = PremisEventFromJson(*j);
+    if (!e.ok()) return e.status();
+    return fn(*e);
+  });
+}
+
+Status Catalog::ForEachVersion(const std::function<Status(const VersionSummary&)>& fn) {
+  return Scan(std::string("V") + '\0', [&](std::string_view, std::string_view v) {
+    auto j = ParseJson(v);
+    if (!j.ok()) return j.status();
+    return fn(VersionFromJson(*j));
+  });
+}
+
+Status Catalog::ListPackages(const PackageFilter& filter, const std::function<Status(const PackageSummary&)>& fn) {
+  auto emit = [&](const std::string& id) -> Status {
+    auto p = GetPackage(id);
+    if (!p.ok()) return p.status();
+    return *p ? fn(**p) : Status::OK();
+  };
+  if (filter.producer.empty() && filter.created_from.empty() && filter.created_to.empty()) {
+    return Scan(std::string("P") + '\0', [&](std::string_view, std::string_view v) {
+      auto j = ParseJson(v);
+      if (!j.ok()) return j.status();
+      return fn(PackageFromJson(*j));
+    });
+  }
+  // By producer (R rows) or by date (T rows); a package shows once, at the
+  // first of its versions that matches.
+  std::string prefix = filter.producer.empty() ? std::string("T") + std::string(1, '\0') : Key('R', {filter.producer}) + std::string(1, '\0');
+  size_t date_field = filter.producer.empty() ? 1 : 2;
+  std::set<std::string> seen;
+  return Scan(prefix, [&](std::string_view key, std::string_view) -> Status {
+    auto parts = SplitKey(key);
+    if (parts.size() < date_field + 3) return Status::OK();
+    std::string_view created = parts[date_field];
+    if (!filter.created_from.empty() && created < filter.created_from) return Status::OK();
+    if (!filter.created_to.empty() && created >= filter.created_to) return Status::OK();
+    std::string id(parts[date_field + 1]);
+    if (!seen.insert(id).second) return Status::OK();
+    return emit(id);
+  });
+}
+
+Status Catalog::ForEachHolder(
+    const std::string& sha256,
+    const std::function<Status(const std::string& id, uint32_t version, const std::string& path)>& fn) {
+  return Scan(Key('D', {sha256}) + std::string(1, '\0'), [&](std::string_view key, std::string_view) -> Status {
+    auto parts = SplitKey(key);
+    if (parts.size() != 5) return Status::Corruption("catalog: bad digest row");
+    return fn(std::string(parts[2]), static_cast<uint32_t>(std::stoul(std::string(parts[3]))), std::string(parts[4]));
+  });
+}
+
+Status Catalog::ForEachContentDigest(const std::function<Status(const std::string& sha256)>& fn) {
+  std::string last;
+  return Scan(std::string("D") + '\0', [&](std::string_view key, std::string_view) -> Status {
+    auto parts = SplitKey(key);
+    if (parts.size() < 2 || parts[1] == last) return Status::OK();
+    last = std::string(parts[1]);
+    return fn(last);
+  });
+}
+
+}  // namespace bevara::storage

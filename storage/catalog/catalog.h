@@ -1,0 +1,89 @@
+// Catalog: the archive's index of packages, versions, files and events, in
+// RocksDB. Derived data: everything in it comes from version records in the
+// store, and `bevara rebuild` can make it again from them.
+//
+// Rows (keys are fields joined by '\0'; versions are 8-digit decimals, so
+// that keys sort in version order):
+//   P id                           -> package summary (JSON)
+//   V id ver                       -> version summary (JSON)
+//   F id ver path                  -> FileRecord (JSON)
+//   D sha256 id ver path           -> ""   which packages hold a file
+//   R producer created id ver      -> ""   by producer and date
+//   T created id ver               -> ""   by date
+//   E id ver n                     -> PremisEvent (JSON)
+//
+// A version is committed in one synced write batch: after CommitVersion()
+// returns OK it survives a crash, and before it nothing of it is visible.
+//
+// Thread-safety: safe for concurrent use (RocksDB is).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "storage/catalog/version_record.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace bevara::storage {
+
+struct PackageSummary {
+  std::string id;
+  uint32_t head = 0;  // latest version
+  std::string producer_id, producer_name, label;
+  std::string created;  // of version 1
+  std::string updated;  // of the head version
+};
+
+struct VersionSummary {
+  std::string package_id;
+  uint32_t version = 0;
+  std::string created, message;
+  std::string record, inventory, aip_mets;  // blob names
+  uint64_t file_count = 0, total_bytes = 0;
+};
+
+struct PackageFilter {
+  std::string producer;          // empty: any
+  std::string created_from;      // inclusive RFC 3339 prefix compare; empty: open
+  std::string created_to;        // exclusive
+};
+
+class Catalog {
+ public:
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& path);
+  ~Catalog();
+
+  // Commits one version. `record_blob` names the version record in the store.
+  // REQUIRES: every blob the record names is durable in the store.
+  Status CommitVersion(const VersionRecord& record, const std::string& record_blob);
+
+  // nullopt when the package is unknown.
+  Result<std::optional<PackageSummary>> GetPackage(const std::string& id);
+  Result<std::optional<VersionSummary>> GetVersion(const std::string& id, uint32_t version);
+
+  // Iterations stop at, and return, the first non-OK status of `fn`.
+  Status ForEachFile(const std::string& id, uint32_t version, const std::function<Status(const FileRecord&)>& fn);
+  Status ForEachEvent(const std::string& id, uint32_t version, const std::function<Status(const PremisEvent&)>& fn);
+  Status ForEachVersion(const std::function<Status(const VersionSummary&)>& fn);
+  Status ListPackages(const PackageFilter& filter, const std::function<Status(const PackageSummary&)>& fn);
+  // Which package versions hold a file with this SHA-256, and under what path.
+  Status ForEachHolder(const std::string& sha256,
+                       const std::function<Status(const std::string& id, uint32_t version, const std::string& path)>& fn);
+  // Every content digest referenced by some version, each once, in order.
+  Status ForEachContentDigest(const std::function<Status(const std::string& sha256)>& fn);
+
+ private:
+  explicit Catalog(rocksdb::DB* db);
+  Status Scan(const std::string& prefix, const std::function<Status(std::string_view key, std::string_view value)>& fn);
+
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace bevara::storage

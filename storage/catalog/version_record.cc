@@ -1,0 +1,107 @@
+#include "storage/catalog/version_record.h"
+
+#include <nlohmann/json.hpp>
+
+namespace bevara::storage {
+namespace {
+
+using nlohmann::json;
+
+// Reads a field, or returns false if it is missing or of another type.
+template <typename T>
+bool Get(const json& j, const char* key, T* out) {
+  auto it = j.find(key);
+  if (it == j.end()) return false;
+  try {
+    *out = it->template get<T>();
+  } catch (const json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+Status Bad(const char* what) { return Status::Corruption(std::string("version record: bad or missing ") + what); }
+
+}  // namespace
+
+json ToJson(const FileRecord& f) {
+  json j = {{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}, {"mime_detected", f.mime_detected}};
+  if (!f.mime_declared.empty()) j["mime_declared"] = f.mime_declared;
+  if (!f.fixity.empty()) j["fixity"] = f.fixity;
+  return j;
+}
+
+json ToJson(const PremisEvent& e) {
+  return {{"id", e.id},         {"type", e.type},     {"date_time", e.date_time},
+          {"outcome", e.outcome}, {"detail", e.detail}, {"agent", e.agent}};
+}
+
+json ToJson(const VersionRecord& r) {
+  json files = json::array();
+  for (const FileRecord& f : r.files) files.push_back(ToJson(f));
+  json events = json::array();
+  for (const PremisEvent& e : r.events) events.push_back(ToJson(e));
+  return {{"package_id", r.package_id}, {"version", r.version},     {"created", r.created},
+          {"message", r.message},       {"label", r.label},         {"profile", r.profile},
+          {"content_type", r.content_type},
+          {"producer", {{"id", r.producer_id}, {"name", r.producer_name}}},
+          {"sip_created", r.sip_created}, {"sip_format", r.sip_format},
+          {"inventory", r.inventory},   {"aip_mets", r.aip_mets},   {"file_count", r.file_count},
+          {"total_bytes", r.total_bytes}, {"files", files},         {"events", events}};
+}
+
+Result<FileRecord> FileRecordFromJson(const json& j) {
+  FileRecord f;
+  if (!j.is_object() || !Get(j, "path", &f.path) || !Get(j, "size", &f.size) || !Get(j, "sha256", &f.sha256)) {
+    return Bad("file");
+  }
+  Get(j, "mime_declared", &f.mime_declared);
+  Get(j, "mime_detected", &f.mime_detected);
+  Get(j, "fixity", &f.fixity);
+  return f;
+}
+
+Result<PremisEvent> PremisEventFromJson(const json& j) {
+  PremisEvent e;
+  if (!j.is_object() || !Get(j, "id", &e.id) || !Get(j, "type", &e.type) || !Get(j, "date_time", &e.date_time) ||
+      !Get(j, "outcome", &e.outcome)) {
+    return Bad("event");
+  }
+  Get(j, "detail", &e.detail);
+  Get(j, "agent", &e.agent);
+  return e;
+}
+
+Result<VersionRecord> VersionRecordFromJson(const json& j) {
+  VersionRecord r;
+  if (!j.is_object() || !Get(j, "package_id", &r.package_id) || !Get(j, "version", &r.version) ||
+      !Get(j, "created", &r.created) || !Get(j, "inventory", &r.inventory) || !Get(j, "aip_mets", &r.aip_mets)) {
+    return Bad("header");
+  }
+  const std::pair<const char*, std::string*> optional_fields[] = {
+      {"message", &r.message},         {"label", &r.label},             {"profile", &r.profile},
+      {"content_type", &r.content_type}, {"sip_created", &r.sip_created}, {"sip_format", &r.sip_format}};
+  for (const auto& [key, field] : optional_fields) Get(j, key, field);
+  if (auto p = j.find("producer"); p != j.end() && p->is_object()) {
+    Get(*p, "id", &r.producer_id);
+    Get(*p, "name", &r.producer_name);
+  }
+  Get(j, "file_count", &r.file_count);
+  Get(j, "total_bytes", &r.total_bytes);
+  auto files = j.find("files");
+  auto events = j.find("events");
+  if (files == j.end() || !files->is_array() || events == j.end() || !events->is_array()) return Bad("lists");
+  for (const json& f : *files) {
+    auto file = FileRecordFromJson(f);
+    if (!file.ok()) return file.status();
+    r.files.push_back(std::move(*file));
+  }
+  for (const json& e : *events) {
+    auto event = PremisEventFromJson(e);
+    if (!event.ok()) return event.status();
+    r.events.push_back(std::move(*event));
+  }
+  return r;
+}
+
+}  // namespace bevara::storage

@@ -1,0 +1,64 @@
+// VersionRecord: everything bevara knows about one version of an AIP.
+//
+// It is stored three ways: as a JSON blob in the store (the version record,
+// named in the version log), as rows in the catalog, and as the receipt an
+// ingest returns. The blob is the source of truth; the catalog is rebuilt
+// from it (`bevara rebuild`).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.h"
+
+namespace bevara::storage {
+
+// One file of the package as archived.
+struct FileRecord {
+  std::string path;    // logical path in the AIP, "submission/..." for package files
+  uint64_t size = 0;
+  std::string sha256;  // blob name
+  // Digests the package declared in other algorithms ("sha512" -> hex).
+  std::map<std::string, std::string> fixity;
+  std::string mime_declared;  // MIMETYPE from the METS; empty when none
+  std::string mime_detected;  // libmagic's answer
+};
+
+// A PREMIS 3 event, as recorded in the AIP METS.
+struct PremisEvent {
+  std::string id;         // unique within the AIP: "event-v1-1"
+  std::string type;       // eventType from the Library of Congress vocabulary ("ingestion", ...)
+  std::string date_time;  // RFC 3339
+  std::string outcome;    // "success" or "failure"
+  std::string detail;     // eventOutcomeDetailNote
+  std::string agent;      // "bevara 0.1.0"
+};
+
+struct VersionRecord {
+  std::string package_id;  // the SIP's OBJID
+  uint32_t version = 0;    // 1, 2, ...
+  std::string created;     // RFC 3339, UTC: when this version was archived
+  std::string message;
+  std::string label, profile, content_type;  // from the SIP's METS
+  std::string producer_id, producer_name;   // the submitting organisation
+  std::string sip_created;                  // metsHdr CREATEDATE
+  std::string sip_format;                   // tar, zip, directory
+  std::string inventory;   // blob: OCFL inventory of the object as of this version
+  std::string aip_mets;    // blob: AIP METS (also in files, as "METS.xml")
+  uint64_t file_count = 0, total_bytes = 0;
+  std::vector<FileRecord> files;  // sorted by path
+  std::vector<PremisEvent> events;
+};
+
+nlohmann::json ToJson(const FileRecord& f);
+nlohmann::json ToJson(const PremisEvent& e);
+nlohmann::json ToJson(const VersionRecord& r);
+Result<FileRecord> FileRecordFromJson(const nlohmann::json& j);
+Result<PremisEvent> PremisEventFromJson(const nlohmann::json& j);
+Result<VersionRecord> VersionRecordFromJson(const nlohmann::json& j);
+
+}  // namespace bevara::storage
