@@ -10,4 +10,17 @@ namespace bevara::cli {
 // Exit 0: valid; 1: invalid; 2: could not run.
 int ValidateCommand(const std::vector<std::string>& args);
 
+// bevara ingest [--data DIR] [--message TEXT] [--receipt FILE] PACKAGE...
+// Exit 0: all archived; 1: some rejected; 2: could not run.
+int IngestCommand(const std::vector<std::string>& args);
+
+// bevara audit / verify: exit 0 clean, 1 problems, 2 could not run.
+int AuditCommand(const std::vector<std::string>& args);
+int VerifyCommand(const std::vector<std::string>& args);
+// bevara export, gc, rebuild: exit 0 done, 2 could not (rebuild: 1 when some
+// version records were unreadable).
+int ExportCommand(const std::vector<std::string>& args);
+int GcCommand(const std::vector<std::string>& args);
+int RebuildCommand(const std::vector<std::string>& args);
+
 }  // namespace bevara::cli

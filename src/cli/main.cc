@@ -12,8 +12,15 @@ constexpr const char* kUsage =
     "bevara " BEVARA_VERSION " - long-term preservation e-archive\n"
     "\n"
     "usage: bevara COMMAND [ARGS]\n"
-    "  validate PACKAGE   validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
-    "  version            print the version\n"
+    "  validate PACKAGE     validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
+    "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
+    "  audit                re-hash every stored file; report missing and corrupt ones\n"
+    "  verify PACKAGE-ID    re-hash and check one archived package\n"
+    "  export ID DIR        write an archived package (AIP METS + submission) to DIR\n"
+    "  export --ocfl DIR    write everything as an OCFL 1.1 storage root\n"
+    "  gc                   remove unreferenced blobs and leftovers of interrupted ingests\n"
+    "  rebuild              rebuild the catalog from the store alone\n"
+    "  version              print the version\n"
     "\n"
     "Run 'bevara COMMAND --help' for the options of a command.\n";
 
@@ -30,6 +37,12 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "validate") return bevara::cli::ValidateCommand(args);
+  if (command == "ingest") return bevara::cli::IngestCommand(args);
+  if (command == "audit") return bevara::cli::AuditCommand(args);
+  if (command == "verify") return bevara::cli::VerifyCommand(args);
+  if (command == "export") return bevara::cli::ExportCommand(args);
+  if (command == "gc") return bevara::cli::GcCommand(args);
+  if (command == "rebuild") return bevara::cli::RebuildCommand(args);
   if (command == "version" || command == "--version") {
     std::cout << "bevara " BEVARA_VERSION "\n";
     return 0;
