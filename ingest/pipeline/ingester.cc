@@ -7,6 +7,7 @@
 #include "common/version.h"
 #include "ingest/pipeline/staging_sink.h"
 #include "storage/aip/aip_mets.h"
+#include "storage/aip/format_identifier.h"
 #include "storage/aip/inventory.h"
 
 namespace bevara::ingest {
@@ -57,7 +58,7 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
   for (const FileRecord& f : r.files) {
     bytes += f.size;
     declared_other += f.fixity.size();
-    if (f.mime_declared.empty() || f.mime_declared == f.mime_detected) continue;
+    if (f.mime_declared.empty() || storage::MimeTypesAgree(f.mime_declared, f.mime_detected)) continue;
     if (++mismatches <= kMimeMismatchesListed) {
       mismatch_list += (mismatch_list.empty() ? ": " : "; ") + f.path + " declared " + f.mime_declared +
                        ", detected " + f.mime_detected;
@@ -78,7 +79,7 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
        agent},
       {prefix + "4", "format identification", validated_at, "success",
        "libmagic identified " + n + " files; " + std::to_string(mismatches) +
-           " differ from the declared MIME type" + mismatch_list,
+           " disagree with the declared MIME type" + mismatch_list,
        agent},
       {prefix + "5", "ingestion", r.created, "success",
        "archived as version " + std::to_string(r.version) + " of " + r.package_id, agent},

@@ -33,11 +33,11 @@ struct StagedBlob {
 class LocalBlobWriter final : public BlobWriter {
  public:
   LocalBlobWriter(class LocalBlobBatch* batch, std::string path, std::unique_ptr<WritableFile> file)
-      : batch_(batch), path_(std::move(path)), file_(std::move(file)), digester_(DigestSet::Of(DigestAlgorithm::kSha256)) {
-    buffer_.reserve(kWriteBuffer);
-  }
+      : batch_(batch), path_(std::move(path)), file_(std::move(file)), digester_(DigestSet::Of(DigestAlgorithm::kSha256)) {}
   ~LocalBlobWriter() override;
 
+  // Small pieces are gathered into one write; the buffer grows only as far as
+  // the blob needs (most blobs are small).
   Status Append(const char* data, size_t n) override {
     digester_.Update(data, n);
     if (buffer_.size() + n > kWriteBuffer) {
@@ -123,7 +123,7 @@ Result<std::string> LocalBlobWriter::Finish(std::string_view expected) {
   if (s.ok() && !expected.empty() && !HexDigestEquals(expected, name)) {
     s = Status::Corruption("blob has SHA-256 " + name + ", expected " + std::string(expected));
   }
-  bool sync_now = !batch_->options().batch_small_blobs || blob.size >= batch_->options().fsync_threshold;
+  bool sync_now = !batch_->options().use_syncfs || blob.size >= batch_->options().fsync_threshold;
   if (s.ok() && sync_now) {
     s = file_->Sync();
     blob.synced = s.ok();
@@ -150,8 +150,8 @@ Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dir
   std::string fanout = target.substr(0, target.rfind('/'));
   Status s = env_->RenameNoReplace(blob.staging_path, target);
   if (s.code() == StatusCode::kNotFound) {
-    // The fan-out directory went missing (removed by hand): make it again,
-    // and make its entry in the parent durable too.
+    // The first blob of this fan-out directory: make it, and make its entry
+    // in the parent durable too.
     BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout));
     dirs->insert(fanout.substr(0, fanout.rfind('/')));
     s = env_->RenameNoReplace(blob.staging_path, target);
@@ -190,7 +190,7 @@ Result<PublishStats> LocalBlobBatch::Publish() {
     BEVARA_RETURN_IF_ERROR(Rename(staged_.back(), &dirs));
     staged_.pop_back();
   }
-  if (dirs.size() > options().max_directory_syncs) {
+  if (options().use_syncfs && dirs.size() > options().max_directory_syncs) {
     BEVARA_RETURN_IF_ERROR(env_->SyncFileSystem(store_->root_));
   } else {
     for (const std::string& d : dirs) BEVARA_RETURN_IF_ERROR(env_->SyncDir(d));
@@ -210,14 +210,12 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(Env* env, const std
   auto lock = env->LockFile(root + "/LOCK");
   if (!lock.ok()) return lock.status();
   store->lock_ = std::move(*lock);
-  bool created = !env->Lstat(root + "/blobs/sha256/ff").ok();
+  // Fan-out directories are made when a blob first needs one (Rename).
+  bool created = !env->Lstat(root + "/blobs/sha256").ok();
   if (created) {
     for (const char* d : {"/blobs", "/blobs/sha256", "/staging"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(root + d));
-    for (int i = 0; i < 256; ++i) {
-      char fan[3] = {kHexDigits[i >> 4], kHexDigits[i & 15], 0};
-      BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/blobs/sha256/" + fan));
-    }
-    BEVARA_RETURN_IF_ERROR(env->SyncFileSystem(root));
+    BEVARA_RETURN_IF_ERROR(env->SyncDir(root + "/blobs"));
+    BEVARA_RETURN_IF_ERROR(env->SyncDir(root));
   }
   BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/staging"));
   return store;

@@ -2,7 +2,7 @@
 //
 // Layout under the store's root directory:
 //   blobs/sha256/ab/abcdef...   one file per blob, fanned out by its first
-//                               two hex digits (256 directories made up front)
+//                               two hex digits (256 directories at most)
 //   staging/<batch>/<n>         files of batches being written
 //   LOCK                        held while the store is open
 //
@@ -31,8 +31,9 @@ struct LocalBlobStoreOptions {
   uint64_t fsync_threshold = 256 << 10;
   // More directories than this to make durable after the renames: syncfs.
   size_t max_directory_syncs = 8;
-  // False: every blob is fsynced on its own (no syncfs). For tests of that path.
-  bool batch_small_blobs = true;
+  // False: never syncfs; every blob and every directory is fsynced on its
+  // own. Slower for many small files; tests run both ways.
+  bool use_syncfs = true;
 };
 
 class LocalBlobStore final : public BlobStore {

@@ -1,0 +1,42 @@
+#include "support/archive_fixture.h"
+
+#include <gtest/gtest.h>
+
+#include "common/digest.h"
+#include "storage/archive/audit.h"
+
+namespace bevara::testing {
+
+std::unique_ptr<storage::Archive> OpenArchiveOrDie(const std::string& dir, Env* env, storage::ArchiveOptions options) {
+  auto archive = storage::Archive::Open(env, dir, options);
+  EXPECT_TRUE(archive.ok()) << archive.status().ToString();
+  return archive.ok() ? std::move(*archive) : nullptr;
+}
+
+std::string GeneratePackage(const TempDir& dir, uint64_t seed, int files, const std::string& format,
+                            const std::string& name) {
+  sipgen::SipSpec spec;
+  spec.seed = seed;
+  spec.files = files;
+  return WritePackage(sipgen::PlanSip(spec), format, dir,
+                      name.empty() ? "pkg-" + std::to_string(seed) + "-" + std::to_string(files) : name);
+}
+
+ingest::IngestOutcome IngestOrDie(storage::Archive* archive, const std::string& package) {
+  ingest::Ingester ingester(archive, Schemas());
+  auto outcome = ingester.Ingest(package);
+  EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
+  if (!outcome.ok()) return {};
+  EXPECT_TRUE(outcome->archived) << Describe(outcome->report);
+  return std::move(*outcome);
+}
+
+void ExpectAuditClean(storage::Archive* archive) {
+  auto report = storage::AuditArchive(archive);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean()) << report->ToText();
+}
+
+std::string FileSha256(const std::string& path) { return Sha256Hex(ReadFile(path)); }
+
+}  // namespace bevara::testing

@@ -1,0 +1,250 @@
+#include "support/fault_injection_env.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace bevara::testing {
+namespace {
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+}  // namespace
+
+const char* FaultKindName(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kWrite: return "write";
+    case FaultKind::kSync: return "fsync";
+    case FaultKind::kRename: return "rename";
+    case FaultKind::kSyncDir: return "directory fsync";
+  }
+  return "?";
+}
+
+class FaultWritableFile final : public WritableFile {
+ public:
+  FaultWritableFile(FaultInjectionEnv* env, std::string path, std::unique_ptr<WritableFile> base)
+      : env_(env), path_(std::move(path)), base_(std::move(base)) {}
+
+  Status Append(const char* data, size_t n) override {
+    {
+      std::lock_guard<std::mutex> lock(env_->mu_);
+      BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kWrite, "write " + path_));
+    }
+    BEVARA_RETURN_IF_ERROR(base_->Append(data, n));
+    env_->Appended(path_, n);
+    return Status::OK();
+  }
+  Status Sync() override {
+    {
+      std::lock_guard<std::mutex> lock(env_->mu_);
+      BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kSync, "fsync " + path_));
+    }
+    BEVARA_RETURN_IF_ERROR(base_->Sync());
+    env_->Synced(path_);
+    return Status::OK();
+  }
+  Status Close() override { return base_->Close(); }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::string path_;
+  std::unique_ptr<WritableFile> base_;
+};
+
+void FaultInjectionEnv::FailNth(FaultKind kind, uint64_t n, int err) {
+  std::lock_guard<std::mutex> lock(mu_);
+  armed_ = true;
+  fail_kind_ = kind;
+  fail_at_ = counts_[static_cast<int>(kind)] + n;
+  fail_errno_ = err;
+  fired_ = false;
+}
+
+void FaultInjectionEnv::CrashAfter(uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  crash_after_ = mutating_ + n;
+  fired_ = false;
+}
+
+bool FaultInjectionEnv::fault_fired() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fired_;
+}
+
+uint64_t FaultInjectionEnv::mutating_ops() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return mutating_;
+}
+
+Status FaultInjectionEnv::Admit(FaultKind kind, const std::string& what) {
+  uint64_t n = ++counts_[static_cast<int>(kind)];
+  ++mutating_;
+  if (crash_after_ > 0 && mutating_ > crash_after_) {
+    fired_ = true;
+    return Status::FromErrno(EIO, what + " (injected: power lost)");
+  }
+  if (armed_ && kind == fail_kind_ && n == fail_at_) {
+    fired_ = true;
+    armed_ = false;
+    return Status::FromErrno(fail_errno_, what + " (injected)");
+  }
+  return Status::OK();
+}
+
+void FaultInjectionEnv::Appended(const std::string& path, uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  files_[path].size += n;
+}
+
+void FaultInjectionEnv::Synced(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FileState& f = files_[path];
+  f.synced_size = f.size;
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::CreateExclusive(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "create " + path));
+  }
+  auto file = base_->CreateExclusive(path);
+  if (!file.ok()) return file.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  files_[path] = FileState{};
+  pending_.push_back({PendingEntry::kCreateFile, DirOf(path), path, ""});
+  return std::unique_ptr<WritableFile>(new FaultWritableFile(this, path, std::move(*file)));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::OpenForAppend(const std::string& path) {
+  bool existed = base_->Lstat(path).ok();
+  uint64_t size = existed ? base_->Lstat(path)->size : 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "open " + path));
+  }
+  auto file = base_->OpenForAppend(path);
+  if (!file.ok()) return file.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!files_.count(path)) files_[path] = FileState{size, size};  // what existed is taken as durable
+  if (!existed) pending_.push_back({PendingEntry::kCreateFile, DirOf(path), path, ""});
+  return std::unique_ptr<WritableFile>(new FaultWritableFile(this, path, std::move(*file)));
+}
+
+Status FaultInjectionEnv::CreateDir(const std::string& path) {
+  bool existed = base_->Lstat(path).ok();
+  if (existed) return base_->CreateDir(path);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "mkdir " + path));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->CreateDir(path));
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.push_back({PendingEntry::kCreateDir, DirOf(path), path, ""});
+  return Status::OK();
+}
+
+Status FaultInjectionEnv::RenameNoReplace(const std::string& from, const std::string& to) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kRename, "rename " + from));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->RenameNoReplace(from, to));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = files_.find(from);
+  if (it != files_.end()) {
+    files_[to] = it->second;
+    files_.erase(it);
+  }
+  pending_.push_back({PendingEntry::kRename, DirOf(to), to, from});
+  return Status::OK();
+}
+
+Status FaultInjectionEnv::SyncDir(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSyncDir, "fsync dir " + path));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->SyncDir(path));
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [&](const PendingEntry& e) { return e.dir == path; }),
+                 pending_.end());
+  return Status::OK();
+}
+
+Status FaultInjectionEnv::SyncFileSystem(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSync, "syncfs " + path));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->SyncFileSystem(path));
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [name, f] : files_) f.synced_size = f.size;
+  pending_.clear();
+  return Status::OK();
+}
+
+Status FaultInjectionEnv::RemoveFile(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "unlink " + path));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->RemoveFile(path));
+  std::lock_guard<std::mutex> lock(mu_);
+  files_.erase(path);
+  // Removing a file whose creation was never durable: nothing to undo later.
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [&](const PendingEntry& e) {
+                                  return e.kind != PendingEntry::kCreateDir && e.path == path;
+                                }),
+                 pending_.end());
+  return Status::OK();
+}
+
+Status FaultInjectionEnv::RemoveDir(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "rmdir " + path));
+  }
+  BEVARA_RETURN_IF_ERROR(base_->RemoveDir(path));
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [&](const PendingEntry& e) { return e.path == path; }),
+                 pending_.end());
+  return Status::OK();
+}
+
+void FaultInjectionEnv::DropUnsyncedData() {
+  std::lock_guard<std::mutex> lock(mu_);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Data first: a file keeps only what was fsynced (under its current name).
+  for (const auto& [path, f] : files_) {
+    if (f.size != f.synced_size && fs::exists(path, ec)) fs::resize_file(path, f.synced_size, ec);
+  }
+  // Then directory entries, newest first.
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    switch (it->kind) {
+      case PendingEntry::kRename:
+        if (fs::exists(DirOf(it->from), ec)) {
+          fs::rename(it->path, it->from, ec);
+        } else {
+          fs::remove(it->path, ec);
+        }
+        break;
+      case PendingEntry::kCreateFile:
+        fs::remove(it->path, ec);
+        break;
+      case PendingEntry::kCreateDir:
+        fs::remove_all(it->path, ec);
+        break;
+    }
+  }
+  pending_.clear();
+  files_.clear();
+  crash_after_ = 0;
+  armed_ = false;
+}
+
+}  // namespace bevara::testing
