@@ -1,31 +1,18 @@
 // The real `bevara` binary, run as a user would: exit codes and outputs.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstdlib>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/run_bevara.h"
 #include "test_util.h"
 
 namespace bevara {
 namespace {
 
-struct CommandRun {
-  int exit_code;
-  std::string out;
-};
-
-CommandRun RunBevara(const std::string& args) {
-  std::string cmd = std::string(BEVARA_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::CommandRun;
+using testing::RunBevara;
 
 TEST(ValidateCommandTest, ExitCodesSayValidInvalidOrCouldNotRun) {
   testing::TempDir dir;

@@ -1,0 +1,85 @@
+// bevara ingest, audit, verify, export, gc and rebuild, run as a user would.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/run_bevara.h"
+#include "support/archive_fixture.h"
+
+namespace bevara {
+namespace {
+
+using testing::RunBevara;
+
+TEST(ArchiveCommandsTest, IngestAuditVerifyExportGcRebuild) {
+  testing::TempDir dir;
+  const std::string data = "--data " + dir.Join("data");
+  std::string package = testing::GeneratePackage(dir, 61);
+
+  auto ingest = RunBevara("ingest " + data + " --receipt " + dir.Join("receipt.json") + " " + package);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
+  auto receipt = nlohmann::json::parse(ingest.out);
+  EXPECT_TRUE(receipt["archived"].get<bool>());
+  const std::string id = receipt["package_id"];
+  EXPECT_EQ(nlohmann::json::parse(testing::ReadFile(dir.Join("receipt.json"))), receipt);
+
+  EXPECT_EQ(RunBevara("audit " + data).exit_code, 0);
+  EXPECT_EQ(RunBevara("verify " + data + " " + id).exit_code, 0);
+  EXPECT_EQ(RunBevara("verify " + data + " no-such-id").exit_code, 2);
+  EXPECT_EQ(RunBevara("export " + data + " " + id + " " + dir.Join("out")).exit_code, 0);
+  EXPECT_EQ(RunBevara("validate " + dir.Join("out/submission")).exit_code, 0);
+  EXPECT_EQ(RunBevara("export " + data + " --ocfl " + dir.Join("ocfl")).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir.Join("ocfl/0=ocfl_1.1")));
+  EXPECT_EQ(RunBevara("gc " + data).exit_code, 0);
+  EXPECT_EQ(RunBevara("rebuild " + data).exit_code, 0);
+  EXPECT_EQ(RunBevara("audit " + data).exit_code, 0);
+}
+
+TEST(ArchiveCommandsTest, BitRotMakesAuditFailAndNameThePackageAndPath) {
+  testing::TempDir dir;
+  const std::string data = "--data " + dir.Join("data");
+  auto ingest = RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, 62));
+  ASSERT_EQ(ingest.exit_code, 0);
+  auto receipt = nlohmann::json::parse(ingest.out);
+  std::string path, sha;
+  for (const auto& f : receipt["aip"]["files"]) {
+    if (f["path"].get<std::string>().find("handling-000001") == std::string::npos) continue;
+    path = f["path"];
+    sha = f["sha256"];
+  }
+  ASSERT_FALSE(sha.empty());
+  {
+    std::fstream blob(dir.Join("data/store/blobs/sha256/" + sha.substr(0, 2) + "/" + sha),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    blob.seekp(10);
+    blob.put('#');
+  }
+  auto audit = RunBevara("audit --format json " + data);
+  EXPECT_EQ(audit.exit_code, 1);
+  auto report = nlohmann::json::parse(audit.out);
+  ASSERT_EQ(report["problems"].size(), 1u) << audit.out;
+  EXPECT_EQ(report["problems"][0]["kind"], "corrupt");
+  EXPECT_EQ(report["problems"][0]["affected"][0]["package_id"], receipt["package_id"]);
+  EXPECT_EQ(report["problems"][0]["affected"][0]["path"], path);
+  EXPECT_EQ(RunBevara("verify " + data + " " + receipt["package_id"].get<std::string>()).exit_code, 1);
+}
+
+TEST(ArchiveCommandsTest, RejectedPackageExitsOneAndStoresNothing) {
+  testing::TempDir dir;
+  sipgen::SipSpec spec;
+  spec.seed = 63;
+  sipgen::SipPlan plan = sipgen::PlanSip(spec);
+  plan.EditMets("CHECKSUMTYPE=\"SHA-256\"", "CHECKSUMTYPE=\"CRC32\"");
+  auto run = RunBevara("ingest --data " + dir.Join("data") + " " + testing::WritePackage(plan, "tar", dir));
+  EXPECT_EQ(run.exit_code, 1);
+  auto receipt = nlohmann::json::parse(run.out);
+  EXPECT_FALSE(receipt["archived"].get<bool>());
+  EXPECT_FALSE(receipt["validation"]["valid"].get<bool>());
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("data/store/blobs/sha256")));
+  EXPECT_EQ(RunBevara("ingest --data " + dir.Join("data") + " /nonexistent.tar").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace bevara

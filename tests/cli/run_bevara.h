@@ -1,0 +1,27 @@
+// Runs the real `bevara` binary as a user would. Header-only: BEVARA_BINARY
+// is defined per test target.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+namespace bevara::testing {
+
+struct CommandRun {
+  int exit_code;
+  std::string out;  // stdout; stderr is discarded
+};
+
+inline CommandRun RunBevara(const std::string& args) {
+  std::string cmd = std::string(BEVARA_BINARY) + " " + args + " 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace bevara::testing

@@ -1,0 +1,86 @@
+// The parts of an AIP version: format identification, OCFL inventories, the
+// version log.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/aip/format_identifier.h"
+#include "storage/aip/inventory.h"
+#include "storage/aip/version_log.h"
+#include "test_util.h"
+
+namespace bevara::storage {
+namespace {
+
+TEST(FormatIdentifierTest, IdentifiesCommonArchiveFormats) {
+  auto id = FormatIdentifier::Create().value();
+  auto identify = [&](const std::string& bytes) { return id->Identify(bytes.data(), bytes.size()); };
+  EXPECT_EQ(identify("Beslut i ärendet om bygglov.\nDen sökande har...\n"), "text/plain");
+  EXPECT_EQ(identify("Ärendet gäller bygglov.\n"), "text/plain");
+  EXPECT_EQ(identify("<?xml version=\"1.0\"?>\n<a/>\n"), "text/xml");
+  EXPECT_EQ(identify("<!DOCTYPE html>\n<html><head><title>x</title></head><body>hej</body></html>\n"), "text/html");
+  EXPECT_EQ(identify("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"), "application/pdf");
+  EXPECT_EQ(identify(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(32, '\0')), "image/png");
+  EXPECT_EQ(identify("From: a@example.se\nTo: b@example.se\nSubject: hej\nDate: Mon, 1 Jan 2024 10:00:00 +0100\n"
+                     "Message-ID: <1@example.se>\n\nbody\n"),
+            "message/rfc822");
+  EXPECT_EQ(identify("{\"a\": [1, 2, 3]}\n"), "application/json");
+  EXPECT_EQ(identify(""), "application/x-empty");
+}
+
+TEST(FormatIdentifierTest, DeclaredAndDetectedTypesAgreeWhereBytesCannotTell) {
+  EXPECT_TRUE(MimeTypesAgree("application/xml", "text/xml"));
+  EXPECT_TRUE(MimeTypesAgree("application/mets+xml", "text/xml"));
+  EXPECT_TRUE(MimeTypesAgree("Text/Plain; charset=UTF-8", "text/plain"));
+  EXPECT_TRUE(MimeTypesAgree("text/csv", "text/plain"));
+  EXPECT_TRUE(MimeTypesAgree("application/octet-stream", "image/png"));
+  EXPECT_FALSE(MimeTypesAgree("application/pdf", "text/plain"));
+  EXPECT_FALSE(MimeTypesAgree("image/jpeg", "image/png"));
+}
+
+TEST(InventoryTest, VersionsShareContentAndCarryFixity) {
+  InventoryVersion v1{"2026-01-01T00:00:00Z", "first", "Kommunen", "", {}, {}};
+  v1.state["aa"] = {"a.txt", "copy-of-a.txt"};
+  v1.state["bb"] = {"b.txt"};
+  v1.declared_digests["a.txt"] = {{"md5", "0123"}};
+  auto first = nlohmann::json::parse(NextInventory("", "obj-1", v1).value());
+  EXPECT_EQ(first["head"], "v1");
+  EXPECT_EQ(first["manifest"]["aa"], nlohmann::json::array({"v1/content/a.txt"}));
+  EXPECT_EQ(first["fixity"]["md5"]["0123"], nlohmann::json::array({"v1/content/a.txt"}));
+  EXPECT_EQ(first["versions"]["v1"]["user"]["name"], "Kommunen");
+
+  InventoryVersion v2{"2026-02-01T00:00:00Z", "second", "", "", {}, {}};
+  v2.state["aa"] = {"a.txt"};
+  v2.state["cc"] = {"c.txt"};
+  std::string text = NextInventory(first.dump(), "obj-1", v2).value();
+  auto second = nlohmann::json::parse(text);
+  EXPECT_EQ(second["head"], "v2");
+  EXPECT_EQ(second["manifest"]["aa"], nlohmann::json::array({"v1/content/a.txt"}));
+  EXPECT_EQ(second["manifest"]["cc"], nlohmann::json::array({"v2/content/c.txt"}));
+  EXPECT_TRUE(second["manifest"].contains("bb"));  // v1 still needs it
+  EXPECT_EQ(second["versions"].size(), 2u);
+  EXPECT_FALSE(NextInventory(first.dump(), "another-object", v2).ok());
+  EXPECT_FALSE(NextInventory("{not json", "obj-1", v2).ok());
+}
+
+TEST(VersionLogTest, AppendsSurviveReopenAndTornLinesAreSkipped) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("versions.log");
+  {
+    auto log = VersionLog::Open(Env::Default(), path).value();
+    ASSERT_TRUE(log->Append({"a", 1, "2026-01-01T00:00:00Z", std::string(64, 'a')}).ok());
+  }
+  testing::WriteFile(path, testing::ReadFile(path) + "{\"id\":\"b\",\"vers");  // torn
+  auto log = VersionLog::Open(Env::Default(), path).value();
+  ASSERT_TRUE(log->Append({"c", 1, "2026-01-02T00:00:00Z", std::string(64, 'c')}).ok());
+  std::vector<std::string> ids;
+  uint64_t skipped = 0;
+  ASSERT_TRUE(log->ForEach([&](const VersionLogEntry& e) { return ids.push_back(e.package_id), Status::OK(); },
+                           &skipped)
+                  .ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(skipped, 1u);
+}
+
+}  // namespace
+}  // namespace bevara::storage

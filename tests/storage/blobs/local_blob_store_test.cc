@@ -1,0 +1,115 @@
+#include "storage/blobs/local_blob_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/digest.h"
+#include "test_util.h"
+
+namespace bevara::storage {
+namespace {
+
+using testing::TempDir;
+
+std::string ReadAll(ReadableFile* f) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    auto n = f->Read(buf, sizeof buf);
+    EXPECT_TRUE(n.ok());
+    if (!n.ok() || *n == 0) return out;
+    out.append(buf, *n);
+  }
+}
+
+TEST(LocalBlobStoreTest, PublishedBlobsAreNamedByTheirSha256) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  auto batch = store->NewBatch().value();
+  std::string big(300 << 10, 'x');  // above the fsync threshold
+  std::vector<std::string> names;
+  for (const std::string& data : {std::string("hello"), big, std::string()}) {
+    auto w = batch->NewBlob().value();
+    ASSERT_TRUE(w->Append(data.data(), data.size()).ok());
+    names.push_back(w->Finish(Sha256Hex(data)).value());
+    EXPECT_EQ(names.back(), Sha256Hex(data));
+    EXPECT_FALSE(store->Open(names.back()).ok()) << "visible before Publish";
+  }
+  auto stats = batch->Publish().value();
+  EXPECT_EQ(stats.new_blobs, 3u);
+  EXPECT_EQ(ReadAll(store->Open(names[0]).value().get()), "hello");
+  EXPECT_EQ(store->Size(names[1]).value(), big.size());
+  EXPECT_TRUE(std::filesystem::exists(dir.Join("store/blobs/sha256/" + names[0].substr(0, 2) + "/" + names[0])));
+  batch.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("store/staging")));
+}
+
+TEST(LocalBlobStoreTest, SameBytesAreStoredOnce) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  for (int round = 0; round < 2; ++round) {
+    auto batch = store->NewBatch().value();
+    for (int i = 0; i < 2; ++i) {
+      auto w = batch->NewBlob().value();
+      ASSERT_TRUE(w->Append("same", 4).ok());
+      ASSERT_TRUE(w->Finish().ok());
+    }
+    auto stats = batch->Publish().value();
+    EXPECT_EQ(stats.blobs, 2u);
+    EXPECT_EQ(stats.new_blobs, round == 0 ? 1u : 0u);
+  }
+  int count = 0;
+  ASSERT_TRUE(store->ForEach([&](const std::string&) { return ++count, Status::OK(); }).ok());
+  EXPECT_EQ(count, 1);
+}
+
+TEST(LocalBlobStoreTest, WrongExpectedDigestIsNeverPublished) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  auto batch = store->NewBatch().value();
+  auto w = batch->NewBlob().value();
+  ASSERT_TRUE(w->Append("payload", 7).ok());
+  auto name = w->Finish(Sha256Hex("other payload"));
+  EXPECT_EQ(name.status().code(), StatusCode::kCorruption);
+  w.reset();
+  EXPECT_EQ(batch->Publish().value().new_blobs, 0u);
+  EXPECT_FALSE(store->Open(Sha256Hex("payload")).ok());
+}
+
+TEST(LocalBlobStoreTest, UnpublishedBatchLeavesNothing) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  {
+    auto batch = store->NewBatch().value();
+    auto finished = batch->NewBlob().value();
+    ASSERT_TRUE(finished->Append("a", 1).ok());
+    ASSERT_TRUE(finished->Finish().ok());
+    auto abandoned = batch->NewBlob().value();
+    ASSERT_TRUE(abandoned->Append("b", 1).ok());
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("store/staging")));
+  EXPECT_FALSE(store->Open(Sha256Hex("a")).ok());
+}
+
+TEST(LocalBlobStoreTest, SecondProcessCannotOpenTheStore) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  // flock locks belong to open file descriptions: a second open conflicts
+  // even in the same process, as another process would.
+  auto second = LocalBlobStore::Open(Env::Default(), dir.Join("store"));
+  EXPECT_EQ(second.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(LocalBlobStoreTest, RejectsNamesThatAreNotDigests) {
+  TempDir dir;
+  auto store = LocalBlobStore::Open(Env::Default(), dir.Join("store")).value();
+  for (const char* bad : {"../../etc/passwd", "ABCDEF", "", "0000000000000000000000000000000000000000000000000000000000000000/.."}) {
+    EXPECT_EQ(store->Open(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_TRUE(IsBlobName(Sha256Hex("")));
+  EXPECT_FALSE(IsBlobName(std::string(64, 'A')));
+}
+
+}  // namespace
+}  // namespace bevara::storage
