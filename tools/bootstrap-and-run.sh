@@ -3,7 +3,8 @@
 # builds, creates the data directory ./bevara-data and runs bevara on it.
 #
 # Until the HTTP server lands (issue: `bevara serve`), this generates a sample
-# submission package into the data directory and validates it with the CLI.
+# submission package, validates it, archives it in the data directory and
+# audits the archive, all with the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -12,3 +13,5 @@ DATA=${BEVARA_DATA:-./bevara-data}
 mkdir -p "$DATA/samples"
 ./build/bevara-sipgen --seed 1 --files 25 --format tar --out "$DATA/samples/sample-sip.tar"
 ./build/bevara validate "$DATA/samples/sample-sip.tar"
+./build/bevara ingest --data "$DATA" "$DATA/samples/sample-sip.tar" > "$DATA/samples/sample-sip.receipt.json"
+./build/bevara audit --data "$DATA"

@@ -21,28 +21,43 @@ constexpr char kSubmission[] = "submission/";
 constexpr char kAipMetsPath[] = "METS.xml";
 constexpr size_t kMimeMismatchesListed = 20;
 
-// Stages `data` as one blob of `batch`.
-Result<std::string> StageBytes(storage::BlobBatch* batch, std::string_view data) {
+using PieceSink = std::function<Status(std::string_view)>;
+
+// Stages one blob whose bytes `write` produces in pieces; returns its name
+// and, optionally, its size.
+Result<std::string> StageBlob(storage::BlobBatch* batch, const std::function<Status(const PieceSink&)>& write,
+                              uint64_t* size = nullptr) {
   auto writer = batch->NewBlob();
   if (!writer.ok()) return writer.status();
-  BEVARA_RETURN_IF_ERROR((*writer)->Append(data.data(), data.size()));
+  uint64_t bytes = 0;
+  BEVARA_RETURN_IF_ERROR(write([&](std::string_view piece) {
+    bytes += piece.size();
+    return (*writer)->Append(piece.data(), piece.size());
+  }));
+  if (size) *size = bytes;
   return (*writer)->Finish();
 }
 
 // The package's files as AIP file records, sorted by logical path.
-std::vector<FileRecord> SubmissionFiles(const std::vector<StagedFile>& staged, const PackageFacts& facts) {
-  std::map<std::string_view, const DeclaredFile*> declared;
-  for (const DeclaredFile& d : facts.declared) declared.emplace(d.path, &d);
+std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageFacts& facts) {
+  // Sorted in place rather than indexed: a map of 100,000 entries costs MBs.
+  std::vector<DeclaredFile>& declared = facts.declared;
+  std::sort(declared.begin(), declared.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  auto declared_mime = [&](const std::string& path) -> std::string {
+    auto it = std::lower_bound(declared.begin(), declared.end(), path,
+                               [](const DeclaredFile& d, const std::string& p) { return d.path < p; });
+    return it != declared.end() && it->path == path ? it->mimetype : std::string();
+  };
   std::vector<FileRecord> files;
-  files.reserve(staged.size());
-  for (const StagedFile& s : staged) {
+  files.reserve(staged.size() + 1);  // + the AIP METS, inserted in front later
+  for (StagedFile& s : staged) {
     FileRecord f;
     f.path = kSubmission + s.archive_path.substr(facts.root_prefix.size());
     f.size = s.size;
-    f.sha256 = s.sha256;
-    f.mime_detected = s.mime_detected;
+    f.sha256 = std::move(s.sha256);
+    f.mime_detected = std::move(s.mime_detected);
     for (const auto& [algorithm, hex] : s.other_digests) f.fixity[ShortDigestName(algorithm)] = hex;
-    if (auto d = declared.find(s.archive_path); d != declared.end()) f.mime_declared = d->second->mimetype;
+    f.mime_declared = declared_mime(s.archive_path);
     files.push_back(std::move(f));
   }
   std::sort(files.begin(), files.end(), [](const FileRecord& a, const FileRecord& b) { return a.path < b.path; });
@@ -133,7 +148,8 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.producer_name = facts.producer_name;
   r.sip_created = facts.create_date;
   r.sip_format = out.report.format;
-  r.files = SubmissionFiles(sink.files(), facts);
+  r.files = SubmissionFiles(sink.TakeFiles(), facts);
+  facts.declared = {};  // no longer needed; a large package's list is tens of MB
 
   // From here to the commit, gc must not remove a blob this batch found stored.
   std::shared_lock<std::shared_mutex> no_gc(archive_->gc_lock());
@@ -173,14 +189,8 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
 
   // The AIP METS, then the inventory (whose state names the AIP METS), then
   // the record (which names both).
-  auto aip_writer = (*batch)->NewBlob();
-  if (!aip_writer.ok()) return aip_writer.status();
   uint64_t aip_size = 0;
-  BEVARA_RETURN_IF_ERROR(storage::WriteAipMets(r, [&](std::string_view piece) {
-    aip_size += piece.size();
-    return (*aip_writer)->Append(piece.data(), piece.size());
-  }));
-  auto aip = (*aip_writer)->Finish();
+  auto aip = StageBlob(batch->get(), [&](const PieceSink& sink) { return storage::WriteAipMets(r, sink); }, &aip_size);
   if (!aip.ok()) return aip.status();
   r.aip_mets = *aip;
   r.files.insert(r.files.begin(), FileRecord{kAipMetsPath, aip_size, *aip, {}, "application/xml", "text/xml"});
@@ -188,16 +198,17 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.file_count = r.files.size();
 
   storage::InventoryVersion version{r.created, r.message, r.producer_name, {}, {}, {}};
-  for (const FileRecord& f : r.files) {
-    version.state[f.sha256].insert(f.path);
-    if (!f.fixity.empty()) version.declared_digests[f.path] = f.fixity;
+  for (const FileRecord& f : r.files) {  // sorted by path, so each digest's paths are too
+    version.state[f.sha256].push_back(f.path);
+    if (!f.fixity.empty()) version.declared_digests[f.path] = &f.fixity;
   }
-  auto inventory = storage::NextInventory(previous_inventory, r.package_id, version);
-  if (!inventory.ok()) return inventory.status();
-  auto inventory_blob = StageBytes(batch->get(), *inventory);
+  auto inventory_blob = StageBlob(batch->get(), [&](const PieceSink& sink) {
+    return storage::WriteNextInventory(std::move(previous_inventory), r.package_id, version, sink);
+  });
+  version = {};
   if (!inventory_blob.ok()) return inventory_blob.status();
   r.inventory = *inventory_blob;
-  auto record_blob = StageBytes(batch->get(), storage::ToJson(r).dump());
+  auto record_blob = StageBlob(batch->get(), [&](const PieceSink& sink) { return storage::WriteJson(r, sink); });
   if (!record_blob.ok()) return record_blob.status();
   out.record_blob = *record_blob;
 
@@ -209,7 +220,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   return out;
 }
 
-std::string ReceiptJson(const IngestOutcome& o, int indent) {
+Status WriteReceipt(const IngestOutcome& o, const std::function<Status(std::string_view)>& out) {
   nlohmann::json j;
   j["archived"] = o.archived;
   if (o.archived) {
@@ -217,11 +228,24 @@ std::string ReceiptJson(const IngestOutcome& o, int indent) {
     j["package_id"] = o.record.package_id;
     j["version"] = o.record.version;
     j["record"] = o.record_blob;
-    j["aip"] = storage::ToJson(o.record);
     j["stored"] = {{"new_blobs", o.stored.new_blobs}, {"new_bytes", o.stored.new_bytes}};
   }
   j["validation"] = nlohmann::json::parse(o.report.ToJson(), nullptr, false);
-  return j.dump(indent);
+  std::string text = j.dump();
+  if (!o.archived) return out(text + "\n");
+  text.pop_back();  // the AIP's record follows
+  BEVARA_RETURN_IF_ERROR(out(text + ",\"aip\":"));
+  BEVARA_RETURN_IF_ERROR(storage::WriteJson(o.record, out));
+  return out("}\n");
+}
+
+std::string ReceiptJson(const IngestOutcome& o) {
+  std::string text;
+  WriteReceipt(o, [&](std::string_view piece) {
+    text.append(piece);
+    return Status::OK();
+  });
+  return text;
 }
 
 }  // namespace bevara::ingest

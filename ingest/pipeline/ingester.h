@@ -17,6 +17,7 @@
 // may share one Archive and one SchemaSet.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -61,7 +62,9 @@ class Ingester {
   IngestOptions options_;
 };
 
-// The receipt of an ingest, as `bevara ingest` prints it (JSON).
-std::string ReceiptJson(const IngestOutcome& outcome, int indent = 2);
+// The receipt of an ingest, as `bevara ingest` prints it: one line of JSON,
+// written in pieces (the record of a large package is tens of MB).
+Status WriteReceipt(const IngestOutcome& outcome, const std::function<Status(std::string_view)>& out);
+std::string ReceiptJson(const IngestOutcome& outcome);  // the same, as one string
 
 }  // namespace bevara::ingest

@@ -33,6 +33,8 @@ class StagingSink final : public EntrySink {
   Status EndFile(const ScannedFile& file) override;
 
   const std::vector<StagedFile>& files() const { return files_; }
+  // Hands the list over (memory: a package may have 100,000 files).
+  std::vector<StagedFile> TakeFiles() { return std::move(files_); }
 
  private:
   storage::BlobBatch* batch_;

@@ -91,7 +91,7 @@ void CollectFacts(const ScanResult& scan, PackageFacts* facts) {
     for (const FileDeclaration& f : mets->doc.files) {
       if (!f.has_href) continue;
       Result<std::string> path = mets->Resolve(f.href);
-      if (path.ok()) facts->declared.push_back({*path, f.mimetype, f.checksum_type, f.checksum});
+      if (path.ok()) facts->declared.push_back({*path, f.mimetype});
     }
   }
 }

@@ -41,10 +41,11 @@ struct ValidatorOptions {
   size_t max_xml_issues = 50;                      // per document
 };
 
-// What the METS of a package says about one of its files.
+// What the METS of a package says about one of its files, beyond what the
+// validator has already checked (size and checksum).
 struct DeclaredFile {
   std::string path;  // in the package, as the archive names it
-  std::string mimetype, checksum_type, checksum;
+  std::string mimetype;
 };
 
 // What ingest needs to know about a package besides its report.

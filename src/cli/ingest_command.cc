@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: bevara ingest [--data DIR] [--message TEXT] [--receipt FILE] PACKAGE...\n"
     "  Validates each package and, when it is valid, archives it durably.\n"
-    "  Prints the receipt (JSON: AIP id, version, digests, PREMIS events, the\n"
-    "  validation report); with several packages, one receipt per line.\n"
+    "  Prints the receipt, one line of JSON per package: AIP id, version,\n"
+    "  every file with its digests, the PREMIS events, the validation report.\n"
     "  --data DIR      data directory (default $BEVARA_DATA or ./bevara-data)\n"
     "  --message TEXT  the version message recorded in the AIP\n"
     "  --receipt FILE  also write the (last) receipt to FILE\n"
@@ -42,15 +42,21 @@ int IngestCommand(const std::vector<std::string>& argv) {
   if (args.values.count("--message")) options.message = args.Get("--message");
   ingest::Ingester ingester(archive->get(), *schemas, options);
   int exit_code = 0;
-  const bool one = args.positional.size() == 1;
   for (const std::string& package : args.positional) {
     auto outcome = ingester.Ingest(package);
     if (!outcome.ok()) {
       std::cerr << "bevara ingest: " << package << ": not archived: " << outcome.status().ToString() << "\n";
       return 2;
     }
-    std::string receipt = ingest::ReceiptJson(*outcome, one ? 2 : -1);
-    std::cout << receipt << std::endl;  // flushed: a receipt printed is a package acknowledged
+    // Written in pieces, then flushed: a receipt printed is a package acknowledged.
+    std::ofstream file;
+    if (!args.Get("--receipt").empty()) file.open(args.Get("--receipt"), std::ios::binary | std::ios::trunc);
+    ingest::WriteReceipt(*outcome, [&](std::string_view piece) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      if (file.is_open()) file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      return Status::OK();
+    });
+    std::cout.flush();
     if (outcome->archived) {
       std::cerr << package << ": archived as " << outcome->record.package_id << " version " << outcome->record.version
                 << (outcome->duplicate ? " (already archived; nothing new stored)" : "") << "\n";
@@ -58,10 +64,9 @@ int IngestCommand(const std::vector<std::string>& argv) {
       std::cerr << package << ": rejected with " << outcome->report.error_count() << " errors\n";
       exit_code = 1;
     }
-    if (!args.Get("--receipt").empty()) {
-      std::ofstream out(args.Get("--receipt"), std::ios::binary | std::ios::trunc);
-      out << receipt << "\n";
-      if (!out) return std::cerr << "bevara ingest: cannot write " << args.Get("--receipt") << "\n", 2;
+    if (file.is_open() && !file.flush()) {
+      std::cerr << "bevara ingest: cannot write " << args.Get("--receipt") << "\n";
+      return 2;
     }
   }
   return exit_code;

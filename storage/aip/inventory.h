@@ -11,28 +11,37 @@
 // `vN/content/<the first logical path of the digest in version N>`.
 #pragma once
 
+#include <functional>
 #include <map>
-#include <set>
+#include <vector>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
 namespace bevara::storage {
 
+// One new version. The maps hold views into the caller's file list, which
+// must outlive the call (a copy of 100,000 paths and digests is tens of MB).
 struct InventoryVersion {
   std::string created;  // RFC 3339
   std::string message;
   std::string user_name, user_address;  // address: a URI, may be empty
-  // sha256 -> logical paths
-  std::map<std::string, std::set<std::string>> state;
+  // sha256 -> logical paths, sorted
+  std::map<std::string_view, std::vector<std::string_view>> state;
   // For fixity: logical path -> (algorithm "sha512", "md5", ... -> hex)
-  std::map<std::string, std::map<std::string, std::string>> declared_digests;
+  std::map<std::string_view, const std::map<std::string, std::string>*> declared_digests;
 };
 
 // The inventory of `object_id` after adding `version` on top of `previous`
-// (the head inventory's JSON text, or empty for the first version). Returns
-// the new inventory as JSON text, keys sorted, as it will be stored.
-Result<std::string> NextInventory(const std::string& previous, const std::string& object_id,
+// (the head inventory's JSON text, or empty for the first version), written
+// to `out` in pieces as compact JSON with sorted keys — the exact bytes that
+// are stored, and that an OCFL export copies. (A 100,000-file inventory is
+// tens of megabytes of text.)
+Status WriteNextInventory(std::string previous, const std::string& object_id, const InventoryVersion& version,
+                          const std::function<Status(std::string_view)>& out);
+// The same, as one string.
+Result<std::string> NextInventory(std::string previous, const std::string& object_id,
                                   const InventoryVersion& version);
 
 // The name OCFL gives version `n`: "v1", "v2", ...

@@ -61,7 +61,9 @@ class Archive {
   Catalog* catalog() const { return catalog_.get(); }
   VersionLog* versions() const { return versions_.get(); }
   std::shared_mutex& gc_lock() { return gc_lock_; }
-  // Held while a version number is chosen and committed.
+  // Held from choosing a version number to committing it. Ingests of
+  // different packages therefore publish one after another; fine for the
+  // CLI, and a per-package lock is the refinement when the server needs it.
   std::mutex& commit_lock() { return commit_lock_; }
   // What Open() found in the version log that the catalog lacked.
   const ReplayStats& recovery() const { return recovery_; }
@@ -80,6 +82,7 @@ class Archive {
   // Commits to the catalog every version of the log that it lacks. On an
   // empty catalog this rebuilds it (`bevara rebuild`). A version whose record
   // cannot be read is counted and named, not fatal: audit reports it.
+  // Cost: one catalog lookup per logged version, at every Open().
   Result<ReplayStats> ReplayVersionLog();
 
  private:

@@ -23,8 +23,9 @@ struct GcStats {
   uint64_t blobs_kept = 0, blobs_removed = 0, bytes_removed = 0, staging_files_removed = 0;
 };
 
-// Refuses (FailedPrecondition-like InvalidArgument) when the version log names
-// a version whose record cannot be read: what it references is unknown.
+// Refuses (InvalidArgument, nothing removed) when the version log names a
+// version whose record cannot be read: what that version references is
+// unknown, and guessing could delete a file that is still needed.
 Result<GcStats> CollectGarbage(Archive* archive);
 
 // REQUIRES: no process has the archive open.

@@ -47,6 +47,8 @@ Status FromRocks(const rocksdb::Status& s) {
   return Status::IOError("catalog: " + s.ToString());
 }
 
+constexpr uint32_t kRowsPerBatch = 8192;
+
 Result<json> ParseJson(std::string_view value) {
   json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::Corruption("catalog: a value is not JSON");
@@ -90,6 +92,10 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
   options.paranoid_checks = true;
   options.max_open_files = 256;
   options.keep_log_file_num = 4;
+  // Small memtables: a large version's rows are flushed as they come rather
+  // than held (an ingest stays under 200 MB whatever the package size).
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 2;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
   if (!s.ok()) {
@@ -98,39 +104,91 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
     }
     return FromRocks(s);
   }
-  return std::unique_ptr<Catalog>(new Catalog(db));
+  std::unique_ptr<Catalog> catalog(new Catalog(db));
+  auto dropped = catalog->RecoverPending();
+  if (!dropped.ok()) return dropped.status();
+  return catalog;
 }
 
+// A version's file rows can be hundreds of thousands: written in one batch
+// they would sit in memory twice (the batch and the memtable, ~125 MB for
+// 100,000 files). So they go first, in small unsynced batches, under a
+// pending marker; the last, synced batch writes the rows that make the
+// version exist and removes the marker. Until then no reader sees the file
+// rows (every lookup starts from a version row), and RecoverPending() drops
+// the rows of a version whose last batch never came.
 Status Catalog::CommitVersion(const VersionRecord& r, const std::string& record_blob) {
   const std::string ver = VersionKey(r.version);
-  rocksdb::WriteBatch batch;
-  auto put = [&](const std::string& k, const std::string& v) { return FromRocks(batch.Put(k, v)); };
-
   auto existing = GetPackage(r.package_id);
   if (!existing.ok()) return existing.status();
-  std::string first_created = *existing ? (*existing)->created : r.created;
   if (*existing && (*existing)->head >= r.version) return Status::OK();  // already committed (rebuild, recovery)
+  BEVARA_RETURN_IF_ERROR(DropPending(r.package_id, ver));  // rows of an earlier attempt that failed
+
+  rocksdb::WriteOptions unsynced;
+  rocksdb::WriteBatch batch;
+  BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('X', {r.package_id, ver}), "")));
+  for (size_t i = 0; i < r.files.size(); ++i) {
+    const FileRecord& f = r.files[i];
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('F', {r.package_id, ver, f.path}), ToJson(f).dump())));
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('D', {f.sha256, r.package_id, ver, f.path}), "")));
+    if (batch.Count() >= kRowsPerBatch) {
+      BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(unsynced, &batch)));
+      batch.Clear();
+    }
+  }
+  BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(unsynced, &batch)));
+  batch.Clear();
+
+  std::string first_created = *existing ? (*existing)->created : r.created;
   json package = {{"id", r.package_id},          {"head", r.version},  {"producer_id", r.producer_id},
                   {"producer_name", r.producer_name}, {"label", r.label}, {"created", first_created},
                   {"updated", r.created}};
-  BEVARA_RETURN_IF_ERROR(put(Key('P', {r.package_id}), package.dump()));
   json version = {{"package_id", r.package_id}, {"version", r.version},       {"created", r.created},
                   {"message", r.message},       {"record", record_blob},      {"inventory", r.inventory},
                   {"aip_mets", r.aip_mets},     {"file_count", r.file_count}, {"total_bytes", r.total_bytes}};
+  auto put = [&](const std::string& k, const std::string& v) { return FromRocks(batch.Put(k, v)); };
+  BEVARA_RETURN_IF_ERROR(put(Key('P', {r.package_id}), package.dump()));
   BEVARA_RETURN_IF_ERROR(put(Key('V', {r.package_id, ver}), version.dump()));
-  for (const FileRecord& f : r.files) {
-    BEVARA_RETURN_IF_ERROR(put(Key('F', {r.package_id, ver, f.path}), ToJson(f).dump()));
-    BEVARA_RETURN_IF_ERROR(put(Key('D', {f.sha256, r.package_id, ver, f.path}), ""));
-  }
   BEVARA_RETURN_IF_ERROR(put(Key('R', {r.producer_id, r.created, r.package_id, ver}), ""));
   BEVARA_RETURN_IF_ERROR(put(Key('T', {r.created, r.package_id, ver}), ""));
   for (size_t i = 0; i < r.events.size(); ++i) {
     BEVARA_RETURN_IF_ERROR(put(Key('E', {r.package_id, ver, VersionKey(static_cast<uint32_t>(i))}),
                                ToJson(r.events[i]).dump()));
   }
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch));
+  BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('X', {r.package_id, ver}))));
+  rocksdb::WriteOptions synced;
+  synced.sync = true;  // also makes the earlier, unsynced batches durable (one WAL)
+  return FromRocks(db_->Write(synced, &batch));
+}
+
+Status Catalog::DropPending(const std::string& id, const std::string& ver) {
+  std::string marker;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('X', {id, ver}), &marker);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s);
+  rocksdb::WriteBatch batch;
+  BEVARA_RETURN_IF_ERROR(Scan(Key('F', {id, ver}) + std::string(1, '\0'), [&](std::string_view key, std::string_view v) {
+    auto j = ParseJson(v);
+    if (!j.ok()) return j.status();
+    auto parts = SplitKey(key);
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(rocksdb::Slice(key.data(), key.size()))));
+    return FromRocks(batch.Delete(Key('D', {(*j).value("sha256", ""), id, ver, parts.back()})));
+  }));
+  BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('X', {id, ver}))));
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  return FromRocks(db_->Write(synced, &batch));
+}
+
+Result<uint64_t> Catalog::RecoverPending() {
+  std::vector<std::pair<std::string, std::string>> pending;
+  BEVARA_RETURN_IF_ERROR(Scan(std::string("X") + '\0', [&](std::string_view key, std::string_view) {
+    auto parts = SplitKey(key);
+    if (parts.size() == 3) pending.emplace_back(std::string(parts[1]), std::string(parts[2]));
+    return Status::OK();
+  }));
+  for (const auto& [id, ver] : pending) BEVARA_RETURN_IF_ERROR(DropPending(id, ver));
+  return pending.size();
 }
 
 Result<std::optional<PackageSummary>> Catalog::GetPackage(const std::string& id) {

@@ -11,9 +11,11 @@
 //   R producer created id ver      -> ""   by producer and date
 //   T created id ver               -> ""   by date
 //   E id ver n                     -> PremisEvent (JSON)
+//   X id ver                       -> ""   a version being committed (its F/D rows may exist)
 //
-// A version is committed in one synced write batch: after CommitVersion()
-// returns OK it survives a crash, and before it nothing of it is visible.
+// After CommitVersion() returns OK a version survives a crash; before, no
+// reader sees any of it (the rows that make it exist come in one last,
+// synced batch). Open() drops the rows of a commit that never finished.
 //
 // Thread-safety: safe for concurrent use (RocksDB is).
 #pragma once
@@ -82,6 +84,10 @@ class Catalog {
  private:
   explicit Catalog(rocksdb::DB* db);
   Status Scan(const std::string& prefix, const std::function<Status(std::string_view key, std::string_view value)>& fn);
+  // Removes the file rows of an unfinished commit of (id, ver), if any.
+  Status DropPending(const std::string& id, const std::string& ver);
+  // DropPending for every unfinished commit; returns how many there were.
+  Result<uint64_t> RecoverPending();
 
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -36,18 +36,38 @@ json ToJson(const PremisEvent& e) {
           {"outcome", e.outcome}, {"detail", e.detail}, {"agent", e.agent}};
 }
 
-json ToJson(const VersionRecord& r) {
-  json files = json::array();
-  for (const FileRecord& f : r.files) files.push_back(ToJson(f));
+Status WriteJson(const VersionRecord& r, const std::function<Status(std::string_view)>& out) {
   json events = json::array();
   for (const PremisEvent& e : r.events) events.push_back(ToJson(e));
-  return {{"package_id", r.package_id}, {"version", r.version},     {"created", r.created},
-          {"message", r.message},       {"label", r.label},         {"profile", r.profile},
-          {"content_type", r.content_type},
-          {"producer", {{"id", r.producer_id}, {"name", r.producer_name}}},
-          {"sip_created", r.sip_created}, {"sip_format", r.sip_format},
-          {"inventory", r.inventory},   {"aip_mets", r.aip_mets},   {"file_count", r.file_count},
-          {"total_bytes", r.total_bytes}, {"files", files},         {"events", events}};
+  json head = {{"package_id", r.package_id}, {"version", r.version},     {"created", r.created},
+               {"message", r.message},       {"label", r.label},         {"profile", r.profile},
+               {"content_type", r.content_type},
+               {"producer", {{"id", r.producer_id}, {"name", r.producer_name}}},
+               {"sip_created", r.sip_created}, {"sip_format", r.sip_format},
+               {"inventory", r.inventory},   {"aip_mets", r.aip_mets},   {"file_count", r.file_count},
+               {"total_bytes", r.total_bytes}, {"events", events}};
+  std::string text = head.dump();
+  text.pop_back();  // the closing brace: the file list follows
+  text += ",\"files\":[";
+  for (size_t i = 0; i < r.files.size(); ++i) {
+    if (i > 0) text.push_back(',');
+    text += ToJson(r.files[i]).dump();
+    if (text.size() >= (256 << 10)) {
+      BEVARA_RETURN_IF_ERROR(out(text));
+      text.clear();
+    }
+  }
+  text += "]}";
+  return out(text);
+}
+
+std::string ToJsonText(const VersionRecord& r) {
+  std::string text;
+  WriteJson(r, [&](std::string_view piece) {
+    text.append(piece);
+    return Status::OK();
+  });
+  return text;
 }
 
 Result<FileRecord> FileRecordFromJson(const json& j) {

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -56,7 +58,11 @@ struct VersionRecord {
 
 nlohmann::json ToJson(const FileRecord& f);
 nlohmann::json ToJson(const PremisEvent& e);
-nlohmann::json ToJson(const VersionRecord& r);
+// The record as one JSON object, written in pieces to `out`: the file list
+// of a 100,000-file version is tens of megabytes as text, and several times
+// that as a JSON tree, so it is never built whole.
+Status WriteJson(const VersionRecord& r, const std::function<Status(std::string_view)>& out);
+std::string ToJsonText(const VersionRecord& r);  // the same, as one string (tests, small records)
 Result<FileRecord> FileRecordFromJson(const nlohmann::json& j);
 Result<PremisEvent> PremisEventFromJson(const nlohmann::json& j);
 Result<VersionRecord> VersionRecordFromJson(const nlohmann::json& j);

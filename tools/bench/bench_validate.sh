@@ -17,22 +17,7 @@ tools/install-deps.sh
 tools/build.sh >/dev/null
 mkdir -p "$WORK"
 BIN=$ROOT/build
-
-best_of() {  # best_of N command... : prints the best wall time in seconds
-  local n=$1; shift
-  local best=""
-  for _ in $(seq "$n"); do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  printf "%.3f" "$best"
-}
-
-peak_mb() {  # peak resident memory of a command, in MB
-  /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'
-}
+source tools/bench/lib.sh
 
 echo "== generating packages in $WORK"
 if [ ! -d "$WORK/p100k" ]; then

@@ -42,7 +42,8 @@ TEST(InventoryTest, VersionsShareContentAndCarryFixity) {
   InventoryVersion v1{"2026-01-01T00:00:00Z", "first", "Kommunen", "", {}, {}};
   v1.state["aa"] = {"a.txt", "copy-of-a.txt"};
   v1.state["bb"] = {"b.txt"};
-  v1.declared_digests["a.txt"] = {{"md5", "0123"}};
+  const std::map<std::string, std::string> a_digests = {{"md5", "0123"}};
+  v1.declared_digests["a.txt"] = &a_digests;
   auto first = nlohmann::json::parse(NextInventory("", "obj-1", v1).value());
   EXPECT_EQ(first["head"], "v1");
   EXPECT_EQ(first["manifest"]["aa"], nlohmann::json::array({"v1/content/a.txt"}));

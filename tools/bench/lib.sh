@@ -1,0 +1,31 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+
+# best_of N command... : the best wall time of N runs, in seconds.
+best_of() {
+  local n=$1; shift
+  local best=""
+  for _ in $(seq "$n"); do
+    local t
+    t=$(time_once "$@")
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  done
+  printf "%.3f" "$best"
+}
+
+# time_once command... : the wall time of one run, in seconds.
+time_once() {
+  local s e
+  s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+  printf "%.3f" "$(echo "$e - $s" | bc -l)"
+}
+
+# min A B : the smaller of two decimals.
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# ratio A B : A / B with two decimals.
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+# peak_mb command... : peak resident memory of a command, in MB.
+peak_mb() {
+  /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'
+}
