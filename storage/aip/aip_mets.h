@@ -24,7 +24,4 @@ namespace bevara::storage {
 // of megabytes and is never held whole.
 Status WriteAipMets(const VersionRecord& record, const std::function<Status(std::string_view)>& out);
 
-// XML character escaping for attribute values and text.
-std::string XmlEscape(std::string_view s);
-
 }  // namespace bevara::storage

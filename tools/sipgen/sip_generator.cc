@@ -1,5 +1,7 @@
 #include "tools/sipgen/sip_generator.h"
 
+#include "common/xml_escape.h"
+
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -35,20 +37,7 @@ constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
 
 const char* const kFolders[] = {"handlingar", "bilagor", "år 2024", "inkommande", "upprättade", "utgående"};
 
-std::string Esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 // Percent-encodes what is not unreserved in a URI path.
 std::string Href(const std::string& path) {
