@@ -111,8 +111,8 @@ TEST(KillTest, AcknowledgedPackagesSurviveSigkill) {
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     std::shuffle(packages.begin(), packages.end(), rng);
     std::vector<std::string> batch(packages.begin(), packages.begin() + 4);
-    // Within the first third of a full run: a batch of 4 of the 9 packages usually takes longer.
-    auto delay = std::chrono::microseconds(rng() % static_cast<uint64_t>(full_run.count() / 3 + 1));
+    // Within the first half of a full run: a batch of 4 of the 9 packages often takes longer.
+    auto delay = std::chrono::microseconds(rng() % static_cast<uint64_t>(full_run.count() / 2 + 1));
     for (const Ack& a : Acknowledged(RunAndKill(data, batch, delay, &killed))) {
       auto [it, fresh] = acknowledged.emplace(std::make_pair(a.id, a.version), a.record);
       EXPECT_TRUE(fresh || it->second == a.record) << a.id << " v" << a.version << " changed its record";
