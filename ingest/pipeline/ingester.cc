@@ -102,6 +102,33 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
   return events;
 }
 
+// Stages what bevara adds to a version: the AIP METS, then the inventory
+// (whose state names the AIP METS), then the record (which names both).
+// Completes `r` (AIP METS as METS.xml in its files, totals, blob names) and
+// returns the record's blob name.
+Result<std::string> StageAipVersion(storage::BlobBatch* batch, std::string previous_inventory, VersionRecord* r) {
+  uint64_t aip_size = 0;
+  auto aip = StageBlob(batch, [&](const PieceSink& sink) { return storage::WriteAipMets(*r, sink); }, &aip_size);
+  if (!aip.ok()) return aip.status();
+  r->aip_mets = *aip;
+  // "METS.xml" sorts before "submission/...": the list stays sorted by path.
+  r->files.insert(r->files.begin(), FileRecord{kAipMetsPath, aip_size, *aip, {}, "application/xml", "text/xml"});
+  for (const FileRecord& f : r->files) r->total_bytes += f.size;
+  r->file_count = r->files.size();
+
+  storage::InventoryVersion version{r->created, r->message, r->producer_name, {}, {}, {}};
+  for (const FileRecord& f : r->files) {  // sorted by path, so each digest's paths are too
+    version.state[f.sha256].push_back(f.path);
+    if (!f.fixity.empty()) version.declared_digests[f.path] = &f.fixity;
+  }
+  auto inventory = StageBlob(batch, [&](const PieceSink& sink) {
+    return storage::WriteNextInventory(std::move(previous_inventory), r->package_id, version, sink);
+  });
+  if (!inventory.ok()) return inventory.status();
+  r->inventory = *inventory;
+  return StageBlob(batch, [&](const PieceSink& sink) { return storage::WriteJson(*r, sink); });
+}
+
 // True when the head version holds exactly these submission files.
 Result<bool> SameAsHead(storage::Catalog* catalog, const std::string& id, uint32_t head,
                         const std::vector<FileRecord>& files) {
@@ -187,28 +214,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.created = storage::NowRfc3339();
   r.events = IngestEvents(r, out.report, validated_at);
 
-  // The AIP METS, then the inventory (whose state names the AIP METS), then
-  // the record (which names both).
-  uint64_t aip_size = 0;
-  auto aip = StageBlob(batch->get(), [&](const PieceSink& sink) { return storage::WriteAipMets(r, sink); }, &aip_size);
-  if (!aip.ok()) return aip.status();
-  r.aip_mets = *aip;
-  r.files.insert(r.files.begin(), FileRecord{kAipMetsPath, aip_size, *aip, {}, "application/xml", "text/xml"});
-  for (const FileRecord& f : r.files) r.total_bytes += f.size;
-  r.file_count = r.files.size();
-
-  storage::InventoryVersion version{r.created, r.message, r.producer_name, {}, {}, {}};
-  for (const FileRecord& f : r.files) {  // sorted by path, so each digest's paths are too
-    version.state[f.sha256].push_back(f.path);
-    if (!f.fixity.empty()) version.declared_digests[f.path] = &f.fixity;
-  }
-  auto inventory_blob = StageBlob(batch->get(), [&](const PieceSink& sink) {
-    return storage::WriteNextInventory(std::move(previous_inventory), r.package_id, version, sink);
-  });
-  version = {};
-  if (!inventory_blob.ok()) return inventory_blob.status();
-  r.inventory = *inventory_blob;
-  auto record_blob = StageBlob(batch->get(), [&](const PieceSink& sink) { return storage::WriteJson(r, sink); });
+  auto record_blob = StageAipVersion(batch->get(), std::move(previous_inventory), &r);
   if (!record_blob.ok()) return record_blob.status();
   out.record_blob = *record_blob;
 
