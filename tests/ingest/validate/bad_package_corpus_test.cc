@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "ingest/pipeline/ingester.h"
+#include "support/archive_fixture.h"
 #include "test_util.h"
 #include "tools/sipgen/sip_writer.h"
 
@@ -265,6 +269,21 @@ TEST_P(BadPackageCorpusTest, FailsWithItsRule) {
     EXPECT_TRUE(report.valid()) << "a warning alone must not reject:\n" << testing::Describe(report);
   }
   EXPECT_EQ(Trap().connections(), connections_before) << "the validator touched the network";
+
+  // Ingest reads the same package while storing it: the same rule, and
+  // nothing stored, nothing left in staging.
+  if (report.valid()) return;
+  auto archive = testing::OpenArchiveOrDie(dir.Join("data"));
+  ASSERT_NE(archive, nullptr);
+  IngestOptions ingest_options;
+  ingest_options.validator = options;
+  auto outcome = Ingester(archive.get(), testing::Schemas(), ingest_options).Ingest(path);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_FALSE(outcome->archived);
+  EXPECT_TRUE(outcome->report.Has(bad.rule)) << testing::Describe(outcome->report);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("data/store/blobs/sha256")));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("data/store/staging")));
+  EXPECT_EQ(Trap().connections(), connections_before) << "ingest touched the network";
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadPackageCorpusTest, ::testing::ValuesIn(Corpus()),
