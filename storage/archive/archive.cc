@@ -4,7 +4,6 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "common/digest.h"
 
 namespace bevara::storage {
 
@@ -24,7 +23,7 @@ std::string NowRfc3339() {
 Archive::~Archive() = default;
 
 Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
-  std::unique_ptr<Archive> a(new Archive(env, data_dir));
+  std::unique_ptr<Archive> a(new Archive(env));
   BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir));
   auto store = LocalBlobStore::Open(env, data_dir + "/store", options.store);
   if (!store.ok()) return store.status();
@@ -50,20 +49,13 @@ Result<std::string> Archive::ReadBlob(const std::string& name, uint64_t max_byte
   auto file = store_->Open(name);
   if (!file.ok()) return file.status();
   std::string data;
-  char buf[1 << 16];
-  MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
-  for (;;) {
-    auto n = (*file)->Read(buf, sizeof buf);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    if (data.size() + *n > max_bytes) return Status::Corruption("blob " + name + " is larger than expected");
-    data.append(buf, *n);
-    digester.Update(buf, *n);
-  }
-  digester.Finish();
-  if (digester.Hex(DigestAlgorithm::kSha256) != name) {
-    return Status::Corruption("blob " + name + " does not match its digest");
-  }
+  auto digest = ReadHashing(file->get(), [&](const char* piece, size_t n) {
+    if (data.size() + n > max_bytes) return Status::Corruption("blob " + name + " is larger than expected");
+    data.append(piece, n);
+    return Status::OK();
+  });
+  if (!digest.ok()) return digest.status();
+  if (*digest != name) return Status::Corruption("blob " + name + " does not match its digest");
   return data;
 }
 

@@ -56,7 +56,6 @@ class Archive {
   ~Archive();
 
   Env* env() const { return env_; }
-  const std::string& data_dir() const { return data_dir_; }
   LocalBlobStore* store() const { return store_.get(); }
   Catalog* catalog() const { return catalog_.get(); }
   VersionLog* versions() const { return versions_.get(); }
@@ -86,10 +85,9 @@ class Archive {
   Result<ReplayStats> ReplayVersionLog();
 
  private:
-  Archive(Env* env, std::string data_dir) : env_(env), data_dir_(std::move(data_dir)) {}
+  explicit Archive(Env* env) : env_(env) {}
 
   Env* env_;
-  std::string data_dir_;
   std::unique_ptr<LocalBlobStore> store_;
   std::unique_ptr<VersionLog> versions_;
   std::unique_ptr<Catalog> catalog_;

@@ -6,13 +6,11 @@
 #include <sstream>
 #include <thread>
 
-#include "common/digest.h"
 
 namespace bevara::storage {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr size_t kReadBuffer = 1 << 20;
 constexpr char kRecordPath[] = "(version record)";
 constexpr char kInventoryPath[] = "(inventory)";
 
@@ -20,7 +18,7 @@ constexpr char kInventoryPath[] = "(inventory)";
 class BlobChecker {
  public:
   BlobChecker(Archive* archive, const AuditOptions& options, AuditReport* report)
-      : archive_(archive), options_(options), report_(report), buffer_(kReadBuffer), start_(Clock::now()) {}
+      : archive_(archive), options_(options), report_(report), start_(Clock::now()) {}
 
   void set_total(uint64_t total) { progress_.blobs_total = total; }
 
@@ -29,29 +27,17 @@ class BlobChecker {
   AuditProblem* Check(const std::string& name) {
     AuditProblem problem{"", name, "", {}};
     auto file = archive_->store()->Open(name);
-    if (!file.ok()) {
-      problem.kind = file.status().IsNotFound() ? "missing" : "unreadable";
-      problem.detail = file.status().ToString();
-    } else {
-      MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
-      for (;;) {
-        auto n = (*file)->Read(buffer_.data(), buffer_.size());
-        if (!n.ok()) {
-          problem.kind = "unreadable";
-          problem.detail = n.status().ToString();
-          break;
-        }
-        if (*n == 0) break;
-        digester.Update(buffer_.data(), *n);
-        Account(*n);
-      }
-      if (problem.kind.empty()) {
-        digester.Finish();
-        if (digester.Hex(DigestAlgorithm::kSha256) != name) {
-          problem.kind = "corrupt";
-          problem.detail = "content has SHA-256 " + digester.Hex(DigestAlgorithm::kSha256);
-        }
-      }
+    Result<std::string> digest = file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) {
+      Account(n);
+      return Status::OK();
+    })
+                                           : Result<std::string>(file.status());
+    if (!digest.ok()) {
+      problem.kind = digest.status().IsNotFound() ? "missing" : "unreadable";
+      problem.detail = digest.status().ToString();
+    } else if (*digest != name) {
+      problem.kind = "corrupt";
+      problem.detail = "content has SHA-256 " + *digest;
     }
     ++report_->blobs_checked;
     ++progress_.blobs_done;
@@ -92,7 +78,6 @@ class BlobChecker {
   Archive* archive_;
   const AuditOptions& options_;
   AuditReport* report_;
-  std::vector<char> buffer_;
   Clock::time_point start_, last_report_;
   AuditProgress progress_;
 };

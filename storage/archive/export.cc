@@ -11,7 +11,6 @@
 namespace bevara::storage {
 namespace {
 
-constexpr size_t kCopyBuffer = 1 << 20;
 constexpr char kLayoutExtension[] = "0004-hashed-n-tuple-storage-layout";
 
 // Creates `dir` and its missing parents; `made` remembers what exists.
@@ -62,18 +61,12 @@ class TreeWriter {
     if (!in.ok()) return in.status();
     auto out = Create(path);
     if (!out.ok()) return out.status();
-    MultiDigester digester(DigestSet::Of(DigestAlgorithm::kSha256));
-    buffer_.resize(kCopyBuffer);
-    for (;;) {
-      auto n = (*in)->Read(buffer_.data(), buffer_.size());
-      if (!n.ok()) return n.status();
-      if (*n == 0) break;
-      digester.Update(buffer_.data(), *n);
-      BEVARA_RETURN_IF_ERROR((*out)->Append(buffer_.data(), *n));
-      stats->bytes += *n;
-    }
-    digester.Finish();
-    if (digester.Hex(DigestAlgorithm::kSha256) != name) {
+    auto digest = ReadHashing(in->get(), [&](const char* piece, size_t n) {
+      stats->bytes += n;
+      return (*out)->Append(piece, n);
+    });
+    if (!digest.ok()) return digest.status();
+    if (*digest != name) {
       return Status::Corruption("blob " + name + " (for " + path + ") is corrupt; run bevara audit");
     }
     ++stats->files;
@@ -100,7 +93,6 @@ class TreeWriter {
   Env* env_;
   std::string root_;
   std::set<std::string> made_;
-  std::vector<char> buffer_;
 };
 
 Result<nlohmann::json> ParseInventory(Archive* archive, const std::string& blob, std::string* text) {

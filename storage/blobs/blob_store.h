@@ -36,6 +36,12 @@ namespace bevara::storage {
 // True when `name` is a blob name: 64 lower-case hexadecimal digits.
 bool IsBlobName(std::string_view name);
 
+// Reads an opened blob to its end, handing each piece to `consume`, and
+// returns the SHA-256 (lower-case hex) of what was read. Callers compare it
+// with the blob's name: a blob that no longer matches its name is corrupt.
+// Stops at, and returns, the first error of the read or of `consume`.
+Result<std::string> ReadHashing(ReadableFile* blob, const std::function<Status(const char* data, size_t n)>& consume);
+
 // One blob being written.
 class BlobWriter {
  public:

@@ -14,14 +14,6 @@ const char kHexDigits[] = "0123456789abcdef";
 
 }  // namespace
 
-bool IsBlobName(std::string_view name) {
-  if (name.size() != 64) return false;
-  for (char c : name) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // A finished blob waiting in staging for Publish().
 struct StagedBlob {
   std::string staging_path;
