@@ -32,8 +32,7 @@ class StagingSink final : public EntrySink {
   Status Write(const char* data, size_t n) override;
   Status EndFile(const ScannedFile& file) override;
 
-  const std::vector<StagedFile>& files() const { return files_; }
-  // Hands the list over (memory: a package may have 100,000 files).
+  // The files staged so far. Hands the list over (memory: a package may have 100,000 files).
   std::vector<StagedFile> TakeFiles() { return std::move(files_); }
 
  private:

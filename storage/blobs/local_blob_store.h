@@ -53,7 +53,6 @@ class LocalBlobStore final : public BlobStore {
 
   // Where a blob lives. For audits and tests that need the raw file.
   std::string PathOf(const std::string& name) const;
-  const std::string& root() const { return root_; }
 
  private:
   friend class LocalBlobBatch;

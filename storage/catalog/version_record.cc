@@ -61,15 +61,6 @@ Status WriteJson(const VersionRecord& r, const std::function<Status(std::string_
   return out(text);
 }
 
-std::string ToJsonText(const VersionRecord& r) {
-  std::string text;
-  WriteJson(r, [&](std::string_view piece) {
-    text.append(piece);
-    return Status::OK();
-  });
-  return text;
-}
-
 Result<FileRecord> FileRecordFromJson(const json& j) {
   FileRecord f;
   if (!j.is_object() || !Get(j, "path", &f.path) || !Get(j, "size", &f.size) || !Get(j, "sha256", &f.sha256)) {

@@ -62,7 +62,6 @@ nlohmann::json ToJson(const PremisEvent& e);
 // of a 100,000-file version is tens of megabytes as text, and several times
 // that as a JSON tree, so it is never built whole.
 Status WriteJson(const VersionRecord& r, const std::function<Status(std::string_view)>& out);
-std::string ToJsonText(const VersionRecord& r);  // the same, as one string (tests, small records)
 Result<FileRecord> FileRecordFromJson(const nlohmann::json& j);
 Result<PremisEvent> PremisEventFromJson(const nlohmann::json& j);
 Result<VersionRecord> VersionRecordFromJson(const nlohmann::json& j);

@@ -29,19 +29,13 @@ class FaultWritableFile final : public WritableFile {
       : env_(env), path_(std::move(path)), base_(std::move(base)) {}
 
   Status Append(const char* data, size_t n) override {
-    {
-      std::lock_guard<std::mutex> lock(env_->mu_);
-      BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kWrite, "write " + path_));
-    }
+    BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kWrite, "write " + path_));
     BEVARA_RETURN_IF_ERROR(base_->Append(data, n));
     env_->Appended(path_, n);
     return Status::OK();
   }
   Status Sync() override {
-    {
-      std::lock_guard<std::mutex> lock(env_->mu_);
-      BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kSync, "fsync " + path_));
-    }
+    BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kSync, "fsync " + path_));
     BEVARA_RETURN_IF_ERROR(base_->Sync());
     env_->Synced(path_);
     return Status::OK();
@@ -74,12 +68,8 @@ bool FaultInjectionEnv::fault_fired() const {
   return fired_;
 }
 
-uint64_t FaultInjectionEnv::mutating_ops() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return mutating_;
-}
-
 Status FaultInjectionEnv::Admit(FaultKind kind, const std::string& what) {
+  std::lock_guard<std::mutex> lock(mu_);
   uint64_t n = ++counts_[static_cast<int>(kind)];
   ++mutating_;
   if (crash_after_ > 0 && mutating_ > crash_after_) {
@@ -106,10 +96,7 @@ void FaultInjectionEnv::Synced(const std::string& path) {
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::CreateExclusive(const std::string& path) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "create " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "create " + path));
   auto file = base_->CreateExclusive(path);
   if (!file.ok()) return file.status();
   std::lock_guard<std::mutex> lock(mu_);
@@ -119,12 +106,10 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::CreateExclusive(const s
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::OpenForAppend(const std::string& path) {
-  bool existed = base_->Lstat(path).ok();
-  uint64_t size = existed ? base_->Lstat(path)->size : 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "open " + path));
-  }
+  auto info = base_->Lstat(path);
+  bool existed = info.ok();
+  uint64_t size = existed ? info->size : 0;
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "open " + path));
   auto file = base_->OpenForAppend(path);
   if (!file.ok()) return file.status();
   std::lock_guard<std::mutex> lock(mu_);
@@ -136,10 +121,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::OpenForAppend(const std
 Status FaultInjectionEnv::CreateDir(const std::string& path) {
   bool existed = base_->Lstat(path).ok();
   if (existed) return base_->CreateDir(path);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "mkdir " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "mkdir " + path));
   BEVARA_RETURN_IF_ERROR(base_->CreateDir(path));
   std::lock_guard<std::mutex> lock(mu_);
   pending_.push_back({PendingEntry::kCreateDir, DirOf(path), path, ""});
@@ -147,10 +129,7 @@ Status FaultInjectionEnv::CreateDir(const std::string& path) {
 }
 
 Status FaultInjectionEnv::RenameNoReplace(const std::string& from, const std::string& to) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kRename, "rename " + from));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kRename, "rename " + from));
   BEVARA_RETURN_IF_ERROR(base_->RenameNoReplace(from, to));
   std::lock_guard<std::mutex> lock(mu_);
   auto it = files_.find(from);
@@ -163,10 +142,7 @@ Status FaultInjectionEnv::RenameNoReplace(const std::string& from, const std::st
 }
 
 Status FaultInjectionEnv::SyncDir(const std::string& path) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSyncDir, "fsync dir " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSyncDir, "fsync dir " + path));
   BEVARA_RETURN_IF_ERROR(base_->SyncDir(path));
   std::lock_guard<std::mutex> lock(mu_);
   pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [&](const PendingEntry& e) { return e.dir == path; }),
@@ -175,10 +151,7 @@ Status FaultInjectionEnv::SyncDir(const std::string& path) {
 }
 
 Status FaultInjectionEnv::SyncFileSystem(const std::string& path) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSync, "syncfs " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kSync, "syncfs " + path));
   BEVARA_RETURN_IF_ERROR(base_->SyncFileSystem(path));
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [name, f] : files_) f.synced_size = f.size;
@@ -187,10 +160,7 @@ Status FaultInjectionEnv::SyncFileSystem(const std::string& path) {
 }
 
 Status FaultInjectionEnv::RemoveFile(const std::string& path) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "unlink " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "unlink " + path));
   BEVARA_RETURN_IF_ERROR(base_->RemoveFile(path));
   std::lock_guard<std::mutex> lock(mu_);
   files_.erase(path);
@@ -204,10 +174,7 @@ Status FaultInjectionEnv::RemoveFile(const std::string& path) {
 }
 
 Status FaultInjectionEnv::RemoveDir(const std::string& path) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "rmdir " + path));
-  }
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "rmdir " + path));
   BEVARA_RETURN_IF_ERROR(base_->RemoveDir(path));
   std::lock_guard<std::mutex> lock(mu_);
   pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [&](const PendingEntry& e) { return e.path == path; }),

@@ -36,7 +36,6 @@ class FaultInjectionEnv final : public Env {
   void FailNth(FaultKind kind, uint64_t n, int err);
   void CrashAfter(uint64_t n);
   bool fault_fired() const;
-  uint64_t mutating_ops() const;
   // Undoes every change that was not made durable (see above).
   void DropUnsyncedData();
 
@@ -67,7 +66,7 @@ class FaultInjectionEnv final : public Env {
     std::string dir, path, from;
   };
 
-  // Counts the operation; non-OK when it is to fail. REQUIRES: mu_ held.
+  // Counts the operation; non-OK when it is to fail. Takes mu_ itself.
   Status Admit(FaultKind kind, const std::string& what);
   void Appended(const std::string& path, uint64_t n);
   void Synced(const std::string& path);
