@@ -163,6 +163,11 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   out.report = std::move(*report);
   if (!out.report.valid()) return out;  // the batch's destructor drops what was staged
   if (facts.objid.empty()) return Status::InvalidArgument("the package has no OBJID to archive it under");
+  if (!options_.required_producer.empty() && facts.producer_id != options_.required_producer) {
+    out.report.Add("DEPOSIT-PRODUCER", "the package names producer '" + facts.producer_id +
+                                           "'; this depositor may deposit only for '" + options_.required_producer + "'");
+    return out;
+  }
   const std::string validated_at = storage::NowRfc3339();
 
   VersionRecord& r = out.record;

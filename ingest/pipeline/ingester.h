@@ -34,6 +34,10 @@ namespace bevara::ingest {
 struct IngestOptions {
   ValidatorOptions validator;
   std::string message = "Ingested by bevara";
+  // Non-empty: the package must name this producer (the METS CREATOR
+  // organisation's IDENTIFICATIONCODE), or it is rejected (DEPOSIT-PRODUCER)
+  // before anything is stored. An e-service's token is bound to one.
+  std::string required_producer;
 };
 
 struct IngestOutcome {

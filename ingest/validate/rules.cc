@@ -109,6 +109,7 @@ const RuleInfo kRules[] = {
     {"FILE-CHECKSUM", E, "Every file has its declared checksum"},
     {"FILE-CHECKSUM-TYPE", E, "Checksums use an algorithm bevara can verify (SHA-256, SHA-512, SHA-384, SHA-1, MD5)"},
     // Archiving (bevara ingest).
+    {"DEPOSIT-PRODUCER", E, "An e-service deposits only packages whose METS names its own producer organisation"},
     {"STORE-PRODUCER", E, "A new version of an archived package comes from the producer that submitted it"},
 };
 

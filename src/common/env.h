@@ -84,6 +84,9 @@ class Env {
   virtual Status CreateDir(const std::string& path) = 0;
   // rename(2) that never replaces: AlreadyExists if `to` exists.
   virtual Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
+  // rename(2) that atomically replaces `to` if it exists: for files bevara
+  // rewrites in place (a job's state), never for blobs.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
   // fsync of a directory, making renames and creations inside it durable.
   virtual Status SyncDir(const std::string& path) = 0;
   // syncfs(2): everything written to the file system holding `path` becomes

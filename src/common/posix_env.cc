@@ -189,6 +189,11 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return Status::FromErrno(errno, "rename " + from + " -> " + to);
+    return Status::OK();
+  }
+
   Status SyncDir(const std::string& path) override {
     int fd = RetryEintr([&] { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
     if (fd < 0) return Status::FromErrno(errno, "open dir " + path);

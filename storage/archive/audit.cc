@@ -25,11 +25,12 @@ class BlobChecker {
   // Checks one blob. Adds a problem (affected files still empty) and returns
   // it when the blob is missing, unreadable or corrupt; nullptr when intact.
   AuditProblem* Check(const std::string& name) {
+    if (cancelled()) return nullptr;
     AuditProblem problem{"", name, "", {}};
     auto file = archive_->store()->Open(name);
     Result<std::string> digest = file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) {
       Account(n);
-      return Status::OK();
+      return cancelled() ? Status::Internal("audit cancelled") : Status::OK();
     })
                                            : Result<std::string>(file.status());
     if (!digest.ok()) {
@@ -39,6 +40,7 @@ class BlobChecker {
       problem.kind = "corrupt";
       problem.detail = "content has SHA-256 " + *digest;
     }
+    if (cancelled()) return nullptr;
     ++report_->blobs_checked;
     ++progress_.blobs_done;
     Report(false);
@@ -53,6 +55,7 @@ class BlobChecker {
   }
 
  private:
+  bool cancelled() const { return options_.cancel && options_.cancel->load(std::memory_order_relaxed); }
   double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   void Account(size_t n) {

@@ -11,6 +11,7 @@
 // immutable), not beside gc.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,9 @@ struct AuditOptions {
   uint64_t max_bytes_per_second = 0;
   // Called now and then (about every 100 ms) while the audit runs.
   std::function<void(const AuditProgress&)> progress;
+  // When set and it becomes true, the audit stops early (the server's
+  // shutdown); its report is then incomplete and must be discarded.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct AffectedFile {

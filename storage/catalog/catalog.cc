@@ -211,6 +211,18 @@ Result<std::optional<VersionSummary>> Catalog::GetVersion(const std::string& id,
   return std::optional<VersionSummary>(VersionFromJson(*j));
 }
 
+Result<std::optional<FileRecord>> Catalog::GetFile(const std::string& id, uint32_t version, const std::string& path) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('F', {id, VersionKey(version), path}), &value);
+  if (s.IsNotFound()) return std::optional<FileRecord>();
+  if (!s.ok()) return FromRocks(s);
+  auto j = ParseJson(value);
+  if (!j.ok()) return j.status();
+  auto file = FileRecordFromJson(*j);
+  if (!file.ok()) return file.status();
+  return std::optional<FileRecord>(std::move(*file));
+}
+
 Status Catalog::Scan(const std::string& prefix,
                      const std::function<Status(std::string_view key, std::string_view value)>& fn) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));

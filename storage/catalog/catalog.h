@@ -70,6 +70,9 @@ class Catalog {
   Result<std::optional<PackageSummary>> GetPackage(const std::string& id);
   Result<std::optional<VersionSummary>> GetVersion(const std::string& id, uint32_t version);
 
+  // One file of a version, by its logical path; nullopt when absent.
+  // REQUIRES: version <= the package's head (a commit in progress has rows).
+  Result<std::optional<FileRecord>> GetFile(const std::string& id, uint32_t version, const std::string& path);
   // Iterations stop at, and return, the first non-OK status of `fn`.
   Status ForEachFile(const std::string& id, uint32_t version, const std::function<Status(const FileRecord&)>& fn);
   Status ForEachEvent(const std::string& id, uint32_t version, const std::function<Status(const PremisEvent&)>& fn);

@@ -49,6 +49,12 @@ class FaultInjectionEnv final : public Env {
   Result<std::vector<std::string>> ListDir(const std::string& path) override { return base_->ListDir(path); }
   Status CreateDir(const std::string& path) override;
   Status RenameNoReplace(const std::string& from, const std::string& to) override;
+  // Fails like RenameNoReplace, but a crash does not undo it: the storage
+  // code under test never replaces files, only the server's job files do.
+  Status Rename(const std::string& from, const std::string& to) override {
+    BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kRename, "rename " + from));
+    return base_->Rename(from, to);
+  }
   Status SyncDir(const std::string& path) override;
   Status SyncFileSystem(const std::string& path) override;
   Status RemoveFile(const std::string& path) override;

@@ -1,0 +1,25 @@
+// Small whole-file helpers over Env, for the few files bevara keeps that are
+// small and rewritten as a whole (a deposit job's state, a server's address).
+// Blobs and logs have their own writers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/env.h"
+#include "common/result.h"
+
+namespace bevara {
+
+// The whole file. ResourceExhausted when it is larger than `max_bytes`.
+Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes = 16u << 20);
+
+// Replaces `path` with `content` durably: a temporary file beside it,
+// fsync, rename over `path`, fsync of the directory. A crash leaves either
+// the old or the new content, never a mix. REQUIRES: the directory exists.
+Status WriteFileDurably(Env* env, const std::string& path, const std::string& content);
+
+// The directory part of a path ("a/b/c" -> "a/b", "c" -> ".").
+std::string DirName(const std::string& path);
+
+}  // namespace bevara
