@@ -23,4 +23,10 @@ int ExportCommand(const std::vector<std::string>& args);
 int GcCommand(const std::vector<std::string>& args);
 int RebuildCommand(const std::vector<std::string>& args);
 
+// bevara serve: runs until SIGINT/SIGTERM; exit 0, or 2 when it cannot start.
+int ServeCommand(const std::vector<std::string>& args);
+// bevara token create|revoke|list; bevara log verify (0 intact, 1 broken).
+int TokenCommand(const std::vector<std::string>& args);
+int LogCommand(const std::vector<std::string>& args);
+
 }  // namespace bevara::cli

@@ -12,6 +12,9 @@ constexpr const char* kUsage =
     "bevara " BEVARA_VERSION " - long-term preservation e-archive\n"
     "\n"
     "usage: bevara COMMAND [ARGS]\n"
+    "  serve                run the HTTP API (default http://127.0.0.1:8080, data in ./bevara-data)\n"
+    "  token create|revoke|list   manage API tokens\n"
+    "  log verify           check the audit log's hash chain\n"
     "  validate PACKAGE     validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
@@ -36,6 +39,9 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  if (command == "serve") return bevara::cli::ServeCommand(args);
+  if (command == "token") return bevara::cli::TokenCommand(args);
+  if (command == "log") return bevara::cli::LogCommand(args);
   if (command == "validate") return bevara::cli::ValidateCommand(args);
   if (command == "ingest") return bevara::cli::IngestCommand(args);
   if (command == "audit") return bevara::cli::AuditCommand(args);

@@ -1,0 +1,134 @@
+// bevara serve: the HTTP API over one data directory.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "access/audit_log.h"
+#include "access/token_store.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "common/file_util.h"
+#include "ingest/xml/schema_set.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: bevara serve [--config FILE] [--address ADDR] [--port N] [--data DIR]\n"
+    "  Serves the HTTP API (default http://127.0.0.1:8080, data in ./bevara-data).\n"
+    "  --config FILE   JSON (.json) or INI settings: see README.md; options here override it\n"
+    "  On first start an admin token is written to DATA/admin.token (mode 0600).\n"
+    "  Stops cleanly on SIGINT or SIGTERM.\n";
+
+int Fail(const std::string& what) {
+  std::cerr << "bevara serve: " << what << "\n";
+  return 2;
+}
+
+// Creates the first admin token when there is none, and writes it where
+// only the server's user can read it.
+Status EnsureAdminToken(access::TokenStore* tokens, access::AuditLog* log, const std::string& data_dir) {
+  auto has = tokens->HasActiveAdmin(storage::NowRfc3339());
+  if (!has.ok()) return has.status();
+  if (*has) return Status::OK();
+  auto issued = tokens->Create({access::Role::kAdmin, "", "", "created at first start"});
+  if (!issued.ok()) return issued.status();
+  const std::string path = data_dir + "/admin.token";
+  (void)::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Status::FromErrno(errno, "create " + path);
+  std::string text = issued->secret + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return Status::IOError("write " + path);
+  (void)log->Append({"server", "admin", "token.create", issued->info.id, "ok", "first admin token", ""}, true);
+  std::cout << "bevara: created an admin token in " << path << " (mode 0600)\n";
+  return Status::OK();
+}
+
+// Blocks until SIGINT or SIGTERM.
+void WaitForStop() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+}
+
+}  // namespace
+
+int ServeCommand(const std::vector<std::string>& argv) {
+  Args args = ParseArgs(argv, {"--config", "--address", "--port", "--data"}, {});
+  if (args.help) return std::cout << kUsage, 0;
+  if (!args.error.empty() || !args.positional.empty()) return Fail((args.error.empty() ? "unexpected argument" : args.error) + "\n" + kUsage);
+  server::ServerConfig config;
+  if (args.values.count("--config")) {
+    auto loaded = server::LoadServerConfig(args.Get("--config"));
+    if (!loaded.ok()) return Fail(loaded.status().message());
+    config = *loaded;
+  }
+  if (args.values.count("--address")) config.address = args.Get("--address");
+  if (args.values.count("--port")) {
+    try {
+      config.port = std::stoi(args.Get("--port"));
+    } catch (...) {
+      return Fail("--port needs a number");
+    }
+  }
+  if (args.values.count("--data") || std::getenv("BEVARA_DATA")) config.data_dir = DataDir(args);
+  if (Status s = config.Check(); !s.ok()) return Fail(s.message());
+
+  // Signals are taken by WaitForStop, in every thread started from here on.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-file is an error return, not a death
+
+  Env* env = Env::Default();
+  if (Status s = env->CreateDir(config.data_dir); !s.ok()) return Fail("cannot create " + config.data_dir + ": " + s.ToString());
+  auto archive = storage::Archive::Open(env, config.data_dir);
+  if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());
+  const std::string access_dir = config.data_dir + "/access";
+  auto tokens = access::TokenStore::Open(env, access_dir);
+  if (!tokens.ok()) return Fail(tokens.status().ToString());
+  ::chmod(access_dir.c_str(), 0700);
+  auto log = access::AuditLog::Open(env, access_dir);
+  if (!log.ok()) return Fail(log.status().ToString());
+  if (Status s = EnsureAdminToken(tokens->get(), log->get(), config.data_dir); !s.ok()) return Fail(s.ToString());
+  auto schemas = ingest::SchemaSet::Shared();
+  if (!schemas.ok()) return Fail(schemas.status().ToString());
+
+  services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
+                                           config.max_package_bytes};
+  auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), deposit_options);
+  if (!deposits.ok()) return Fail(deposits.status().ToString());
+  services::AuditService audits(archive->get(), log->get(), config.audit_max_bytes_per_second);
+  server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits, access_dir};
+  server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
+  auto http = server::HttpServer::Start(config, &router);
+  if (!http.ok()) return Fail(http.status().message());
+
+  const std::string url = std::string(config.tls() ? "https" : "http") + "://" + config.address + ":" +
+                          std::to_string((*http)->port());
+  if (Status s = WriteFileDurably(env, config.data_dir + "/server/address", url + "\n"); !s.ok()) return Fail(s.ToString());
+  (void)log->get()->Append({"server", "", "server.start", url, "ok", "bevara " BEVARA_VERSION, ""}, true);
+  std::cout << "bevara: serving " << url << "/api/v1 with data in " << config.data_dir << std::endl;
+
+  WaitForStop();
+  std::cout << "bevara: stopping" << std::endl;
+  http->reset();  // no new requests; those in progress finish
+  deposits->reset();
+  (void)log->get()->Append({"server", "", "server.stop", url, "ok", "", ""}, true);
+  return 0;
+}
+
+}  // namespace bevara::cli

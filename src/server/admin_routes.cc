@@ -1,0 +1,106 @@
+// Tokens and configuration (admins), the OpenAPI document and /health.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "server/api.h"
+
+namespace bevara::server {
+namespace {
+
+nlohmann::json TokenJson(const access::TokenInfo& t) {
+  nlohmann::json j = {{"id", t.id},       {"role", access::RoleName(t.role)}, {"label", t.label},
+                      {"created", t.created}, {"href", "/api/v1/tokens/" + t.id}};
+  if (!t.producer.empty()) j["producer"] = t.producer;
+  if (!t.expires.empty()) j["expires"] = t.expires;
+  if (!t.revoked.empty()) j["revoked"] = t.revoked;
+  return j;
+}
+
+void ListTokens(Api* api, Exchange& ex) {
+  auto all = api->tokens->List();
+  if (!all.ok()) return SendStatus(ex, all.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& t : *all) list.push_back(TokenJson(t));
+  SendJson(ex, 200, nlohmann::json({{"tokens", list}}).dump());
+}
+
+void CreateToken(Api* api, Exchange& ex) {
+  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
+    return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
+  }
+  std::string body(static_cast<size_t>(ex.request.getContentLength64()), '\0');
+  ex.request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
+  ex.body_read = true;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return SendError(ex, 400, "bad_request", "the body must be a JSON object");
+  auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+  auto role = access::ParseRole(text("role"));
+  if (!role) return SendError(ex, 400, "bad_request", "role must be admin, archivist, auditor or eservice");
+  auto issued = api->tokens->Create({*role, text("producer"), text("expires"), text("label")});
+  if (!issued.ok()) return SendStatus(ex, issued.status());
+  Audit(api, ex, "token.create", issued->info.id, "ok",
+        std::string("role ") + access::RoleName(*role) + (issued->info.producer.empty() ? "" : ", producer " + issued->info.producer),
+        true);
+  nlohmann::json out = TokenJson(issued->info);
+  out["token"] = issued->secret;  // shown this once
+  ex.response.set("Location", "/api/v1/tokens/" + issued->info.id);
+  SendJson(ex, 201, out.dump());
+}
+
+void RevokeToken(Api* api, Exchange& ex) {
+  Status s = api->tokens->Revoke(ex.Param("id"));
+  if (!s.ok()) return SendStatus(ex, s);
+  Audit(api, ex, "token.revoke", ex.Param("id"), "ok", "", true);
+  ex.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+  ex.response.setContentLength(0);
+  ex.response.send();
+}
+
+void GetConfig(Api* api, Exchange& ex) {
+  const ServerConfig& c = api->config;
+  nlohmann::json j = {
+      {"server", {{"address", c.address}, {"port", c.port}}},
+      {"http",
+       {{"threads", c.http_threads},
+        {"max_queued", c.http_max_queued},
+        {"request_timeout_seconds", c.request_timeout_seconds},
+        {"keep_alive_seconds", c.keep_alive_seconds},
+        {"max_keep_alive_requests", c.max_keep_alive_requests}}},
+      {"limits", {{"max_package_bytes", c.max_package_bytes}, {"max_page_size", c.max_page_size}}},
+      {"ingest", {{"workers", c.ingest_workers}, {"deposit_queue", c.deposit_queue}, {"waiting", api->deposits->waiting()}}},
+      {"audit", {{"max_bytes_per_second", c.audit_max_bytes_per_second}}},
+      {"tls", c.tls()}};
+  SendJson(ex, 200, j.dump());
+}
+
+}  // namespace
+
+std::vector<Route> AdminRoutes(Api* api) {
+  return {
+      {"GET", "/api/v1/tokens", roles::kAdmins, [api](Exchange& ex) { ListTokens(api, ex); }},
+      {"POST", "/api/v1/tokens", roles::kAdmins, [api](Exchange& ex) { CreateToken(api, ex); }},
+      {"DELETE", "/api/v1/tokens/{id}", roles::kAdmins, [api](Exchange& ex) { RevokeToken(api, ex); }},
+      {"GET", "/api/v1/config", roles::kAdmins, [api](Exchange& ex) { GetConfig(api, ex); }},
+      // The API's description is documentation, not data: anyone may read it.
+      {"GET", "/api/v1/openapi.json", roles::kAnyone, [](Exchange& ex) { SendJson(ex, 200, OpenApiDocument()); }},
+      {"GET", "/health", roles::kAnyone, [](Exchange& ex) { SendJson(ex, 200, R"({"status":"ok"})"); }},
+  };
+}
+
+std::vector<Route> ApiRoutes(Api* api) {
+  std::vector<Route> all;
+  for (auto group : {DepositRoutes, PackageRoutes, AuditRoutes, AdminRoutes}) {
+    for (Route& r : group(api)) all.push_back(std::move(r));
+  }
+  return all;
+}
+
+void Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
+           const std::string& outcome, const std::string& detail, bool durable) {
+  Status s = api->log->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
+                               action, target, outcome, detail, ex.client},
+                              durable);
+  if (!s.ok()) std::cerr << "bevara serve: audit log: " << s.ToString() << "\n";
+}
+
+}  // namespace bevara::server

@@ -1,0 +1,59 @@
+// The API's routes, grouped by what they serve, over the services a running
+// server holds. Handlers are thin: parse, authorise, call a service or the
+// archive, map the outcome to HTTP.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "access/audit_log.h"
+#include "access/token_store.h"
+#include "server/router.h"
+#include "server/server_config.h"
+#include "services/audit_service.h"
+#include "services/deposit_service.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::server {
+
+struct Api {
+  ServerConfig config;
+  storage::Archive* archive = nullptr;
+  access::TokenStore* tokens = nullptr;
+  access::AuditLog* log = nullptr;
+  services::DepositService* deposits = nullptr;
+  services::AuditService* audits = nullptr;
+  std::string access_dir;  // <data>/access: tokens and the audit log
+};
+
+// Who may call what. Route tables use these sets, and the authorisation
+// matrix test reads them back from the routes.
+namespace roles {
+using access::Role;
+inline const std::set<Role> kReaders = {Role::kArchivist, Role::kAuditor, Role::kEService};
+inline const std::set<Role> kDepositors = {Role::kArchivist, Role::kEService};
+inline const std::set<Role> kAuditors = {Role::kArchivist, Role::kAuditor};
+inline const std::set<Role> kLogReaders = {Role::kAuditor};
+inline const std::set<Role> kAdmins = {Role::kAdmin};
+inline const std::set<Role> kAnyone = {};
+}  // namespace roles
+
+std::vector<Route> DepositRoutes(Api* api);
+std::vector<Route> PackageRoutes(Api* api);
+std::vector<Route> AuditRoutes(Api* api);
+std::vector<Route> AdminRoutes(Api* api);
+// All of them. With api == nullptr the handlers must not be called (tests
+// read the table).
+std::vector<Route> ApiRoutes(Api* api);
+
+// The OpenAPI 3 document (src/server/openapi.json, built in).
+const std::string& OpenApiDocument();
+
+// Records `action` on `target` by the caller in the audit log.
+void Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
+           const std::string& outcome, const std::string& detail = {}, bool durable = false);
+
+}  // namespace bevara::server

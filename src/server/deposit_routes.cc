@@ -1,0 +1,126 @@
+// POST /api/v1/packages (a deposit) and GET /api/v1/jobs/{id}.
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+
+#include <nlohmann/json.hpp>
+
+#include "server/api.h"
+
+namespace bevara::server {
+namespace {
+
+std::string JobHref(const std::string& id) { return "/api/v1/jobs/" + id; }
+
+nlohmann::json JobLinks(const services::JobSummary& job) {
+  nlohmann::json j = {{"id", job.id}, {"state", job.state}, {"href", JobHref(job.id)}};
+  if (!job.package_id.empty()) j["package"] = "/api/v1/packages/" + PercentEncode(job.package_id);
+  return j;
+}
+
+// Reads the body into the deposit. A fixed-length body is read straight from
+// the socket in large pieces: Poco's stream buffer reads 4 KiB at a time,
+// a quarter million reads per GiB. The first read goes through the stream,
+// which empties the session's buffer (less than 4 KiB of body, read with
+// the header); after it every remaining byte is still in the socket.
+Status ReceiveBody(Exchange& ex, services::PendingDeposit* deposit) {
+  std::string buf(1 << 20, '\0');
+  std::istream& in = ex.request.stream();
+  if (!ex.request.getChunkedTransferEncoding() && ex.request.hasContentLength()) {
+    uint64_t left = static_cast<uint64_t>(ex.request.getContentLength64());
+    in.peek();
+    std::streamsize first = std::min<std::streamsize>(in.rdbuf()->in_avail(), static_cast<std::streamsize>(left));
+    if (first <= 0) return Status::IOError("the client closed the connection before the whole body was sent");
+    in.read(buf.data(), first);
+    BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(first)));
+    left -= static_cast<uint64_t>(first);
+    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket();
+    while (left > 0) {
+      int n = socket.receiveBytes(buf.data(), static_cast<int>(std::min<uint64_t>(left, buf.size())));
+      if (n <= 0) return Status::IOError("the client closed the connection before the whole body was sent");
+      BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(n)));
+      left -= static_cast<uint64_t>(n);
+    }
+    ex.body_read = true;
+    return Status::OK();
+  }
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(in.gcount())));
+  }
+  ex.body_read = true;
+  return Status::OK();
+}
+
+void Deposit(Api* api, Exchange& ex) {
+  services::DepositService* deposits = api->deposits;
+  if (ex.request.hasContentLength() && static_cast<uint64_t>(ex.request.getContentLength64()) > deposits->max_package_bytes()) {
+    Audit(api, ex, "deposit", "", "refused", "Content-Length over the limit");
+    return SendError(ex, 413, "too_large",
+                     "the package is larger than this server accepts (" + std::to_string(deposits->max_package_bytes()) + " bytes)");
+  }
+  if (!ex.HasBody()) return SendError(ex, 400, "bad_request", "the request has no body: send the package (tar or zip)");
+  auto pending = deposits->Begin(ex.who);
+  if (!pending.ok()) {
+    ex.response.set("Retry-After", "10");
+    return SendError(ex, 503, "queue_full", pending.status().message());
+  }
+  Status received;
+  try {
+    received = ReceiveBody(ex, pending->get());
+  } catch (const std::exception& e) {  // Poco reports a timed-out or reset connection by throwing
+    received = Status::IOError(std::string("the body could not be read: ") + e.what());
+  }
+  if (!received.ok()) {
+    if (received.code() == StatusCode::kResourceExhausted) {
+      Audit(api, ex, "deposit", "", "refused", "body over the limit");
+      return SendError(ex, 413, "too_large", received.message());
+    }
+    if (received.code() == StatusCode::kIOError && received.message().rfind("the ", 0) == 0) {
+      return SendError(ex, 400, "bad_request", received.message());
+    }
+    return SendStatus(ex, received);
+  }
+  bool repeat = false;
+  auto job = (*pending)->Finish(ex.request.get("Idempotency-Key", ""), &repeat);
+  if (!job.ok()) {
+    if (job.status().code() == StatusCode::kInvalidArgument) {
+      return SendError(ex, 422, "unprocessable", job.status().message());
+    }
+    return SendStatus(ex, job.status());
+  }
+  ex.response.set("Location", JobHref(job->id));
+  if (repeat) {
+    ex.response.set("Idempotent-Replayed", "true");
+    if (job->state != "queued" && job->state != "running") {
+      auto doc = api->deposits->JobDocument(job->id);  // the first deposit's result, as it was
+      if (!doc.ok()) return SendStatus(ex, doc.status());
+      return SendJson(ex, 200, *doc);
+    }
+  }
+  SendJson(ex, 202, JobLinks(*job).dump());
+}
+
+void GetJob(Api* api, Exchange& ex) {
+  auto job = api->deposits->Find(ex.Param("id"), ex.who);
+  if (!job) return SendError(ex, 404, "not_found", "no job '" + ex.Param("id") + "'");
+  if (job->state == "queued" || job->state == "running") {
+    nlohmann::json j = JobLinks(*job);
+    j["created"] = job->created;
+    ex.response.set("Retry-After", "1");
+    return SendJson(ex, 200, j.dump());
+  }
+  auto doc = api->deposits->JobDocument(job->id);
+  if (!doc.ok()) return SendStatus(ex, doc.status());
+  SendJson(ex, 200, *doc);
+}
+
+}  // namespace
+
+std::vector<Route> DepositRoutes(Api* api) {
+  return {
+      {"POST", "/api/v1/packages", roles::kDepositors, [api](Exchange& ex) { Deposit(api, ex); }},
+      {"GET", "/api/v1/jobs/{id}", roles::kReaders, [api](Exchange& ex) { GetJob(api, ex); }},
+  };
+}
+
+}  // namespace bevara::server

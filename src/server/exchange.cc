@@ -1,0 +1,117 @@
+#include "server/exchange.h"
+
+#include <cctype>
+#include <charconv>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace bevara::server {
+
+std::string Exchange::Param(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Exchange::Query(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Exchange::HasBody() const {
+  return request.getChunkedTransferEncoding() ||
+         (request.hasContentLength() && request.getContentLength64() > 0);
+}
+
+void SendJson(Exchange& ex, int status, const std::string& json) {
+  auto& res = ex.response;
+  res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  res.setContentType("application/json");
+  res.set("Cache-Control", "no-store");
+  // A body the handler did not read would be taken for the next request.
+  if (ex.HasBody() && !ex.body_read) res.setKeepAlive(false);
+  res.setContentLength64(json.size());
+  res.sendBuffer(json.data(), json.size());
+}
+
+void SendError(Exchange& ex, int status, const std::string& code, const std::string& message,
+               const nlohmann::json& details) {
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+  if (!details.is_null()) body["error"]["details"] = details;
+  SendJson(ex, status, body.dump());
+}
+
+void SendError(Exchange& ex, int status, const std::string& code, const std::string& message) {
+  SendError(ex, status, code, message, nlohmann::json());
+}
+
+void SendStatus(Exchange& ex, const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kNotFound: return SendError(ex, 404, "not_found", s.message());
+    case StatusCode::kInvalidArgument: return SendError(ex, 400, "bad_request", s.message());
+    case StatusCode::kAlreadyExists: return SendError(ex, 409, "conflict", s.message());
+    case StatusCode::kResourceExhausted:
+      ex.response.set("Retry-After", "5");
+      return SendError(ex, 503, "unavailable", s.message());
+    default:
+      std::cerr << "bevara serve: " << ex.request.getMethod() << " " << ex.request.getURI() << ": " << s.ToString()
+                << "\n";
+      return SendError(ex, 500, "internal", "the server could not complete the request");
+  }
+}
+
+Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, uint64_t max, uint64_t* out) {
+  auto text = ex.Query(name);
+  if (!text) return Status::OK();
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size() || v < min || v > max) {
+    return Status::InvalidArgument("query parameter '" + name + "' must be a number from " + std::to_string(min) +
+                                   " to " + std::to_string(max));
+  }
+  *out = v;
+  return Status::OK();
+}
+
+std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      auto hex = [](char h) -> int {
+        if (h >= '0' && h <= '9') return h - '0';
+        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+        return -1;
+      };
+      int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      c = ' ';
+    }
+    if (c == '\0') return std::nullopt;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string PercentEncode(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace bevara::server

@@ -1,0 +1,53 @@
+// Exchange: one HTTP request and its response as a handler sees them, and
+// the helpers every handler uses to answer: one JSON error shape everywhere,
+//   {"error": {"code": "not_found", "message": "...", "details": {...}}}
+// and never a stack trace or a path of the server's file system.
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "access/principal.h"
+#include "common/status.h"
+
+namespace bevara::server {
+
+struct Exchange {
+  Poco::Net::HTTPServerRequest& request;
+  Poco::Net::HTTPServerResponse& response;
+  access::Principal who;
+  std::map<std::string, std::string> params;  // path parameters, percent-decoded
+  std::map<std::string, std::string> query;   // query parameters, percent-decoded
+  std::string client;                         // peer address
+  bool body_read = false;  // a handler that read the whole body says so; otherwise the connection closes after an error
+
+  std::string Param(const std::string& name) const;
+  std::optional<std::string> Query(const std::string& name) const;
+  bool HasBody() const;
+};
+
+void SendJson(Exchange& ex, int status, const std::string& json);
+void SendError(Exchange& ex, int status, const std::string& code, const std::string& message);
+void SendError(Exchange& ex, int status, const std::string& code, const std::string& message,
+               const nlohmann::json& details);
+// The HTTP answer for a Status from a service: NotFound 404, InvalidArgument
+// 400, ResourceExhausted 503, everything unexpected 500 (logged to stderr,
+// with a generic message to the client).
+void SendStatus(Exchange& ex, const Status& status);
+
+// Query parameters: an unsigned integer in [min, max], or InvalidArgument.
+Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, uint64_t max, uint64_t* out);
+
+// Percent-decoding of one path segment or query value; nullopt when malformed
+// or when it decodes to a NUL.
+std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space);
+std::string PercentEncode(const std::string& text);
+
+}  // namespace bevara::server

@@ -1,0 +1,185 @@
+// GET /api/v1/packages[/{id}[/files/{path+}|/mets|/events|/dip]]
+#include <nlohmann/json.hpp>
+
+#include "server/api.h"
+#include "server/blob_response.h"
+#include "storage/catalog/catalog.h"
+
+namespace bevara::server {
+namespace {
+
+using storage::PackageSummary;
+
+nlohmann::json SummaryJson(const PackageSummary& p) {
+  return {{"id", p.id},
+          {"label", p.label},
+          {"producer", {{"id", p.producer_id}, {"name", p.producer_name}}},
+          {"head", p.head},
+          {"created", p.created},
+          {"updated", p.updated},
+          {"href", "/api/v1/packages/" + PercentEncode(p.id)}};
+}
+
+// The package if the caller may see it; otherwise answers 404 (or 500) and
+// returns nullopt. A package of another producer is as absent as a missing one.
+std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
+  auto p = api->archive->catalog()->GetPackage(ex.Param("id"));
+  if (!p.ok()) {
+    SendStatus(ex, p.status());
+    return std::nullopt;
+  }
+  if (!*p || !ex.who.MaySeeProducer((*p)->producer_id)) {
+    SendError(ex, 404, "not_found", "no package '" + ex.Param("id") + "'");
+    return std::nullopt;
+  }
+  return **p;
+}
+
+// ?version=N (default: the head); answers 400/404 itself on failure.
+std::optional<uint32_t> RequestedVersion(Exchange& ex, const PackageSummary& p) {
+  uint64_t v = p.head;
+  Status s = QueryNumber(ex, "version", 1, UINT32_MAX, &v);
+  if (!s.ok()) {
+    SendStatus(ex, s);
+    return std::nullopt;
+  }
+  if (v > p.head) {
+    SendError(ex, 404, "not_found", "package '" + p.id + "' has no version " + std::to_string(v));
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(v);
+}
+
+void ListPackages(Api* api, Exchange& ex) {
+  uint64_t limit = 100;
+  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->config.max_page_size), &limit);
+  if (!s.ok()) return SendStatus(ex, s);
+  std::string state = ex.Query("state").value_or("archived");
+  if (state != "archived") return SendError(ex, 400, "bad_request", "state must be 'archived' (the only state a package has)");
+  storage::PackageFilter filter;
+  filter.producer = ex.Query("producer").value_or("");
+  filter.created_from = ex.Query("from").value_or("");
+  filter.created_to = ex.Query("to").value_or("");
+  if (ex.who.role == access::Role::kEService) {
+    if (!filter.producer.empty() && filter.producer != ex.who.producer) return SendJson(ex, 200, R"({"packages":[],"next":null})");
+    filter.producer = ex.who.producer;
+  }
+  const std::string after = ex.Query("after").value_or("");
+  bool passed = after.empty();
+  nlohmann::json list = nlohmann::json::array();
+  std::string next;
+  s = api->archive->catalog()->ListPackages(filter, [&](const PackageSummary& p) {
+    if (!passed) {
+      passed = p.id == after;
+      return Status::OK();
+    }
+    if (list.size() == limit) {
+      next = list.back()["id"];
+      return Status::AlreadyExists("page full");  // stops the scan
+    }
+    list.push_back(SummaryJson(p));
+    return Status::OK();
+  });
+  if (!s.ok() && !s.IsAlreadyExists()) return SendStatus(ex, s);
+  nlohmann::json body = {{"packages", list}, {"next", next.empty() ? nlohmann::json() : nlohmann::json(next)}};
+  SendJson(ex, 200, body.dump());
+}
+
+void GetPackage(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto version = RequestedVersion(ex, *p);
+  if (!version) return;
+  storage::Catalog* catalog = api->archive->catalog();
+  nlohmann::json body = SummaryJson(*p);
+  nlohmann::json versions = nlohmann::json::array();
+  for (uint32_t v = 1; v <= p->head; ++v) {
+    auto vs = catalog->GetVersion(p->id, v);
+    if (!vs.ok()) return SendStatus(ex, vs.status());
+    if (!*vs) continue;
+    versions.push_back({{"version", v},
+                        {"created", (*vs)->created},
+                        {"message", (*vs)->message},
+                        {"file_count", (*vs)->file_count},
+                        {"total_bytes", (*vs)->total_bytes}});
+  }
+  body["versions"] = std::move(versions);
+  body["version"] = *version;
+  nlohmann::json files = nlohmann::json::array();
+  const std::string base = "/api/v1/packages/" + PercentEncode(p->id) + "/files/";
+  Status s = catalog->ForEachFile(p->id, *version, [&](const storage::FileRecord& f) {
+    nlohmann::json j = storage::ToJson(f);
+    j["href"] = base + PercentEncode(f.path) + (*version == p->head ? "" : "?version=" + std::to_string(*version));
+    files.push_back(std::move(j));
+    return Status::OK();
+  });
+  if (!s.ok()) return SendStatus(ex, s);
+  body["files"] = std::move(files);
+  SendJson(ex, 200, body.dump());
+}
+
+void GetFile(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto version = RequestedVersion(ex, *p);
+  if (!version) return;
+  const std::string path = ex.Param("path");
+  auto f = api->archive->catalog()->GetFile(p->id, *version, path);
+  if (!f.ok()) return SendStatus(ex, f.status());
+  if (!*f) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no file '" + path + "'");
+  Audit(api, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version));
+  SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+}
+
+void GetMets(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto version = RequestedVersion(ex, *p);
+  if (!version) return;
+  auto f = api->archive->catalog()->GetFile(p->id, *version, "METS.xml");
+  if (!f.ok()) return SendStatus(ex, f.status());
+  if (!*f) return SendError(ex, 404, "not_found", "version has no AIP METS");
+  Audit(api, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version));
+  SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, "application/xml", "METS.xml");
+}
+
+void GetEvents(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  nlohmann::json events = nlohmann::json::array();
+  for (uint32_t v = 1; v <= p->head; ++v) {
+    Status s = api->archive->catalog()->ForEachEvent(p->id, v, [&](const storage::PremisEvent& e) {
+      nlohmann::json j = storage::ToJson(e);
+      j["version"] = v;
+      events.push_back(std::move(j));
+      return Status::OK();
+    });
+    if (!s.ok()) return SendStatus(ex, s);
+  }
+  SendJson(ex, 200, nlohmann::json({{"package_id", p->id}, {"events", events}}).dump());
+}
+
+void GetDip(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto version = RequestedVersion(ex, *p);
+  if (!version) return;
+  Audit(api, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version));
+  SendDip(api->archive, ex, *p, *version);
+}
+
+}  // namespace
+
+std::vector<Route> PackageRoutes(Api* api) {
+  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
+  return {
+      {"GET", "/api/v1/packages", roles::kReaders, bind(ListPackages)},
+      {"GET", "/api/v1/packages/{id}", roles::kReaders, bind(GetPackage)},
+      {"GET", "/api/v1/packages/{id}/files/{path+}", roles::kReaders, bind(GetFile)},
+      {"GET", "/api/v1/packages/{id}/mets", roles::kReaders, bind(GetMets)},
+      {"GET", "/api/v1/packages/{id}/events", roles::kReaders, bind(GetEvents)},
+      {"GET", "/api/v1/packages/{id}/dip", roles::kReaders, bind(GetDip)},
+  };
+}
+
+}  // namespace bevara::server

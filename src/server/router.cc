@@ -1,0 +1,151 @@
+#include "server/router.h"
+
+#include <iostream>
+
+#include "storage/archive/archive.h"
+
+namespace bevara::server {
+namespace {
+
+std::vector<std::string> SplitRaw(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+// Matches decoded segments against a pattern; fills params.
+bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+           std::map<std::string, std::string>* params) {
+  params->clear();
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const std::string& p = pattern[i];
+    bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
+    if (is_param && p[p.size() - 2] == '+') {  // the rest of the path
+      if (i >= segments.size()) return false;
+      std::string rest;
+      for (size_t k = i; k < segments.size(); ++k) {
+        if (segments[k].empty()) return false;
+        rest += (k > i ? "/" : "") + segments[k];
+      }
+      (*params)[p.substr(1, p.size() - 3)] = rest;
+      return true;
+    }
+    if (i >= segments.size()) return false;
+    if (is_param) {
+      if (segments[i].empty()) return false;
+      (*params)[p.substr(1, p.size() - 2)] = segments[i];
+    } else if (p != segments[i]) {
+      return false;
+    }
+  }
+  return pattern.size() == segments.size();
+}
+
+std::string Bearer(const Poco::Net::HTTPServerRequest& request) {
+  const std::string& h = request.get("Authorization", "");
+  if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) return h.substr(7);
+  return {};
+}
+
+bool ParseQuery(const std::string& raw, std::map<std::string, std::string>* out) {
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t amp = raw.find('&', start);
+    if (amp == std::string::npos) amp = raw.size();
+    std::string pair = raw.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto key = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+    if (!key || !value) return false;
+    (*out)[*key] = *value;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
+  segments->clear();
+  if (path.empty() || path[0] != '/') return false;
+  for (const std::string& raw : SplitRaw(path)) {
+    auto decoded = PercentDecode(raw, false);
+    if (!decoded) return false;
+    segments->push_back(std::move(*decoded));
+  }
+  return true;
+}
+
+Router::Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log)
+    : routes_(std::move(routes)), tokens_(tokens), log_(log) {}
+
+bool Router::Authenticate(Exchange& ex, const Route& route) {
+  if (route.roles.empty()) return true;
+  const std::string secret = Bearer(ex.request);
+  access::AuthOutcome outcome = access::AuthOutcome::kUnknown;
+  if (!secret.empty()) outcome = tokens_->Authenticate(secret, storage::NowRfc3339(), &ex.who);
+  auto deny = [&](int status, const std::string& code, const std::string& why) {
+    (void)log_->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
+                        "auth.denied", ex.request.getMethod() + " " + route.pattern, "denied", why, ex.client});
+    if (status == 401) ex.response.set("WWW-Authenticate", "Bearer realm=\"bevara\"");
+    SendError(ex, status, code, why);
+    return false;
+  };
+  if (outcome != access::AuthOutcome::kOk) {
+    ex.who = {};
+    return deny(401, "unauthorized",
+                secret.empty() ? "this endpoint needs a bearer token" : std::string("the token is not valid: ") +
+                                                                           access::AuthOutcomeName(outcome));
+  }
+  if (!route.roles.count(ex.who.role)) {
+    return deny(403, "forbidden", std::string("the role '") + access::RoleName(ex.who.role) + "' may not do this");
+  }
+  return true;
+}
+
+void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  Exchange ex{request, response, {}, {}, {}, request.clientAddress().host().toString()};
+  try {
+    // Poco::URI decodes the path whole, which would turn %2F into a
+    // separator: split first, then decode each segment.
+    const std::string& target = request.getURI();
+    const size_t question = target.find('?');
+    std::vector<std::string> segments;
+    if (!SplitPath(target.substr(0, question), &segments) ||
+        (question != std::string::npos && !ParseQuery(target.substr(question + 1), &ex.query))) {
+      return SendError(ex, 400, "bad_request", "malformed request target");
+    }
+    const Route* found = nullptr;
+    std::string allowed;
+    std::map<std::string, std::string> params;
+    for (const Route& r : routes_) {
+      if (!Match(SplitRaw(r.pattern), segments, &params)) continue;
+      allowed += (allowed.empty() ? "" : ", ") + r.method;
+      if (r.method == request.getMethod() || (r.method == "GET" && request.getMethod() == "HEAD")) {
+        found = &r;
+        ex.params = params;
+        break;
+      }
+    }
+    if (!found && allowed.empty()) return SendError(ex, 404, "not_found", "no such resource");
+    if (!found) {
+      response.set("Allow", allowed);
+      return SendError(ex, 405, "method_not_allowed", "this resource allows " + allowed);
+    }
+    if (!Authenticate(ex, *found)) return;
+    found->handler(ex);
+  } catch (const std::exception& e) {
+    // A handler must not throw; if one does, the client learns nothing of it.
+    std::cerr << "bevara serve: " << request.getMethod() << " " << request.getURI() << ": " << e.what() << "\n";
+    if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
+  }
+}
+
+}  // namespace bevara::server

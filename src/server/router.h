@@ -1,0 +1,51 @@
+// Router: the API's route table and the one place every request passes
+// through: match the route, authenticate the bearer token, check the role,
+// then call the handler. Handlers only see callers that may use the route;
+// whether they may see a particular object is the handler's (404 if not).
+//
+// Patterns are paths with parameters: "/api/v1/packages/{id}" matches one
+// segment; a last "{path+}" matches the rest of the path (one or more
+// segments), as file paths need.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "access/audit_log.h"
+#include "access/token_store.h"
+#include "server/exchange.h"
+
+namespace bevara::server {
+
+struct Route {
+  std::string method;   // GET, POST, DELETE
+  std::string pattern;
+  std::set<access::Role> roles;  // who may call it; empty: anyone, without a token
+  std::function<void(Exchange&)> handler;
+};
+
+class Router {
+ public:
+  // REQUIRES: tokens and log outlive the router.
+  Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log);
+
+  // Answers the request. Never throws.
+  void Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  bool Authenticate(Exchange& ex, const Route& route);
+
+  std::vector<Route> routes_;
+  access::TokenStore* tokens_;
+  access::AuditLog* log_;
+};
+
+// Splits "/a/b%2Fc" into decoded segments {"a", "b/c"}; false when malformed.
+bool SplitPath(const std::string& path, std::vector<std::string>* segments);
+
+}  // namespace bevara::server

@@ -1,0 +1,52 @@
+// ServerConfig: everything `bevara serve` can be told, with the defaults it
+// runs on when told nothing (127.0.0.1:8080, ./bevara-data).
+//
+// A config file (--config) is JSON (.json) or INI (any other name), read
+// with Poco::Util; keys are the same in both, e.g. in INI:
+//   [server]            address = 0.0.0.0 ; port = 8443
+//   [tls]               certificate = /etc/bevara/cert.pem ; private_key = ...
+//   [limits]            max_package_bytes = 4294967296
+// and in JSON {"server": {"port": 8443}, "limits": {...}}. Command-line
+// options (--address, --port, --data) override the file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace bevara::server {
+
+struct ServerConfig {
+  // [server]
+  std::string address = "127.0.0.1";
+  int port = 8080;             // 0: any free port (tests); the chosen one is written to <data>/server/address
+  std::string data_dir = "./bevara-data";
+  // [http]: Poco's own defaults (64 queued connections dropped beyond that,
+  // unlimited keep-alive requests) are not safe, so every one is set.
+  int http_threads = 64;           // connections served at once (a keep-alive connection holds one)
+  int http_max_queued = 512;       // accepted connections waiting for a thread
+  int request_timeout_seconds = 30;   // longest wait for the next bytes of a request
+  int keep_alive_seconds = 10;
+  int max_keep_alive_requests = 1000;
+  // [limits]
+  uint64_t max_package_bytes = 64ull << 30;  // a deposit's body
+  int max_page_size = 1000;                  // list endpoints
+  // [ingest]
+  int ingest_workers = 2;   // packages validated and stored at once
+  int deposit_queue = 16;   // deposits accepted and waiting (or uploading); more get 503
+  // [audit]
+  uint64_t audit_max_bytes_per_second = 0;  // 0: as fast as the disk allows
+  // [tls]: both set turns TLS on (TLS 1.2 minimum).
+  std::string tls_certificate, tls_private_key;
+
+  bool tls() const { return !tls_certificate.empty(); }
+  // InvalidArgument naming the offending key.
+  Status Check() const;
+};
+
+// Reads `path` over the defaults. InvalidArgument for an unreadable file or
+// a value out of range.
+Result<ServerConfig> LoadServerConfig(const std::string& path, ServerConfig defaults = {});
+
+}  // namespace bevara::server

@@ -1,0 +1,344 @@
+#include "services/deposit_service.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common/digest.h"
+#include "common/file_util.h"
+#include "common/random.h"
+#include "ingest/pipeline/ingester.h"
+
+namespace bevara::services {
+namespace {
+
+nlohmann::json SummaryJson(const JobSummary& j) {
+  nlohmann::json out = {{"id", j.id},         {"state", j.state},           {"created", j.created},
+                        {"token", j.token_id}, {"producer", j.producer},     {"idempotency_key", j.idempotency_key},
+                        {"sha256", j.body_sha256}, {"size", j.size}};
+  if (!j.finished.empty()) out["finished"] = j.finished;
+  if (!j.package_id.empty()) {
+    out["package_id"] = j.package_id;
+    out["version"] = j.version;
+  }
+  return out;
+}
+
+JobSummary SummaryFromJson(const nlohmann::json& j) {
+  JobSummary s;
+  s.id = j.value("id", "");
+  s.state = j.value("state", "");
+  s.created = j.value("created", "");
+  s.finished = j.value("finished", "");
+  s.token_id = j.value("token", "");
+  s.producer = j.value("producer", "");
+  s.idempotency_key = j.value("idempotency_key", "");
+  s.body_sha256 = j.value("sha256", "");
+  s.size = j.value("size", uint64_t{0});
+  s.package_id = j.value("package_id", "");
+  s.version = j.value("version", 0u);
+  return s;
+}
+
+bool Finished(const std::string& state) { return state == "archived" || state == "rejected" || state == "failed"; }
+
+}  // namespace
+
+// ---- PendingDeposit ----------------------------------------------------------
+
+struct PendingDeposit::Impl {
+  DepositService* service;
+  access::Principal who;
+  std::string id, path;
+  std::unique_ptr<WritableFile> file;
+  MultiDigester digest{DigestSet::Of(DigestAlgorithm::kSha256)};
+  uint64_t bytes = 0;
+  bool finished = false;
+};
+
+PendingDeposit::PendingDeposit(DepositService* service, access::Principal who, std::string id)
+    : impl_(new Impl{service, std::move(who), id, service->UploadPath(id), nullptr}) {}
+
+PendingDeposit::~PendingDeposit() {
+  if (impl_->finished) return;
+  if (impl_->file) (void)impl_->file->Close();
+  (void)impl_->service->archive_->env()->RemoveFile(impl_->path);
+  impl_->service->Release();
+}
+
+Status PendingDeposit::Write(const char* data, size_t n) {
+  if (impl_->bytes + n > impl_->service->options_.max_package_bytes) {
+    return Status::ResourceExhausted("the package is larger than this server accepts (" +
+                                     std::to_string(impl_->service->options_.max_package_bytes) + " bytes)");
+  }
+  if (!impl_->file) {
+    auto file = impl_->service->archive_->env()->CreateExclusive(impl_->path);
+    if (!file.ok()) return file.status();
+    impl_->file = std::move(*file);
+  }
+  impl_->digest.Update(data, n);
+  impl_->bytes += n;
+  return impl_->file->Append(data, n);
+}
+
+Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bool* repeat) {
+  if (!impl_->file) BEVARA_RETURN_IF_ERROR(Write("", 0));
+  if (impl_->bytes == 0) return Status::InvalidArgument("the request has no body: send the package (tar or zip)");
+  // The upload is durable before the client hears that it was accepted.
+  BEVARA_RETURN_IF_ERROR(impl_->file->Sync());
+  BEVARA_RETURN_IF_ERROR(impl_->file->Close());
+  impl_->file.reset();
+  impl_->digest.Finish();
+  JobSummary job;
+  job.id = impl_->id;
+  job.state = "queued";
+  job.created = storage::NowRfc3339();
+  job.token_id = impl_->who.token_id;
+  job.producer = impl_->who.role == access::Role::kEService ? impl_->who.producer : "";
+  job.idempotency_key = idempotency_key;
+  job.body_sha256 = impl_->digest.Hex(DigestAlgorithm::kSha256);
+  job.size = impl_->bytes;
+  auto accepted = impl_->service->Accept(std::move(job), impl_->path, repeat);
+  // Accept() took over the place and the upload, whatever it returned.
+  impl_->finished = true;
+  return accepted;
+}
+
+// ---- DepositService ------------------------------------------------------------
+
+DepositService::DepositService(storage::Archive* archive, std::shared_ptr<const ingest::SchemaSet> schemas,
+                               access::AuditLog* log, DepositOptions options)
+    : archive_(archive), schemas_(std::move(schemas)), log_(log), options_(std::move(options)) {}
+
+std::string DepositService::JobPath(const std::string& id) const { return options_.server_dir + "/jobs/" + id + ".json"; }
+std::string DepositService::UploadPath(const std::string& id) const {
+  return options_.server_dir + "/uploads/" + id + ".pkg";
+}
+
+Result<std::unique_ptr<DepositService>> DepositService::Start(storage::Archive* archive,
+                                                              std::shared_ptr<const ingest::SchemaSet> schemas,
+                                                              access::AuditLog* log, DepositOptions options) {
+  std::unique_ptr<DepositService> s(new DepositService(archive, std::move(schemas), log, std::move(options)));
+  Env* env = archive->env();
+  for (const char* sub : {"", "/jobs", "/uploads"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(s->options_.server_dir + sub));
+  BEVARA_RETURN_IF_ERROR(s->Recover());
+  for (int i = 0; i < s->options_.workers; ++i) s->workers_.emplace_back([p = s.get()] { p->WorkerLoop(); });
+  return s;
+}
+
+DepositService::~DepositService() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+Status DepositService::Recover() {
+  Env* env = archive_->env();
+  auto names = env->ListDir(options_.server_dir + "/jobs");
+  if (!names.ok()) return names.status();
+  std::vector<JobSummary> pending;
+  for (const std::string& name : *names) {
+    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".json") != 0) {
+      (void)env->RemoveFile(options_.server_dir + "/jobs/" + name);  // a temporary file of a crashed write
+      continue;
+    }
+    auto text = ReadFileToString(env, options_.server_dir + "/jobs/" + name, 1ull << 30);
+    if (!text.ok()) return text.status();
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object()) return Status::Corruption("job file " + name + " is unreadable");
+    JobSummary job = SummaryFromJson(j);
+    if (!Finished(job.state)) pending.push_back(job);
+    if (!job.idempotency_key.empty() && job.state != "failed") by_key_[job.token_id + '\0' + job.idempotency_key] = job.id;
+    if (job.state != "failed") by_bytes_[job.token_id + '\0' + job.body_sha256] = job.id;
+    jobs_[job.id] = std::move(job);
+  }
+  // Uploads no job names: a deposit cut off before it was accepted.
+  auto uploads = env->ListDir(options_.server_dir + "/uploads");
+  if (!uploads.ok()) return uploads.status();
+  for (const std::string& name : *uploads) {
+    auto it = jobs_.find(name.substr(0, name.find('.')));
+    if (it == jobs_.end() || Finished(it->second.state)) (void)env->RemoveFile(options_.server_dir + "/uploads/" + name);
+  }
+  std::sort(pending.begin(), pending.end(), [](auto& a, auto& b) { return a.created < b.created; });
+  for (JobSummary& job : pending) {
+    job.state = "queued";
+    queue_.push_back(job.id);
+    ++places_used_;
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Principal& who) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (places_used_ >= options_.queue) {
+    return Status::ResourceExhausted("the deposit queue is full (" + std::to_string(options_.queue) + " waiting)");
+  }
+  ++places_used_;
+  return std::unique_ptr<PendingDeposit>(new PendingDeposit(this, who, RandomHex(12)));
+}
+
+void DepositService::Release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  --places_used_;
+}
+
+int DepositService::waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return places_used_;
+}
+
+Status DepositService::SaveJob(const JobSummary& job, const std::string& result_json) {
+  std::string doc = SummaryJson(job).dump();
+  if (!result_json.empty()) {
+    doc.pop_back();
+    doc += "," + result_json.substr(1);  // the result's members after the summary's
+  }
+  return WriteFileDurably(archive_->env(), JobPath(job.id), doc + "\n");
+}
+
+Result<JobSummary> DepositService::Accept(JobSummary job, const std::string& upload, bool* repeat) {
+  Env* env = archive_->env();
+  const std::string key_index = job.token_id + '\0' + job.idempotency_key;
+  const std::string bytes_index = job.token_id + '\0' + job.body_sha256;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string first;
+    if (!job.idempotency_key.empty() && by_key_.count(key_index)) {
+      first = by_key_[key_index];
+      if (jobs_[first].body_sha256 != job.body_sha256) {
+        --places_used_;
+        (void)env->RemoveFile(upload);
+        return Status::InvalidArgument("Idempotency-Key '" + job.idempotency_key +
+                                       "' was used before for a different package");
+      }
+    } else if (by_bytes_.count(bytes_index)) {
+      first = by_bytes_[bytes_index];
+    }
+    if (!first.empty()) {
+      --places_used_;
+      (void)env->RemoveFile(upload);
+      *repeat = true;
+      return jobs_[first];
+    }
+  }
+  *repeat = false;
+  Status saved = SaveJob(job, "");
+  if (!saved.ok()) {
+    Release();
+    (void)env->RemoveFile(upload);
+    return saved;
+  }
+  (void)log_->Append({job.token_id, "", "deposit", job.id, "accepted",
+                      std::to_string(job.size) + " bytes, sha256 " + job.body_sha256, ""}, true);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!job.idempotency_key.empty()) by_key_[key_index] = job.id;
+    by_bytes_[bytes_index] = job.id;
+    jobs_[job.id] = job;
+    queue_.push_back(job.id);
+  }
+  work_.notify_one();
+  return job;
+}
+
+std::optional<JobSummary> DepositService::Find(const std::string& id, const access::Principal& who) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return std::nullopt;
+  const JobSummary& job = it->second;
+  bool visible = who.role == access::Role::kArchivist || who.role == access::Role::kAuditor ||
+                 job.token_id == who.token_id ||
+                 (who.role == access::Role::kEService && !job.producer.empty() && job.producer == who.producer);
+  if (!visible) return std::nullopt;
+  return job;
+}
+
+Result<std::string> DepositService::JobDocument(const std::string& id) {
+  return ReadFileToString(archive_->env(), JobPath(id), 1ull << 30);
+}
+
+void DepositService::WorkerLoop() {
+  for (;;) {
+    std::string id;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      id = queue_.front();
+      queue_.pop_front();
+      --places_used_;  // running, no longer waiting
+      jobs_[id].state = "running";
+    }
+    RunJob(id);
+  }
+}
+
+void DepositService::RunJob(const std::string& id) {
+  JobSummary job;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    job = jobs_[id];
+  }
+  ingest::IngestOptions options;
+  options.required_producer = job.producer;
+  options.message = "Deposited over HTTP by token " + job.token_id;
+  ingest::Ingester ingester(archive_, schemas_, options);
+  auto outcome = ingester.Ingest(UploadPath(id));
+  nlohmann::json result;
+  std::string receipt;
+  std::string log_outcome;
+  if (!outcome.ok()) {
+    // The details (paths, errno) go to the server's log, not to the client.
+    std::cerr << "bevara serve: job " << id << " failed: " << outcome.status().ToString() << "\n";
+    job.state = "failed";
+    result["error"] = {{"code", "ingest_failed"},
+                       {"message", std::string("the archive could not store the package (") +
+                                       StatusCodeName(outcome.status().code()) + "); deposit it again later"}};
+    log_outcome = "failed";
+  } else if (!outcome->archived) {
+    job.state = "rejected";
+    result["report"] = nlohmann::json::parse(outcome->report.ToJson(), nullptr, false);
+    if (outcome->report.Has("DEPOSIT-PRODUCER")) {
+      result["error"] = {{"code", "forbidden"}, {"status", 403},
+                         {"message", "this token may deposit only packages of producer '" + job.producer + "'"}};
+    } else {
+      result["error"] = {{"code", "invalid_package"}, {"message", "the package broke the rules the report names"}};
+    }
+    log_outcome = "rejected";
+  } else {
+    job.state = "archived";
+    job.package_id = outcome->record.package_id;
+    job.version = outcome->record.version;
+    receipt = ingest::ReceiptJson(*outcome);
+    log_outcome = outcome->duplicate ? "duplicate" : "archived";
+  }
+  job.finished = storage::NowRfc3339();
+  std::string result_text = result.empty() ? "{}" : result.dump();
+  if (!receipt.empty()) {
+    while (!receipt.empty() && receipt.back() == '\n') receipt.pop_back();
+    result_text = result_text.size() == 2 ? "{\"receipt\":" + receipt + "}"
+                                          : result_text.substr(0, result_text.size() - 1) + ",\"receipt\":" + receipt + "}";
+  }
+  Status saved = SaveJob(job, result_text);
+  if (!saved.ok()) {
+    // Left queued on disk: the next start runs it again (idempotent).
+    std::cerr << "bevara serve: job " << id << ": could not record its result: " << saved.ToString() << "\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_[id].state = "failed";
+    return;
+  }
+  (void)archive_->env()->RemoveFile(UploadPath(id));
+  (void)log_->Append({job.token_id, "", "deposit." + log_outcome, job.package_id.empty() ? id : job.package_id,
+                      log_outcome, "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
+                     true);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (job.state == "failed") {  // a retry must run again, not return this failure
+    by_bytes_.erase(job.token_id + '\0' + job.body_sha256);
+    by_key_.erase(job.token_id + '\0' + job.idempotency_key);
+  }
+  jobs_[id] = job;
+}
+
+}  // namespace bevara::services
