@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <iostream>
+#include <ostream>
 #include <nlohmann/json.hpp>
 
 namespace bevara::server {
@@ -31,7 +32,11 @@ void SendJson(Exchange& ex, int status, const std::string& json) {
   // A body the handler did not read would be taken for the next request.
   if (ex.HasBody() && !ex.body_read) res.setKeepAlive(false);
   res.setContentLength64(json.size());
-  res.sendBuffer(json.data(), json.size());
+  // Written and flushed now, not when Poco destroys the response: a refusal
+  // is followed by a lingering close that stops sending.
+  std::ostream& out = res.send();
+  if (ex.request.getMethod() != "HEAD") out.write(json.data(), static_cast<std::streamsize>(json.size()));
+  out.flush();
 }
 
 void SendError(Exchange& ex, int status, const std::string& code, const std::string& message,

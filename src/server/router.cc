@@ -1,5 +1,9 @@
 #include "server/router.h"
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
 #include <iostream>
 
 #include "storage/archive/archive.h"
@@ -70,6 +74,30 @@ bool ParseQuery(const std::string& raw, std::map<std::string, std::string>* out)
   return true;
 }
 
+// A refusal sent before the body was read (401, 413, 503) must still reach
+// the client. Closing a socket with unread data makes the kernel send a
+// reset, which can destroy the answer in flight; so, as nginx's lingering
+// close does, stop sending, then read and drop what the client still sends,
+// for a bounded time and amount, and only then close.
+void LingerAfterRefusal(Exchange& ex) {
+  if (!ex.HasBody() || ex.body_read || !ex.response.sent()) return;
+  try {
+    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket();
+    socket.shutdownSend();
+    socket.setReceiveTimeout(Poco::Timespan(0, 500000));
+    std::string sink(64 * 1024, '\0');
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    uint64_t drained = 0;
+    while (std::chrono::steady_clock::now() < deadline && drained < (64u << 20)) {
+      int n = socket.receiveBytes(sink.data(), static_cast<int>(sink.size()));
+      if (n <= 0) break;
+      drained += static_cast<uint64_t>(n);
+    }
+  } catch (const std::exception&) {
+    // The client went away or stopped sending: either way we are done.
+  }
+}
+
 }  // namespace
 
 bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
@@ -120,7 +148,8 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     std::vector<std::string> segments;
     if (!SplitPath(target.substr(0, question), &segments) ||
         (question != std::string::npos && !ParseQuery(target.substr(question + 1), &ex.query))) {
-      return SendError(ex, 400, "bad_request", "malformed request target");
+      SendError(ex, 400, "bad_request", "malformed request target");
+      return LingerAfterRefusal(ex);
     }
     const Route* found = nullptr;
     std::string allowed;
@@ -134,13 +163,17 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
         break;
       }
     }
-    if (!found && allowed.empty()) return SendError(ex, 404, "not_found", "no such resource");
+    if (!found && allowed.empty()) {
+      SendError(ex, 404, "not_found", "no such resource");
+      return LingerAfterRefusal(ex);
+    }
     if (!found) {
       response.set("Allow", allowed);
-      return SendError(ex, 405, "method_not_allowed", "this resource allows " + allowed);
+      SendError(ex, 405, "method_not_allowed", "this resource allows " + allowed);
+      return LingerAfterRefusal(ex);
     }
-    if (!Authenticate(ex, *found)) return;
-    found->handler(ex);
+    if (Authenticate(ex, *found)) found->handler(ex);
+    LingerAfterRefusal(ex);
   } catch (const std::exception& e) {
     // A handler must not throw; if one does, the client learns nothing of it.
     std::cerr << "bevara serve: " << request.getMethod() << " " << request.getURI() << ": " << e.what() << "\n";

@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  --nesting N                   directory levels under data/ (default 2)\n"
     "  --representations N           (default 1)\n"
     "  --checksum SHA-256|SHA-512|SHA-1|MD5   (default SHA-256)\n"
+    "  --producer ORG-ID             the submitting organisation (default 212000-0001)\n"
     "  --mets-last                   write METS.xml after the files\n"
     "  --no-wrap                     no package folder around the content\n";
 
@@ -48,9 +49,13 @@ int main(int argc, char** argv) {
         return 2;
       }
       spec.checksum = *alg;
-    } else if (a == "--mets-last") spec.mets_last = true;
-    else if (a == "--no-wrap") spec.wrap_in_folder = false;
-    else {
+    } else if (a == "--producer" && has_value) {
+      spec.producer = argv[++i];
+    } else if (a == "--mets-last") {
+      spec.mets_last = true;
+    } else if (a == "--no-wrap") {
+      spec.wrap_in_folder = false;
+    } else {
       std::cerr << kUsage;
       return 2;
     }

@@ -279,7 +279,7 @@ SipPlan PlanSip(const SipSpec& spec) {
   m += "    <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun, kommunstyrelsen</name>"
        "<note csip:NOTETYPE=\"IDENTIFICATIONCODE\">212000-0001</note></agent>\n";
   m += "    <agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun, samhällsbyggnad</name>"
-       "<note csip:NOTETYPE=\"IDENTIFICATIONCODE\">212000-0001</note></agent>\n";
+       "<note csip:NOTETYPE=\"IDENTIFICATIONCODE\">" + Esc(spec.producer) + "</note></agent>\n";
   m += "    <agent ROLE=\"CREATOR\" TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"><name>bevara-sipgen</name>"
        "<note csip:NOTETYPE=\"SOFTWARE VERSION\">1.0</note></agent>\n";
   m += "  </metsHdr>\n";

@@ -40,6 +40,7 @@ struct SipSpec {
   DigestAlgorithm checksum = DigestAlgorithm::kSha256;
   bool wrap_in_folder = true;     // everything under "<OBJID>/", as CSIP recommends
   bool mets_last = false;         // METS after the files it declares
+  std::string producer = "212000-0001";  // the CREATOR organisation's IDENTIFICATIONCODE
 };
 
 struct SipPlan {

@@ -1,0 +1,193 @@
+// Clients that send too much, too many, too slowly, and a server that dies
+// mid-deposit.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "cli/run_bevara.h"
+#include "server/server_fixture.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+TEST(Abuse, AnOversizedContentLengthIsRefusedBeforeTheBody) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[limits]\nmax_package_bytes = 1048576\n");
+  const std::string token = server->CreateToken("archivist");
+  int fd = Connect(server->port());
+  std::string head = "POST /api/v1/packages HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + token +
+                     "\r\nContent-Length: 1000000000000\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  // Not one byte of the body is sent: the answer must come anyway, and the
+  // server closes the connection rather than read a terabyte.
+  auto start = Clock::now();
+  std::string reply = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
+  EXPECT_NE(reply.find("\"too_large\""), std::string::npos);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(Abuse, AChunkedBodyOverTheLimitIsCutOff) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[limits]\nmax_package_bytes = 1048576\n");
+  const std::string token = server->CreateToken("archivist");
+  int fd = Connect(server->port());
+  std::string head = "POST /api/v1/packages HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + token +
+                     "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+  for (int i = 0; i < 40; ++i) {  // 2.5 MiB, unless the server stops listening first
+    if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
+  }
+  std::string reply = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
+  // Nothing of it stays in the staging area.
+  EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/uploads") + ")\"").c_str()), 0);
+}
+
+TEST(Abuse, TwoHundredConcurrentDepositsGetOnly202Or503AndEvery202IsArchived) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[ingest]\ndeposit_queue = 16\nworkers = 2\n");
+  const std::string token = server->CreateToken("archivist");
+  std::vector<std::string> packages;
+  for (int i = 0; i < 200; ++i) packages.push_back(GenerateProducerPackage(dir, 1000 + i, "212000-0001", 1));
+  std::vector<HttpReply> replies(packages.size());
+  std::vector<std::thread> clients;
+  std::atomic<int> ready{0};
+  for (size_t i = 0; i < packages.size(); ++i) {
+    clients.emplace_back([&, i] {
+      ++ready;
+      while (ready < static_cast<int>(packages.size())) std::this_thread::yield();
+      replies[i] = server->Upload("/api/v1/packages", token, packages[i]);
+    });
+  }
+  for (auto& t : clients) t.join();
+  int accepted = 0, refused = 0;
+  for (const HttpReply& r : replies) {
+    if (r.status == 202) {
+      ++accepted;
+      HttpReply job = server->WaitForJob(r.Header("location"), token);
+      EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << job.body;
+    } else {
+      EXPECT_EQ(r.status, 503) << r.body;
+      EXPECT_FALSE(r.Header("retry-after").empty());
+      ++refused;
+    }
+  }
+  EXPECT_GE(accepted, 16);
+  EXPECT_GT(refused, 0) << "a queue of 16 took 200 deposits at once";
+  EXPECT_EQ(accepted + refused, 200);
+}
+
+TEST(Abuse, AClientSendingAHeaderByteASecondDoesNotStopOthers) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  std::atomic<bool> done{false};
+  std::thread slow([&] {
+    int fd = Connect(server->port());
+    const std::string head = "GET /health HTTP/1.1\r\nHost: slow\r\nX-Slow: ";
+    for (size_t i = 0; !done && i < head.size() + 60; ++i) {
+      char c = i < head.size() ? head[i] : 'z';
+      if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    ::close(fd);
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the slow client is in the middle of its header
+  for (int i = 0; i < 20; ++i) {
+    auto start = Clock::now();
+    HttpReply r = server->Request("GET", "/health", "");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  done = true;
+  slow.join();
+}
+
+// Deposits in flight when the server is killed: every one that was answered
+// 202 is archived after the restart, and the archive is intact.
+TEST(Abuse, KilledDuringDepositsEveryAcknowledgedPackageSurvives) {
+  TempDir dir;
+  const std::string data = dir.Join("data");
+  std::mt19937 rng(7);
+  std::vector<std::pair<std::string, int>> acknowledged;  // job href, cycle
+  std::vector<std::string> killed_at;                    // per cycle
+  std::string token;
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    auto server = ServerProcess::Start(data, "[ingest]\ndeposit_queue = 64\n");
+    if (token.empty()) token = server->CreateToken("archivist");
+    std::vector<std::string> packages;
+    for (int i = 0; i < 12; ++i) packages.push_back(GenerateProducerPackage(dir, 5000 + cycle * 100 + i, "212000-0001", 40));
+    std::mutex mu;
+    std::vector<std::thread> clients;
+    for (const std::string& p : packages) {
+      clients.emplace_back([&, p] {
+        HttpReply r = server->Upload("/api/v1/packages", token, p);
+        if (r.status == 202) {
+          std::lock_guard<std::mutex> lock(mu);
+          acknowledged.push_back({r.Header("location"), cycle});
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 250));
+    killed_at.push_back(storage::NowRfc3339());
+    server->Kill();
+    for (auto& t : clients) t.join();
+  }
+  auto server = ServerProcess::Start(data);
+  ASSERT_FALSE(acknowledged.empty());
+  int resumed = 0;  // finished only after a kill: the kill interrupted them
+  for (const auto& [job, cycle] : acknowledged) {
+    HttpReply r = server->WaitForJob(job, token);
+    ASSERT_EQ(r.status, 200) << job;
+    auto j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["state"], "archived") << r.body;
+    if (j.value("finished", "") > killed_at[cycle]) ++resumed;
+  }
+  EXPECT_GT(resumed, 0) << "no kill interrupted a deposit: the test proves nothing";
+  server.reset();
+  CommandRun audit = RunBevara("audit --data " + data);
+  EXPECT_EQ(audit.exit_code, 0) << audit.out;
+  CommandRun log = RunBevara("log verify --data " + data);
+  EXPECT_EQ(log.exit_code, 0) << log.out;
+  std::cerr << acknowledged.size() << " deposits acknowledged across 3 kills, " << resumed
+            << " of them finished after a restart\n";
+}
+
+}  // namespace
+}  // namespace bevara::testing

@@ -1,0 +1,187 @@
+// Every route x every kind of caller x own / foreign / missing object, from
+// one table. The table states who may call each route independently of the
+// server's code; a route the server has and the table lacks fails the test.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "server/api.h"
+#include "cli/run_bevara.h"
+#include "server/server_fixture.h"
+
+namespace bevara::testing {
+namespace {
+
+enum class Object { kNone, kOwn, kForeign, kMissing };
+const char* ObjectName(Object o) {
+  switch (o) {
+    case Object::kNone: return "-";
+    case Object::kOwn: return "own";
+    case Object::kForeign: return "foreign";
+    case Object::kMissing: return "missing";
+  }
+  return "?";
+}
+
+struct Fixture;
+
+struct Row {
+  std::string method, pattern;
+  std::set<std::string> allowed;  // roles; empty: public
+  std::set<int> success;
+  bool has_object;                // the path names an object (own/foreign/missing)
+  bool owned;                     // an eservice sees only its producer's objects
+  std::function<std::string(Fixture&, Object)> path;
+  std::function<std::string(Fixture&, Object)> body = nullptr;
+  std::function<std::string(Fixture&, Object)> upload = nullptr;  // a file to send as the body
+};
+
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<ServerProcess> server;
+  std::string own_package, foreign_package, own_job, foreign_job, audit;
+  std::string own_file, foreign_file;  // packages to deposit (producer A and B)
+  uint64_t seed = 100;
+};
+
+const std::string kOwner = "212000-0001", kOther = "556000-0002";
+
+std::string Pkg(Fixture& f, Object o, const std::string& rest) {
+  std::string id = o == Object::kOwn ? f.own_package : o == Object::kForeign ? f.foreign_package : "no-such-package";
+  return "/api/v1/packages/" + id + rest;
+}
+
+std::vector<Row> Table() {
+  const std::set<std::string> readers = {"archivist", "auditor", "eservice"};
+  return {
+      {"POST", "/api/v1/packages", {"archivist", "eservice"}, {202}, true, false, [](Fixture&, Object) { return "/api/v1/packages"; },
+       nullptr,
+       [](Fixture& f, Object o) {
+         // A fresh package each time: a repeat would answer with the first job.
+         return GenerateProducerPackage(f.dir, ++f.seed, o == Object::kOwn ? kOwner : kOther, 1);
+       }},
+      {"GET", "/api/v1/packages", readers, {200}, false, false, [](Fixture&, Object) { return "/api/v1/packages"; }},
+      {"GET", "/api/v1/packages/{id}", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, ""); }},
+      {"GET", "/api/v1/packages/{id}/files/{path+}", readers, {200}, true, true,
+       [](Fixture& f, Object o) { return Pkg(f, o, "/files/submission/documentation/README.txt"); }},
+      {"GET", "/api/v1/packages/{id}/mets", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/mets"); }},
+      {"GET", "/api/v1/packages/{id}/events", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/events"); }},
+      {"GET", "/api/v1/packages/{id}/dip", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/dip"); }},
+      {"GET", "/api/v1/jobs/{id}", readers, {200}, true, true,
+       [](Fixture& f, Object o) {
+         return "/api/v1/jobs/" + (o == Object::kOwn ? f.own_job : o == Object::kForeign ? f.foreign_job : "0000");
+       }},
+      {"POST", "/api/v1/audits", {"archivist", "auditor"}, {202, 409}, false, false, [](Fixture&, Object) { return "/api/v1/audits"; }},
+      {"GET", "/api/v1/audits/{id}", {"archivist", "auditor"}, {200}, true, false,
+       [](Fixture& f, Object o) { return "/api/v1/audits/" + (o == Object::kMissing ? "0000" : f.audit); }},
+      {"GET", "/api/v1/log", {"auditor"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/log"; }},
+      {"GET", "/api/v1/tokens", {"admin"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/tokens"; }},
+      {"POST", "/api/v1/tokens", {"admin"}, {201}, false, false, [](Fixture&, Object) { return "/api/v1/tokens"; },
+       [](Fixture&, Object) { return std::string(R"({"role":"auditor","label":"matrix"})"); }},
+      {"DELETE", "/api/v1/tokens/{id}", {"admin"}, {204}, true, false,
+       [](Fixture& f, Object o) {
+         if (o == Object::kMissing) return std::string("/api/v1/tokens/000000000000");
+         // A fresh token to revoke; its id is the first field `token list` prints.
+         f.server->CreateToken("auditor");
+         CommandRun list = RunBevara("token list --data " + f.server->data_dir());
+         std::string last = list.out.substr(list.out.rfind('\n', list.out.size() - 2) + 1);
+         return "/api/v1/tokens/" + last.substr(0, last.find(' '));
+       }},
+      {"GET", "/api/v1/config", {"admin"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/config"; }},
+      {"GET", "/api/v1/openapi.json", {}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/openapi.json"; }},
+      {"GET", "/health", {}, {200}, false, false, [](Fixture&, Object) { return "/health"; }},
+  };
+}
+
+TEST(AuthorizationMatrix, EveryRouteHasARow) {
+  std::set<std::string> rows;
+  for (const Row& r : Table()) rows.insert(r.method + " " + r.pattern);
+  for (const server::Route& route : server::ApiRoutes(nullptr)) {
+    EXPECT_TRUE(rows.count(route.method + " " + route.pattern))
+        << route.method << " " << route.pattern << " has no row in the authorisation matrix";
+  }
+  EXPECT_EQ(rows.size(), server::ApiRoutes(nullptr).size()) << "the table has a row for a route the server lacks";
+}
+
+TEST(AuthorizationMatrix, EveryRoleEveryObject) {
+  Fixture f;
+  f.server = ServerProcess::Start(f.dir.Join("data"));
+  ServerProcess& s = *f.server;
+  const std::string setup = s.CreateToken("archivist");
+  std::map<std::string, std::string> callers = {
+      {"admin", s.admin_token()},
+      {"archivist", s.CreateToken("archivist")},
+      {"auditor", s.CreateToken("auditor")},
+      {"eservice", s.CreateToken("eservice", kOwner)},
+      {"none", ""},
+      {"expired", s.CreateToken("archivist", "", "2020-01-01")},
+      {"forged", "bvr_" + std::string(64, 'a')},
+  };
+  const std::string revoked = s.CreateToken("archivist");
+  callers["revoked"] = revoked;
+  {
+    CommandRun list = RunBevara("token list --data " + s.data_dir());
+    std::string last = list.out.substr(list.out.rfind('\n', list.out.size() - 2) + 1);
+    ASSERT_EQ(RunBevara("token revoke --data " + s.data_dir() + " " + last.substr(0, last.find(' '))).exit_code, 0);
+  }
+  // The objects: a package and a job of each producer, and an audit.
+  HttpReply own = s.DepositAndWait(callers["eservice"], GenerateProducerPackage(f.dir, 1, kOwner, 2));
+  HttpReply foreign = s.DepositAndWait(setup, GenerateProducerPackage(f.dir, 2, kOther, 2));
+  ASSERT_EQ(own.status, 200);
+  ASSERT_EQ(foreign.status, 200);
+  f.own_package = nlohmann::json::parse(own.body)["package_id"];
+  f.own_job = nlohmann::json::parse(own.body)["id"];
+  f.foreign_package = nlohmann::json::parse(foreign.body)["package_id"];
+  f.foreign_job = nlohmann::json::parse(foreign.body)["id"];
+  HttpReply audit = s.Request("POST", "/api/v1/audits", setup);
+  ASSERT_EQ(audit.status, 202);
+  f.audit = nlohmann::json::parse(audit.body)["id"];
+
+  int cells = 0;
+  for (const Row& row : Table()) {
+    std::vector<Object> objects = row.has_object ? std::vector<Object>{Object::kOwn, Object::kForeign, Object::kMissing}
+                                                 : std::vector<Object>{Object::kNone};
+    if (row.upload) objects = {Object::kOwn, Object::kForeign};
+    for (const auto& [caller, token] : callers) {
+      for (Object object : objects) {
+        std::set<int> expected;
+        bool role_known = caller == "admin" || caller == "archivist" || caller == "auditor" || caller == "eservice";
+        if (row.allowed.empty()) {
+          expected = row.success;
+        } else if (!role_known) {
+          expected = {401};
+        } else if (!row.allowed.count(caller)) {
+          expected = {403};
+        } else if (object == Object::kMissing && !row.upload) {
+          expected = {404};
+        } else if (object == Object::kForeign && caller == "eservice" && row.owned) {
+          expected = {404};
+        } else {
+          expected = row.success;
+        }
+        const std::string path = row.path(f, object);
+        HttpReply r;
+        if (row.upload) {
+          r = s.Upload(path, token, row.upload(f, object));
+        } else {
+          r = s.Request(row.method, path, token, row.body ? row.body(f, object) : "");
+        }
+        ++cells;
+        EXPECT_TRUE(expected.count(r.status)) << row.method << " " << row.pattern << " as " << caller << ", object "
+                                              << ObjectName(object) << ": got " << r.status << " " << r.body.substr(0, 200);
+        if (r.status >= 400) {
+          auto j = nlohmann::json::parse(r.body, nullptr, false);
+          EXPECT_TRUE(j.is_object() && j["error"].is_object() && j["error"]["code"].is_string())
+              << "not the error shape: " << r.body.substr(0, 200);
+        }
+        if (r.status == 401) EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer", 0), 0u);
+      }
+    }
+  }
+  EXPECT_GT(cells, 150);
+}
+
+}  // namespace
+}  // namespace bevara::testing
