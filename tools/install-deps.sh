@@ -9,6 +9,7 @@ PACKAGES=(
   libmagic-dev nlohmann-json3-dev libutf8proc-dev
   googletest libgtest-dev
   libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
+  unzip curl                      # the server tests (a DIP, TLS) and README's examples
 )
 
 missing=()

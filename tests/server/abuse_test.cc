@@ -60,6 +60,25 @@ TEST(Abuse, AnOversizedContentLengthIsRefusedBeforeTheBody) {
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
 }
 
+TEST(Abuse, TooManyOrTooLongHeadersAreRefused) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  auto ask = [&](const std::string& extra) {
+    int fd = Connect(server->port());
+    std::string head = "GET /health HTTP/1.1\r\nHost: test\r\n" + extra + "Connection: close\r\n\r\n";
+    ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    std::string reply = ReadAll(fd);
+    ::close(fd);
+    return reply;
+  };
+  EXPECT_EQ(ask("").rfind("HTTP/1.1 200", 0), 0u);
+  std::string many;
+  for (int i = 0; i < 150; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(ask(many).rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(ask("X-Long: " + std::string(20000, 'a') + "\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(server->Request("GET", "/health", "").status, 200) << "the server is still there";
+}
+
 TEST(Abuse, AChunkedBodyOverTheLimitIsCutOff) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"), "[limits]\nmax_package_bytes = 1048576\n");
