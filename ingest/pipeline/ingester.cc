@@ -157,7 +157,8 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   if (!identifier.ok()) return identifier.status();
   StagingSink sink(batch->get(), identifier->get());
   PackageFacts facts;
-  PackageValidator validator(archive_->env(), schemas_, options_.validator);
+  PackageValidator validator(options_.package_env ? options_.package_env : archive_->env(), schemas_,
+                             options_.validator);
   auto report = validator.Validate(package_path, &sink, &facts);
   if (!report.ok()) return report.status();
   out.report = std::move(*report);
@@ -182,6 +183,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.sip_format = out.report.format;
   r.files = SubmissionFiles(sink.TakeFiles(), facts);
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
+  if (options_.before_commit) BEVARA_RETURN_IF_ERROR(options_.before_commit());
 
   // From here to the commit, gc must not remove a blob this batch found stored.
   std::shared_lock<std::shared_mutex> no_gc(archive_->gc_lock());

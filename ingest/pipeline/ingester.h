@@ -38,6 +38,14 @@ struct IngestOptions {
   // organisation's IDENTIFICATIONCODE), or it is rejected (DEPOSIT-PRODUCER)
   // before anything is stored. An e-service's token is bound to one.
   std::string required_producer;
+  // Non-null: the package is read through this Env instead of the archive's
+  // (the server reads a deposit while it is still arriving). Storage writes
+  // always go through the archive's.
+  Env* package_env = nullptr;
+  // Called once the package is valid and staged, before anything is
+  // published; a non-OK status stops the ingest there (nothing is stored).
+  // The server waits here for a deposit's client to be answered.
+  std::function<Status()> before_commit;
 };
 
 struct IngestOutcome {

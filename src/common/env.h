@@ -39,6 +39,9 @@ class WritableFile {
   virtual ~WritableFile() = default;
   virtual Status Append(const char* data, size_t n) = 0;
   virtual Status Sync() = 0;   // fsync: data and metadata durable
+  // A hint, not a promise: start writing what was appended so far to disk
+  // now, so that a later Sync() of a large file has little left to do.
+  virtual void StartWriteback() {}
   virtual Status Close() = 0;  // REQUIRES: not called twice
 };
 

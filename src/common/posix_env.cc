@@ -72,6 +72,11 @@ class PosixWritableFile final : public WritableFile {
     return Status::OK();
   }
 
+  void StartWriteback() override {
+    // Asynchronous: queues the dirty pages for writing and returns.
+    (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+  }
+
   Status Close() override {
     int fd = fd_;
     fd_ = -1;

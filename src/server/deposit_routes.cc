@@ -66,6 +66,9 @@ void Deposit(Api* api, Exchange& ex) {
   }
   Status received;
   try {
+    // A client that asked first (Expect: 100-continue) sends the body only
+    // now that it is known to be wanted; refusals above went out instead.
+    if (ex.request.getExpectContinue()) ex.response.sendContinue();
     received = ReceiveBody(ex, pending->get());
   } catch (const std::exception& e) {  // Poco reports a timed-out or reset connection by throwing
     received = Status::IOError(std::string("the body could not be read: ") + e.what());

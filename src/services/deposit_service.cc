@@ -6,7 +6,6 @@
 #include "common/digest.h"
 #include "common/file_util.h"
 #include "common/random.h"
-#include "ingest/pipeline/ingester.h"
 
 namespace bevara::services {
 namespace {
@@ -45,10 +44,38 @@ bool Finished(const std::string& state) { return state == "archived" || state ==
 
 // ---- PendingDeposit ----------------------------------------------------------
 
+void StreamingRun::Decide(Decision d) {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (decision == Decision::kPending) decision = d;
+  }
+  cv.notify_all();
+}
+
+StreamingRun::Decision StreamingRun::Wait() {
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return decision != Decision::kPending; });
+  return decision;
+}
+
+void StreamingRun::Conclude() {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    concluded = true;
+  }
+  cv.notify_all();
+}
+
+void StreamingRun::WaitConcluded() {
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return concluded; });
+}
+
 struct PendingDeposit::Impl {
   DepositService* service;
   access::Principal who;
   std::string id, path;
+  std::shared_ptr<StreamingRun> streaming;  // null: ingested after the upload
   std::unique_ptr<WritableFile> file;
   MultiDigester digest{DigestSet::Of(DigestAlgorithm::kSha256)};
   uint64_t bytes = 0;
@@ -60,6 +87,11 @@ PendingDeposit::PendingDeposit(DepositService* service, access::Principal who, s
 
 PendingDeposit::~PendingDeposit() {
   if (impl_->finished) return;
+  if (impl_->streaming) {  // its place went to the worker, which now stops
+    impl_->streaming->body->Abandon();
+    impl_->streaming->Decide(StreamingRun::Decision::kDropped);
+    return;
+  }
   if (impl_->file) (void)impl_->file->Close();
   (void)impl_->service->archive_->env()->RemoveFile(impl_->path);
   impl_->service->Release();
@@ -70,23 +102,30 @@ Status PendingDeposit::Write(const char* data, size_t n) {
     return Status::ResourceExhausted("the package is larger than this server accepts (" +
                                      std::to_string(impl_->service->options_.max_package_bytes) + " bytes)");
   }
+  if (impl_->bytes == 0 && n >= 2 && !(data[0] == 'P' && data[1] == 'K')) {  // not a zip: may stream
+    impl_->streaming = impl_->service->TryStream(impl_->id, impl_->who);
+  }
+  impl_->digest.Update(data, n);
+  impl_->bytes += n;
+  if (impl_->streaming) {
+    impl_->streaming->body->Write(data, n);
+    return Status::OK();
+  }
   if (!impl_->file) {
     auto file = impl_->service->archive_->env()->CreateExclusive(impl_->path);
     if (!file.ok()) return file.status();
     impl_->file = std::move(*file);
   }
-  impl_->digest.Update(data, n);
-  impl_->bytes += n;
-  return impl_->file->Append(data, n);
+  BEVARA_RETURN_IF_ERROR(impl_->file->Append(data, n));
+  // The kernel would hold a large body in memory until the final fsync and
+  // then write it all at once; writing as it arrives overlaps the two.
+  if ((impl_->bytes >> 23) != ((impl_->bytes - n) >> 23)) impl_->file->StartWriteback();
+  return Status::OK();
 }
 
 Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bool* repeat) {
-  if (!impl_->file) BEVARA_RETURN_IF_ERROR(Write("", 0));
   if (impl_->bytes == 0) return Status::InvalidArgument("the request has no body: send the package (tar or zip)");
-  // The upload is durable before the client hears that it was accepted.
-  BEVARA_RETURN_IF_ERROR(impl_->file->Sync());
-  BEVARA_RETURN_IF_ERROR(impl_->file->Close());
-  impl_->file.reset();
+  if (impl_->streaming) impl_->streaming->body->Complete();  // its ingest reads the rest
   impl_->digest.Finish();
   JobSummary job;
   job.id = impl_->id;
@@ -97,8 +136,17 @@ Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bo
   job.idempotency_key = idempotency_key;
   job.body_sha256 = impl_->digest.Hex(DigestAlgorithm::kSha256);
   job.size = impl_->bytes;
-  auto accepted = impl_->service->Accept(std::move(job), impl_->path, repeat);
-  // Accept() took over the place and the upload, whatever it returned.
+  Result<JobSummary> accepted = Status::Internal("unset");
+  if (impl_->streaming) {
+    accepted = impl_->service->AcceptStreaming(std::move(job), repeat, impl_->streaming.get());
+  } else {
+    // The upload is durable before the client hears that it was accepted.
+    BEVARA_RETURN_IF_ERROR(impl_->file->Sync());
+    BEVARA_RETURN_IF_ERROR(impl_->file->Close());
+    impl_->file.reset();
+    accepted = impl_->service->Accept(std::move(job), impl_->path, repeat);
+  }
+  // Accept took over the place and the upload, whatever it returned.
   impl_->finished = true;
   return accepted;
 }
@@ -179,6 +227,19 @@ Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Prin
   return std::unique_ptr<PendingDeposit>(new PendingDeposit(this, who, RandomHex(12)));
 }
 
+std::shared_ptr<StreamingRun> DepositService::TryStream(const std::string& id, const access::Principal& who) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_workers_ == 0 || !queue_.empty()) return nullptr;
+  auto run = std::make_shared<StreamingRun>();
+  run->body = std::make_shared<StreamingBody>(UploadPath(id));
+  run->who = who;
+  streaming_[id] = run;
+  queue_.push_back(id);  // the worker that takes it takes this deposit's place too
+  --idle_workers_;       // now, so that a second deposit does not count on it as well
+  work_.notify_one();
+  return run;
+}
+
 void DepositService::Release() {
   std::lock_guard<std::mutex> lock(mu_);
   --places_used_;
@@ -198,32 +259,40 @@ Status DepositService::SaveJob(const JobSummary& job, const std::string& result_
   return WriteFileDurably(archive_->env(), JobPath(job.id), doc + "\n");
 }
 
+std::optional<Result<JobSummary>> DepositService::FindRepeatLocked(const JobSummary& job, bool* repeat) {
+  *repeat = false;
+  std::string first;
+  auto by_key = by_key_.find(job.token_id + '\0' + job.idempotency_key);
+  if (!job.idempotency_key.empty() && by_key != by_key_.end()) {
+    first = by_key->second;
+    if (jobs_[first].body_sha256 != job.body_sha256) {
+      return Result<JobSummary>(Status::InvalidArgument("Idempotency-Key '" + job.idempotency_key +
+                                                        "' was used before for a different package"));
+    }
+  } else if (auto by_bytes = by_bytes_.find(job.token_id + '\0' + job.body_sha256); by_bytes != by_bytes_.end()) {
+    first = by_bytes->second;
+  }
+  if (first.empty()) return std::nullopt;
+  *repeat = true;
+  return Result<JobSummary>(jobs_[first]);
+}
+
+void DepositService::RegisterLocked(const JobSummary& job) {
+  if (!job.idempotency_key.empty()) by_key_[job.token_id + '\0' + job.idempotency_key] = job.id;
+  by_bytes_[job.token_id + '\0' + job.body_sha256] = job.id;
+  jobs_[job.id] = job;
+}
+
 Result<JobSummary> DepositService::Accept(JobSummary job, const std::string& upload, bool* repeat) {
   Env* env = archive_->env();
-  const std::string key_index = job.token_id + '\0' + job.idempotency_key;
-  const std::string bytes_index = job.token_id + '\0' + job.body_sha256;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::string first;
-    if (!job.idempotency_key.empty() && by_key_.count(key_index)) {
-      first = by_key_[key_index];
-      if (jobs_[first].body_sha256 != job.body_sha256) {
-        --places_used_;
-        (void)env->RemoveFile(upload);
-        return Status::InvalidArgument("Idempotency-Key '" + job.idempotency_key +
-                                       "' was used before for a different package");
-      }
-    } else if (by_bytes_.count(bytes_index)) {
-      first = by_bytes_[bytes_index];
-    }
-    if (!first.empty()) {
+    if (auto first = FindRepeatLocked(job, repeat)) {
       --places_used_;
       (void)env->RemoveFile(upload);
-      *repeat = true;
-      return jobs_[first];
+      return *first;
     }
   }
-  *repeat = false;
   Status saved = SaveJob(job, "");
   if (!saved.ok()) {
     Release();
@@ -234,13 +303,29 @@ Result<JobSummary> DepositService::Accept(JobSummary job, const std::string& upl
                       std::to_string(job.size) + " bytes, sha256 " + job.body_sha256, ""}, true);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!job.idempotency_key.empty()) by_key_[key_index] = job.id;
-    by_bytes_[bytes_index] = job.id;
-    jobs_[job.id] = job;
+    RegisterLocked(job);
     queue_.push_back(job.id);
   }
   work_.notify_one();
   return job;
+}
+
+Result<JobSummary> DepositService::AcceptStreaming(JobSummary job, bool* repeat, StreamingRun* run) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto first = FindRepeatLocked(job, repeat)) {
+      run->Decide(StreamingRun::Decision::kDropped);  // the worker stops before storing anything
+      return *first;
+    }
+    job.state = "running";
+    RegisterLocked(job);
+  }
+  (void)log_->Append({job.token_id, "", "deposit", job.id, "accepted",
+                      std::to_string(job.size) + " bytes, sha256 " + job.body_sha256, ""});
+  run->Decide(StreamingRun::Decision::kAccepted);
+  run->WaitConcluded();  // the result is durable before the client hears of the job
+  std::lock_guard<std::mutex> lock(mu_);
+  return jobs_[job.id];
 }
 
 std::optional<JobSummary> DepositService::Find(const std::string& id, const access::Principal& who) {
@@ -262,17 +347,48 @@ Result<std::string> DepositService::JobDocument(const std::string& id) {
 void DepositService::WorkerLoop() {
   for (;;) {
     std::string id;
+    std::shared_ptr<StreamingRun> streaming;
     {
       std::unique_lock<std::mutex> lock(mu_);
+      ++idle_workers_;
       work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (stop_) return;
       id = queue_.front();
       queue_.pop_front();
       --places_used_;  // running, no longer waiting
-      jobs_[id].state = "running";
+      auto it = streaming_.find(id);
+      if (it != streaming_.end()) {  // Begin() already counted this worker as busy
+        streaming = it->second;
+        streaming_.erase(it);
+      } else {
+        --idle_workers_;
+        jobs_[id].state = "running";
+      }
     }
-    RunJob(id);
+    if (streaming) {
+      RunStreaming(id, streaming);
+    } else {
+      RunJob(id);
+    }
   }
+}
+
+void DepositService::RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run) {
+  ingest::IngestOptions options;
+  options.required_producer = run->who.role == access::Role::kEService ? run->who.producer : "";
+  options.message = "Deposited over HTTP by token " + run->who.token_id;
+  options.before_commit = [run] {
+    // Nothing is published before the deposit is known to stand.
+    return run->Wait() == StreamingRun::Decision::kAccepted ? Status::OK()
+                                                            : Status::Internal("the deposit was withdrawn");
+  };
+  BodyEnv body_env(archive_->env(), run->body);
+  options.package_env = &body_env;
+  ingest::Ingester ingester(archive_, schemas_, options);
+  auto outcome = ingester.Ingest(run->body->path());
+  run->body->CloseReader();  // an ingest that stopped early lets the rest of the body drain
+  if (run->Wait() == StreamingRun::Decision::kAccepted) Conclude(id, outcome);
+  run->Conclude();
 }
 
 void DepositService::RunJob(const std::string& id) {
@@ -285,7 +401,15 @@ void DepositService::RunJob(const std::string& id) {
   options.required_producer = job.producer;
   options.message = "Deposited over HTTP by token " + job.token_id;
   ingest::Ingester ingester(archive_, schemas_, options);
-  auto outcome = ingester.Ingest(UploadPath(id));
+  Conclude(id, ingester.Ingest(UploadPath(id)));
+}
+
+void DepositService::Conclude(const std::string& id, const Result<ingest::IngestOutcome>& outcome) {
+  JobSummary job;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    job = jobs_[id];
+  }
   nlohmann::json result;
   std::string receipt;
   std::string log_outcome;

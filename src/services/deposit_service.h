@@ -12,6 +12,17 @@
 //                first job instead, and its upload is dropped.
 //   workers      ingest (validate, store, catalog) and write the job's result.
 //
+// A tar body that arrives while a worker is idle streams instead: the worker
+// ingests it as it arrives, through a bounded buffer (StreamingBody), and it
+// is never written as an upload file — a large deposit is written to disk
+// once, as blobs. The worker publishes nothing until Finish() has decided
+// that the deposit stands (not a repeat, not a reused key); a dropped
+// deposit (also a failed upload) stops the ingest and stores nothing.
+// Finish() then waits for the ingest to end, so the client's 202 comes with
+// a finished, durable job (there is no upload to recover after a crash, and
+// no answer was given). Zip bodies always go through an upload file: the zip
+// reader needs to seek to the central directory.
+//
 // A job is a JSON file <server_dir>/jobs/<id>.json. At start, jobs still
 // queued or running (the server stopped or crashed) are queued again: an
 // ingest is idempotent, and a half-done one left nothing referenced.
@@ -31,8 +42,10 @@
 #include <vector>
 
 #include "access/audit_log.h"
+#include "services/streaming_body.h"
 #include "access/principal.h"
 #include "common/result.h"
+#include "ingest/pipeline/ingester.h"
 #include "ingest/xml/schema_set.h"
 #include "storage/archive/archive.h"
 
@@ -59,6 +72,21 @@ struct JobSummary {
 };
 
 class DepositService;
+
+// A deposit ingested while it arrives: what the worker and the request
+// thread share.
+struct StreamingRun {
+  std::shared_ptr<StreamingBody> body;
+  access::Principal who;
+  std::mutex mu;
+  std::condition_variable cv;
+  enum class Decision { kPending, kAccepted, kDropped } decision = Decision::kPending;  // guarded by mu
+  bool concluded = false;  // the worker recorded the job's result; guarded by mu
+  void Decide(Decision d);
+  Decision Wait();
+  void Conclude();
+  void WaitConcluded();
+};
 
 // One deposit being received. Destroying it without Finish() releases its
 // place and removes what was received.
@@ -104,9 +132,18 @@ class DepositService {
   Status Recover();
   void Release();  // gives a place back
   Result<JobSummary> Accept(JobSummary job, const std::string& upload, bool* repeat);
+  Result<JobSummary> AcceptStreaming(JobSummary job, bool* repeat, StreamingRun* run);
+  // A streaming run for deposit `id` if a worker is idle and nothing waits; else null.
+  std::shared_ptr<StreamingRun> TryStream(const std::string& id, const access::Principal& who);
+  // The first job when `job` repeats one (*repeat set), InvalidArgument for
+  // a reused key, nullopt for a new deposit. REQUIRES: mu_ held.
+  std::optional<Result<JobSummary>> FindRepeatLocked(const JobSummary& job, bool* repeat);
+  void RegisterLocked(const JobSummary& job);  // REQUIRES: mu_ held
   Status SaveJob(const JobSummary& job, const std::string& result_json);
   void WorkerLoop();
   void RunJob(const std::string& id);
+  void RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run);
+  void Conclude(const std::string& id, const Result<ingest::IngestOutcome>& outcome);
   std::string JobPath(const std::string& id) const;
   std::string UploadPath(const std::string& id) const;
 
@@ -123,6 +160,8 @@ class DepositService {
   std::map<std::string, JobSummary> jobs_;         // guarded by mu_
   std::map<std::string, std::string> by_key_;      // token \0 key -> job; guarded by mu_
   std::map<std::string, std::string> by_bytes_;    // token \0 sha256 -> job; guarded by mu_
+  std::map<std::string, std::shared_ptr<StreamingRun>> streaming_;  // not yet taken by a worker; guarded by mu_
+  int idle_workers_ = 0;                           // guarded by mu_
   std::vector<std::thread> workers_;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -96,6 +97,29 @@ TEST(Abuse, AChunkedBodyOverTheLimitIsCutOff) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
   // Nothing of it stays in the staging area.
   EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/uploads") + ")\"").c_str()), 0);
+}
+
+TEST(Abuse, ADepositCutOffMidwayLeavesNothing) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string token = server->CreateToken("archivist");
+  std::string package = ReadFile(GenerateProducerPackage(dir, 77, "212000-0001", 20));
+  int fd = Connect(server->port());
+  std::string head = "POST /api/v1/packages HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + token +
+                     "\r\nContent-Length: " + std::to_string(package.size()) + "\r\n\r\n";
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  ::send(fd, package.data(), package.size() - 5000, MSG_NOSIGNAL);  // all but the end
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));      // the ingest is following it
+  ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  HttpReply list = server->Request("GET", "/api/v1/packages", token);
+  EXPECT_EQ(nlohmann::json::parse(list.body)["packages"].size(), 0u) << list.body;
+  EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/uploads") + ")\"").c_str()), 0);
+  EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/jobs") + ")\"").c_str()), 0);
+  // The same package, sent whole, is archived: nothing of the first attempt is in the way.
+  std::ofstream(dir.Join("whole.tar"), std::ios::binary) << package;
+  HttpReply job = server->DepositAndWait(token, dir.Join("whole.tar"));
+  EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << job.body;
 }
 
 TEST(Abuse, TwoHundredConcurrentDepositsGetOnly202Or503AndEvery202IsArchived) {

@@ -14,6 +14,7 @@
 #include "cli/run_bevara.h"
 #include "common/digest.h"
 #include "server/server_fixture.h"
+#include "support/archive_fixture.h"
 
 namespace bevara::testing {
 namespace {
@@ -100,6 +101,17 @@ TEST(EndToEnd, DepositPollFetchEveryFileAndTheDip) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
+TEST(EndToEnd, AZipDepositGoesThroughAnUploadFileAndIsArchived) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  HttpReply job = server->DepositAndWait(archivist, GeneratePackage(dir, 48, 6, "zip"));
+  ASSERT_EQ(job.status, 200) << job.body;
+  auto j = nlohmann::json::parse(job.body);
+  EXPECT_EQ(j["state"], "archived") << job.body;
+  EXPECT_EQ(j["receipt"]["validation"]["format"], "zip") << job.body.substr(0, 400);
+}
+
 TEST(EndToEnd, RangesConditionalRequestsAndSafeDisposition) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"));
@@ -153,6 +165,10 @@ TEST(EndToEnd, RepeatedDepositsReturnTheFirstResult) {
   // The key with other bytes is a client error.
   HttpReply other = server->Upload("/api/v1/packages", archivist, b, {{"Idempotency-Key", "k-1"}});
   EXPECT_EQ(other.status, 422) << other.body;
+  // ...and was not archived, although an idle worker began ingesting it as it arrived.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  HttpReply list = server->Request("GET", "/api/v1/packages", archivist);
+  EXPECT_EQ(nlohmann::json::parse(list.body)["packages"].size(), 1u) << list.body;
 }
 
 TEST(EndToEnd, AnEServiceDepositsOnlyForItsOwnProducer) {

@@ -1,0 +1,82 @@
+// StreamingBody: a deposit's body handed from the request thread to an
+// ingest worker through a bounded buffer, so that ingest runs while the body
+// arrives and the body is never written to disk twice (once as an upload,
+// once as blobs). When the buffer is full the request thread waits, and TCP
+// slows the client down: memory stays bounded whatever the package's size.
+//
+// The reader side is an Env (BodyEnv) whose one file, `path`, is the body:
+// the ingest reads it as it would read a package file (not seekable, so
+// only tar, plain or compressed, is streamed; zip needs its central
+// directory and goes through an upload file).
+//
+// Thread-safety: one writer thread and one reader thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+
+namespace bevara::services {
+
+class StreamingBody {
+ public:
+  explicit StreamingBody(std::string path, size_t capacity = 16u << 20);
+  const std::string& path() const { return path_; }
+
+  // Writer. Write() blocks while the buffer is full; once the reader has
+  // closed (the ingest ended early, e.g. on a rejection) it drops the bytes.
+  void Write(const char* data, size_t n);
+  void Complete();  // the whole body arrived
+  void Abandon();   // it never will: the reader gets an I/O error
+
+  // Reader. Read() blocks until bytes arrive; 0 at the end.
+  Result<size_t> Read(char* buf, size_t n);
+  // Blocks until a first byte arrived or the body ended; false if abandoned.
+  bool WaitForStart();
+  void CloseReader();
+
+ private:
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<char> ring_;       // guarded by mu_
+  size_t head_ = 0, size_ = 0;   // read position, bytes held; guarded by mu_
+  uint64_t total_ = 0;           // bytes written so far; guarded by mu_
+  bool complete_ = false, abandoned_ = false, reader_closed_ = false;  // guarded by mu_
+};
+
+// An Env whose file `body->path()` is the streaming body (opened once);
+// everything else goes to `base`.
+class BodyEnv : public Env {
+ public:
+  BodyEnv(Env* base, std::shared_ptr<StreamingBody> body) : base_(base), body_(std::move(body)) {}
+
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override;
+  // The body is a regular file of unknown, non-zero size.
+  Result<FileInfo> Stat(const std::string& path) override;
+
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& p) override { return base_->CreateExclusive(p); }
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& p) override { return base_->OpenForAppend(p); }
+  Result<FileInfo> Lstat(const std::string& p) override { return base_->Lstat(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return base_->ListDir(p); }
+  Status CreateDir(const std::string& p) override { return base_->CreateDir(p); }
+  Status RenameNoReplace(const std::string& a, const std::string& b) override { return base_->RenameNoReplace(a, b); }
+  Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
+  Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
+  Status SyncFileSystem(const std::string& p) override { return base_->SyncFileSystem(p); }
+  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
+  Status RemoveDir(const std::string& p) override { return base_->RemoveDir(p); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override { return base_->LockFile(p); }
+
+ private:
+  Env* base_;
+  std::shared_ptr<StreamingBody> body_;
+  bool opened_ = false;
+};
+
+}  // namespace bevara::services
