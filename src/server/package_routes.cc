@@ -29,6 +29,9 @@ std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
     return std::nullopt;
   }
   if (!*p || !ex.who.MaySeeProducer((*p)->producer_id)) {
+    // Another producer's package is refused exactly like a missing one, but
+    // the attempt is recorded.
+    if (*p) Audit(api, ex, "read.denied", (*p)->id, "denied", "package of another producer");
     SendError(ex, 404, "not_found", "no package '" + ex.Param("id") + "'");
     return std::nullopt;
   }
