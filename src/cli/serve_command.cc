@@ -111,7 +111,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                            config.max_package_bytes};
   auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), deposit_options);
   if (!deposits.ok()) return Fail(deposits.status().ToString());
-  services::AuditService audits(archive->get(), log->get(), config.audit_max_bytes_per_second);
+  services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
+                                config.audit_max_bytes_per_second);
   server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits, access_dir};
   server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
   auto http = server::HttpServer::Start(config, &router);

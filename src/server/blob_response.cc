@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <ctime>
 #include <iostream>
 #include <ostream>
 
@@ -168,9 +169,10 @@ la_ssize_t ZipWrite(struct archive*, void* data, const void* buf, size_t n) {
 
 // Adds one entry from a blob; false when the blob is damaged or the client went away.
 bool AddZipEntry(storage::Archive* archive, struct archive* zip, const std::string& name, const std::string& sha256,
-                 uint64_t size) {
+                 uint64_t size, time_t mtime) {
   archive_entry* e = archive_entry_new();
   archive_entry_set_pathname_utf8(e, name.c_str());
+  archive_entry_set_mtime(e, mtime, 0);
   archive_entry_set_filetype(e, AE_IFREG);
   archive_entry_set_perm(e, 0644);
   archive_entry_set_size(e, static_cast<la_int64_t>(size));
@@ -186,11 +188,19 @@ bool AddZipEntry(storage::Archive* archive, struct archive* zip, const std::stri
   return digest.ok() && *digest == sha256;
 }
 
+// "2026-11-24T09:41:07.123Z" -> seconds since the epoch (0 if unreadable).
+time_t ParseRfc3339(const std::string& text) {
+  std::tm tm{};
+  if (::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return ::timegm(&tm);
+}
+
 }  // namespace
 
 void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSummary& package, uint32_t version) {
   auto vs = archive->catalog()->GetVersion(package.id, version);
   if (!vs.ok() || !*vs) return SendStatus(ex, vs.ok() ? Status::NotFound("version") : vs.status());
+  const time_t archived_at = ParseRfc3339((*vs)->created);  // every entry dated when the version was archived
   std::vector<storage::FileRecord> files;
   Status s = archive->catalog()->ForEachFile(package.id, version, [&](const storage::FileRecord& f) {
     files.push_back(f);
@@ -217,9 +227,9 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   bool ok = archive_write_open(zip, &sink, nullptr, ZipWrite, nullptr) == ARCHIVE_OK;
   const std::string root = safe_id + "/";
   for (size_t i = 0; ok && i < files.size(); ++i) {
-    ok = AddZipEntry(archive, zip, root + files[i].path, files[i].sha256, files[i].size);
+    ok = AddZipEntry(archive, zip, root + files[i].path, files[i].sha256, files[i].size, archived_at);
   }
-  if (ok) ok = AddZipEntry(archive, zip, root + "bevara-version.json", (*vs)->record, record_size->size);
+  if (ok) ok = AddZipEntry(archive, zip, root + "bevara-version.json", (*vs)->record, record_size->size, archived_at);
   if (ok) ok = archive_write_close(zip) == ARCHIVE_OK;
   archive_write_free(zip);
   if (!ok) {

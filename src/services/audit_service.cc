@@ -1,13 +1,50 @@
 #include "services/audit_service.h"
 
+#include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/file_util.h"
 #include "common/random.h"
 
 namespace bevara::services {
 
-AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, uint64_t max_bytes_per_second)
-    : archive_(archive), log_(log), max_bytes_per_second_(max_bytes_per_second) {}
+namespace {
+
+nlohmann::json RunToJson(const AuditRun& r) {
+  return {{"id", r.id},           {"package_id", r.package_id}, {"requested_by", r.requested_by},
+          {"state", r.state},     {"started", r.started},       {"finished", r.finished},
+          {"blobs_done", r.progress.blobs_done}, {"blobs_total", r.progress.blobs_total},
+          {"bytes_done", r.progress.bytes_done}, {"seconds", r.progress.seconds}, {"report", r.report_json}};
+}
+
+AuditRun RunFromJson(const nlohmann::json& j) {
+  AuditRun r;
+  r.id = j.value("id", "");
+  r.package_id = j.value("package_id", "");
+  r.requested_by = j.value("requested_by", "");
+  r.state = j.value("state", "");
+  r.started = j.value("started", "");
+  r.finished = j.value("finished", "");
+  r.progress.blobs_done = j.value("blobs_done", uint64_t{0});
+  r.progress.blobs_total = j.value("blobs_total", uint64_t{0});
+  r.progress.bytes_done = j.value("bytes_done", uint64_t{0});
+  r.progress.seconds = j.value("seconds", 0.0);
+  r.report_json = j.value("report", "");
+  return r;
+}
+
+bool IsAuditId(const std::string& id) {
+  return !id.empty() && id.size() <= 32 &&
+         id.find_first_not_of("0123456789abcdef") == std::string::npos;  // never a path
+}
+
+}  // namespace
+
+AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, std::string dir,
+                           uint64_t max_bytes_per_second)
+    : archive_(archive), log_(log), dir_(std::move(dir)), max_bytes_per_second_(max_bytes_per_second) {
+  (void)archive_->env()->CreateDir(dir_);
+}
 
 AuditService::~AuditService() {
   cancel_.store(true);
@@ -36,10 +73,17 @@ Result<AuditRun> AuditService::Start(const std::string& package_id, const std::s
 }
 
 std::optional<AuditRun> AuditService::Get(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = runs_.find(id);
-  if (it == runs_.end()) return std::nullopt;
-  return it->second;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = runs_.find(id);
+    if (it != runs_.end()) return it->second;
+  }
+  if (!IsAuditId(id)) return std::nullopt;
+  auto text = ReadFileToString(archive_->env(), dir_ + "/" + id + ".json", 1ull << 30);
+  if (!text.ok()) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  return RunFromJson(j);
 }
 
 void AuditService::Run(std::string id) {
@@ -68,6 +112,10 @@ void AuditService::Run(std::string id) {
   } else {
     run.state = report->clean() ? "clean" : "problems";
     run.report_json = report->ToJson();
+  }
+  if (run.state != "cancelled") {
+    Status saved = WriteFileDurably(archive_->env(), dir_ + "/" + id + ".json", RunToJson(run).dump());
+    if (!saved.ok()) std::cerr << "bevara serve: audit " << id << ": " << saved.ToString() << "\n";
   }
   (void)log_->Append({run.requested_by, "", "audit.finished", package_id.empty() ? "(archive)" : package_id, run.state,
                       "audit " + id + ": " + std::to_string(run.progress.blobs_done) + " blobs, " +

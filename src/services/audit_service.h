@@ -1,6 +1,7 @@
 // AuditService: fixity audits started over the API, run one at a time on a
 // background thread (an audit reads every byte of the archive; two at once
-// would only halve each other's speed).
+// would only halve each other's speed). A finished audit's report is kept
+// in <dir>/<id>.json, so it outlives the server process.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
@@ -33,11 +34,12 @@ struct AuditRun {
 
 class AuditService {
  public:
-  AuditService(storage::Archive* archive, access::AuditLog* log, uint64_t max_bytes_per_second);
+  AuditService(storage::Archive* archive, access::AuditLog* log, std::string dir, uint64_t max_bytes_per_second);
   ~AuditService();  // waits for a running audit to stop at its next progress report
 
   // AlreadyExists (with the running audit's id as message) while one runs.
   Result<AuditRun> Start(const std::string& package_id, const std::string& requested_by);
+  // A running or finished audit (also of an earlier server run).
   std::optional<AuditRun> Get(const std::string& id);
 
  private:
@@ -45,6 +47,7 @@ class AuditService {
 
   storage::Archive* archive_;
   access::AuditLog* log_;
+  std::string dir_;
   uint64_t max_bytes_per_second_;
   std::mutex mu_;
   std::map<std::string, AuditRun> runs_;  // guarded by mu_

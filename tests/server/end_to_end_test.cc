@@ -219,6 +219,12 @@ TEST(EndToEnd, AuditsRunInTheBackgroundAndFindDamage) {
   auto report = start_and_wait();
   EXPECT_EQ(report["state"], "problems");
   EXPECT_NE(report.dump().find(id), std::string::npos);
+  // The finding outlives the server.
+  server.reset();
+  server = ServerProcess::Start(dir.Join("data"));
+  HttpReply again = server->Request("GET", "/api/v1/audits/" + report["id"].get<std::string>(), auditor);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(again.body)["report"], report["report"]);
 }
 
 }  // namespace
