@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/percent_encoding.h"
 #include "common/result.h"
 
 namespace bevara::ingest {
@@ -25,8 +26,7 @@ Result<std::string> ResolveHref(std::string_view href, std::string_view base_dir
 // hrefs, which bevara accepts with a warning (METS-HREF-PLUS).
 std::string PlusAsSpace(std::string path);
 
-// Percent-decoding; false on a malformed escape.
-bool PercentDecode(std::string_view in, std::string* out);
+using bevara::PercentDecode;  // common/percent_encoding.h
 
 // Joins and normalises '/'-separated paths; false when '..' leaves the root.
 bool NormalizePath(std::string_view path, std::string* out);

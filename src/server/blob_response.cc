@@ -14,6 +14,7 @@
 #include <ostream>
 
 #include "common/digest.h"
+#include "common/percent_encoding.h"
 #include "storage/blobs/blob_store.h"
 
 namespace bevara::server {
@@ -65,16 +66,8 @@ std::string Disposition(const std::string& path, bool attachment) {
   std::string name = path.substr(path.rfind('/') + 1);
   std::string ascii;
   for (unsigned char c : name) ascii.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_');
-  std::string encoded;
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded.push_back(static_cast<char>(c));
-    } else {
-      encoded += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return std::string(attachment ? "attachment" : "inline") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return std::string(attachment ? "attachment" : "inline") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" +
+         PercentEncode(name, /*keep_slash=*/false);
 }
 
 // Writes [offset, offset+length) of fd to the client.

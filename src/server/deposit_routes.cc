@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/percent_encoding.h"
 #include "server/api.h"
 
 namespace bevara::server {
@@ -13,7 +14,7 @@ std::string JobHref(const std::string& id) { return "/api/v1/jobs/" + id; }
 
 nlohmann::json JobLinks(const services::JobSummary& job) {
   nlohmann::json j = {{"id", job.id}, {"state", job.state}, {"href", JobHref(job.id)}};
-  if (!job.package_id.empty()) j["package"] = "/api/v1/packages/" + PercentEncode(job.package_id);
+  if (!job.package_id.empty()) j["package"] = "/api/v1/packages/" + PercentEncode(job.package_id, false);
   return j;
 }
 

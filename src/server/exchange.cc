@@ -1,5 +1,7 @@
 #include "server/exchange.h"
 
+#include "common/percent_encoding.h"
+
 #include <cctype>
 #include <charconv>
 #include <iostream>
@@ -78,44 +80,9 @@ Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, ui
   return Status::OK();
 }
 
-std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space) {
+std::optional<std::string> DecodeUrlPart(const std::string& text, bool plus_is_space) {
   std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      auto hex = [](char h) -> int {
-        if (h >= '0' && h <= '9') return h - '0';
-        if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-        if (h >= 'A' && h <= 'F') return h - 'A' + 10;
-        return -1;
-      };
-      int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      c = ' ';
-    }
-    if (c == '\0') return std::nullopt;
-    out.push_back(c);
-  }
-  return out;
-}
-
-std::string PercentEncode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
+  if (!PercentDecode(text, &out, plus_is_space) || out.find('\0') != std::string::npos) return std::nullopt;
   return out;
 }
 

@@ -47,7 +47,6 @@ Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, ui
 
 // Percent-decoding of one path segment or query value; nullopt when malformed
 // or when it decodes to a NUL.
-std::optional<std::string> PercentDecode(const std::string& text, bool plus_is_space);
-std::string PercentEncode(const std::string& text);
+std::optional<std::string> DecodeUrlPart(const std::string& text, bool plus_is_space);
 
 }  // namespace bevara::server

@@ -1,6 +1,7 @@
 // GET /api/v1/packages[/{id}[/files/{path+}|/mets|/events|/dip]]
 #include <nlohmann/json.hpp>
 
+#include "common/percent_encoding.h"
 #include "server/api.h"
 #include "server/blob_response.h"
 #include "storage/catalog/catalog.h"
@@ -17,7 +18,7 @@ nlohmann::json SummaryJson(const PackageSummary& p) {
           {"head", p.head},
           {"created", p.created},
           {"updated", p.updated},
-          {"href", "/api/v1/packages/" + PercentEncode(p.id)}};
+          {"href", "/api/v1/packages/" + PercentEncode(p.id, false)}};
 }
 
 // The package if the caller may see it; otherwise answers 404 (or 500) and
@@ -109,10 +110,10 @@ void GetPackage(Api* api, Exchange& ex) {
   body["versions"] = std::move(versions);
   body["version"] = *version;
   nlohmann::json files = nlohmann::json::array();
-  const std::string base = "/api/v1/packages/" + PercentEncode(p->id) + "/files/";
+  const std::string base = "/api/v1/packages/" + PercentEncode(p->id, false) + "/files/";
   Status s = catalog->ForEachFile(p->id, *version, [&](const storage::FileRecord& f) {
     nlohmann::json j = storage::ToJson(f);
-    j["href"] = base + PercentEncode(f.path) + (*version == p->head ? "" : "?version=" + std::to_string(*version));
+    j["href"] = base + PercentEncode(f.path, true) + (*version == p->head ? "" : "?version=" + std::to_string(*version));
     files.push_back(std::move(j));
     return Status::OK();
   });

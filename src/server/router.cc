@@ -66,8 +66,8 @@ bool ParseQuery(const std::string& raw, std::map<std::string, std::string>* out)
     start = amp + 1;
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    auto key = PercentDecode(pair.substr(0, eq), true);
-    auto value = PercentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+    auto key = DecodeUrlPart(pair.substr(0, eq), true);
+    auto value = DecodeUrlPart(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
     if (!key || !value) return false;
     (*out)[*key] = *value;
   }
@@ -104,7 +104,7 @@ bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
   segments->clear();
   if (path.empty() || path[0] != '/') return false;
   for (const std::string& raw : SplitRaw(path)) {
-    auto decoded = PercentDecode(raw, false);
+    auto decoded = DecodeUrlPart(raw, false);
     if (!decoded) return false;
     segments->push_back(std::move(*decoded));
   }

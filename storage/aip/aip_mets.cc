@@ -1,6 +1,7 @@
 #include "storage/aip/aip_mets.h"
 
 #include "common/version.h"
+#include "common/percent_encoding.h"
 #include "common/xml_escape.h"
 
 namespace bevara::storage {
@@ -37,23 +38,6 @@ class XmlOut {
 
 // An href for a logical path: percent-encoded except unreserved characters
 // and '/', as CSIP asks for xlink:href (RFC 3986).
-std::string PercentEncodePath(std::string_view path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '.' || c == '_' || c == '~' || c == '/';
-    if (keep) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string SoftwareAgentId() { return std::string("bevara-") + Version(); }
 
 void WriteHeader(const VersionRecord& r, XmlOut& x) {
@@ -156,7 +140,7 @@ Status WriteFileSec(const VersionRecord& r, XmlOut& x) {
     x << "      <file ID=\"file-" << std::to_string(++n) << "\" MIMETYPE=\"";
     x.Esc(mime) << "\" SIZE=\"" << std::to_string(f.size) << "\" CREATED=\"" << r.created << "\" CHECKSUM=\""
                 << f.sha256 << "\" CHECKSUMTYPE=\"SHA-256\"><FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" xlink:href=\"";
-    x.Esc(PercentEncodePath(f.path)) << "\"/></file>\n";
+    x.Esc(PercentEncode(f.path, /*keep_slash=*/true)) << "\"/></file>\n";
     BEVARA_RETURN_IF_ERROR(x.MaybeFlush());
   }
   x << "    </fileGrp>\n  </fileSec>\n";
