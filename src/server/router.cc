@@ -52,7 +52,8 @@ bool Match(const std::vector<std::string>& pattern, const std::vector<std::strin
 }
 
 std::string Bearer(const Poco::Net::HTTPServerRequest& request) {
-  const std::string& h = request.get("Authorization", "");
+  // A copy: get() returns a reference to its default argument, a temporary.
+  const std::string h = request.get("Authorization", "");
   if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) return h.substr(7);
   return {};
 }
