@@ -378,6 +378,10 @@ void DepositService::RunStreaming(const std::string& id, std::shared_ptr<Streami
   options.required_producer = run->who.role == access::Role::kEService ? run->who.producer : "";
   options.message = "Deposited over HTTP by token " + run->who.token_id;
   options.before_commit = [run] {
+    // The package has been read (a tar's end marker may come before the end
+    // of the body): let the rest drain, or a body with more than the buffer
+    // after it would wait on this worker while it waits for the body's end.
+    run->body->CloseReader();
     // Nothing is published before the deposit is known to stand.
     return run->Wait() == StreamingRun::Decision::kAccepted ? Status::OK()
                                                             : Status::Internal("the deposit was withdrawn");

@@ -122,6 +122,19 @@ TEST(Abuse, ADepositCutOffMidwayLeavesNothing) {
   EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << job.body;
 }
 
+// A valid tar followed by more bytes than the streaming buffer holds: the
+// ingest has read the package before the body ends, and must not wait for it.
+TEST(Abuse, ATarWithALongTailAfterItsEndIsAnsweredNotStuck) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string token = server->CreateToken("archivist");
+  std::string package = ReadFile(GenerateProducerPackage(dir, 78, "212000-0001", 3));
+  std::ofstream(dir.Join("tail.tar"), std::ios::binary) << package << std::string(40u << 20, '\0');
+  HttpReply job = server->DepositAndWait(token, dir.Join("tail.tar"));
+  ASSERT_EQ(job.status, 200) << job.body.substr(0, 300);
+  EXPECT_NE(nlohmann::json::parse(job.body)["state"], "running");
+}
+
 TEST(Abuse, TwoHundredConcurrentDepositsGetOnly202Or503AndEvery202IsArchived) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"), "[ingest]\ndeposit_queue = 16\nworkers = 2\n");
