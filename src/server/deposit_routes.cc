@@ -30,14 +30,14 @@ Status ReceiveBody(Exchange& ex, services::PendingDeposit* deposit) {
     uint64_t left = static_cast<uint64_t>(ex.request.getContentLength64());
     in.peek();
     std::streamsize first = std::min<std::streamsize>(in.rdbuf()->in_avail(), static_cast<std::streamsize>(left));
-    if (first <= 0) return Status::IOError("the client closed the connection before the whole body was sent");
+    if (first <= 0) return Status::InvalidArgument("the client closed the connection before the whole body was sent");
     in.read(buf.data(), first);
     BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(first)));
     left -= static_cast<uint64_t>(first);
     auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket();
     while (left > 0) {
       int n = socket.receiveBytes(buf.data(), static_cast<int>(std::min<uint64_t>(left, buf.size())));
-      if (n <= 0) return Status::IOError("the client closed the connection before the whole body was sent");
+      if (n <= 0) return Status::InvalidArgument("the client closed the connection before the whole body was sent");
       BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(n)));
       left -= static_cast<uint64_t>(n);
     }
@@ -72,24 +72,21 @@ void Deposit(Api* api, Exchange& ex) {
     if (ex.request.getExpectContinue()) ex.response.sendContinue();
     received = ReceiveBody(ex, pending->get());
   } catch (const std::exception& e) {  // Poco reports a timed-out or reset connection by throwing
-    received = Status::IOError(std::string("the body could not be read: ") + e.what());
+    received = Status::InvalidArgument(std::string("the body could not be read: ") + e.what());
   }
+  // Client-side failures are InvalidArgument (400); the server's own (a
+  // full disk) keep their code and are 5xx.
   if (!received.ok()) {
     if (received.code() == StatusCode::kResourceExhausted) {
       Audit(api, ex, "deposit", "", "refused", "body over the limit");
       return SendError(ex, 413, "too_large", received.message());
-    }
-    if (received.code() == StatusCode::kIOError && received.message().rfind("the ", 0) == 0) {
-      return SendError(ex, 400, "bad_request", received.message());
     }
     return SendStatus(ex, received);
   }
   bool repeat = false;
   auto job = (*pending)->Finish(ex.request.get("Idempotency-Key", ""), &repeat);
   if (!job.ok()) {
-    if (job.status().code() == StatusCode::kInvalidArgument) {
-      return SendError(ex, 422, "unprocessable", job.status().message());
-    }
+    if (job.status().IsRejected()) return SendError(ex, 422, "idempotency_key_reused", job.status().message());
     return SendStatus(ex, job.status());
   }
   ex.response.set("Location", JobHref(job->id));

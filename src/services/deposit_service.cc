@@ -266,8 +266,8 @@ std::optional<Result<JobSummary>> DepositService::FindRepeatLocked(const JobSumm
   if (!job.idempotency_key.empty() && by_key != by_key_.end()) {
     first = by_key->second;
     if (jobs_[first].body_sha256 != job.body_sha256) {
-      return Result<JobSummary>(Status::InvalidArgument("Idempotency-Key '" + job.idempotency_key +
-                                                        "' was used before for a different package"));
+      return Result<JobSummary>(Status::Rejected("IDEMPOTENCY-KEY-REUSED", "Idempotency-Key '" + job.idempotency_key +
+                                                                              "' was used before for a different package"));
     }
   } else if (auto by_bytes = by_bytes_.find(job.token_id + '\0' + job.body_sha256); by_bytes != by_bytes_.end()) {
     first = by_bytes->second;

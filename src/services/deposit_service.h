@@ -96,7 +96,8 @@ class PendingDeposit {
   // ResourceExhausted when the body grows past the limit.
   Status Write(const char* data, size_t n);
   // The job, new or (for a repeat) the first one. `*repeat` tells which.
-  // InvalidArgument (422) when an Idempotency-Key is reused for other bytes.
+  // Rejected (IDEMPOTENCY-KEY-REUSED, 422) when an Idempotency-Key is reused
+  // for other bytes; InvalidArgument when there was no body.
   Result<JobSummary> Finish(const std::string& idempotency_key, bool* repeat);
 
  private:
@@ -135,8 +136,8 @@ class DepositService {
   Result<JobSummary> AcceptStreaming(JobSummary job, bool* repeat, StreamingRun* run);
   // A streaming run for deposit `id` if a worker is idle and nothing waits; else null.
   std::shared_ptr<StreamingRun> TryStream(const std::string& id, const access::Principal& who);
-  // The first job when `job` repeats one (*repeat set), InvalidArgument for
-  // a reused key, nullopt for a new deposit. REQUIRES: mu_ held.
+  // The first job when `job` repeats one (*repeat set), Rejected for a
+  // reused key, nullopt for a new deposit. REQUIRES: mu_ held.
   std::optional<Result<JobSummary>> FindRepeatLocked(const JobSummary& job, bool* repeat);
   void RegisterLocked(const JobSummary& job);  // REQUIRES: mu_ held
   Status SaveJob(const JobSummary& job, const std::string& result_json);
