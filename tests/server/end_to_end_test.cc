@@ -101,6 +101,24 @@ TEST(EndToEnd, DepositPollFetchEveryFileAndTheDip) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
+TEST(EndToEnd, FirstStartWritesAnAdminTokenOnlyItsUserCanRead) {
+  TempDir dir;
+  std::string first_token;
+  {
+    auto server = ServerProcess::Start(dir.Join("data"));
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.Join("data/admin.token").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    first_token = server->admin_token();
+    EXPECT_EQ(server->Request("GET", "/api/v1/tokens", first_token).status, 200);
+    // Only its hash is kept beside the other tokens.
+    EXPECT_EQ(ReadFile(dir.Join("data/access/tokens.jsonl")).find(first_token), std::string::npos);
+  }
+  // A second start keeps the admin token it has.
+  auto server = ServerProcess::Start(dir.Join("data"));
+  EXPECT_EQ(server->admin_token(), first_token);
+}
+
 TEST(EndToEnd, AZipDepositGoesThroughAnUploadFileAndIsArchived) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"));
