@@ -95,12 +95,13 @@ std::vector<Route> ApiRoutes(Api* api) {
   return all;
 }
 
-void Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
-           const std::string& outcome, const std::string& detail, bool durable) {
+Status Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
+             const std::string& outcome, const std::string& detail, bool durable) {
   Status s = api->log->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
                                action, target, outcome, detail, ex.client},
                               durable);
   if (!s.ok()) std::cerr << "bevara serve: audit log: " << s.ToString() << "\n";
+  return s;
 }
 
 }  // namespace bevara::server

@@ -52,8 +52,10 @@ std::vector<Route> ApiRoutes(Api* api);
 // The OpenAPI 3 document (src/server/openapi.json, built in).
 const std::string& OpenApiDocument();
 
-// Records `action` on `target` by the caller in the audit log.
-void Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
+// Records `action` on `target` by the caller in the audit log. A failure is
+// also written to stderr; callers that must not act unrecorded (serving a
+// file) check the status.
+Status Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
            const std::string& outcome, const std::string& detail = {}, bool durable = false);
 
 }  // namespace bevara::server

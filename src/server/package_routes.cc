@@ -39,6 +39,12 @@ std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
   return **p;
 }
 
+// Every retrieval of stored content is recorded first; none goes unrecorded.
+void RefuseUnrecorded(Exchange& ex) {
+  ex.response.set("Retry-After", "30");
+  SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; nothing is served until it can");
+}
+
 // ?version=N (default: the head); answers 400/404 itself on failure.
 std::optional<uint32_t> RequestedVersion(Exchange& ex, const PackageSummary& p) {
   uint64_t v = p.head;
@@ -131,7 +137,9 @@ void GetFile(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(p->id, *version, path);
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no file '" + path + "'");
-  Audit(api, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version));
+  if (!Audit(api, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version)).ok()) {
+    return RefuseUnrecorded(ex);
+  }
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
@@ -143,7 +151,9 @@ void GetMets(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(p->id, *version, "METS.xml");
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "version has no AIP METS");
-  Audit(api, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version));
+  if (!Audit(api, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version)).ok()) {
+    return RefuseUnrecorded(ex);
+  }
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, "application/xml", "METS.xml");
 }
 
@@ -168,7 +178,7 @@ void GetDip(Api* api, Exchange& ex) {
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  Audit(api, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version));
+  if (!Audit(api, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
   SendDip(api->archive, ex, *p, *version);
 }
 

@@ -164,6 +164,26 @@ TEST(EndToEnd, RangesConditionalRequestsAndSafeDisposition) {
   EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["code"], "not_found");
 }
 
+TEST(EndToEnd, NothingIsServedThatCannotBeRecorded) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  HttpReply job = server->DepositAndWait(archivist, GenerateProducerPackage(dir, 49, "212000-0001", 2));
+  const std::string id = nlohmann::json::parse(job.body)["package_id"];
+  const std::string file = "/api/v1/packages/" + id + "/files/submission/documentation/README.txt";
+  ASSERT_EQ(server->Request("GET", file, archivist).status, 200);
+  // The audit log's lock becomes impossible to take: appends fail.
+  const std::string lock = dir.Join("data/access/audit.lock");
+  ASSERT_EQ(::unlink(lock.c_str()), 0);
+  ASSERT_EQ(::mkdir(lock.c_str(), 0700), 0);
+  HttpReply refused = server->Request("GET", file, archivist);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["error"]["code"], "audit_log_unavailable");
+  EXPECT_EQ(server->Request("GET", "/api/v1/packages/" + id + "/dip", archivist).status, 503);
+  ASSERT_EQ(::rmdir(lock.c_str()), 0);
+  EXPECT_EQ(server->Request("GET", file, archivist).status, 200);
+}
+
 TEST(EndToEnd, RepeatedDepositsReturnTheFirstResult) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"));
