@@ -14,6 +14,7 @@
 #include "server/router.h"
 #include "server/server_config.h"
 #include "services/audit_service.h"
+#include "services/case_service.h"
 #include "services/deposit_service.h"
 #include "storage/archive/archive.h"
 
@@ -26,6 +27,7 @@ struct Api {
   access::AuditLog* log = nullptr;
   services::DepositService* deposits = nullptr;
   services::AuditService* audits = nullptr;
+  services::CaseService* cases = nullptr;
   std::string access_dir;  // <data>/access: tokens and the audit log
 };
 

@@ -173,6 +173,58 @@ void GetEvents(Api* api, Exchange& ex) {
   SendJson(ex, 200, nlohmann::json({{"package_id", p->id}, {"events", events}}).dump());
 }
 
+nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& package_href) {
+  const ingest::RecordMetadata& r = v.record;
+  nlohmann::json access = {{"state", ingest::AccessStateName(v.access.state)}};
+  if (!v.access.ground.empty()) access["ground"] = v.access.ground;
+  if (!v.access.public_from.empty()) access["public_from"] = v.access.public_from;
+  nlohmann::json files = nlohmann::json::array();
+  for (const std::string& path : v.files) {
+    files.push_back({{"path", path}, {"href", package_href + "/files/" + PercentEncode(path, true)}});
+  }
+  nlohmann::json j = {{"id", r.system_id},     {"registration_number", r.object_id}, {"title", r.title},
+                      {"type", r.record_type}, {"direction", r.direction},          {"created", r.created},
+                      {"personal_data", r.personal_data}, {"access", access},       {"files", files}};
+  if (r.secrecy) {
+    j["secrecy"] = {{"regulation", r.secrecy->regulation}, {"ends", r.secrecy->ends}};
+    if (r.secrecy->chapter) j["secrecy"]["osl"] = {{"chapter", r.secrecy->chapter}, {"section", r.secrecy->section}};
+  }
+  return j;
+}
+
+void GetCase(Api* api, Exchange& ex) {
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto version = RequestedVersion(ex, *p);
+  if (!version) return;
+  const std::string today = storage::NowRfc3339().substr(0, 10);
+  auto view = api->cases->Get(p->id, *version, today);
+  if (!view.ok()) return SendStatus(ex, view.status());
+  if (!*view) return SendError(ex, 404, "not_found", "package '" + p->id + "' holds no case metadata (ERMS)");
+  // Titles of secret records are in it: the read is recorded like a file's.
+  if (!Audit(api, ex, "case.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
+  const ingest::CaseMetadata& c = (*view)->metadata;
+  const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
+  nlohmann::json records = nlohmann::json::array();
+  for (const services::CaseRecordView& r : (*view)->records) records.push_back(RecordJson(r, href));
+  nlohmann::json body = {
+      {"package_id", p->id},
+      {"version", *version},
+      {"source", (*view)->source},
+      {"as_of", today},
+      {"case",
+       {{"creator", {{"name", c.creator}, {"id", c.creator_id}}},
+        {"case_number", c.case_number},
+        {"title", c.title},
+        {"classification", {{"code", c.classification_code}, {"name", c.classification}}},
+        {"status", c.status},
+        {"opened", c.opened},
+        {"closed", c.closed},
+        {"agents", c.agents}}},
+      {"records", records}};
+  SendJson(ex, 200, body.dump());
+}
+
 void GetDip(Api* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
@@ -193,6 +245,7 @@ std::vector<Route> PackageRoutes(Api* api) {
       {"GET", "/api/v1/packages/{id}/mets", roles::kReaders, bind(GetMets)},
       {"GET", "/api/v1/packages/{id}/events", roles::kReaders, bind(GetEvents)},
       {"GET", "/api/v1/packages/{id}/dip", roles::kReaders, bind(GetDip)},
+      {"GET", "/api/v1/packages/{id}/case", roles::kReaders, bind(GetCase)},
   };
 }
 

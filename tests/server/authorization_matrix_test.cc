@@ -69,6 +69,7 @@ std::vector<Row> Table() {
       {"GET", "/api/v1/packages/{id}/mets", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/mets"); }},
       {"GET", "/api/v1/packages/{id}/events", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/events"); }},
       {"GET", "/api/v1/packages/{id}/dip", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/dip"); }},
+      {"GET", "/api/v1/packages/{id}/case", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/case"); }},
       {"GET", "/api/v1/jobs/{id}", readers, {200}, true, true,
        [](Fixture& f, Object o) {
          return "/api/v1/jobs/" + (o == Object::kOwn ? f.own_job : o == Object::kForeign ? f.foreign_job : "0000");

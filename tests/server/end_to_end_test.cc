@@ -164,6 +164,39 @@ TEST(EndToEnd, RangesConditionalRequestsAndSafeDisposition) {
   EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["code"], "not_found");
 }
 
+TEST(EndToEnd, TheCaseAndItsRecordsWithTheirAccessState) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  HttpReply job = server->DepositAndWait(archivist, GenerateProducerPackage(dir, 52, "212000-0001", 20));
+  const std::string id = nlohmann::json::parse(job.body)["package_id"];
+  HttpReply c = server->Request("GET", "/api/v1/packages/" + id + "/case", archivist);
+  ASSERT_EQ(c.status, 200) << c.body;
+  auto j = nlohmann::json::parse(c.body);
+  EXPECT_EQ(j["source"], "submission/metadata/descriptive/erms.xml");
+  EXPECT_EQ(j["case"]["creator"]["id"], "212000-0001");
+  EXPECT_EQ(j["case"]["classification"]["code"], "3.2.1");
+  ASSERT_EQ(j["records"].size(), 20u);
+  int secret = 0;
+  for (const auto& r : j["records"]) {
+    const std::string state = r["access"]["state"];
+    EXPECT_EQ(state, r.contains("secrecy") ? "secret" : "public") << r.dump();
+    if (state == "secret") {
+      ++secret;
+      EXPECT_EQ(r["access"]["ground"], "OSL 26 kap. 1 §");
+      EXPECT_EQ(r["secrecy"]["osl"]["chapter"], 26);
+    }
+    // Every record's files are files of the package, fetchable by their links.
+    ASSERT_EQ(r["files"].size(), 1u);
+    HttpReply f = server->Request("GET", r["files"][0]["href"], archivist);
+    EXPECT_EQ(f.status, 200) << r["files"][0]["href"];
+  }
+  EXPECT_GT(secret, 0);
+  // A package without ERMS has no case.
+  HttpReply none = server->Request("GET", "/api/v1/packages/no-such/case", archivist);
+  EXPECT_EQ(none.status, 404);
+}
+
 TEST(EndToEnd, NothingIsServedThatCannotBeRecorded) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"));

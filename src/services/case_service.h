@@ -1,0 +1,46 @@
+// CaseService: a package version's case and records (issue 5), derived on
+// demand from the ERMS document stored in its AIP
+// (submission/metadata/descriptive/*.xml), with each record's access state
+// for today. Derived data: nothing is stored that the AIP does not hold.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "ingest/erms/case_metadata.h"
+#include "ingest/xml/schema_set.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::services {
+
+struct CaseRecordView {
+  ingest::RecordMetadata record;
+  ingest::RecordAccess access;
+  std::vector<std::string> files;  // logical paths in the AIP ("submission/...")
+};
+
+struct CaseView {
+  ingest::CaseMetadata metadata;  // records moved out into `records`
+  std::string source;             // the AIP path of the ERMS document
+  std::vector<CaseRecordView> records;
+};
+
+class CaseService {
+ public:
+  CaseService(storage::Archive* archive, std::shared_ptr<const ingest::SchemaSet> schemas)
+      : archive_(archive), schemas_(std::move(schemas)) {}
+
+  // nullopt when the version holds no ERMS document. `today` is YYYY-MM-DD.
+  Result<std::optional<CaseView>> Get(const std::string& package_id, uint32_t version, const std::string& today);
+
+ private:
+  storage::Archive* archive_;
+  std::shared_ptr<const ingest::SchemaSet> schemas_;
+};
+
+}  // namespace bevara::services
