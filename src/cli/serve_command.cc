@@ -113,8 +113,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (!deposits.ok()) return Fail(deposits.status().ToString());
   services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
                                 config.audit_max_bytes_per_second);
-  services::CaseService cases(archive->get(), *schemas);
-  server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits, &cases, access_dir};
+  auto decisions = access::AccessDecisions::Open(env, access_dir);
+  if (!decisions.ok()) return Fail(decisions.status().ToString());
+  services::CaseService cases(archive->get(), *schemas, decisions->get());
+  server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
+                  &cases, decisions->get(), access_dir};
   server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
   auto http = server::HttpServer::Start(config, &router);
   if (!http.ok()) return Fail(http.status().message());

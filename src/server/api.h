@@ -28,6 +28,7 @@ struct Api {
   services::DepositService* deposits = nullptr;
   services::AuditService* audits = nullptr;
   services::CaseService* cases = nullptr;
+  access::AccessDecisions* decisions = nullptr;
   std::string access_dir;  // <data>/access: tokens and the audit log
 };
 

@@ -1,4 +1,5 @@
 // GET /api/v1/packages[/{id}[/files/{path+}|/mets|/events|/dip]]
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/percent_encoding.h"
@@ -185,6 +186,10 @@ nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& 
   nlohmann::json j = {{"id", r.system_id},     {"registration_number", r.object_id}, {"title", r.title},
                       {"type", r.record_type}, {"direction", r.direction},          {"created", r.created},
                       {"personal_data", r.personal_data}, {"access", access},       {"files", files}};
+  if (v.decision) {
+    j["access"]["decision"] = {{"state", v.decision->state}, {"reason", v.decision->reason},
+                               {"by", v.decision->by}, {"at", v.decision->at}};
+  }
   if (r.secrecy) {
     j["secrecy"] = {{"regulation", r.secrecy->regulation}, {"ends", r.secrecy->ends}};
     if (r.secrecy->chapter) j["secrecy"]["osl"] = {{"chapter", r.secrecy->chapter}, {"section", r.secrecy->section}};
@@ -225,6 +230,41 @@ void GetCase(Api* api, Exchange& ex) {
   SendJson(ex, 200, body.dump());
 }
 
+// PUT .../records/{record}/access {"state": "public|secret|restricted", "reason": "..."}
+void DecideAccess(Api* api, Exchange& ex) {
+  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
+    return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
+  }
+  std::string text(static_cast<size_t>(ex.request.getContentLength64()), '\0');
+  ex.request.stream().read(text.data(), static_cast<std::streamsize>(text.size()));
+  ex.body_read = true;
+  auto p = VisiblePackage(api, ex);
+  if (!p) return;
+  auto body = nlohmann::json::parse(text, nullptr, false);
+  if (!body.is_object() || !body.contains("state") || !body["state"].is_string() || !body.contains("reason") ||
+      !body["reason"].is_string()) {
+    return SendError(ex, 400, "bad_request", "the body must be {\"state\": ..., \"reason\": ...}");
+  }
+  const std::string today = storage::NowRfc3339().substr(0, 10);
+  const std::string record_id = ex.Param("record");
+  auto view = api->cases->Get(p->id, p->head, today);
+  if (!view.ok()) return SendStatus(ex, view.status());
+  const bool known = *view && std::any_of((*view)->records.begin(), (*view)->records.end(),
+                                          [&](const services::CaseRecordView& r) { return r.record.system_id == record_id; });
+  if (!known) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
+  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, storage::NowRfc3339()};
+  Status s = api->decisions->Record(d);
+  if (!s.ok()) return SendStatus(ex, s);
+  Audit(api, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);
+  auto after = api->cases->Get(p->id, p->head, today);
+  if (!after.ok() || !*after) return SendStatus(ex, after.ok() ? Status::Internal("case vanished") : after.status());
+  const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
+  for (const auto& r : (*after)->records) {
+    if (r.record.system_id == record_id) return SendJson(ex, 200, RecordJson(r, href).dump());
+  }
+  SendStatus(ex, Status::Internal("record vanished"));
+}
+
 void GetDip(Api* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
@@ -246,6 +286,7 @@ std::vector<Route> PackageRoutes(Api* api) {
       {"GET", "/api/v1/packages/{id}/events", roles::kReaders, bind(GetEvents)},
       {"GET", "/api/v1/packages/{id}/dip", roles::kReaders, bind(GetDip)},
       {"GET", "/api/v1/packages/{id}/case", roles::kReaders, bind(GetCase)},
+      {"PUT", "/api/v1/packages/{id}/records/{record}/access", {access::Role::kArchivist}, bind(DecideAccess)},
   };
 }
 

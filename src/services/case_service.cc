@@ -36,6 +36,14 @@ Result<std::optional<CaseView>> CaseService::Get(const std::string& package_id, 
     for (ingest::RecordMetadata& r : meta->records) {
       CaseRecordView rv;
       rv.access = ingest::DeriveAccess(r, today);
+      if (decisions_) rv.decision = decisions_->Find(package_id, r.system_id);
+      if (rv.decision) {
+        rv.access.state = rv.decision->state == "public" ? ingest::AccessState::kPublic
+                          : rv.decision->state == "restricted" ? ingest::AccessState::kRestricted
+                                                               : ingest::AccessState::kSecret;
+        rv.access.ground = "archivist's decision: " + rv.decision->reason;
+        rv.access.public_from.clear();
+      }
       for (const std::string& href : r.documents) {
         // ERMS hrefs are relative to the package root, which the AIP keeps under submission/.
         auto path = ingest::ResolveHref(href, "");

@@ -1,7 +1,9 @@
 // CaseService: a package version's case and records (issue 5), derived on
 // demand from the ERMS document stored in its AIP
 // (submission/metadata/descriptive/*.xml), with each record's access state
-// for today. Derived data: nothing is stored that the AIP does not hold.
+// for today. Derived data: nothing is stored that the AIP does not hold,
+// except archivists' access decisions (access/access_decisions.h), which
+// take the place of a record's derived state.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access_decisions.h"
 #include "common/result.h"
 #include "ingest/erms/case_metadata.h"
 #include "ingest/xml/schema_set.h"
@@ -20,7 +23,8 @@ namespace bevara::services {
 
 struct CaseRecordView {
   ingest::RecordMetadata record;
-  ingest::RecordAccess access;
+  ingest::RecordAccess access;                   // in force: an archivist's decision, else derived
+  std::optional<access::AccessDecision> decision;  // the decision, when there is one
   std::vector<std::string> files;  // logical paths in the AIP ("submission/...")
 };
 
@@ -32,8 +36,10 @@ struct CaseView {
 
 class CaseService {
  public:
-  CaseService(storage::Archive* archive, std::shared_ptr<const ingest::SchemaSet> schemas)
-      : archive_(archive), schemas_(std::move(schemas)) {}
+  // `decisions` (may be null) override derived states.
+  CaseService(storage::Archive* archive, std::shared_ptr<const ingest::SchemaSet> schemas,
+              access::AccessDecisions* decisions)
+      : archive_(archive), schemas_(std::move(schemas)), decisions_(decisions) {}
 
   // nullopt when the version holds no ERMS document. `today` is YYYY-MM-DD.
   Result<std::optional<CaseView>> Get(const std::string& package_id, uint32_t version, const std::string& today);
@@ -41,6 +47,7 @@ class CaseService {
  private:
   storage::Archive* archive_;
   std::shared_ptr<const ingest::SchemaSet> schemas_;
+  access::AccessDecisions* decisions_;
 };
 
 }  // namespace bevara::services

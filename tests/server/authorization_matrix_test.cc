@@ -70,6 +70,12 @@ std::vector<Row> Table() {
       {"GET", "/api/v1/packages/{id}/events", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/events"); }},
       {"GET", "/api/v1/packages/{id}/dip", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/dip"); }},
       {"GET", "/api/v1/packages/{id}/case", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, "/case"); }},
+      {"PUT", "/api/v1/packages/{id}/records/{record}/access", {"archivist"}, {200}, true, false,
+       [](Fixture& f, Object o) {
+         std::string id = o == Object::kOwn ? f.own_package : o == Object::kForeign ? f.foreign_package : "no-such-package";
+         return Pkg(f, o, "/records/" + id + "-r1/access");  // sipgen names records <OBJID>-r<n>
+       },
+       [](Fixture&, Object) { return std::string(R"({"state":"secret","reason":"matrix"})"); }},
       {"GET", "/api/v1/jobs/{id}", readers, {200}, true, true,
        [](Fixture& f, Object o) {
          return "/api/v1/jobs/" + (o == Object::kOwn ? f.own_job : o == Object::kForeign ? f.foreign_job : "0000");

@@ -192,6 +192,34 @@ TEST(EndToEnd, TheCaseAndItsRecordsWithTheirAccessState) {
     EXPECT_EQ(f.status, 200) << r["files"][0]["href"];
   }
   EXPECT_GT(secret, 0);
+
+  // An archivist releases a secret record: at once, with the reason, in the log.
+  std::string released;
+  for (const auto& r : j["records"]) {
+    if (r["access"]["state"] == "secret") released = r["id"];
+  }
+  const std::string decide = "/api/v1/packages/" + id + "/records/" + released + "/access";
+  EXPECT_EQ(server->Request("PUT", decide, archivist, R"({"state":"public"})").status, 400) << "a reason is required";
+  EXPECT_EQ(server->Request("PUT", decide, archivist, R"({"state":"open","reason":"x"})").status, 400);
+  HttpReply changed = server->Request("PUT", decide, archivist, R"({"state":"public","reason":"Sekretessprövning 2026-11-24"})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(nlohmann::json::parse(changed.body)["access"]["state"], "public");
+  auto after = nlohmann::json::parse(server->Request("GET", "/api/v1/packages/" + id + "/case", archivist).body);
+  for (const auto& r : after["records"]) {
+    if (r["id"] == released) {
+      EXPECT_EQ(r["access"]["state"], "public");
+      EXPECT_EQ(r["access"]["decision"]["reason"], "Sekretessprövning 2026-11-24");
+    }
+  }
+  EXPECT_EQ(server->Request("PUT", "/api/v1/packages/" + id + "/records/no-such/access", archivist,
+                            R"({"state":"public","reason":"x"})").status, 404);
+  // The decision survives a restart.
+  server.reset();
+  server = ServerProcess::Start(dir.Join("data"));
+  after = nlohmann::json::parse(server->Request("GET", "/api/v1/packages/" + id + "/case", archivist).body);
+  for (const auto& r : after["records"]) {
+    if (r["id"] == released) EXPECT_EQ(r["access"]["state"], "public");
+  }
   // A package without ERMS has no case.
   HttpReply none = server->Request("GET", "/api/v1/packages/no-such/case", archivist);
   EXPECT_EQ(none.status, 404);

@@ -1,0 +1,49 @@
+// AccessDecisions: archivists' decisions on a record's access state, which
+// take the place of the state derived from its metadata (issue 5): a record
+// released after a secrecy review, or one kept secret longer.
+//
+// Stored append-only in <dir>/access-decisions.jsonl, one JSON line per
+// decision, fsynced before the change is acknowledged; the latest decision
+// for a record is the one in force. Every decision is also in the audit log.
+//
+// Thread-safety: safe for concurrent use; one writing process.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "common/env.h"
+#include "common/result.h"
+
+namespace bevara::access {
+
+struct AccessDecision {
+  std::string package_id, record_id;
+  std::string state;   // "public", "secret" or "restricted"
+  std::string reason;  // required
+  std::string by;      // token id
+  std::string at;      // RFC 3339
+};
+
+class AccessDecisions {
+ public:
+  static Result<std::unique_ptr<AccessDecisions>> Open(Env* env, const std::string& dir);
+
+  // InvalidArgument for an unknown state or an empty reason. Durable on OK.
+  Status Record(const AccessDecision& decision);
+  std::optional<AccessDecision> Find(const std::string& package_id, const std::string& record_id);
+
+ private:
+  AccessDecisions(Env* env, std::string path) : env_(env), path_(std::move(path)) {}
+  Env* env_;
+  std::string path_;
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, AccessDecision> latest_;  // guarded by mu_
+  bool needs_newline_ = false;  // the file ends in a torn line; guarded by mu_
+};
+
+}  // namespace bevara::access
