@@ -113,7 +113,9 @@ bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
 }
 
 Router::Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log)
-    : routes_(std::move(routes)), tokens_(tokens), log_(log) {}
+    : routes_(std::move(routes)), tokens_(tokens), log_(log) {
+  for (const Route& r : routes_) patterns_.push_back(SplitRaw(r.pattern));
+}
 
 bool Router::Authenticate(Exchange& ex, const Route& route) {
   if (route.roles.empty()) return true;
@@ -155,8 +157,9 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     const Route* found = nullptr;
     std::string allowed;
     std::map<std::string, std::string> params;
-    for (const Route& r : routes_) {
-      if (!Match(SplitRaw(r.pattern), segments, &params)) continue;
+    for (size_t i = 0; i < routes_.size(); ++i) {
+      const Route& r = routes_[i];
+      if (!Match(patterns_[i], segments, &params)) continue;
       allowed += (allowed.empty() ? "" : ", ") + r.method;
       if (r.method == request.getMethod() || (r.method == "GET" && request.getMethod() == "HEAD")) {
         found = &r;

@@ -41,6 +41,7 @@ class Router {
   bool Authenticate(Exchange& ex, const Route& route);
 
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split into segments, once
   access::TokenStore* tokens_;
   access::AuditLog* log_;
 };
