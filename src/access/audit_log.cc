@@ -181,11 +181,6 @@ Status AuditLog::Sync() {
   return SyncLocked();
 }
 
-uint64_t AuditLog::last_seq() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return seq_;
-}
-
 void AuditLog::FlushLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {

@@ -49,7 +49,6 @@ class AuditLog {
 
   Status Append(const AuditEntry& entry, bool durable = false);
   Status Sync();
-  uint64_t last_seq();
 
  private:
   AuditLog(Env* env, std::string dir);
