@@ -28,9 +28,7 @@ void CreateToken(Api* api, Exchange& ex) {
   if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
     return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
   }
-  std::string body(static_cast<size_t>(ex.request.getContentLength64()), '\0');
-  ex.request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-  ex.body_read = true;
+  const std::string body = ex.ReadSmallBody();
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object()) return SendError(ex, 400, "bad_request", "the body must be a JSON object");
   auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };

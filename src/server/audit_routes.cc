@@ -27,9 +27,7 @@ void StartAudit(Api* api, Exchange& ex) {
   std::string package_id;
   if (ex.HasBody()) {
     if (ex.request.getContentLength64() > 64 * 1024) return SendError(ex, 413, "too_large", "the body is too large");
-    std::string body(static_cast<size_t>(ex.request.getContentLength64()), '\0');
-    ex.request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-    ex.body_read = true;
+    const std::string body = ex.ReadSmallBody();
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (!j.is_object() || (j.contains("package_id") && !j["package_id"].is_string())) {
       return SendError(ex, 400, "bad_request", "the body must be a JSON object, optionally with \"package_id\"");

@@ -26,6 +26,14 @@ bool Exchange::HasBody() const {
          (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
+std::string Exchange::ReadSmallBody() {
+  std::string body(static_cast<size_t>(request.getContentLength64()), '\0');
+  request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
+  body.resize(static_cast<size_t>(request.stream().gcount()));  // a client that hung up sent less
+  body_read = true;
+  return body;
+}
+
 void SendJson(Exchange& ex, int status, const std::string& json) {
   auto& res = ex.response;
   res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));

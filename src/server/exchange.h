@@ -31,6 +31,9 @@ struct Exchange {
   std::string Param(const std::string& name) const;
   std::optional<std::string> Query(const std::string& name) const;
   bool HasBody() const;
+  // The whole body of a small request (a JSON object), and marks it read.
+  // REQUIRES: it has a Content-Length that the caller has bounded.
+  std::string ReadSmallBody();
 };
 
 void SendJson(Exchange& ex, int status, const std::string& json);

@@ -235,9 +235,7 @@ void DecideAccess(Api* api, Exchange& ex) {
   if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
     return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
   }
-  std::string text(static_cast<size_t>(ex.request.getContentLength64()), '\0');
-  ex.request.stream().read(text.data(), static_cast<std::streamsize>(text.size()));
-  ex.body_read = true;
+  const std::string text = ex.ReadSmallBody();
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto body = nlohmann::json::parse(text, nullptr, false);
