@@ -26,6 +26,7 @@ void StartAudit(Api* api, Exchange& ex) {
   // Optional JSON body {"package_id": "..."}: one package instead of all.
   std::string package_id;
   if (ex.HasBody()) {
+    if (!ex.request.hasContentLength()) return SendError(ex, 400, "bad_request", "send the body with Content-Length");
     if (ex.request.getContentLength64() > 64 * 1024) return SendError(ex, 413, "too_large", "the body is too large");
     const std::string body = ex.ReadSmallBody();
     auto j = nlohmann::json::parse(body, nullptr, false);

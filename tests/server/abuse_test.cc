@@ -80,6 +80,20 @@ TEST(Abuse, TooManyOrTooLongHeadersAreRefused) {
   EXPECT_EQ(server->Request("GET", "/health", "").status, 200) << "the server is still there";
 }
 
+// The small JSON bodies (tokens, audits, access decisions) need a length.
+TEST(Abuse, ASmallJsonBodyWithoutContentLengthIsABadRequest) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string auditor = server->CreateToken("auditor");
+  int fd = Connect(server->port());
+  std::string request = "POST /api/v1/audits HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + auditor +
+                        "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply.substr(0, 300);
+}
+
 TEST(Abuse, AChunkedBodyOverTheLimitIsCutOff) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"), "[limits]\nmax_package_bytes = 1048576\n");
