@@ -92,7 +92,7 @@ void Deposit(Api* api, Exchange& ex) {
   ex.response.set("Location", JobHref(job->id));
   if (repeat) {
     ex.response.set("Idempotent-Replayed", "true");
-    if (job->state != "queued" && job->state != "running") {
+    if (job->done()) {
       auto doc = api->deposits->JobDocument(job->id);  // the first deposit's result, as it was
       if (!doc.ok()) return SendStatus(ex, doc.status());
       return SendJson(ex, 200, *doc);
@@ -104,7 +104,7 @@ void Deposit(Api* api, Exchange& ex) {
 void GetJob(Api* api, Exchange& ex) {
   auto job = api->deposits->Find(ex.Param("id"), ex.who);
   if (!job) return SendError(ex, 404, "not_found", "no job '" + ex.Param("id") + "'");
-  if (job->state == "queued" || job->state == "running") {
+  if (!job->done()) {
     nlohmann::json j = JobLinks(*job);
     j["created"] = job->created;
     ex.response.set("Retry-After", "1");

@@ -38,7 +38,13 @@ JobSummary SummaryFromJson(const nlohmann::json& j) {
   return s;
 }
 
-bool Finished(const std::string& state) { return state == "archived" || state == "rejected" || state == "failed"; }
+// How a deposit is ingested: for an e-service, only its producer's packages.
+ingest::IngestOptions DepositIngestOptions(const std::string& producer, const std::string& token_id) {
+  ingest::IngestOptions options;
+  options.required_producer = producer;
+  options.message = "Deposited over HTTP by token " + token_id;
+  return options;
+}
 
 }  // namespace
 
@@ -197,7 +203,7 @@ Status DepositService::Recover() {
     auto j = nlohmann::json::parse(*text, nullptr, false);
     if (!j.is_object()) return Status::Corruption("job file " + name + " is unreadable");
     JobSummary job = SummaryFromJson(j);
-    if (!Finished(job.state)) pending.push_back(job);
+    if (!job.done()) pending.push_back(job);
     if (!job.idempotency_key.empty() && job.state != "failed") by_key_[job.token_id + '\0' + job.idempotency_key] = job.id;
     if (job.state != "failed") by_bytes_[job.token_id + '\0' + job.body_sha256] = job.id;
     jobs_[job.id] = std::move(job);
@@ -207,7 +213,7 @@ Status DepositService::Recover() {
   if (!uploads.ok()) return uploads.status();
   for (const std::string& name : *uploads) {
     auto it = jobs_.find(name.substr(0, name.find('.')));
-    if (it == jobs_.end() || Finished(it->second.state)) (void)env->RemoveFile(options_.server_dir + "/uploads/" + name);
+    if (it == jobs_.end() || it->second.done()) (void)env->RemoveFile(options_.server_dir + "/uploads/" + name);
   }
   std::sort(pending.begin(), pending.end(), [](auto& a, auto& b) { return a.created < b.created; });
   for (JobSummary& job : pending) {
@@ -374,9 +380,8 @@ void DepositService::WorkerLoop() {
 }
 
 void DepositService::RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run) {
-  ingest::IngestOptions options;
-  options.required_producer = run->who.role == access::Role::kEService ? run->who.producer : "";
-  options.message = "Deposited over HTTP by token " + run->who.token_id;
+  ingest::IngestOptions options = DepositIngestOptions(
+      run->who.role == access::Role::kEService ? run->who.producer : "", run->who.token_id);
   options.before_commit = [run] {
     // The package has been read (a tar's end marker may come before the end
     // of the body): let the rest drain, or a body with more than the buffer
@@ -401,10 +406,7 @@ void DepositService::RunJob(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
     job = jobs_[id];
   }
-  ingest::IngestOptions options;
-  options.required_producer = job.producer;
-  options.message = "Deposited over HTTP by token " + job.token_id;
-  ingest::Ingester ingester(archive_, schemas_, options);
+  ingest::Ingester ingester(archive_, schemas_, DepositIngestOptions(job.producer, job.token_id));
   Conclude(id, ingester.Ingest(UploadPath(id)));
 }
 

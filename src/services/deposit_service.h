@@ -69,6 +69,9 @@ struct JobSummary {
   std::string created, finished;
   std::string package_id;  // once archived
   uint32_t version = 0;
+
+  // archived, rejected or failed: the job document holds its result.
+  bool done() const { return state == "archived" || state == "rejected" || state == "failed"; }
 };
 
 class DepositService;
