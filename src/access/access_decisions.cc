@@ -17,19 +17,20 @@ nlohmann::json ToJson(const AccessDecision& d) {
 Result<std::unique_ptr<AccessDecisions>> AccessDecisions::Open(Env* env, const std::string& dir) {
   BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
   std::unique_ptr<AccessDecisions> d(new AccessDecisions(env, dir + "/access-decisions.jsonl"));
-  auto text = ReadFileToString(env, d->path_, 1ull << 30);
-  if (!text.ok() && !text.status().IsNotFound()) return text.status();
-  if (text.ok()) {
-    size_t start = 0;
-    for (size_t nl; (nl = text->find('\n', start)) != std::string::npos; start = nl + 1) {
-      auto j = nlohmann::json::parse(text->substr(start, nl - start), nullptr, false);
-      if (!j.is_object()) continue;  // a line torn by a crash was never acknowledged
-      AccessDecision a{j.value("package_id", ""), j.value("record_id", ""), j.value("state", ""),
-                       j.value("reason", ""),     j.value("by", ""),        j.value("at", "")};
-      d->latest_[{a.package_id, a.record_id}] = a;
-    }
-    d->needs_newline_ = !text->empty() && text->back() != '\n';
-  }
+  auto complete = ForEachLine(env, d->path_, [&](std::string_view line, uint64_t) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) return Status::OK();
+    AccessDecision a{j.value("package_id", ""), j.value("record_id", ""), j.value("state", ""),
+                     j.value("reason", ""),     j.value("by", ""),        j.value("at", "")};
+    d->latest_[{a.package_id, a.record_id}] = a;
+    return Status::OK();
+  });
+  if (!complete.ok()) return complete.status().IsNotFound() ? Result<std::unique_ptr<AccessDecisions>>(std::move(d))
+                                                            : Result<std::unique_ptr<AccessDecisions>>(complete.status());
+  // A line torn by a crash was never acknowledged; the next one starts fresh.
+  auto size = env->Stat(d->path_);
+  if (!size.ok()) return size.status();
+  d->needs_newline_ = size->size > *complete;
   return d;
 }
 

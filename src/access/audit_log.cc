@@ -15,29 +15,6 @@ namespace {
 
 const std::string kGenesis(64, '0');
 
-// Calls fn(line, end_offset) for each '\n'-terminated line; returns the
-// offset just past the last complete line (a torn tail is not reported).
-Result<uint64_t> ForEachLine(Env* env, const std::string& path,
-                             const std::function<Status(std::string_view line, uint64_t line_no)>& fn) {
-  auto file = env->OpenForRead(path);
-  if (!file.ok()) return file.status();
-  std::string pending;
-  uint64_t complete = 0, line_no = 0;
-  char buf[256 * 1024];
-  for (;;) {
-    auto n = (*file)->Read(buf, sizeof buf);
-    if (!n.ok()) return n.status();
-    if (*n == 0) return complete;
-    pending.append(buf, *n);
-    size_t start = 0;
-    for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-      complete += nl + 1 - start;
-      BEVARA_RETURN_IF_ERROR(fn(std::string_view(pending).substr(start, nl - start), ++line_no));
-    }
-    pending.erase(0, start);
-  }
-}
-
 // The entry's hash: the SHA-256 of its JSON without "hash".
 std::string ChainHash(nlohmann::json entry) {
   entry.erase("hash");

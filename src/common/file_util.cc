@@ -18,6 +18,27 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
   }
 }
 
+Result<uint64_t> ForEachLine(Env* env, const std::string& path,
+                             const std::function<Status(std::string_view line, uint64_t line_number)>& fn) {
+  auto file = env->OpenForRead(path);
+  if (!file.ok()) return file.status();
+  std::string pending;
+  uint64_t complete = 0, line_number = 0;
+  std::string buf(256 * 1024, '\0');
+  for (;;) {
+    auto n = (*file)->Read(buf.data(), buf.size());
+    if (!n.ok()) return n.status();
+    if (*n == 0) return complete;
+    pending.append(buf.data(), *n);
+    size_t start = 0;
+    for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+      complete += nl + 1 - start;
+      BEVARA_RETURN_IF_ERROR(fn(std::string_view(pending).substr(start, nl - start), ++line_number));
+    }
+    pending.erase(0, start);
+  }
+}
+
 std::string DirName(const std::string& path) {
   auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";

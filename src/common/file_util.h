@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "common/env.h"
 #include "common/result.h"
@@ -18,6 +20,13 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
 // fsync, rename over `path`, fsync of the directory. A crash leaves either
 // the old or the new content, never a mix. REQUIRES: the directory exists.
 Status WriteFileDurably(Env* env, const std::string& path, const std::string& content);
+
+// Calls fn(line, line_number) for each '\n'-terminated line of a file,
+// reading it in pieces (a log can be large). Returns the offset just past the
+// last complete line: less than the file's size when a crash tore the last
+// line, which is not passed to fn. The first non-OK status of fn stops it.
+Result<uint64_t> ForEachLine(Env* env, const std::string& path,
+                             const std::function<Status(std::string_view line, uint64_t line_number)>& fn);
 
 // The directory part of a path ("a/b/c" -> "a/b", "c" -> ".").
 std::string DirName(const std::string& path);
