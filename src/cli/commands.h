@@ -22,6 +22,8 @@ int VerifyCommand(const std::vector<std::string>& args);
 int ExportCommand(const std::vector<std::string>& args);
 int GcCommand(const std::vector<std::string>& args);
 int RebuildCommand(const std::vector<std::string>& args);
+// bevara reindex: exit 0 done, 2 could not (the old index stays).
+int ReindexCommand(const std::vector<std::string>& args);
 
 // bevara serve: runs until SIGINT/SIGTERM; exit 0, or 2 when it cannot start.
 int ServeCommand(const std::vector<std::string>& args);

@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "  export --ocfl DIR    write everything as an OCFL 1.1 storage root\n"
     "  gc                   remove unreferenced blobs and leftovers of interrupted ingests\n"
     "  rebuild              rebuild the catalog from the store alone\n"
+    "  reindex              rebuild the search index from the archive\n"
     "  version              print the version\n"
     "\n"
     "Run 'bevara COMMAND --help' for the options of a command.\n";
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "export") return bevara::cli::ExportCommand(args);
   if (command == "gc") return bevara::cli::GcCommand(args);
   if (command == "rebuild") return bevara::cli::RebuildCommand(args);
+  if (command == "reindex") return bevara::cli::ReindexCommand(args);
   if (command == "version" || command == "--version") {
     std::cout << "bevara " BEVARA_VERSION "\n";
     return 0;

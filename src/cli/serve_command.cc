@@ -14,6 +14,7 @@
 #include "ingest/xml/schema_set.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "services/index_worker.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {
@@ -107,17 +108,27 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto schemas = ingest::SchemaSet::Shared();
   if (!schemas.ok()) return Fail(schemas.status().ToString());
 
-  services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
-                                           config.max_package_bytes};
-  auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), deposit_options);
-  if (!deposits.ok()) return Fail(deposits.status().ToString());
-  services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
-                                config.audit_max_bytes_per_second);
   auto decisions = access::AccessDecisions::Open(env, access_dir);
   if (!decisions.ok()) return Fail(decisions.status().ToString());
   services::CaseService cases(archive->get(), *schemas, decisions->get());
+  // The search index: derived data, caught up with the archive in the background.
+  auto index = search::SearchIndex::Open(config.data_dir + "/index");
+  if (!index.ok()) return Fail(index.status().message());
+  search::ExtractLimits limits{config.extract_max_file_bytes, static_cast<size_t>(config.extract_max_text_bytes)};
+  services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, limits);
+  services::IndexWorker index_worker(&indexer, server::Today);
+
+  services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
+                                           config.max_package_bytes,
+                                           [&index_worker](const std::string& id) { index_worker.Enqueue(id); }};
+  auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), deposit_options);
+  if (!deposits.ok()) return Fail(deposits.status().ToString());
+  index_worker.Start();
+  services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
+                                config.audit_max_bytes_per_second);
+  server::RateLimiter public_limiter(config.public_requests_per_second, config.public_burst);
   server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
-                  &cases, decisions->get(), access_dir};
+                  &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter};
   server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
   auto http = server::HttpServer::Start(config, &router);
   if (!http.ok()) return Fail(http.status().message());
@@ -132,6 +143,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::cout << "bevara: stopping" << std::endl;
   http->reset();  // no new requests; those in progress finish
   deposits->reset();
+  index_worker.Stop();
   (void)log->get()->Append({"server", "", "server.stop", url, "ok", "", ""}, true);
   return 0;
 }

@@ -11,11 +11,15 @@
 
 #include "access/audit_log.h"
 #include "access/token_store.h"
+#include "search/search_index.h"
+#include "server/rate_limiter.h"
 #include "server/router.h"
 #include "server/server_config.h"
 #include "services/audit_service.h"
 #include "services/case_service.h"
 #include "services/deposit_service.h"
+#include "services/index_worker.h"
+#include "services/indexer.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {
@@ -30,6 +34,10 @@ struct Api {
   services::CaseService* cases = nullptr;
   access::AccessDecisions* decisions = nullptr;
   std::string access_dir;  // <data>/access: tokens and the audit log
+  search::SearchIndex* search = nullptr;
+  services::Indexer* indexer = nullptr;
+  services::IndexWorker* index_worker = nullptr;
+  RateLimiter* public_limiter = nullptr;
 };
 
 // Who may call what. Route tables use these sets, and the authorisation
@@ -41,6 +49,7 @@ inline const std::set<Role> kDepositors = {Role::kArchivist, Role::kEService};
 inline const std::set<Role> kAuditors = {Role::kArchivist, Role::kAuditor};
 inline const std::set<Role> kLogReaders = {Role::kAuditor};
 inline const std::set<Role> kAdmins = {Role::kAdmin};
+inline const std::set<Role> kSearchers = {Role::kArchivist};
 inline const std::set<Role> kAnyone = {};
 }  // namespace roles
 
@@ -48,6 +57,18 @@ std::vector<Route> DepositRoutes(Api* api);
 std::vector<Route> PackageRoutes(Api* api);
 std::vector<Route> AuditRoutes(Api* api);
 std::vector<Route> AdminRoutes(Api* api);
+std::vector<Route> SearchRoutes(Api* api);  // the archivists' search and the public's
+std::vector<Route> PublicRoutes(Api* api);  // public records and their files
+
+// Today's date (UTC), YYYY-MM-DD: the day access states are derived for.
+std::string Today();
+
+// The public interface's gate: answers 429 with Retry-After and returns
+// false when the client has used up its rate.
+bool AdmitPublic(Api* api, Exchange& ex);
+// Sends a public answer: personnummer masked (whatever the body holds), and
+// not stored by caches, since a record can be made secret at any time.
+void SendPublicJson(Exchange& ex, int status, std::string json);
 // All of them. With api == nullptr the handlers must not be called (tests
 // read the table).
 std::vector<Route> ApiRoutes(Api* api);

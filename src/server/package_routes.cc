@@ -1,5 +1,6 @@
 // GET /api/v1/packages[/{id}[/files/{path+}|/mets|/events|/dip]]
 #include <algorithm>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "common/percent_encoding.h"
@@ -254,6 +255,18 @@ void DecideAccess(Api* api, Exchange& ex) {
   Status s = api->decisions->Record(d);
   if (!s.ok()) return SendStatus(ex, s);
   Audit(api, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);
+  // In search before the answer: the public index gains or loses the record now.
+  if (api->indexer) {
+    Status indexed = api->indexer->Refresh(p->id, today);
+    if (!indexed.ok()) {
+      std::cerr << "bevara serve: search index: " << p->id << ": " << indexed.ToString() << "\n";
+      if (api->index_worker) api->index_worker->Enqueue(p->id);
+      ex.response.set("Retry-After", "60");
+      return SendError(ex, 503, "search_not_updated",
+                       "the decision is recorded and in force for records and files; search could not be updated "
+                       "yet, and public search is paused until it is");
+    }
+  }
   auto after = api->cases->Get(p->id, p->head, today);
   if (!after.ok() || !*after) return SendStatus(ex, after.ok() ? Status::Internal("case vanished") : after.status());
   const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);

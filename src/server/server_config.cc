@@ -26,6 +26,10 @@ void ReadInto(const Poco::Util::AbstractConfiguration& c, ServerConfig* out) {
   out->ingest_workers = c.getInt("ingest.workers", out->ingest_workers);
   out->deposit_queue = c.getInt("ingest.deposit_queue", out->deposit_queue);
   out->audit_max_bytes_per_second = c.getUInt64("audit.max_bytes_per_second", out->audit_max_bytes_per_second);
+  out->public_requests_per_second = c.getDouble("public.requests_per_second", out->public_requests_per_second);
+  out->public_burst = c.getDouble("public.burst", out->public_burst);
+  out->extract_max_file_bytes = c.getUInt64("search.extract_max_file_bytes", out->extract_max_file_bytes);
+  out->extract_max_text_bytes = c.getUInt64("search.extract_max_text_bytes", out->extract_max_text_bytes);
   out->tls_certificate = c.getString("tls.certificate", out->tls_certificate);
   out->tls_private_key = c.getString("tls.private_key", out->tls_private_key);
 }
@@ -47,6 +51,9 @@ Status ServerConfig::Check() const {
   if (max_page_size < 1) return bad("limits.max_page_size", "must be at least 1");
   if (ingest_workers < 1 || ingest_workers > 256) return bad("ingest.workers", "must be 1..256");
   if (deposit_queue < 1) return bad("ingest.deposit_queue", "must be at least 1");
+  if (public_requests_per_second < 0) return bad("public.requests_per_second", "must not be negative");
+  if (public_burst < 1) return bad("public.burst", "must be at least 1");
+  if (extract_max_text_bytes < 1024) return bad("search.extract_max_text_bytes", "must be at least 1024");
   if (tls_certificate.empty() != tls_private_key.empty()) {
     return bad("tls", "needs both certificate and private_key");
   }

@@ -37,6 +37,12 @@ struct ServerConfig {
   int deposit_queue = 16;   // deposits accepted and waiting (or uploading); more get 503
   // [audit]
   uint64_t audit_max_bytes_per_second = 0;  // 0: as fast as the disk allows
+  // [public]: the interface without a token, per client address.
+  double public_requests_per_second = 10;  // 0: no limit
+  double public_burst = 30;
+  // [search]
+  uint64_t extract_max_file_bytes = 64ull << 20;  // larger files are archived, but their text is not indexed
+  uint64_t extract_max_text_bytes = 1ull << 20;   // text kept per file
   // [tls]: both set turns TLS on (TLS 1.2 minimum).
   std::string tls_certificate, tls_private_key;
 

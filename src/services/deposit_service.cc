@@ -463,6 +463,7 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
   (void)log_->Append({job.token_id, "", "deposit." + log_outcome, job.package_id.empty() ? id : job.package_id,
                       log_outcome, "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
                      true);
+  if (job.state == "archived" && !outcome->duplicate && options_.on_archived) options_.on_archived(job.package_id);
   std::lock_guard<std::mutex> lock(mu_);
   if (job.state == "failed") {  // a retry must run again, not return this failure
     by_bytes_.erase(job.token_id + '\0' + job.body_sha256);

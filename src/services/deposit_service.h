@@ -33,6 +33,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,9 @@ struct DepositOptions {
   int workers = 2;
   int queue = 16;
   uint64_t max_package_bytes = 64ull << 30;
+  // Called on a worker thread once a deposit's new version is archived and
+  // its job recorded (the server indexes it for search). May be empty.
+  std::function<void(const std::string& package_id)> on_archived;
 };
 
 // What the service remembers of every job in memory; the full result

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/percent_encoding.h"
 #include "server/api.h"
 #include "cli/run_bevara.h"
 #include "server/server_fixture.h"
@@ -43,6 +44,8 @@ struct Fixture {
   std::unique_ptr<ServerProcess> server;
   std::string own_package, foreign_package, own_job, foreign_job, audit;
   std::string own_file, foreign_file;  // packages to deposit (producer A and B)
+  // A public record of each package (not r1, which the access row makes secret), and one of its files.
+  std::string own_record, foreign_record, own_record_file, foreign_record_file;
   uint64_t seed = 100;
 };
 
@@ -51,6 +54,25 @@ const std::string kOwner = "212000-0001", kOther = "556000-0002";
 std::string Pkg(Fixture& f, Object o, const std::string& rest) {
   std::string id = o == Object::kOwn ? f.own_package : o == Object::kForeign ? f.foreign_package : "no-such-package";
   return "/api/v1/packages/" + id + rest;
+}
+
+std::string PublicRecord(Fixture& f, Object o, const std::string& rest) {
+  std::string id = o == Object::kOwn ? f.own_record : o == Object::kForeign ? f.foreign_record : "r000000000000000000000000";
+  return "/public/v1/records/" + id + rest;
+}
+
+// A public record of `package` other than its first, and the path of its first file.
+void FindPublicRecord(ServerProcess& s, const std::string& token, const std::string& package, std::string* id,
+                      std::string* file) {
+  nlohmann::json found = s.SearchWhenIndexed(token, "package=" + package + "&state=public&limit=50");
+  for (const auto& hit : found["hits"]) {
+    const std::string record = hit["record_id"];
+    if (record.size() > 3 && record.compare(record.size() - 3, 3, "-r1") == 0) continue;
+    *id = hit["id"];
+    *file = PercentEncode(hit["files"][0].get<std::string>(), true);
+    return;
+  }
+  ADD_FAILURE() << "no public record besides r1 in " << package;
 }
 
 std::vector<Row> Table() {
@@ -97,6 +119,13 @@ std::vector<Row> Table() {
          return "/api/v1/tokens/" + last.substr(0, last.find(' '));
        }},
       {"GET", "/api/v1/config", {"admin"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/config"; }},
+      {"GET", "/api/v1/search", {"archivist"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/search?q=bygglov"; }},
+      {"GET", "/public/v1/search", {}, {200}, false, false, [](Fixture&, Object) { return "/public/v1/search?q=bygglov"; }},
+      {"GET", "/public/v1/records/{id}", {}, {200}, true, false, [](Fixture& f, Object o) { return PublicRecord(f, o, ""); }},
+      {"GET", "/public/v1/records/{id}/files/{path+}", {}, {200}, true, false,
+       [](Fixture& f, Object o) {
+         return PublicRecord(f, o, "/files/" + (o == Object::kOwn ? f.own_record_file : f.foreign_record_file));
+       }},
       {"GET", "/api/v1/openapi.json", {}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/openapi.json"; }},
       {"GET", "/health", {}, {200}, false, false, [](Fixture&, Object) { return "/health"; }},
   };
@@ -134,14 +163,16 @@ TEST(AuthorizationMatrix, EveryRoleEveryObject) {
     ASSERT_EQ(RunBevara("token revoke --data " + s.data_dir() + " " + last.substr(0, last.find(' '))).exit_code, 0);
   }
   // The objects: a package and a job of each producer, and an audit.
-  HttpReply own = s.DepositAndWait(callers["eservice"], GenerateProducerPackage(f.dir, 1, kOwner, 2));
-  HttpReply foreign = s.DepositAndWait(setup, GenerateProducerPackage(f.dir, 2, kOther, 2));
+  HttpReply own = s.DepositAndWait(callers["eservice"], GenerateProducerPackage(f.dir, 1, kOwner, 4));
+  HttpReply foreign = s.DepositAndWait(setup, GenerateProducerPackage(f.dir, 2, kOther, 4));
   ASSERT_EQ(own.status, 200);
   ASSERT_EQ(foreign.status, 200);
   f.own_package = nlohmann::json::parse(own.body)["package_id"];
   f.own_job = nlohmann::json::parse(own.body)["id"];
   f.foreign_package = nlohmann::json::parse(foreign.body)["package_id"];
   f.foreign_job = nlohmann::json::parse(foreign.body)["id"];
+  FindPublicRecord(s, setup, f.own_package, &f.own_record, &f.own_record_file);
+  FindPublicRecord(s, setup, f.foreign_package, &f.foreign_record, &f.foreign_record_file);
   HttpReply audit = s.Request("POST", "/api/v1/audits", setup);
   ASSERT_EQ(audit.status, 202);
   f.audit = nlohmann::json::parse(audit.body)["id"];
@@ -156,7 +187,7 @@ TEST(AuthorizationMatrix, EveryRoleEveryObject) {
         std::set<int> expected;
         bool role_known = caller == "admin" || caller == "archivist" || caller == "auditor" || caller == "eservice";
         if (row.allowed.empty()) {
-          expected = row.success;
+          expected = object == Object::kMissing ? std::set<int>{404} : row.success;
         } else if (!role_known) {
           expected = {401};
         } else if (!row.allowed.count(caller)) {

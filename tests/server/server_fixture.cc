@@ -25,7 +25,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& data_dir,
   std::unique_ptr<ServerProcess> s(new ServerProcess());
   s->data_dir_ = data_dir;
   std::string config = data_dir + ".ini";
-  std::ofstream(config) << "[server]\nport = 0\ndata_dir = " << data_dir << "\n" << ini;
+  // Tests call the public interface far faster than a citizen would; the
+  // rate-limit test sets its own limit (a later key wins).
+  std::ofstream(config) << "[server]\nport = 0\ndata_dir = " << data_dir << "\n[public]\nrequests_per_second = 0\n" << ini;
   ::unlink((data_dir + "/server/address").c_str());
   s->pid_ = ::fork();
   if (s->pid_ == 0) {
@@ -141,6 +143,18 @@ HttpReply ServerProcess::DepositAndWait(const std::string& token, const std::str
   HttpReply r = Upload("/api/v1/packages", token, file);
   if (r.status != 202 && r.status != 200) return r;
   return WaitForJob(r.Header("location"), token);
+}
+
+nlohmann::json ServerProcess::SearchWhenIndexed(const std::string& token, const std::string& query, uint64_t at_least) {
+  nlohmann::json last;
+  for (int i = 0; i < 400; ++i) {
+    HttpReply r = Request("GET", "/api/v1/search?" + query, token);
+    last = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status == 200 && last.is_object() && last["total"].get<uint64_t>() >= at_least) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "search for '" << query << "' did not reach " << at_least << " hits: " << last.dump().substr(0, 300);
+  return last;
 }
 
 std::string GenerateProducerPackage(const TempDir& dir, uint64_t seed, const std::string& producer, int files) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace bevara::testing {
@@ -45,6 +47,9 @@ class ServerProcess {
   // Deposits and polls the job until it ends; returns the job document.
   HttpReply DepositAndWait(const std::string& token, const std::string& file);
   HttpReply WaitForJob(const std::string& job_href, const std::string& token);
+  // GET /api/v1/search?`query` as `token` (an archivist), again until it
+  // has at least `at_least` hits (indexing runs behind deposits).
+  nlohmann::json SearchWhenIndexed(const std::string& token, const std::string& query, uint64_t at_least = 1);
 
  private:
   ServerProcess() = default;

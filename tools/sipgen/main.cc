@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  --checksum SHA-256|SHA-512|SHA-1|MD5   (default SHA-256)\n"
     "  --producer ORG-ID             the submitting organisation (default 212000-0001)\n"
     "  --mets-last                   write METS.xml after the files\n"
+    "  --secrecy-ends YYYY-MM-DD     last day of secrecy of the secret records (default: none)\n"
     "  --no-wrap                     no package folder around the content\n";
 
 uint64_t Number(const char* s) { return std::strtoull(s, nullptr, 10); }
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
       spec.checksum = *alg;
     } else if (a == "--producer" && has_value) {
       spec.producer = argv[++i];
+    } else if (a == "--secrecy-ends" && has_value) {
+      spec.secrecy_ends = argv[++i];
     } else if (a == "--mets-last") {
       spec.mets_last = true;
     } else if (a == "--no-wrap") {

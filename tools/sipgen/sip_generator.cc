@@ -2,6 +2,7 @@
 
 #include "common/xml_escape.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -76,20 +77,66 @@ std::string FileAttributes(const Declared& d, DigestAlgorithm alg) {
          MetsChecksumName(alg) + "\"";
 }
 
-std::string Erms(const std::string& objid, uint64_t seed, const std::vector<Declared>& data) {
+// The case, drawn before the files: a secret record's file carries its
+// marks (SipPlan::secrets) in its text.
+struct CaseDraft {
+  std::string case_number;
+  const char* title_word = "";
+  struct Record {
+    const char* title_word;
+    bool secret;
+  };
+  std::vector<Record> records;
+};
+
+CaseDraft DraftCase(uint64_t seed, size_t files) {
   Rng rng(seed ^ 0xE5);
-  std::string diarie = "KS " + std::to_string(2020 + seed % 5) + "-" + std::to_string(1000 + seed % 9000);
+  CaseDraft c;
+  c.case_number = "KS " + std::to_string(2020 + seed % 5) + "-" + std::to_string(1000 + seed % 9000);
+  c.title_word = kWords[rng.Next() % kWordCount];
+  // A case holds a few dozen records at most; larger packages attach the
+  // remaining files to the last record.
+  for (size_t i = 0; i < std::min<size_t>(files, 50); ++i) {
+    const char* word = kWords[rng.Next() % kWordCount];
+    c.records.push_back({word, rng.Next() % 5 == 0});
+  }
+  return c;
+}
+
+// A personnummer (YYMMDD-NNNC) with a valid Luhn check digit.
+std::string Personnummer(uint64_t x) {
+  int digits[10];
+  const int yy = 40 + static_cast<int>(x % 60), mm = 1 + static_cast<int>((x >> 8) % 12);
+  const int dd = 1 + static_cast<int>((x >> 16) % 28), serial = static_cast<int>((x >> 24) % 1000);
+  const int parts[] = {yy / 10, yy % 10, mm / 10, mm % 10, dd / 10, dd % 10, serial / 100, serial / 10 % 10, serial % 10};
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) {
+    digits[i] = parts[i];
+    int d = parts[i] * (i % 2 == 0 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
+  }
+  digits[9] = (10 - sum % 10) % 10;
+  std::string out;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 6) out += '-';
+    out += static_cast<char>('0' + digits[i]);
+  }
+  return out;
+}
+
+std::string Erms(const std::string& objid, uint64_t seed, const CaseDraft& c, const std::vector<Declared>& data,
+                 const std::string& secrecy_ends) {
   std::string x;
   x += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<erms xmlns=\"https://DILCIS.eu/XML/ERMS\">\n  <control>\n";
   x += "    <identification identificationType=\"arkivbildare\">Exempelby kommun, kommunstyrelsen</identification>\n";
   x += "    <identification identificationType=\"organisationsnummer\">212000-0001</identification>\n";
-  x += "    <identification identificationType=\"ärendenummer\">" + diarie + "</identification>\n";
+  x += "    <identification identificationType=\"ärendenummer\">" + c.case_number + "</identification>\n";
   x += "    <maintenanceInformation><maintenanceStatus value=\"new\"/></maintenanceInformation>\n";
   x += "  </control>\n  <aggregations>\n";
   x += "    <aggregation systemIdentifier=\"" + Esc(objid) + "\" aggregationType=\"caseFile\">\n";
-  x += "      <objectId>" + diarie + "</objectId>\n";
-  x += "      <title>Ansökan om bygglov för " + std::string(kWords[rng.Next() % kWordCount]) + "</title>\n";
+  x += "      <objectId>" + c.case_number + "</objectId>\n";
+  x += "      <title>Ansökan om bygglov för " + std::string(c.title_word) + "</title>\n";
   x += "      <classification classificationCode=\"3.2.1\">Bygglov</classification>\n";
   x += "      <status value=\"closed\"/>\n";
   x += "      <dates><date dateType=\"opened\">" + DateTime(seed, 0) + "</date><date dateType=\"closed\">" +
@@ -97,20 +144,19 @@ std::string Erms(const std::string& objid, uint64_t seed, const std::vector<Decl
   x += "      <agents><agent agentType=\"handläggare\"><name>Handläggare " + std::to_string(seed % 97) +
        "</name><organisation>Samhällsbyggnad</organisation></agent></agents>\n";
   x += "      <records>\n";
-  // A case holds a few dozen records at most; larger packages attach the
-  // remaining files to the last record.
-  size_t records = data.size() < 50 ? data.size() : 50;
   static const char* const kDirections[] = {"incoming", "internal", "outgoing"};
-  for (size_t i = 0; i < records; ++i) {
+  for (size_t i = 0; i < c.records.size(); ++i) {
     x += "        <record systemIdentifier=\"" + Esc(objid) + "-r" + std::to_string(i + 1) +
          "\" recordType=\"handling\">\n";
-    x += "          <objectId>" + diarie + ":" + std::to_string(i + 1) + "</objectId>\n";
-    x += "          <title>Handling " + std::to_string(i + 1) + " om " + kWords[rng.Next() % kWordCount] + "</title>\n";
+    x += "          <objectId>" + c.case_number + ":" + std::to_string(i + 1) + "</objectId>\n";
+    x += "          <title>Handling " + std::to_string(i + 1) + " om " + c.records[i].title_word + "</title>\n";
     x += "          <direction directionDefinition=\"" + std::string(kDirections[i % 3]) + "\"/>\n";
     x += "          <dates><date dateType=\"created\">" + DateTime(seed, static_cast<int>(i % 40)) + "</date></dates>\n";
-    if (rng.Next() % 5 == 0) {
+    if (c.records[i].secret) {
       x += "          <restriction restrictionType=\"confidential\"><explanatoryText>Sekretess</explanatoryText>"
-           "<regulation>OSL 26 kap. 1 §</regulation></restriction>\n";
+           "<regulation>OSL 26 kap. 1 §</regulation>";
+      if (!secrecy_ends.empty()) x += "<dates><date dateType=\"end\">" + secrecy_ends + "T23:59:59Z</date></dates>";
+      x += "</restriction>\n";
     }
     x += "          <documents><document href=\"" + Esc(Href(data[i].path)) + "\"/></documents>\n";
     x += "        </record>\n";
@@ -158,8 +204,10 @@ size_t ContentStream::Read(char* buf, size_t n) {
       for (; offset < 8 && i < k; ++offset, ++i) buf[i] = static_cast<char>(v >> (offset * 8));
     }
   } else {
+    size_t i = 0;
+    for (; pos_ + i < entry_.prefix.size() && i < k; ++i) buf[i] = entry_.prefix[pos_ + i];
     // Words separated by spaces and line breaks: text that compresses like text.
-    for (size_t i = 0; i < k;) {
+    while (i < k) {
       state_ = SplitMix(state_);
       const char* w = kWords[state_ % kWordCount];
       size_t len = std::strlen(w);
@@ -215,6 +263,7 @@ SipPlan PlanSip(const SipSpec& spec) {
     body.push_back(std::move(e));
   };
 
+  const CaseDraft draft = DraftCase(spec.seed, static_cast<size_t>(spec.files) * spec.representations);
   // The representation's content files.
   std::vector<std::pair<std::string, std::string>> data_files;  // (path, mimetype)
   for (int r = 1; r <= spec.representations; ++r) {
@@ -232,6 +281,22 @@ SipPlan PlanSip(const SipSpec& spec) {
       std::snprintf(name, sizeof name, "/handling-%06d.%s", i + 1, e.content == ContentKind::kText ? "txt" : "bin");
       std::string path = dir + name;
       e.path = plan.root + path;
+      const size_t record = data_files.size();
+      if (record < draft.records.size() && draft.records[record].secret && e.content == ContentKind::kText) {
+        // Words found in no other record, and an identity number.
+        SecretMark mark;
+        mark.record_id = plan.objid + "-r" + std::to_string(record + 1);
+        char word[32];
+        std::snprintf(word, sizeof word, "hemlig%012llx", static_cast<unsigned long long>(e.content_seed >> 16));
+        mark.word = word;
+        mark.personnummer = Personnummer(e.content_seed);
+        if (!spec.secret_personnummer) mark.personnummer.clear();
+        e.prefix = "Sekretessbelagd uppgift om " + mark.word +
+                   (mark.personnummer.empty() ? std::string() : ", personnummer " + mark.personnummer) +
+                   ". Uppgiften rör enskilds personliga förhållanden.\n";
+        e.size = std::max<uint64_t>(e.size, e.prefix.size());
+        plan.secrets.push_back(std::move(mark));
+      }
       data_files.emplace_back(path, e.content == ContentKind::kText ? "text/plain" : "application/octet-stream");
       body.push_back(std::move(e));
     }
@@ -244,7 +309,7 @@ SipPlan PlanSip(const SipSpec& spec) {
                     &body[i]});
   }
 
-  add_literal("metadata/descriptive/erms.xml", Erms(plan.objid, spec.seed, data));
+  add_literal("metadata/descriptive/erms.xml", Erms(plan.objid, spec.seed, draft, data, spec.secrecy_ends));
   add_literal("metadata/preservation/premis.xml", Premis(plan.objid, spec.seed));
   add_literal("documentation/README.txt",
               "Leverans från Exempelby kommuns e-tjänst. Paketet följer FGS Paketstruktur 1.2.\n");

@@ -26,6 +26,7 @@ struct PlannedEntry {
   ContentKind content = ContentKind::kLiteral;
   std::string literal;      // kLiteral
   uint64_t size = 0;        // kText / kBinary
+  std::string prefix;       // kText: these bytes first, then generated words up to `size`
   uint64_t content_seed = 0;
   std::string link_target;  // kSymlink / kHardlink
 };
@@ -41,12 +42,27 @@ struct SipSpec {
   bool wrap_in_folder = true;     // everything under "<OBJID>/", as CSIP recommends
   bool mets_last = false;         // METS after the files it declares
   std::string producer = "212000-0001";  // the CREATOR organisation's IDENTIFICATIONCODE
+  // The last day of secrecy of the secret records (YYYY-MM-DD); empty: no end.
+  std::string secrecy_ends;
+  // Whether a secret record's text names a person by personnummer (which
+  // keeps it from the public even once its secrecy ends).
+  bool secret_personnummer = true;
+};
+
+// About one record in five is secret (OSL 26 kap. 1 §). The text file of
+// each secret record holds a word that occurs nowhere else and a
+// personnummer, for the secrecy leak tests.
+struct SecretMark {
+  std::string record_id;  // systemIdentifier in the ERMS
+  std::string word;       // "hemlig" + 12 hex digits
+  std::string personnummer;  // YYMMDD-NNNC, Luhn-valid; empty without secret_personnummer
 };
 
 struct SipPlan {
   std::string objid;
   std::string root;  // "" or "<objid>/"
   std::vector<PlannedEntry> entries;
+  std::vector<SecretMark> secrets;
 
   // The entry at package-relative `path` (under root), or nullptr.
   PlannedEntry* Find(const std::string& path);

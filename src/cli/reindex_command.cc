@@ -1,0 +1,108 @@
+// bevara reindex: builds the search index again from the catalog and the
+// store (it is derived data), beside the old one, and swaps it in.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "access/access_decisions.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "ingest/xml/schema_set.h"
+#include "search/search_index.h"
+#include "services/case_service.h"
+#include "services/indexer.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: bevara reindex [--data DIR]\n"
+    "  Builds the search index again from the archive: the case metadata and the text of every\n"
+    "  package's records. The new index replaces DATA/index once complete. Stop the server first\n"
+    "  (it holds the index); a server that starts on a stale index catches up by itself.\n"
+    "  --data DIR  data directory (default $BEVARA_DATA or ./bevara-data)\n";
+
+int Fail(const std::string& what) {
+  std::cerr << "bevara reindex: " << what << "\n";
+  return 2;
+}
+
+// Prints progress at most once a second: in place on a terminal, as lines otherwise.
+class ProgressPrinter {
+ public:
+  bool operator()(const services::IndexProgress& p) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::seconds(1) && p.packages_done != p.packages_total) return true;
+    last_ = now;
+    Print(p, isatty(STDERR_FILENO) ? "\r" : "", isatty(STDERR_FILENO) ? "   " : "\n");
+    return true;
+  }
+  void Print(const services::IndexProgress& p, const char* lead, const char* tail) const {
+    std::fprintf(stderr, "%s%llu/%llu packages, %llu records, %.0f records/s%s", lead,
+                 static_cast<unsigned long long>(p.packages_done), static_cast<unsigned long long>(p.packages_total),
+                 static_cast<unsigned long long>(p.records), Rate(p), tail);
+  }
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  double Rate(const services::IndexProgress& p) const { return Seconds() > 0 ? p.records / Seconds() : 0.0; }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+int ReindexCommand(const std::vector<std::string>& argv) {
+  Args args = ParseArgs(argv, {"--data"}, {});
+  if (args.help) return std::cout << kUsage, 0;
+  if (!args.error.empty() || !args.positional.empty()) return Fail((args.error.empty() ? "unexpected argument" : args.error) + "\n" + kUsage);
+  const std::string data = DataDir(args);
+  Env* env = Env::Default();
+  auto archive = storage::Archive::Open(env, data);
+  if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());
+  auto schemas = ingest::SchemaSet::Shared();
+  if (!schemas.ok()) return Fail(schemas.status().ToString());
+  auto decisions = access::AccessDecisions::Open(env, data + "/access");
+  if (!decisions.ok()) return Fail(decisions.status().ToString());
+
+  // Holding the current index's lock keeps a server from starting on it meanwhile.
+  const std::string current = data + "/index", fresh = data + "/index.new", old = data + "/index.old";
+  auto held = search::SearchIndex::Open(current);
+  if (!held.ok()) return Fail(held.status().message());
+  std::error_code ec;
+  std::filesystem::remove_all(fresh, ec);
+  std::filesystem::remove_all(old, ec);
+  services::IndexProgress last;
+  ProgressPrinter printer;
+  {
+    auto index = search::SearchIndex::Open(fresh);
+    if (!index.ok()) return Fail(index.status().ToString());
+    services::CaseService cases(archive->get(), *schemas, decisions->get());
+    services::Indexer indexer(archive->get(), &cases, index->get(), *schemas);
+    const std::string today = storage::NowRfc3339().substr(0, 10);
+    Status s = indexer.CatchUp(today, [&](const services::IndexProgress& p) {
+      last = p;
+      return printer(p);
+    });
+    if (isatty(STDERR_FILENO)) std::fputs("\n", stderr);
+    if (!s.ok()) return Fail(s.ToString() + " (the old index is unchanged)");
+  }
+  held->reset();
+  if (std::filesystem::exists(current)) std::filesystem::rename(current, old, ec);
+  if (!ec) std::filesystem::rename(fresh, current, ec);
+  if (ec) return Fail("could not put the new index in place: " + ec.message());
+  if (Status s = env->SyncDir(data); !s.ok()) return Fail(s.ToString());
+  std::filesystem::remove_all(old, ec);
+  std::printf("reindexed %llu packages, %llu records in %.1f s (%.0f records/s); %llu files without full text\n",
+              static_cast<unsigned long long>(last.packages_done), static_cast<unsigned long long>(last.records),
+              printer.Seconds(), printer.Rate(last), static_cast<unsigned long long>(last.text_notes));
+  return 0;
+}
+
+}  // namespace bevara::cli

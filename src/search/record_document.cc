@@ -1,0 +1,130 @@
+#include "search/record_document.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/digest.h"
+#include "search/personnummer.h"
+
+namespace bevara::search {
+namespace {
+
+constexpr size_t kMaxTermBytes = 240;          // Xapian's limit is 245
+constexpr size_t kSnippetTextBytes = 32 << 10;  // stored for snippets; all of the text is indexed
+
+// Cuts at a UTF-8 character boundary.
+std::string CutUtf8(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  s.resize(end);
+  return s;
+}
+
+nlohmann::json SummaryJson(const IndexedRecord& r, Audience audience) {
+  nlohmann::json j = {
+      {"id", r.id},
+      {"package_id", r.package_id},
+      {"version", r.version},
+      {"record_id", r.record_id},
+      {"registration", r.registration},
+      {"case_number", r.case_number},
+      {"case_title", r.case_title},
+      {"case_status", r.case_status},
+      {"creator", r.creator},
+      {"creator_id", r.creator_id},
+      {"classification_code", r.classification_code},
+      {"classification", r.classification},
+      {"title", r.title},
+      {"record_type", r.record_type},
+      {"direction", r.direction},
+      {"date", r.date},
+      {"files", r.files},
+  };
+  if (audience == Audience::kArchive) {
+    j["access"] = {{"state", r.access_state}, {"ground", r.access_ground}, {"visible_from", r.visible_from}};
+    j["text_notes"] = r.text_notes;
+  }
+  return j;
+}
+
+// Masks personnummer in every string of `j`, recursively.
+void MaskStrings(nlohmann::json* j) {
+  if (j->is_string()) {
+    std::string s = j->get<std::string>();
+    if (MaskPersonnummer(&s) > 0) *j = s;
+  } else if (j->is_structured()) {
+    for (auto& item : *j) MaskStrings(&item);
+  }
+}
+
+}  // namespace
+
+std::string RecordSearchId(const std::string& package_id, const std::string& record_id) {
+  std::string input = package_id;
+  input.push_back('\0');
+  input += record_id;
+  return "r" + Sha256Hex(input).substr(0, 24);
+}
+
+std::string FilterTerm(const char* prefix, const std::string& value) {
+  std::string v = Xapian::Unicode::tolower(value);
+  size_t b = v.find_first_not_of(" \t");
+  size_t e = v.find_last_not_of(" \t");
+  v = b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+  return CutUtf8(prefix + v, kMaxTermBytes);
+}
+
+Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
+  nlohmann::json summary = SummaryJson(r, audience);
+  std::string text = r.text;
+  if (audience == Audience::kPublic) {
+    MaskStrings(&summary);
+    MaskPersonnummer(&text);
+  }
+  auto field = [&summary](const char* name) { return summary[name].get<std::string>(); };
+
+  Xapian::Document doc;
+  Xapian::TermGenerator gen;
+  gen.set_stemmer(Xapian::Stem("swedish"));
+  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  gen.set_document(doc);
+  gen.index_text(field("title"), 1, kPrefixTitle);
+  gen.index_text(field("title"), 3);  // a word in the title counts more than one in the text
+  gen.increase_termpos();
+  for (const char* name : {"case_title", "registration", "case_number", "creator", "classification", "record_type"}) {
+    gen.index_text(field(name));
+    gen.increase_termpos();
+  }
+  gen.index_text(text);
+
+  doc.add_boolean_term(kPrefixId + r.id);
+  doc.add_boolean_term(FilterTerm(kPrefixPackage, r.package_id));
+  doc.add_boolean_term(FilterTerm(kPrefixCaseNumber, field("case_number")));
+  doc.add_boolean_term(FilterTerm(kPrefixCreator, field("creator")));
+  doc.add_boolean_term(FilterTerm(kPrefixClassification, field("classification_code")));
+  doc.add_boolean_term(FilterTerm(kPrefixRecordType, field("record_type")));
+  doc.add_boolean_term(FilterTerm(kPrefixDirection, field("direction")));
+  doc.add_value(kSlotDate, r.date);
+  doc.add_value(kSlotCreator, field("creator"));
+  doc.add_value(kSlotClassification, field("classification_code"));
+  doc.add_value(kSlotRecordType, field("record_type"));
+  doc.add_value(kSlotYear, r.date.substr(0, 4));
+  doc.add_value(kSlotDirection, field("direction"));
+  if (audience == Audience::kArchive) {
+    doc.add_boolean_term(FilterTerm(kPrefixAccessState, r.access_state));
+    doc.add_value(kSlotAccessState, r.access_state);
+    doc.add_value(kSlotVisibleFrom, r.visible_from);
+  }
+  nlohmann::json data = {{"summary", std::move(summary)}, {"text", CutUtf8(std::move(text), kSnippetTextBytes)}};
+  doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return doc;
+}
+
+nlohmann::json SummaryOf(const Xapian::Document& doc, std::string* snippet_text) {
+  nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+  if (data.is_discarded() || !data.is_object()) return nlohmann::json::object();
+  if (snippet_text) *snippet_text = data.value("text", "");
+  return data.value("summary", nlohmann::json::object());
+}
+
+}  // namespace bevara::search

@@ -1,0 +1,42 @@
+// SearchQuery and SearchResult: what the search index is asked and answers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace bevara::search {
+
+// Who is searching. kPublic searches a separate index that holds only the
+// records the public may see, so nothing about the others (not a count,
+// not a term statistic) can reach a public answer.
+enum class Audience { kPublic, kArchive };
+
+struct SearchQuery {
+  // Words (Swedish stemming), "phrases", AND/OR/NOT, -word, title:word.
+  // Empty: every record that matches the filters.
+  std::string text;
+  // Exact filters; empty means any. Case-insensitive.
+  std::string case_number, creator, classification, record_type, direction;
+  std::string access_state;  // archive only; ignored for the public
+  std::string package_id;
+  std::string date_from, date_to;  // YYYY-MM-DD, inclusive
+  uint32_t offset = 0, limit = 20;
+};
+
+struct FacetCount {
+  std::string value;
+  uint64_t count = 0;
+};
+
+struct SearchResult {
+  uint64_t total = 0;
+  bool exact = true;  // total and facet counts are exact (else: counted over the first matches)
+  std::vector<nlohmann::json> hits;  // each the record's summary plus "snippet"
+  std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
+};
+
+}  // namespace bevara::search

@@ -1,0 +1,141 @@
+// GET /api/v1/search (archivists: every record) and GET /public/v1/search
+// (anyone: the public index, which holds only public records).
+#include <nlohmann/json.hpp>
+
+#include "search/personnummer.h"
+#include "server/api.h"
+#include "storage/archive/archive.h"
+
+namespace bevara::server {
+namespace {
+
+constexpr uint64_t kMaxOffset = 10000;  // deeper pages: narrow the query instead
+constexpr uint64_t kMaxLimit = 100;
+
+bool IsIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+// The query from the request's parameters; 400 (and nullopt) when one is unusable.
+std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience audience) {
+  search::SearchQuery q;
+  auto text = [&](const char* name, std::string* out) {
+    if (auto v = ex.Query(name)) *out = *v;
+  };
+  text("q", &q.text);
+  text("case_number", &q.case_number);
+  text("creator", &q.creator);
+  text("classification", &q.classification);
+  text("record_type", &q.record_type);
+  text("direction", &q.direction);
+  text("from", &q.date_from);
+  text("to", &q.date_to);
+  if (audience == search::Audience::kArchive) {
+    text("state", &q.access_state);
+    text("package", &q.package_id);
+  }
+  if (q.text.size() > 1024) {
+    SendError(ex, 400, "bad_request", "q is longer than 1024 bytes");
+    return std::nullopt;
+  }
+  for (const std::string* d : {&q.date_from, &q.date_to}) {
+    if (!d->empty() && !IsIsoDate(*d)) {
+      SendError(ex, 400, "bad_request", "from and to are dates, YYYY-MM-DD");
+      return std::nullopt;
+    }
+  }
+  uint64_t offset = 0, limit = 20;
+  Status s = QueryNumber(ex, "offset", 0, kMaxOffset, &offset);
+  if (s.ok()) s = QueryNumber(ex, "limit", 1, kMaxLimit, &limit);
+  if (!s.ok()) {
+    SendStatus(ex, s);
+    return std::nullopt;
+  }
+  q.offset = static_cast<uint32_t>(offset);
+  q.limit = static_cast<uint32_t>(limit);
+  return q;
+}
+
+nlohmann::json ResultJson(const search::SearchQuery& q, const search::SearchResult& r, search::Audience audience) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (nlohmann::json hit : r.hits) {
+    const std::string id = hit.value("id", "");
+    if (audience == search::Audience::kPublic) {
+      hit["href"] = "/public/v1/records/" + id;
+      hit.erase("package_id");  // the public knows records, not archival packages
+    } else {
+      hit["href"] = "/api/v1/packages/" + hit.value("package_id", "") + "/case";
+    }
+    hits.push_back(std::move(hit));
+  }
+  nlohmann::json facets = nlohmann::json::object();
+  for (const auto& [name, counts] : r.facets) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const search::FacetCount& c : counts) values.push_back({{"value", c.value}, {"count", c.count}});
+    facets[name] = std::move(values);
+  }
+  return {{"total", r.total}, {"exact", r.exact}, {"offset", q.offset}, {"limit", q.limit},
+          {"hits", std::move(hits)}, {"facets", std::move(facets)}};
+}
+
+void ArchiveSearch(Api* api, Exchange& ex) {
+  auto q = ParseQuery(ex, search::Audience::kArchive);
+  if (!q) return;
+  auto result = api->search->Search(*q, search::Audience::kArchive);
+  if (!result.ok()) return SendStatus(ex, result.status());
+  // Hits show secret records' titles and snippets: searches are recorded.
+  if (!Audit(api, ex, "search", "records", "ok", "q=" + q->text + ", hits " + std::to_string(result->total)).ok()) {
+    ex.response.set("Retry-After", "30");
+    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; search waits until it can");
+  }
+  SendJson(ex, 200, ResultJson(*q, *result, search::Audience::kArchive).dump(-1, ' ', false,
+                                                                              nlohmann::json::error_handler_t::replace));
+}
+
+void PublicSearch(Api* api, Exchange& ex) {
+  if (!AdmitPublic(api, ex)) return;
+  if (!api->indexer->public_index_trusted()) {
+    ex.response.set("Retry-After", "60");
+    return SendError(ex, 503, "search_unavailable", "search is being brought up to date; try again shortly");
+  }
+  auto q = ParseQuery(ex, search::Audience::kPublic);
+  if (!q) return;
+  auto result = api->search->Search(*q, search::Audience::kPublic);
+  if (!result.ok()) return SendStatus(ex, result.status());
+  SendPublicJson(ex, 200,
+                 ResultJson(*q, *result, search::Audience::kPublic).dump(-1, ' ', false,
+                                                                          nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+std::string Today() { return storage::NowRfc3339().substr(0, 10); }
+
+bool AdmitPublic(Api* api, Exchange& ex) {
+  const int wait = api->public_limiter ? api->public_limiter->Admit(ex.client) : 0;
+  if (wait == 0) return true;
+  ex.response.set("Retry-After", std::to_string(wait));
+  SendError(ex, 429, "too_many_requests", "too many requests from this address; try again in " +
+                                              std::to_string(wait) + " s");
+  return false;
+}
+
+void SendPublicJson(Exchange& ex, int status, std::string json) {
+  search::MaskPersonnummer(&json);
+  ex.response.set("Cache-Control", "no-store");
+  SendJson(ex, status, json);
+}
+
+std::vector<Route> SearchRoutes(Api* api) {
+  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
+  return {
+      {"GET", "/api/v1/search", roles::kSearchers, bind(ArchiveSearch)},
+      {"GET", "/public/v1/search", roles::kAnyone, bind(PublicSearch)},
+  };
+}
+
+}  // namespace bevara::server

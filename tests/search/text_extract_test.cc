@@ -1,0 +1,140 @@
+#include "search/text_extract.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "ingest/xml/schema_set.h"
+#include "test_util.h"
+
+namespace bevara::search {
+namespace {
+
+class TextExtractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = ingest::SchemaSet::Shared();
+    ASSERT_TRUE(s.ok());
+    schemas_ = *s;
+  }
+  std::string Write(const std::string& name, const std::string& bytes) {
+    std::string path = dir_.path() + "/" + name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+  ExtractedText Extract(TextFormat format, const std::string& bytes, ExtractLimits limits = {}) {
+    std::string path = Write("f", bytes);
+    return ExtractText(format, path, bytes.size(), limits, schemas_);
+  }
+
+  testing::TempDir dir_;
+  std::shared_ptr<const ingest::SchemaSet> schemas_;
+};
+
+// A one-page PDF that shows `text` (Latin letters), with a correct xref table.
+std::string MinimalPdf(const std::string& text) {
+  std::string stream = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+      "/Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+TEST_F(TextExtractTest, FormatsFromMediaTypes) {
+  EXPECT_EQ(TextFormatForMime("text/plain; charset=utf-8"), TextFormat::kPlain);
+  EXPECT_EQ(TextFormatForMime("Application/PDF"), TextFormat::kPdf);
+  EXPECT_EQ(TextFormatForMime("text/html"), TextFormat::kHtml);
+  EXPECT_EQ(TextFormatForMime("application/xml"), TextFormat::kXml);
+  EXPECT_EQ(TextFormatForMime("image/svg+xml"), TextFormat::kXml);
+  EXPECT_EQ(TextFormatForMime("image/png"), TextFormat::kUnsupported);
+}
+
+TEST_F(TextExtractTest, PlainTextInUtf8AndInWindows1252) {
+  ExtractedText utf8 = Extract(TextFormat::kPlain, "Beslut  om\n\tbygglov för fastigheten Åby 1:2\n");
+  EXPECT_EQ(utf8.text, "Beslut om bygglov för fastigheten Åby 1:2");
+  EXPECT_TRUE(utf8.note.empty());
+  ExtractedText latin1 = Extract(TextFormat::kPlain, "Beslut f\xF6r \xC5" "by");
+  EXPECT_EQ(latin1.text, "Beslut för Åby");
+}
+
+TEST_F(TextExtractTest, PlainTextKeepsCharactersCutByBlocks) {
+  // "ö" straddles the 64 KiB read blocks.
+  std::string text(65535, 'a');
+  text += "ö slut";
+  ExtractedText out = Extract(TextFormat::kPlain, text);
+  EXPECT_EQ(out.text.substr(65535), "ö slut");
+}
+
+TEST_F(TextExtractTest, XmlCharacterDataWithoutMarkup) {
+  ExtractedText out = Extract(TextFormat::kXml, "<?xml version=\"1.0\"?><beslut><rubrik>Bygglov</rubrik>"
+                                                "<text>beviljas för <b>Åby</b> 1:2</text></beslut>");
+  EXPECT_EQ(out.text, "Bygglov beviljas för Åby 1:2");
+  EXPECT_TRUE(out.note.empty());
+}
+
+TEST_F(TextExtractTest, XmlWithADoctypeIsNotReadAndSaysSo) {
+  ExtractedText out = Extract(TextFormat::kXml, "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"boom\">]><a>&x;</a>");
+  EXPECT_EQ(out.text.find("boom"), std::string::npos);
+  EXPECT_NE(out.note.find("DOCTYPE"), std::string::npos) << out.note;
+}
+
+TEST_F(TextExtractTest, HtmlVisibleTextOnly) {
+  ExtractedText out = Extract(TextFormat::kHtml,
+                              "<html><head><title>Protokoll</title><style>p{color:red}</style>"
+                              "<script>var hemligt = 1;</script></head><body><p>Nämnden &amp; "
+                              "beslutade</p><p>att&nbsp;bevilja</p></body></html>");
+  EXPECT_NE(out.text.find("Protokoll"), std::string::npos);
+  EXPECT_NE(out.text.find("Nämnden & beslutade"), std::string::npos) << out.text;
+  EXPECT_EQ(out.text.find("hemligt"), std::string::npos);
+  EXPECT_EQ(out.text.find("color"), std::string::npos);
+}
+
+TEST_F(TextExtractTest, PdfTextThroughPoppler) {
+  ExtractedText out = Extract(TextFormat::kPdf, MinimalPdf("Beslut om bygglov"));
+  EXPECT_NE(out.text.find("Beslut om bygglov"), std::string::npos) << out.text << " / " << out.note;
+  EXPECT_TRUE(out.note.empty()) << out.note;
+}
+
+TEST_F(TextExtractTest, DamagedPdfGivesANoteNotACrash) {
+  std::string pdf = MinimalPdf("Beslut");
+  for (const std::string& bad : {std::string("%PDF-1.4\ngarbage"), pdf.substr(0, pdf.size() / 2), std::string()}) {
+    ExtractedText out = Extract(TextFormat::kPdf, bad);
+    EXPECT_FALSE(out.note.empty());
+  }
+}
+
+TEST_F(TextExtractTest, LimitsCutTextAndSkipLargeFiles) {
+  ExtractLimits limits;
+  limits.max_text_bytes = 1024;
+  ExtractedText cut = Extract(TextFormat::kPlain, std::string(10000, 'a') + " b", limits);
+  EXPECT_TRUE(cut.truncated);
+  EXPECT_LE(cut.text.size(), 1024u);
+  EXPECT_FALSE(cut.note.empty());
+  limits.max_input_bytes = 100;
+  ExtractedText skipped = Extract(TextFormat::kPlain, std::string(200, 'a'), limits);
+  EXPECT_TRUE(skipped.text.empty());
+  EXPECT_NE(skipped.note.find("larger than"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bevara::search
