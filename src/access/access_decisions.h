@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "common/env.h"
+#include "common/json_lines.h"
 #include "common/result.h"
 
 namespace bevara::access {
@@ -38,12 +39,10 @@ class AccessDecisions {
   std::optional<AccessDecision> Find(const std::string& package_id, const std::string& record_id);
 
  private:
-  AccessDecisions(Env* env, std::string path) : env_(env), path_(std::move(path)) {}
-  Env* env_;
-  std::string path_;
+  AccessDecisions(Env* env, std::string path) : file_(env, std::move(path)) {}
   std::mutex mu_;
+  JsonLinesFile file_;  // guarded by mu_
   std::map<std::pair<std::string, std::string>, AccessDecision> latest_;  // guarded by mu_
-  bool needs_newline_ = false;  // the file ends in a torn line; guarded by mu_
 };
 
 }  // namespace bevara::access

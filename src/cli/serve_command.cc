@@ -126,9 +126,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   index_worker.Start();
   services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
                                 config.audit_max_bytes_per_second);
+  auto requests = access::RecordRequests::Open(env, access_dir);
+  if (!requests.ok()) return Fail(requests.status().ToString());
   server::RateLimiter public_limiter(config.public_requests_per_second, config.public_burst);
   server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
-                  &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter};
+                  &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter, requests->get()};
   server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
   auto http = server::HttpServer::Start(config, &router);
   if (!http.ok()) return Fail(http.status().message());

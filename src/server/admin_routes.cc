@@ -87,7 +87,7 @@ std::vector<Route> AdminRoutes(Api* api) {
 
 std::vector<Route> ApiRoutes(Api* api) {
   std::vector<Route> all;
-  for (auto group : {DepositRoutes, PackageRoutes, AuditRoutes, AdminRoutes, SearchRoutes, PublicRoutes}) {
+  for (auto group : {DepositRoutes, PackageRoutes, AuditRoutes, AdminRoutes, SearchRoutes, PublicRoutes, RequestRoutes}) {
     for (Route& r : group(api)) all.push_back(std::move(r));
   }
   return all;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "access/audit_log.h"
+#include "access/record_requests.h"
 #include "access/token_store.h"
 #include "search/search_index.h"
 #include "server/rate_limiter.h"
@@ -38,6 +39,7 @@ struct Api {
   services::Indexer* indexer = nullptr;
   services::IndexWorker* index_worker = nullptr;
   RateLimiter* public_limiter = nullptr;
+  access::RecordRequests* requests = nullptr;
 };
 
 // Who may call what. Route tables use these sets, and the authorisation
@@ -59,6 +61,7 @@ std::vector<Route> AuditRoutes(Api* api);
 std::vector<Route> AdminRoutes(Api* api);
 std::vector<Route> SearchRoutes(Api* api);  // the archivists' search and the public's
 std::vector<Route> PublicRoutes(Api* api);  // public records and their files
+std::vector<Route> RequestRoutes(Api* api);  // requests for records, and decisions on them
 
 // Today's date (UTC), YYYY-MM-DD: the day access states are derived for.
 std::string Today();

@@ -46,6 +46,8 @@ struct Fixture {
   std::string own_file, foreign_file;  // packages to deposit (producer A and B)
   // A public record of each package (not r1, which the access row makes secret), and one of its files.
   std::string own_record, foreign_record, own_record_file, foreign_record_file;
+  // A request for each of those records, released: its reference, token and file link.
+  std::string own_request, foreign_request, own_request_token, foreign_request_token;
   uint64_t seed = 100;
 };
 
@@ -59,6 +61,24 @@ std::string Pkg(Fixture& f, Object o, const std::string& rest) {
 std::string PublicRecord(Fixture& f, Object o, const std::string& rest) {
   std::string id = o == Object::kOwn ? f.own_record : o == Object::kForeign ? f.foreign_record : "r000000000000000000000000";
   return "/public/v1/records/" + id + rest;
+}
+
+std::string RequestToken(Fixture& f, Object o) {
+  return o == Object::kOwn ? f.own_request_token : o == Object::kForeign ? f.foreign_request_token : "req_" + std::string(64, '0');
+}
+
+// A request for `record`, released by the archivist; returns its reference and token.
+void ReleasedRequest(ServerProcess& s, const std::string& archivist, const std::string& record, std::string* id,
+                     std::string* token) {
+  HttpReply created = s.Request("POST", "/public/v1/requests", "",
+                                nlohmann::json({{"records", {record}}, {"description", "d"}, {"contact", "c"}}).dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  *token = nlohmann::json::parse(created.body)["token"];
+  auto queue = nlohmann::json::parse(s.Request("GET", "/api/v1/requests", archivist).body);
+  *id = queue["requests"].back()["id"];
+  HttpReply decided = s.Request("POST", "/api/v1/requests/" + *id + "/decisions", archivist,
+                                nlohmann::json({{"record", record}, {"decision", "release"}}).dump());
+  ASSERT_EQ(decided.status, 200) << decided.body;
 }
 
 // A public record of `package` other than its first, and the path of its first file.
@@ -126,6 +146,27 @@ std::vector<Row> Table() {
        [](Fixture& f, Object o) {
          return PublicRecord(f, o, "/files/" + (o == Object::kOwn ? f.own_record_file : f.foreign_record_file));
        }},
+      {"POST", "/public/v1/requests", {}, {201}, false, false, [](Fixture&, Object) { return "/public/v1/requests"; },
+       [](Fixture& f, Object) {
+         return nlohmann::json({{"records", {f.own_record}}, {"description", "matrix"}, {"contact", "m@x.se"}}).dump();
+       }},
+      {"GET", "/public/v1/requests/{token}", {}, {200}, true, false,
+       [](Fixture& f, Object o) { return "/public/v1/requests/" + RequestToken(f, o); }},
+      {"GET", "/public/v1/requests/{token}/files/{record}/{path+}", {}, {200}, true, false,
+       [](Fixture& f, Object o) {
+         bool own = o != Object::kForeign;
+         return "/public/v1/requests/" + RequestToken(f, o) + "/files/" + (own ? f.own_record : f.foreign_record) + "/" +
+                (own ? f.own_record_file : f.foreign_record_file);
+       }},
+      {"GET", "/api/v1/requests", {"archivist"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/requests?state=all"; }},
+      {"POST", "/api/v1/requests/{id}/decisions", {"archivist"}, {200}, true, false,
+       [](Fixture& f, Object o) {
+         return "/api/v1/requests/" + (o == Object::kOwn ? f.own_request : o == Object::kForeign ? f.foreign_request : "req-0000") +
+                "/decisions";
+       },
+       [](Fixture& f, Object o) {
+         return nlohmann::json({{"record", o == Object::kForeign ? f.foreign_record : f.own_record}, {"decision", "release"}}).dump();
+       }},
       {"GET", "/api/v1/openapi.json", {}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/openapi.json"; }},
       {"GET", "/health", {}, {200}, false, false, [](Fixture&, Object) { return "/health"; }},
   };
@@ -173,6 +214,8 @@ TEST(AuthorizationMatrix, EveryRoleEveryObject) {
   f.foreign_job = nlohmann::json::parse(foreign.body)["id"];
   FindPublicRecord(s, setup, f.own_package, &f.own_record, &f.own_record_file);
   FindPublicRecord(s, setup, f.foreign_package, &f.foreign_record, &f.foreign_record_file);
+  ReleasedRequest(s, setup, f.own_record, &f.own_request, &f.own_request_token);
+  ReleasedRequest(s, setup, f.foreign_record, &f.foreign_request, &f.foreign_request_token);
   HttpReply audit = s.Request("POST", "/api/v1/audits", setup);
   ASSERT_EQ(audit.status, 202);
   f.audit = nlohmann::json::parse(audit.body)["id"];

@@ -1,0 +1,152 @@
+#include "access/record_requests.h"
+
+#include <openssl/crypto.h>
+
+#include "common/digest.h"
+#include "common/random.h"
+
+namespace bevara::access {
+namespace {
+
+constexpr size_t kMaxRecords = 100;
+constexpr size_t kMaxDescription = 4000, kMaxContact = 500, kMaxNote = 4000, kMaxCaseNumber = 100;
+
+nlohmann::json DecisionJson(const std::string& request_id, const RecordDecision& d) {
+  return {{"type", "decision"}, {"request", request_id}, {"record", d.record}, {"decision", d.decision},
+          {"note", d.note},     {"files", d.files},      {"by", d.by},         {"at", d.at}};
+}
+
+}  // namespace
+
+bool IsRecordId(const std::string& id) {
+  if (id.size() != 25 || id[0] != 'r') return false;
+  for (size_t i = 1; i < id.size(); ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(id[i])) || std::isupper(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
+bool RecordRequest::open() const {
+  if (records.empty()) return decisions.empty();
+  for (const std::string& r : records) {
+    if (!decisions.count(r)) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<RecordRequests>> RecordRequests::Open(Env* env, const std::string& dir) {
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  std::unique_ptr<RecordRequests> r(new RecordRequests(JsonLinesFile(env, dir + "/requests.jsonl")));
+  std::lock_guard<std::mutex> lock(r->mu_);
+  BEVARA_RETURN_IF_ERROR(r->file_.Replay([&](const nlohmann::json& j) { r->Apply(j); }));
+  return r;
+}
+
+void RecordRequests::Apply(const nlohmann::json& j) {
+  const std::string type = j.value("type", "");
+  if (type == "request") {
+    RecordRequest q;
+    q.id = j.value("id", "");
+    q.token_sha256 = j.value("token_sha256", "");
+    q.created = j.value("created", "");
+    q.records = j.value("records", std::vector<std::string>());
+    q.case_number = j.value("case_number", "");
+    q.description = j.value("description", "");
+    q.contact = j.value("contact", "");
+    if (q.id.empty() || by_id_.count(q.id)) return;
+    by_token_[q.token_sha256] = q.id;
+    order_.push_back(q.id);
+    by_id_[q.id] = std::move(q);
+  } else if (type == "decision") {
+    auto it = by_id_.find(j.value("request", ""));
+    if (it == by_id_.end()) return;
+    RecordDecision d{j.value("record", ""), j.value("decision", ""), j.value("note", ""),
+                     j.value("files", std::vector<std::string>()), j.value("by", ""), j.value("at", "")};
+    it->second.decisions[d.record] = std::move(d);
+  }
+}
+
+Result<std::pair<RecordRequest, std::string>> RecordRequests::Create(const NewRequest& n, const std::string& now) {
+  if (n.records.empty() && n.case_number.empty()) return Status::InvalidArgument("name record ids or a case number");
+  if (n.records.size() > kMaxRecords) return Status::InvalidArgument("at most 100 records per request");
+  for (const std::string& r : n.records) {
+    if (!IsRecordId(r)) return Status::InvalidArgument("'" + r.substr(0, 40) + "' is not a record id");
+  }
+  if (n.case_number.size() > kMaxCaseNumber) return Status::InvalidArgument("case_number is too long");
+  if (n.description.empty() || n.description.size() > kMaxDescription) {
+    return Status::InvalidArgument("a description of 1 to 4000 bytes is needed");
+  }
+  if (n.contact.empty() || n.contact.size() > kMaxContact) {
+    return Status::InvalidArgument("a contact (e-mail or postal address) of 1 to 500 bytes is needed");
+  }
+  const std::string token = "req_" + RandomHex(32);
+  RecordRequest q;
+  q.id = "req-" + RandomHex(8);
+  q.token_sha256 = Sha256Hex(token);
+  q.created = now;
+  q.records = n.records;
+  q.case_number = n.case_number;
+  q.description = n.description;
+  q.contact = n.contact;
+  nlohmann::json event = {{"type", "request"},          {"id", q.id},
+                          {"token_sha256", q.token_sha256}, {"created", q.created},
+                          {"records", q.records},       {"case_number", q.case_number},
+                          {"description", q.description}, {"contact", q.contact}};
+  std::lock_guard<std::mutex> lock(mu_);
+  BEVARA_RETURN_IF_ERROR(file_.Append(event));
+  Apply(event);
+  return std::make_pair(by_id_[q.id], token);
+}
+
+Result<RecordRequest> RecordRequests::Decide(const std::string& request_id, RecordDecision d) {
+  if (d.decision != "release" && d.decision != "partial" && d.decision != "deny") {
+    return Status::InvalidArgument("decision must be release, partial or deny");
+  }
+  if (!IsRecordId(d.record)) return Status::InvalidArgument("record must be a record id");
+  if (d.note.size() > kMaxNote) return Status::InvalidArgument("the note is longer than 4000 bytes");
+  if (d.decision == "deny" && d.note.empty()) {
+    return Status::InvalidArgument("a denial needs its legal ground (e.g. \"OSL 26 kap. 1 §\") in note");
+  }
+  if (d.decision == "partial" && (d.note.empty() || d.files.empty())) {
+    return Status::InvalidArgument("a partial release needs the files released and a note of what is withheld");
+  }
+  if (d.decision == "deny") d.files.clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!by_id_.count(request_id)) return Status::NotFound("no request '" + request_id + "'");
+  nlohmann::json event = DecisionJson(request_id, d);
+  BEVARA_RETURN_IF_ERROR(file_.Append(event));
+  Apply(event);
+  return by_id_[request_id];
+}
+
+std::optional<RecordRequest> RecordRequests::FindByToken(const std::string& token) {
+  if (token.rfind("req_", 0) != 0 || token.size() != 68) return std::nullopt;
+  const std::string digest = Sha256Hex(token);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_token_.find(digest);
+  // The map lookup compares the digest; the comparison below is constant-time
+  // anyway, as the token store's is.
+  if (it == by_token_.end()) return std::nullopt;
+  const RecordRequest& q = by_id_[it->second];
+  if (CRYPTO_memcmp(q.token_sha256.data(), digest.data(), digest.size()) != 0) return std::nullopt;
+  return q;
+}
+
+std::optional<RecordRequest> RecordRequests::Find(const std::string& request_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_id_.find(request_id);
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<RecordRequest> RecordRequests::List(bool open_only) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<RecordRequest> out;
+  for (const std::string& id : order_) {
+    const RecordRequest& q = by_id_[id];
+    if (!open_only || q.open()) out.push_back(q);
+  }
+  return out;
+}
+
+}  // namespace bevara::access

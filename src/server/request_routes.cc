@@ -1,0 +1,243 @@
+// Requests for records (begäran om allmän handling):
+//   POST /public/v1/requests                       a citizen asks; gets a token
+//   GET  /public/v1/requests/{token}               and follows the request
+//   GET  /public/v1/requests/{token}/files/{record}/{path+}   released files
+//   GET  /api/v1/requests                          the archivists' queue
+//   POST /api/v1/requests/{id}/decisions           release, partial or deny
+// Every step is in the audit log.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "common/percent_encoding.h"
+#include "server/api.h"
+#include "server/blob_response.h"
+
+namespace bevara::server {
+namespace {
+
+constexpr int64_t kMaxRequestBody = 16 * 1024;
+
+// The records a request concerns: those it names, and those of the case it
+// names, as the archive index describes them (summaries with access state).
+std::vector<nlohmann::json> Candidates(Api* api, const access::RecordRequest& q) {
+  std::vector<nlohmann::json> out;
+  std::set<std::string> seen;
+  for (const std::string& id : q.records) {
+    auto found = api->search->Find(id, search::Audience::kArchive);
+    seen.insert(id);
+    out.push_back(found.ok() && *found ? **found : nlohmann::json{{"id", id}, {"unknown", true}});
+  }
+  if (!q.case_number.empty()) {
+    search::SearchQuery sq;
+    sq.case_number = q.case_number;
+    sq.limit = 100;
+    auto result = api->search->Search(sq, search::Audience::kArchive);
+    if (result.ok()) {
+      for (nlohmann::json& hit : result->hits) {
+        if (!seen.insert(hit.value("id", "")).second) continue;
+        hit.erase("snippet");
+        out.push_back(std::move(hit));
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::json DecisionJson(const access::RecordDecision& d) {
+  return {{"record", d.record}, {"decision", d.decision}, {"note", d.note}, {"files", d.files}, {"by", d.by}, {"at", d.at}};
+}
+
+nlohmann::json ArchivistView(Api* api, const access::RecordRequest& q) {
+  nlohmann::json decisions = nlohmann::json::array();
+  for (const auto& [record, d] : q.decisions) decisions.push_back(DecisionJson(d));
+  return {{"id", q.id},
+          {"created", q.created},
+          {"state", q.open() ? "open" : "decided"},
+          {"records", q.records},
+          {"case_number", q.case_number},
+          {"description", q.description},
+          {"contact", q.contact},
+          {"candidates", Candidates(api, q)},
+          {"decisions", decisions}};
+}
+
+// What the citizen sees: decisions (with what was released) and what waits.
+nlohmann::json CitizenView(Api* api, const access::RecordRequest& q, const std::string& token) {
+  nlohmann::json items = nlohmann::json::array();
+  std::set<std::string> listed;
+  auto item = [&](const std::string& record) {
+    nlohmann::json j = {{"record", record}};
+    auto d = q.decisions.find(record);
+    if (d == q.decisions.end()) {
+      j["decision"] = "pending";
+    } else {
+      j["decision"] = d->second.decision;
+      j["note"] = d->second.note;
+      j["decided"] = d->second.at;
+      if (d->second.decision != "deny") {
+        auto found = api->search->Find(record, search::Audience::kArchive);
+        if (found.ok() && *found) j["title"] = (*found)->value("title", "");
+        nlohmann::json files = nlohmann::json::array();
+        for (const std::string& path : d->second.files) {
+          files.push_back({{"path", path},
+                           {"href", "/public/v1/requests/" + token + "/files/" + record + "/" + PercentEncode(path, true)}});
+        }
+        j["files"] = std::move(files);
+      }
+    }
+    listed.insert(record);
+    items.push_back(std::move(j));
+  };
+  for (const std::string& r : q.records) item(r);
+  for (const auto& [record, d] : q.decisions) {
+    if (!listed.count(record)) item(record);  // records of the case, once decided
+  }
+  return {{"reference", q.id},         {"created", q.created},       {"state", q.open() ? "open" : "decided"},
+          {"case_number", q.case_number}, {"description", q.description}, {"items", items}};
+}
+
+bool ReadJsonBody(Exchange& ex, nlohmann::json* body) {
+  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > kMaxRequestBody) {
+    SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
+    return false;
+  }
+  *body = nlohmann::json::parse(ex.ReadSmallBody(), nullptr, false);
+  if (!body->is_object()) {
+    SendError(ex, 400, "bad_request", "the body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
+std::string Text(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void CreateRequest(Api* api, Exchange& ex) {
+  if (!AdmitPublic(api, ex)) return;
+  nlohmann::json body;
+  if (!ReadJsonBody(ex, &body)) return;
+  access::NewRequest n;
+  if (body.contains("records")) {
+    if (!body["records"].is_array()) return SendError(ex, 400, "bad_request", "records must be an array of record ids");
+    for (const auto& r : body["records"]) n.records.push_back(r.is_string() ? r.get<std::string>() : "");
+  }
+  n.case_number = Text(body, "case_number");
+  n.description = Text(body, "description");
+  n.contact = Text(body, "contact");
+  auto created = api->requests->Create(n, storage::NowRfc3339());
+  if (!created.ok()) return SendStatus(ex, created.status());
+  const auto& [q, token] = *created;
+  Audit(api, ex, "request.create", q.id, "ok",
+        std::to_string(q.records.size()) + " records" + (q.case_number.empty() ? "" : ", case " + q.case_number), true);
+  nlohmann::json answer = CitizenView(api, q, token);
+  answer["token"] = token;
+  answer["href"] = "/public/v1/requests/" + token;
+  ex.response.set("Location", answer["href"].get<std::string>());
+  SendPublicJson(ex, 201, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::optional<access::RecordRequest> RequestByToken(Api* api, Exchange& ex) {
+  auto q = api->requests->FindByToken(ex.Param("token"));
+  if (!q) SendError(ex, 404, "not_found", "no request with this token");
+  return q;
+}
+
+void GetRequest(Api* api, Exchange& ex) {
+  if (!AdmitPublic(api, ex)) return;
+  auto q = RequestByToken(api, ex);
+  if (!q) return;
+  SendPublicJson(ex, 200, CitizenView(api, *q, ex.Param("token")).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void GetReleasedFile(Api* api, Exchange& ex) {
+  if (!AdmitPublic(api, ex)) return;
+  auto q = RequestByToken(api, ex);
+  if (!q) return;
+  const std::string record = ex.Param("record"), path = ex.Param("path");
+  auto d = q->decisions.find(record);
+  if (d == q->decisions.end() || d->second.decision == "deny" ||
+      std::find(d->second.files.begin(), d->second.files.end(), path) == d->second.files.end()) {
+    return SendError(ex, 404, "not_found", "nothing released under this name");
+  }
+  auto found = api->search->Find(record, search::Audience::kArchive);
+  if (!found.ok()) return SendStatus(ex, found.status());
+  if (!*found) return SendError(ex, 404, "not_found", "nothing released under this name");
+  const std::string package = (*found)->value("package_id", "");
+  auto p = api->archive->catalog()->GetPackage(package);
+  if (!p.ok()) return SendStatus(ex, p.status());
+  if (!*p) return SendError(ex, 404, "not_found", "nothing released under this name");
+  auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
+  if (!f.ok()) return SendStatus(ex, f.status());
+  if (!*f) return SendError(ex, 404, "not_found", "nothing released under this name");
+  if (!Audit(api, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) {
+    ex.response.set("Retry-After", "30");
+    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; nothing is served until it can");
+  }
+  ex.response.set("Cache-Control", "no-store");
+  SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+}
+
+void ListRequests(Api* api, Exchange& ex) {
+  const std::string state = ex.Query("state").value_or("open");
+  if (state != "open" && state != "all") return SendError(ex, 400, "bad_request", "state is open or all");
+  nlohmann::json list = nlohmann::json::array();
+  for (const access::RecordRequest& q : api->requests->List(state == "open")) list.push_back(ArchivistView(api, q));
+  // The queue holds citizens' contacts: reading it is recorded.
+  if (!Audit(api, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
+    ex.response.set("Retry-After", "30");
+    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written");
+  }
+  SendJson(ex, 200, nlohmann::json({{"requests", list}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void DecideRequest(Api* api, Exchange& ex) {
+  nlohmann::json body;
+  if (!ReadJsonBody(ex, &body)) return;
+  auto q = api->requests->Find(ex.Param("id"));
+  if (!q) return SendError(ex, 404, "not_found", "no request '" + ex.Param("id") + "'");
+  access::RecordDecision d;
+  d.record = Text(body, "record");
+  d.decision = Text(body, "decision");
+  d.note = Text(body, "note");
+  if (body.contains("files") && body["files"].is_array()) {
+    for (const auto& f : body["files"]) d.files.push_back(f.is_string() ? f.get<std::string>() : "");
+  }
+  // The record must be one the request concerns, and known to the archive.
+  std::optional<nlohmann::json> record;
+  for (nlohmann::json& c : Candidates(api, *q)) {
+    if (c.value("id", "") == d.record && !c.contains("unknown")) record = std::move(c);
+  }
+  if (!record && d.decision != "deny") {
+    return SendError(ex, 400, "bad_request", "the request does not concern a known record '" + d.record + "'");
+  }
+  const std::vector<std::string> files = record ? record->value("files", std::vector<std::string>()) : std::vector<std::string>();
+  if (d.decision == "release") d.files = files;
+  for (const std::string& f : d.files) {
+    if (std::find(files.begin(), files.end(), f) == files.end()) {
+      return SendError(ex, 400, "bad_request", "'" + f + "' is not a file of the record");
+    }
+  }
+  d.by = ex.who.token_id;
+  d.at = storage::NowRfc3339();
+  auto decided = api->requests->Decide(q->id, d);
+  if (!decided.ok()) return SendStatus(ex, decided.status());
+  Audit(api, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);
+  SendJson(ex, 200, ArchivistView(api, *decided).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+std::vector<Route> RequestRoutes(Api* api) {
+  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
+  return {
+      {"POST", "/public/v1/requests", roles::kAnyone, bind(CreateRequest)},
+      {"GET", "/public/v1/requests/{token}", roles::kAnyone, bind(GetRequest)},
+      {"GET", "/public/v1/requests/{token}/files/{record}/{path+}", roles::kAnyone, bind(GetReleasedFile)},
+      {"GET", "/api/v1/requests", roles::kSearchers, bind(ListRequests)},
+      {"POST", "/api/v1/requests/{id}/decisions", roles::kSearchers, bind(DecideRequest)},
+  };
+}
+
+}  // namespace bevara::server
