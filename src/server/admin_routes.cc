@@ -102,4 +102,9 @@ Status Audit(Api* api, const Exchange& ex, const std::string& action, const std:
   return s;
 }
 
+void RefuseUnrecorded(Exchange& ex) {
+  ex.response.set("Retry-After", "30");
+  SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; nothing is served until it can");
+}
+
 }  // namespace bevara::server

@@ -66,6 +66,11 @@ std::vector<Route> RequestRoutes(Api* api);  // requests for records, and decisi
 // Today's date (UTC), YYYY-MM-DD: the day access states are derived for.
 std::string Today();
 
+// The answer when an access that must be recorded cannot be: 503 with
+// Retry-After. Every retrieval of stored content, and every read of what
+// only archivists may see, is recorded first; none goes unrecorded.
+void RefuseUnrecorded(Exchange& ex);
+
 // The public interface's gate: answers 429 with Retry-After and returns
 // false when the client has used up its rate.
 bool AdmitPublic(Api* api, Exchange& ex);

@@ -41,12 +41,6 @@ std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
   return **p;
 }
 
-// Every retrieval of stored content is recorded first; none goes unrecorded.
-void RefuseUnrecorded(Exchange& ex) {
-  ex.response.set("Retry-After", "30");
-  SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; nothing is served until it can");
-}
-
 // ?version=N (default: the head); answers 400/404 itself on failure.
 std::optional<uint32_t> RequestedVersion(Exchange& ex, const PackageSummary& p) {
   uint64_t v = p.head;

@@ -171,10 +171,7 @@ void GetReleasedFile(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "nothing released under this name");
-  if (!Audit(api, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) {
-    ex.response.set("Retry-After", "30");
-    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; nothing is served until it can");
-  }
+  if (!Audit(api, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) return RefuseUnrecorded(ex);
   ex.response.set("Cache-Control", "no-store");
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
@@ -186,8 +183,7 @@ void ListRequests(Api* api, Exchange& ex) {
   for (const access::RecordRequest& q : api->requests->List(state == "open")) list.push_back(ArchivistView(api, q));
   // The queue holds citizens' contacts: reading it is recorded.
   if (!Audit(api, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
-    ex.response.set("Retry-After", "30");
-    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written");
+    return RefuseUnrecorded(ex);
   }
   SendJson(ex, 200, nlohmann::json({{"requests", list}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

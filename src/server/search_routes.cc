@@ -89,8 +89,7 @@ void ArchiveSearch(Api* api, Exchange& ex) {
   if (!result.ok()) return SendStatus(ex, result.status());
   // Hits show secret records' titles and snippets: searches are recorded.
   if (!Audit(api, ex, "search", "records", "ok", "q=" + q->text + ", hits " + std::to_string(result->total)).ok()) {
-    ex.response.set("Retry-After", "30");
-    return SendError(ex, 503, "audit_log_unavailable", "the audit log cannot be written; search waits until it can");
+    return RefuseUnrecorded(ex);
   }
   SendJson(ex, 200, ResultJson(*q, *result, search::Audience::kArchive).dump(-1, ' ', false,
                                                                               nlohmann::json::error_handler_t::replace));

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmarks of search, each against a baseline in the same run:
+#   1. Index RECORDS (default 1,000,000) generated records with about 1 KB of
+#      text each (one in five secret): build time, records/s, index size.
+#   2. Public search over HTTP on loopback with wrk: p50 and p99 at one
+#      connection, requests/s and p99 at 50 connections. Goals: p50 < 5 ms,
+#      p99 < 50 ms, >= 1,000 queries/s. Baseline: the same queries run
+#      in-process on the same index (bevara-bench-search query).
+#   3. `bevara reindex` of a real archive (REINDEX_PACKAGES packages of 50
+#      text files, ingested by `bevara ingest`): records/s. Baseline: the
+#      index build rate of step 1, which reads no archive and extracts nothing.
+# Usage: tools/bench/bench_search.sh [WORKDIR] (default /tmp/bevara-bench-search;
+# the 1,000,000-record index takes about 4 GB and half an hour to build on two
+# cores, and is kept between runs).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+WORK=${1:-/tmp/bevara-bench-search}
+RECORDS=${RECORDS:-1000000}
+REINDEX_PACKAGES=${REINDEX_PACKAGES:-200}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
+tools/install-deps.sh
+dpkg-query -W -f='${Status}' wrk 2>/dev/null | grep -q "install ok installed" || {
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null
+}
+tools/build.sh >/dev/null
+BIN=$ROOT/build
+source tools/bench/lib.sh
+mkdir -p "$WORK"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "== 1. index $RECORDS records"
+if [ ! -f "$WORK/built-$RECORDS" ]; then
+  rm -rf "$WORK/index"
+  "$BIN/bevara-bench-search" build "$WORK" "$RECORDS" | tee "$WORK/build.txt"
+  touch "$WORK/built-$RECORDS"
+else
+  echo "(kept from an earlier run)"; cat "$WORK/build.txt"
+fi
+du -sh "$WORK/index/all" "$WORK/index/public"
+
+echo "== 2. public search over HTTP"
+"$BIN/bevara-bench-search" words 5000 > "$WORK/queries.txt"
+"$BIN/bevara-bench-search" query "$WORK" "$WORK/queries.txt"
+# wrk sends the queries in turn, percent-encoded.
+cat > "$WORK/queries.lua" <<'LUA'
+local queries = {}
+for line in io.lines(os.getenv("QUERIES")) do
+  queries[#queries + 1] = line:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/public/v1/search?q=" .. queries[(n % #queries) + 1])
+end
+LUA
+cat > "$WORK/serve.ini" <<INI
+[server]
+port = 18480
+data_dir = $WORK
+[public]
+requests_per_second = 0
+INI
+"$BIN/bevara" serve --config "$WORK/serve.ini" > "$WORK/serve.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 300); do curl -sf http://127.0.0.1:18480/health >/dev/null && break; sleep 0.2; done
+curl -s "http://127.0.0.1:18480/public/v1/search?limit=1" | head -c 300; echo
+export QUERIES="$WORK/queries.txt"
+echo "-- one connection"
+wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|75|90|99)%"
+echo "-- 50 connections"
+wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|75|90|99)%|Non-2xx"
+cleanup; PIDS=()
+
+echo "== 3. bevara reindex of $REINDEX_PACKAGES packages of 50 records"
+ARCHIVE="$WORK/archive-$REINDEX_PACKAGES"
+if [ ! -d "$ARCHIVE/store" ]; then
+  mkdir -p "$WORK/packages"
+  for i in $(seq "$REINDEX_PACKAGES"); do
+    "$BIN/bevara-sipgen" --seed "$((5000 + i))" --files 50 --out "$WORK/packages/p$i.tar" >/dev/null
+  done
+  "$BIN/bevara" ingest --data "$ARCHIVE" "$WORK"/packages/p*.tar >/dev/null
+  rm -rf "$WORK/packages"
+fi
+"$BIN/bevara" reindex --data "$ARCHIVE" 2>/dev/null

@@ -1,0 +1,163 @@
+// bevara-bench-search: builds a search index of N generated records with
+// text (as the indexer would put them, without the archive around them),
+// then times queries on it in-process — the baseline for the HTTP figures
+// of bench_search.sh.
+//
+//   bevara-bench-search build DIR N        index N records into DIR/index
+//   bevara-bench-search query DIR QUERIES  time each query (one per line) on the public index
+//   bevara-bench-search words N            print N query words drawn like the text's
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "search/search_index.h"
+
+namespace {
+
+using bevara::search::IndexedRecord;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kToday[] = "2026-11-24";
+
+// A vocabulary of Swedish-looking words: syllables combined, a few thousand
+// distinct words, drawn with a Zipf-like skew as real text is.
+std::vector<std::string> Vocabulary() {
+  const char* first[] = {"bygg", "be", "för", "an", "ut", "till", "sam", "fast", "del", "kom", "nämn", "ären",
+                         "skol", "vård", "miljö", "gat", "park", "vatt", "lov", "plan", "an", "över", "in", "upp"};
+  const char* middle[] = {"", "ning", "la", "ste", "ra", "gå", "sak", "tal", "ord", "hand", "sätt", "led"};
+  const char* last[] = {"", "en", "ar", "et", "er", "na", "ande", "ade", "ing", "het", "are", "or", "an", "else"};
+  std::vector<std::string> words;
+  for (const char* a : first)
+    for (const char* b : middle)
+      for (const char* c : last) words.push_back(std::string(a) + b + c);
+  std::mt19937_64 rng(7);
+  std::shuffle(words.begin(), words.end(), rng);
+  return words;
+}
+
+class WordSource {
+ public:
+  explicit WordSource(uint64_t seed) : words_(Vocabulary()), rng_(seed), zipf_(0.0, 1.0) {}
+  const std::string& Next() {
+    // Inverse of a power law over ranks: small ranks are common.
+    double u = zipf_(rng_);
+    size_t rank = static_cast<size_t>(std::pow(words_.size(), u * u)) - 1;
+    return words_[std::min(rank, words_.size() - 1)];
+  }
+  std::string Text(int n) {
+    std::string t;
+    for (int i = 0; i < n; ++i) {
+      if (i) t += (i % 12 == 0) ? ". " : " ";
+      t += Next();
+    }
+    return t;
+  }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::vector<std::string> words_;
+  std::mt19937_64 rng_;
+  std::uniform_real_distribution<double> zipf_;
+};
+
+IndexedRecord MakeRecord(uint64_t i, WordSource* w) {
+  IndexedRecord r;
+  r.package_id = "bench-" + std::to_string(i / 50);
+  r.record_id = r.package_id + "-r" + std::to_string(i % 50 + 1);
+  r.id = bevara::search::RecordSearchId(r.package_id, r.record_id);
+  r.version = 1;
+  const uint64_t c = i / 50;
+  r.case_number = "KS " + std::to_string(2000 + c % 26) + "-" + std::to_string(1000 + c % 9000);
+  r.case_title = "Ärende om " + w->Text(4);
+  r.creator = "Kommun " + std::to_string(c % 20);
+  r.classification_code = std::to_string(1 + c % 9) + "." + std::to_string(1 + c % 4);
+  r.title = "Handling om " + w->Text(5);
+  static const char* kTypes[] = {"ansökan", "beslut", "yttrande", "protokoll", "skrivelse", "kvitto", "bilaga", "tjänsteanteckning"};
+  static const char* kDirections[] = {"incoming", "internal", "outgoing"};
+  r.record_type = kTypes[i % 8];
+  r.direction = kDirections[i % 3];
+  char date[16];
+  std::snprintf(date, sizeof date, "%04d-%02d-%02d", static_cast<int>(2000 + c % 26), static_cast<int>(1 + i % 12),
+                static_cast<int>(1 + i % 28));
+  r.date = date;
+  r.text = w->Text(150);  // about 1 KB of text per record
+  const bool secret = i % 5 == 0;
+  r.access_state = secret ? "secret" : "public";
+  r.visible_from = secret ? bevara::search::kNeverVisible : bevara::search::kVisibleNow;
+  r.files = {"submission/representations/rep1/data/handling-" + std::to_string(i) + ".txt"};
+  return r;
+}
+
+int Build(const std::string& dir, uint64_t n) {
+  auto index = bevara::search::SearchIndex::Open(dir + "/index");
+  if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
+  WordSource words(1);
+  auto start = Clock::now();
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!(*index)->Put(MakeRecord(i, &words), kToday).ok()) return 2;
+    if ((i + 1) % 50 == 0 && !(*index)->SetIndexedVersion("bench-" + std::to_string(i / 50), 1).ok()) return 2;
+    if ((i + 1) % 20000 == 0) {
+      if (!(*index)->Commit().ok()) return 2;
+      double s = std::chrono::duration<double>(Clock::now() - start).count();
+      std::fprintf(stderr, "\r%llu records, %.0f records/s   ", static_cast<unsigned long long>(i + 1), (i + 1) / s);
+    }
+  }
+  if (!(*index)->Commit().ok()) return 2;
+  double s = std::chrono::duration<double>(Clock::now() - start).count();
+  std::fprintf(stderr, "\n");
+  std::printf("built %llu records in %.1f s: %.0f records/s\n", static_cast<unsigned long long>(n), s, n / s);
+  return 0;
+}
+
+int Query(const std::string& dir, const std::string& queries_file) {
+  // A second handle on the index: read-only use is what the server does too.
+  auto index = bevara::search::SearchIndex::Open(dir + "/index");
+  if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
+  std::ifstream in(queries_file);
+  std::vector<double> ms;
+  uint64_t hits = 0;
+  for (std::string q; std::getline(in, q);) {
+    bevara::search::SearchQuery sq;
+    sq.text = q;
+    auto start = Clock::now();
+    auto r = (*index)->Search(sq, bevara::search::Audience::kPublic);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (!r.ok()) return std::cerr << r.status().ToString() << "\n", 2;
+    hits += r->total;
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
+  std::printf("in-process: %zu queries, p50 %.2f ms, p99 %.2f ms, mean hits %.0f\n", ms.size(), pct(0.5), pct(0.99),
+              static_cast<double>(hits) / ms.size());
+  return 0;
+}
+
+int Words(uint64_t n) {
+  WordSource words(99);
+  for (uint64_t i = 0; i < n; ++i) {
+    // Mostly one word, some two-word queries and phrases, as people search.
+    switch (i % 4) {
+      case 0: case 1: std::printf("%s\n", words.Next().c_str()); break;
+      case 2: std::printf("%s %s\n", words.Next().c_str(), words.Next().c_str()); break;
+      default: std::printf("\"%s %s\"\n", words.Next().c_str(), words.Next().c_str()); break;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() == 3 && a[0] == "build") return Build(a[1], std::stoull(a[2]));
+  if (a.size() == 3 && a[0] == "query") return Query(a[1], a[2]);
+  if (a.size() == 2 && a[0] == "words") return Words(std::stoull(a[1]));
+  std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | words N\n";
+  return 2;
+}
