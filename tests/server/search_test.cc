@@ -116,7 +116,8 @@ TEST(PublicSearch, SecretRecordsLeakNothing) {
   for (const auto& hit : everything["hits"]) {
     auto record = pub.Get(s, hit["href"].get<std::string>());
     ASSERT_EQ(record.status, 200) << record.body;
-    for (const auto& f : nlohmann::json::parse(record.body)["files"]) {
+    const nlohmann::json body = nlohmann::json::parse(record.body);
+    for (const auto& f : body["files"]) {
       EXPECT_EQ(pub.Get(s, f["href"].get<std::string>()).status, 200);
     }
   }
