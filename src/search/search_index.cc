@@ -14,7 +14,11 @@ namespace {
 
 constexpr const char* kPromotedThrough = "promoted-through";
 constexpr const char* kVersionKeyPrefix = "version:";
-constexpr Xapian::doccount kCheckAtLeast = 10000;  // facets and totals are exact up to this many matches
+// Totals and facet counts are exact up to this many matches; beyond, the
+// facets are counted over the first ones and scaled to the estimated total.
+// (Counting facets reads a value of every match from disk: 10,000 matches
+// cost a public query about 10 ms, 1,000 about 1.)
+constexpr Xapian::doccount kCheckAtLeast = 1000;
 constexpr Xapian::termcount kMaxWildcardExpansion = 200;
 constexpr uint32_t kMaxLimit = 100;
 
@@ -295,16 +299,17 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& sq, Audience audienc
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       std::string text;
       nlohmann::json hit = SummaryOf(it.get_document(), &text);
-      hit["snippet"] = mset.snippet(text, 300, stemmer,
-                                    Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                    "<mark>", "</mark>", "…");
+      hit["snippet"] = mset.snippet(text, 300, stemmer, Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "<mark>", "</mark>", "…");
       result.hits.push_back(std::move(hit));
     }
     for (auto& [name, spy] : spies) {
       std::vector<FacetCount> counts;
+      const double scale = result.exact || spy->get_total() == 0
+                               ? 1.0
+                               : static_cast<double>(result.total) / static_cast<double>(spy->get_total());
       for (auto v = spy->top_values_begin(20); v != spy->top_values_end(20); ++v) {
         if ((*v).empty()) continue;  // records without the field
-        counts.push_back({*v, v.get_termfreq()});
+        counts.push_back({*v, static_cast<uint64_t>(v.get_termfreq() * scale + 0.5)});
       }
       result.facets.emplace_back(name, std::move(counts));
     }

@@ -34,7 +34,7 @@ struct FacetCount {
 
 struct SearchResult {
   uint64_t total = 0;
-  bool exact = true;  // total and facet counts are exact (else: counted over the first matches)
+  bool exact = true;  // total and facet counts are exact (else: estimates, facets scaled from the first 1,000 matches)
   std::vector<nlohmann::json> hits;  // each the record's summary plus "snippet"
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
 };
