@@ -12,14 +12,6 @@ namespace {
 constexpr uint64_t kMaxOffset = 10000;  // deeper pages: narrow the query instead
 constexpr uint64_t kMaxLimit = 100;
 
-bool IsIsoDate(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
 // The query from the request's parameters; 400 (and nullopt) when one is unusable.
 std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience audience) {
   search::SearchQuery q;
@@ -43,7 +35,7 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
     return std::nullopt;
   }
   for (const std::string* d : {&q.date_from, &q.date_to}) {
-    if (!d->empty() && !IsIsoDate(*d)) {
+    if (!d->empty() && (d->size() != 10 || !search::StartsWithIsoDate(*d))) {
       SendError(ex, 400, "bad_request", "from and to are dates, YYYY-MM-DD");
       return std::nullopt;
     }

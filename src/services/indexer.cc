@@ -10,14 +10,6 @@ namespace {
 constexpr uint64_t kCommitEveryRecords = 20000;
 constexpr size_t kMaxRecordTextBytes = 4u << 20;  // all files of one record together
 
-bool IsIsoDate(const std::string& s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
 // When the public may see the record (see indexer.h), and the state in force.
 void DecideVisibility(const CaseRecordView& rv, search::IndexedRecord* r) {
   r->access_state = ingest::AccessStateName(rv.access.state);
@@ -112,8 +104,8 @@ Status Indexer::IndexPackageLocked(const std::string& package_id, const std::str
       r.title = rv.record.title;
       r.record_type = rv.record.record_type;
       r.direction = rv.record.direction;
-      r.date = IsIsoDate(rv.record.created) ? rv.record.created.substr(0, 10)
-               : IsIsoDate(c.opened)        ? c.opened.substr(0, 10)
+      r.date = search::StartsWithIsoDate(rv.record.created) ? rv.record.created.substr(0, 10)
+               : search::StartsWithIsoDate(c.opened)        ? c.opened.substr(0, 10)
                                             : std::string();
       r.files = rv.files;
       for (const std::string& path : rv.files) BEVARA_RETURN_IF_ERROR(AddText(package_id, version, path, &r, progress));

@@ -82,7 +82,7 @@ if [ ! -d "$ARCHIVE/store" ]; then
   for i in $(seq "$REINDEX_PACKAGES"); do
     "$BIN/bevara-sipgen" --seed "$((5000 + i))" --files 50 --out "$WORK/packages/p$i.tar" >/dev/null
   done
-  "$BIN/bevara" ingest --data "$ARCHIVE" "$WORK"/packages/p*.tar >/dev/null
+  "$BIN/bevara" ingest --data "$ARCHIVE" "$WORK"/packages/p*.tar >/dev/null 2>&1
   rm -rf "$WORK/packages"
 fi
 "$BIN/bevara" reindex --data "$ARCHIVE" 2>/dev/null
