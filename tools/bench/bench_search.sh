@@ -43,8 +43,10 @@ fi
 du -sh "$WORK/index/all" "$WORK/index/public"
 
 echo "== 2. public search over HTTP"
-"$BIN/bevara-bench-search" words 5000 > "$WORK/queries.txt"
-"$BIN/bevara-bench-search" query "$WORK" "$WORK/queries.txt"
+# Two query mixes: words as often as in the text (common words dominate:
+# the worst case), and every vocabulary word alike.
+"$BIN/bevara-bench-search" words 5000 > "$WORK/queries-text.txt"
+"$BIN/bevara-bench-search" words 5000 uniform > "$WORK/queries-uniform.txt"
 # wrk sends the queries in turn, percent-encoded.
 cat > "$WORK/queries.lua" <<'LUA'
 local queries = {}
@@ -64,15 +66,20 @@ data_dir = $WORK
 [public]
 requests_per_second = 0
 INI
+for mix in text uniform; do
+  echo "-- queries: $mix"
+  "$BIN/bevara-bench-search" query "$WORK" "$WORK/queries-$mix.txt"
+done
 "$BIN/bevara" serve --config "$WORK/serve.ini" > "$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 300); do curl -sf http://127.0.0.1:18480/health >/dev/null && break; sleep 0.2; done
-curl -s "http://127.0.0.1:18480/public/v1/search?limit=1" | head -c 300; echo
-export QUERIES="$WORK/queries.txt"
-echo "-- one connection"
-wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|75|90|99)%"
-echo "-- 50 connections"
-wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|75|90|99)%|Non-2xx"
+for mix in text uniform; do
+  export QUERIES="$WORK/queries-$mix.txt"
+  echo "-- HTTP, queries: $mix, one connection"
+  wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|99)%"
+  echo "-- HTTP, queries: $mix, 50 connections"
+  wrk -t2 -c50 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/queries.lua" http://127.0.0.1:18480 | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+done
 cleanup; PIDS=()
 
 echo "== 3. bevara reindex of $REINDEX_PACKAGES packages of 50 records"

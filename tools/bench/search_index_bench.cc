@@ -5,7 +5,8 @@
 //
 //   bevara-bench-search build DIR N        index N records into DIR/index
 //   bevara-bench-search query DIR QUERIES  time each query (one per line) on the public index
-//   bevara-bench-search words N            print N query words drawn like the text's
+//   bevara-bench-search words N [uniform]  print N queries with words drawn as often as
+//                                          in the text, or each vocabulary word alike
 #include <algorithm>
 #include <cmath>
 #include <chrono>
@@ -44,6 +45,7 @@ std::vector<std::string> Vocabulary() {
 class WordSource {
  public:
   explicit WordSource(uint64_t seed) : words_(Vocabulary()), rng_(seed), zipf_(0.0, 1.0) {}
+  const std::string& Uniform() { return words_[rng_() % words_.size()]; }
   const std::string& Next() {
     // Inverse of a power law over ranks: small ranks are common.
     double u = zipf_(rng_);
@@ -138,14 +140,15 @@ int Query(const std::string& dir, const std::string& queries_file) {
   return 0;
 }
 
-int Words(uint64_t n) {
+int Words(uint64_t n, bool uniform) {
   WordSource words(99);
+  auto word = [&]() -> std::string { return uniform ? words.Uniform() : words.Next(); };
   for (uint64_t i = 0; i < n; ++i) {
     // Mostly one word, some two-word queries and phrases, as people search.
     switch (i % 4) {
-      case 0: case 1: std::printf("%s\n", words.Next().c_str()); break;
-      case 2: std::printf("%s %s\n", words.Next().c_str(), words.Next().c_str()); break;
-      default: std::printf("\"%s %s\"\n", words.Next().c_str(), words.Next().c_str()); break;
+      case 0: case 1: std::printf("%s\n", word().c_str()); break;
+      case 2: { std::string a = word(); std::printf("%s %s\n", a.c_str(), word().c_str()); break; }
+      default: { std::string a = word(); std::printf("\"%s %s\"\n", a.c_str(), word().c_str()); break; }
     }
   }
   return 0;
@@ -157,7 +160,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 3 && a[0] == "build") return Build(a[1], std::stoull(a[2]));
   if (a.size() == 3 && a[0] == "query") return Query(a[1], a[2]);
-  if (a.size() == 2 && a[0] == "words") return Words(std::stoull(a[1]));
+  if ((a.size() == 2 || a.size() == 3) && a[0] == "words") return Words(std::stoull(a[1]), a.size() == 3 && a[2] == "uniform");
   std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | words N\n";
   return 2;
 }
