@@ -109,7 +109,11 @@ Xapian::Query Filter(Xapian::Query q, const char* prefix, const std::string& val
 }
 
 Xapian::Query BuildQuery(const SearchQuery& sq, Audience audience, const Xapian::Database& db) {
-  Xapian::Query q = Xapian::Query::MatchAll;
+  // Not Xapian::Query::MatchAll: that is one shared object, and copying it
+  // changes its reference count, which Xapian does not make atomic — from
+  // many request threads at once that corrupted the count and crashed the
+  // server. The empty term matches every document too, in a query of our own.
+  Xapian::Query q{std::string()};
   if (!sq.text.empty()) {
     Xapian::QueryParser parser;
     parser.set_stemmer(Xapian::Stem("swedish"));

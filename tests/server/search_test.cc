@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <atomic>
 #include <regex>
+#include <thread>
 
 #include "common/percent_encoding.h"
 #include "server/server_fixture.h"
@@ -174,6 +176,32 @@ TEST(PublicSearch, AnArchivistsDecisionTakesEffectAtOnce) {
   EXPECT_EQ(total(), before);
   auto log = s.Request("GET", "/api/v1/log?limit=1000", s.CreateToken("auditor"));
   EXPECT_NE(log.body.find("access.change"), std::string::npos);
+}
+
+// Many request threads share the index's pooled readers; a shared Xapian
+// query object once crashed the server under 50 connections.
+TEST(PublicSearch, ConcurrentSearchesAllAnswer) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  ServerProcess& s = *server;
+  const std::string archivist = s.CreateToken("archivist");
+  Corpus corpus = DepositCorpus(s, dir, archivist, 950, 2, 12);
+  s.SearchWhenIndexed(archivist, "limit=1", corpus.records);
+  std::atomic<int> answered{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const char* queries[] = {"", "q=bygglov", "q=handling+OR+beslut", "q=%22ansökan+om%22", "q=arkiv*&limit=5"};
+      for (int i = 0; i < 150; ++i) {
+        HttpReply r = s.Request("GET", std::string("/public/v1/search?") + queries[(t + i) % 5], "");
+        (r.status == 200 ? answered : failed)++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(answered.load(), 1200);
+  EXPECT_EQ(s.Request("GET", "/health", "").status, 200);
 }
 
 TEST(PublicSearch, ClientsOverTheirRateGet429WithRetryAfter) {

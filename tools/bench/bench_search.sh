@@ -20,17 +20,11 @@ RECORDS=${RECORDS:-1000000}
 REINDEX_PACKAGES=${REINDEX_PACKAGES:-200}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 tools/install-deps.sh
-dpkg-query -W -f='${Status}' wrk 2>/dev/null | grep -q "install ok installed" || {
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null
-}
+source tools/bench/lib.sh
+install_packages wrk
 tools/build.sh >/dev/null
 BIN=$ROOT/build
-source tools/bench/lib.sh
 mkdir -p "$WORK"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 
 echo "== 1. index $RECORDS records"
 if [ ! -f "$WORK/built-$RECORDS" ]; then

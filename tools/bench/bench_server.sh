@@ -15,19 +15,11 @@ WORK=${1:-/tmp/bevara-bench-server}
 RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 tools/install-deps.sh
-for p in wrk nginx-light; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-    $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
-  }
-done
+source tools/bench/lib.sh
+install_packages wrk nginx-light
 tools/build.sh >/dev/null
 BIN=$ROOT/build
-source tools/bench/lib.sh
 mkdir -p "$WORK"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
 
 start_server() {  # start_server DATA PORT
   "$BIN/bevara" serve --data "$1" --port "$2" >"$1.log" 2>&1 &

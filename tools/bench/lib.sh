@@ -29,3 +29,18 @@ ratio() { echo "scale=2; $1 / $2" | bc -l; }
 peak_mb() {
   /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'
 }
+
+# install_packages PKG... : installs the Debian packages a benchmark needs beyond tools/install-deps.sh.
+install_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+  done
+}
+
+# Background processes a benchmark started; killed on exit.
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
