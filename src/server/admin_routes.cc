@@ -25,12 +25,8 @@ void ListTokens(Api* api, Exchange& ex) {
 }
 
 void CreateToken(Api* api, Exchange& ex) {
-  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
-    return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
-  }
-  const std::string body = ex.ReadSmallBody();
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object()) return SendError(ex, 400, "bad_request", "the body must be a JSON object");
+  nlohmann::json j;
+  if (!ReadJsonObject(ex, &j)) return;
   auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
   auto role = access::ParseRole(text("role"));
   if (!role) return SendError(ex, 400, "bad_request", "role must be admin, archivist, auditor or eservice");

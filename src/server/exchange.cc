@@ -34,6 +34,19 @@ std::string Exchange::ReadSmallBody() {
   return body;
 }
 
+bool ReadJsonObject(Exchange& ex, nlohmann::json* body) {
+  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
+    SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
+    return false;
+  }
+  *body = nlohmann::json::parse(ex.ReadSmallBody(), nullptr, false);
+  if (!body->is_object()) {
+    SendError(ex, 400, "bad_request", "the body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
 void SendJson(Exchange& ex, int status, const std::string& json) {
   auto& res = ex.response;
   res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));

@@ -45,6 +45,10 @@ void SendError(Exchange& ex, int status, const std::string& code, const std::str
 // with a generic message to the client).
 void SendStatus(Exchange& ex, const Status& status);
 
+// A small JSON object as the request body (at most 16 KiB, with
+// Content-Length). On anything else answers 400 and returns false.
+bool ReadJsonObject(Exchange& ex, nlohmann::json* body);
+
 // Query parameters: an unsigned integer in [min, max], or InvalidArgument.
 Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, uint64_t max, uint64_t* out);
 

@@ -227,15 +227,11 @@ void GetCase(Api* api, Exchange& ex) {
 
 // PUT .../records/{record}/access {"state": "public|secret|restricted", "reason": "..."}
 void DecideAccess(Api* api, Exchange& ex) {
-  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > 16 * 1024) {
-    return SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
-  }
-  const std::string text = ex.ReadSmallBody();
+  nlohmann::json body;
+  if (!ReadJsonObject(ex, &body)) return;
   auto p = VisiblePackage(api, ex);
   if (!p) return;
-  auto body = nlohmann::json::parse(text, nullptr, false);
-  if (!body.is_object() || !body.contains("state") || !body["state"].is_string() || !body.contains("reason") ||
-      !body["reason"].is_string()) {
+  if (!body.contains("state") || !body["state"].is_string() || !body.contains("reason") || !body["reason"].is_string()) {
     return SendError(ex, 400, "bad_request", "the body must be {\"state\": ..., \"reason\": ...}");
   }
   const std::string today = storage::NowRfc3339().substr(0, 10);

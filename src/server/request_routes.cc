@@ -15,8 +15,6 @@
 namespace bevara::server {
 namespace {
 
-constexpr int64_t kMaxRequestBody = 16 * 1024;
-
 // The records a request concerns: those it names, and those of the case it
 // names, as the archive index describes them (summaries with access state).
 std::vector<nlohmann::json> Candidates(Api* api, const access::RecordRequest& q) {
@@ -47,7 +45,7 @@ nlohmann::json DecisionJson(const access::RecordDecision& d) {
   return {{"record", d.record}, {"decision", d.decision}, {"note", d.note}, {"files", d.files}, {"by", d.by}, {"at", d.at}};
 }
 
-nlohmann::json ArchivistView(Api* api, const access::RecordRequest& q) {
+nlohmann::json ArchivistView(const access::RecordRequest& q, std::vector<nlohmann::json> candidates) {
   nlohmann::json decisions = nlohmann::json::array();
   for (const auto& [record, d] : q.decisions) decisions.push_back(DecisionJson(d));
   return {{"id", q.id},
@@ -57,7 +55,7 @@ nlohmann::json ArchivistView(Api* api, const access::RecordRequest& q) {
           {"case_number", q.case_number},
           {"description", q.description},
           {"contact", q.contact},
-          {"candidates", Candidates(api, q)},
+          {"candidates", std::move(candidates)},
           {"decisions", decisions}};
 }
 
@@ -96,19 +94,6 @@ nlohmann::json CitizenView(Api* api, const access::RecordRequest& q, const std::
           {"case_number", q.case_number}, {"description", q.description}, {"items", items}};
 }
 
-bool ReadJsonBody(Exchange& ex, nlohmann::json* body) {
-  if (!ex.request.hasContentLength() || ex.request.getContentLength64() > kMaxRequestBody) {
-    SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
-    return false;
-  }
-  *body = nlohmann::json::parse(ex.ReadSmallBody(), nullptr, false);
-  if (!body->is_object()) {
-    SendError(ex, 400, "bad_request", "the body must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
 std::string Text(const nlohmann::json& body, const char* name) {
   auto it = body.find(name);
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -117,7 +102,7 @@ std::string Text(const nlohmann::json& body, const char* name) {
 void CreateRequest(Api* api, Exchange& ex) {
   if (!AdmitPublic(api, ex)) return;
   nlohmann::json body;
-  if (!ReadJsonBody(ex, &body)) return;
+  if (!ReadJsonObject(ex, &body)) return;
   access::NewRequest n;
   if (body.contains("records")) {
     if (!body["records"].is_array()) return SendError(ex, 400, "bad_request", "records must be an array of record ids");
@@ -180,7 +165,7 @@ void ListRequests(Api* api, Exchange& ex) {
   const std::string state = ex.Query("state").value_or("open");
   if (state != "open" && state != "all") return SendError(ex, 400, "bad_request", "state is open or all");
   nlohmann::json list = nlohmann::json::array();
-  for (const access::RecordRequest& q : api->requests->List(state == "open")) list.push_back(ArchivistView(api, q));
+  for (const access::RecordRequest& q : api->requests->List(state == "open")) list.push_back(ArchivistView(q, Candidates(api, q)));
   // The queue holds citizens' contacts: reading it is recorded.
   if (!Audit(api, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
     return RefuseUnrecorded(ex);
@@ -190,7 +175,7 @@ void ListRequests(Api* api, Exchange& ex) {
 
 void DecideRequest(Api* api, Exchange& ex) {
   nlohmann::json body;
-  if (!ReadJsonBody(ex, &body)) return;
+  if (!ReadJsonObject(ex, &body)) return;
   auto q = api->requests->Find(ex.Param("id"));
   if (!q) return SendError(ex, 404, "not_found", "no request '" + ex.Param("id") + "'");
   access::RecordDecision d;
@@ -201,9 +186,10 @@ void DecideRequest(Api* api, Exchange& ex) {
     for (const auto& f : body["files"]) d.files.push_back(f.is_string() ? f.get<std::string>() : "");
   }
   // The record must be one the request concerns, and known to the archive.
+  std::vector<nlohmann::json> candidates = Candidates(api, *q);
   std::optional<nlohmann::json> record;
-  for (nlohmann::json& c : Candidates(api, *q)) {
-    if (c.value("id", "") == d.record && !c.contains("unknown")) record = std::move(c);
+  for (const nlohmann::json& c : candidates) {
+    if (c.value("id", "") == d.record && !c.contains("unknown")) record = c;
   }
   if (!record && d.decision != "deny") {
     return SendError(ex, 400, "bad_request", "the request does not concern a known record '" + d.record + "'");
@@ -220,7 +206,8 @@ void DecideRequest(Api* api, Exchange& ex) {
   auto decided = api->requests->Decide(q->id, d);
   if (!decided.ok()) return SendStatus(ex, decided.status());
   Audit(api, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);
-  SendJson(ex, 200, ArchivistView(api, *decided).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // The records a request concerns do not depend on its decisions.
+  SendJson(ex, 200, ArchivistView(*decided, std::move(candidates)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
