@@ -1,5 +1,7 @@
 #include "search/record_document.h"
 
+#include <initializer_list>
+
 #include <nlohmann/json.hpp>
 
 #include "common/digest.h"
@@ -57,6 +59,19 @@ void MaskStrings(nlohmann::json* j) {
   }
 }
 
+// The facet fields in FacetField order; a separator inside a value (it is
+// a control character) becomes a space.
+std::string PackedFacets(std::initializer_list<std::string> fields) {
+  std::string packed;
+  bool first = true;
+  for (const std::string& f : fields) {
+    if (!first) packed.push_back(kFacetSeparator);
+    first = false;
+    for (char c : f) packed.push_back(c == kFacetSeparator ? ' ' : c);
+  }
+  return packed;
+}
+
 }  // namespace
 
 std::string RecordSearchId(const std::string& package_id, const std::string& record_id) {
@@ -105,14 +120,11 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
   doc.add_boolean_term(FilterTerm(kPrefixRecordType, field("record_type")));
   doc.add_boolean_term(FilterTerm(kPrefixDirection, field("direction")));
   doc.add_value(kSlotDate, r.date);
-  doc.add_value(kSlotCreator, field("creator"));
-  doc.add_value(kSlotClassification, field("classification_code"));
-  doc.add_value(kSlotRecordType, field("record_type"));
-  doc.add_value(kSlotYear, r.date.substr(0, 4));
-  doc.add_value(kSlotDirection, field("direction"));
+  doc.add_value(kSlotFacets, PackedFacets({field("creator"), field("classification_code"), field("record_type"),
+                                           r.date.substr(0, 4), field("direction"),
+                                           audience == Audience::kArchive ? r.access_state : std::string()}));
   if (audience == Audience::kArchive) {
     doc.add_boolean_term(FilterTerm(kPrefixAccessState, r.access_state));
-    doc.add_value(kSlotAccessState, r.access_state);
     doc.add_value(kSlotVisibleFrom, r.visible_from);
   }
   nlohmann::json data = {{"summary", std::move(summary)}, {"text", CutUtf8(std::move(text), kSnippetTextBytes)}};

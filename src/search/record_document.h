@@ -11,17 +11,22 @@
 
 namespace bevara::search {
 
-// Value slots.
+// The layout of the index's documents; an index of another format is
+// rebuilt (see SearchIndex::Open).
+inline constexpr const char* kIndexFormat = "2";
+
+// Value slots. (1-6 held one facet each in format 1.)
 enum Slot : Xapian::valueno {
-  kSlotDate = 0,  // YYYY-MM-DD
-  kSlotCreator = 1,
-  kSlotClassification = 2,
-  kSlotRecordType = 3,
-  kSlotYear = 4,
-  kSlotDirection = 5,
-  kSlotAccessState = 6,   // all/ only
+  kSlotDate = 0,          // YYYY-MM-DD
   kSlotVisibleFrom = 7,   // all/ only
+  kSlotFacets = 8,        // the facet fields, in FacetField order, joined by kFacetSeparator
 };
+
+// The fields counted as facets, in their order in kSlotFacets: one value
+// read per match counts all of them.
+enum FacetField { kFacetCreator, kFacetClassification, kFacetRecordType, kFacetYear, kFacetDirection,
+                  kFacetAccessState, kFacetFieldCount };
+inline constexpr char kFacetSeparator = '\x1f';
 
 // Boolean term prefixes (exact, lower-cased values).
 inline constexpr const char* kPrefixId = "Q";

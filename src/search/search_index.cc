@@ -2,37 +2,67 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <vector>
 
+#include "search/docid_sample.h"
+#include "search/facet_counter.h"
 #include "search/record_document.h"
+#include "search/stopwords.h"
 
 namespace bevara::search {
 namespace {
 
 constexpr const char* kPromotedThrough = "promoted-through";
+constexpr const char* kFormatKey = "format";
 constexpr const char* kVersionKeyPrefix = "version:";
-// Totals and facet counts are exact up to this many matches; beyond, the
-// facets are counted over the first ones and scaled to the estimated total.
-// (Counting facets reads a value of every match from disk: 10,000 matches
-// cost a public query about 10 ms, 1,000 about 1.)
-constexpr Xapian::doccount kCheckAtLeast = 1000;
+// A query estimated to match up to kExactUpTo records is ranked over all its
+// matches, with exact totals and facet counts. A broader one is ranked and
+// counted over an evenly spread sample of about kSampleMatches of them
+// (every docid stride of kSampleStrides strides gives its first part), and
+// its total and facets are estimates. Ranking and counting all of a common
+// word's 500,000 matches took 20-50 ms; a sample's cost does not grow with
+// the archive, and the best of a few thousand matches serves a reader as
+// well as the best of half a million (who then narrows the search).
+constexpr Xapian::doccount kExactUpTo = 1000;
+constexpr Xapian::doccount kSampleMatches = 2000;
+constexpr Xapian::docid kSampleStrides = 128;
+// Facets of a sampled query are counted over about this many of the
+// sample's matches (every n-th): reading a match's facet value costs a
+// few microseconds, and a few hundred give the shares within a few percent.
+constexpr Xapian::doccount kFacetSample = 500;
 constexpr Xapian::termcount kMaxWildcardExpansion = 200;
 constexpr uint32_t kMaxLimit = 100;
 
 // Facets reported, by audience.
-struct FacetSlot {
+struct Facet {
   const char* name;
-  Xapian::valueno slot;
+  FacetField field;
   bool archive_only;
 };
-constexpr FacetSlot kFacets[] = {
-    {"creator", kSlotCreator, false},          {"classification", kSlotClassification, false},
-    {"record_type", kSlotRecordType, false},   {"year", kSlotYear, false},
-    {"direction", kSlotDirection, false},      {"access_state", kSlotAccessState, true},
+constexpr Facet kFacets[] = {
+    {"creator", kFacetCreator, false},          {"classification", kFacetClassification, false},
+    {"record_type", kFacetRecordType, false},   {"year", kFacetYear, false},
+    {"direction", kFacetDirection, false},      {"access_state", kFacetAccessState, true},
 };
+constexpr size_t kFacetValuesShown = 20;
+
+// The facets `audience` sees, scaled so that the matches counted stand for `total`.
+std::vector<std::pair<std::string, std::vector<FacetCount>>> FacetCounts(const FacetCounter& counter,
+                                                                         Audience audience, uint64_t total,
+                                                                         bool exact) {
+  const double counted = counter.counted();
+  const double scale = exact || counted == 0 ? 1.0 : static_cast<double>(total) / counted;
+  std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
+  for (const Facet& f : kFacets) {
+    if (f.archive_only && audience != Audience::kArchive) continue;
+    facets.emplace_back(f.name, counter.Top(f.field, kFacetValuesShown, scale));
+  }
+  return facets;
+}
 
 Status FromXapian(const Xapian::Error& e) {
   if (std::string(e.get_type()) == "DatabaseLockError") {
@@ -103,6 +133,30 @@ auto WithReader(ReaderPool* pool, Fn&& fn) -> decltype(fn(std::declval<Xapian::D
   }
 }
 
+// Words left out of queries (outside phrases): Swedish function words,
+// and any word found in more than kCommonWordShare of the records. Such a
+// word barely ranks, but matching it reads most of the index: a query with
+// one cost 20-50 ms at a million records, without it well under one.
+// (Only in an index of kCommonWordMinRecords or more: in a small one,
+// shares say little about a word.) A query of nothing but such words keeps them.
+constexpr double kCommonWordShare = 0.3;
+constexpr Xapian::doccount kCommonWordMinRecords = 10000;
+class CommonWordStopper : public Xapian::Stopper {
+ public:
+  explicit CommonWordStopper(const Xapian::Database& db)
+      : db_(db),
+        common_(db.get_doccount() < kCommonWordMinRecords
+                    ? 0
+                    : static_cast<Xapian::doccount>(db.get_doccount() * kCommonWordShare)) {}
+  bool operator()(const std::string& word) const override {
+    return SwedishStopwords().count(word) > 0 || (common_ > 0 && db_.get_termfreq(word) > common_);
+  }
+
+ private:
+  const Xapian::Database& db_;
+  Xapian::doccount common_;
+};
+
 Xapian::Query Filter(Xapian::Query q, const char* prefix, const std::string& value) {
   if (value.empty()) return q;
   return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(FilterTerm(prefix, value)));
@@ -115,7 +169,9 @@ Xapian::Query BuildQuery(const SearchQuery& sq, Audience audience, const Xapian:
   // server. The empty term matches every document too, in a query of our own.
   Xapian::Query q{std::string()};
   if (!sq.text.empty()) {
+    const CommonWordStopper stopper(db);
     Xapian::QueryParser parser;
+    parser.set_stopper(&stopper);
     parser.set_stemmer(Xapian::Stem("swedish"));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_AND);
@@ -147,6 +203,66 @@ Xapian::Query BuildQuery(const SearchQuery& sq, Audience audience, const Xapian:
   return q;
 }
 
+// One page of a match: where it starts, how long it is, and whether it is
+// sorted by date (newest first; a query without words) or by relevance.
+struct MatchPage {
+  uint32_t offset, limit;
+  bool by_date;
+};
+
+// Runs `query` for `page`, checking at least `check_at_least` matches (all
+// of them are counted by `facets`, when given).
+Xapian::MSet Match(Xapian::Database& db, const Xapian::Query& query, const MatchPage& page,
+                   Xapian::doccount check_at_least, FacetCounter* facets) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (page.by_date) enquire.set_sort_by_value_then_relevance(kSlotDate, true);
+  if (facets) enquire.add_matchspy(facets);
+  return enquire.get_mset(page.offset, page.limit, check_at_least);
+}
+
+// `query` restricted to `sample` (which the query then owns).
+Xapian::Query Restricted(const Xapian::Query& query, DocidSample* sample) {
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(sample->release()));
+}
+
+// A broad query (about `estimate` matches) ranked and counted over an evenly
+// spread sample of about kSampleMatches of its matches, grown until it fills
+// the page. A query without words lists the newest of the most recently
+// archived records instead, and counts its facets over the spread sample.
+Xapian::MSet MatchSampled(Xapian::Database& db, const Xapian::Query& query, Xapian::doccount estimate,
+                          const MatchPage& page, FacetCounter* facets) {
+  const Xapian::docid last = db.get_lastdocid();
+  const Xapian::doccount wanted = std::max<Xapian::doccount>(kSampleMatches, 2 * (page.offset + page.limit));
+  const Xapian::docid stride = std::max<Xapian::docid>(1, last / kSampleStrides);
+  double fraction = std::min(1.0, static_cast<double>(wanted) / estimate);
+  for (;;) {
+    const auto take = std::clamp<Xapian::docid>(static_cast<Xapian::docid>(stride * fraction), 1, stride);
+    const Xapian::doccount check = static_cast<Xapian::doccount>(2 * estimate * fraction) + 1;
+    Xapian::MSet mset;
+    facets->Reset(std::max<Xapian::doccount>(1, check / 2 / kFacetSample));
+    if (!page.by_date) {
+      mset = Match(db, Restricted(query, new DocidSample(1, last, stride, take)), page, check, facets);
+    } else {
+      Match(db, Restricted(query, new DocidSample(1, last, stride, take)), MatchPage{0, 0, false}, check, facets);
+      const auto window = std::clamp<Xapian::docid>(static_cast<Xapian::docid>(last * fraction), 1, last);
+      mset = Match(db, Restricted(query, new DocidSample(last - window + 1, last, window, window)), page, 0, nullptr);
+    }
+    if (mset.size() >= page.limit || take == stride) return mset;
+    fraction = std::min(1.0, fraction * 8);
+  }
+}
+
+void AddHits(const Xapian::MSet& mset, SearchResult* result) {
+  const Xapian::Stem stemmer("swedish");
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    std::string text;
+    nlohmann::json hit = SummaryOf(it.get_document(), &text);
+    hit["snippet"] = mset.snippet(text, 300, stemmer, 0, "<mark>", "</mark>", "…");
+    result->hits.push_back(std::move(hit));
+  }
+}
+
 }  // namespace
 
 struct SearchIndex::Impl {
@@ -172,6 +288,18 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir) {
     // Opened in the order Commit() writes them.
     impl->pub = std::make_unique<Xapian::WritableDatabase>(dir + "/public", Xapian::DB_CREATE_OR_OPEN);
     impl->all = std::make_unique<Xapian::WritableDatabase>(dir + "/all", Xapian::DB_CREATE_OR_OPEN);
+    if (impl->all->get_metadata(kFormatKey) != kIndexFormat) {
+      // Empty, or written by an older bevara: derived data of another shape.
+      // It starts over empty (with no package versions, so the indexer's
+      // catch-up puts every package in again).
+      impl->all.reset();
+      impl->pub.reset();
+      impl->pub = std::make_unique<Xapian::WritableDatabase>(dir + "/public", Xapian::DB_CREATE_OR_OVERWRITE);
+      impl->all = std::make_unique<Xapian::WritableDatabase>(dir + "/all", Xapian::DB_CREATE_OR_OVERWRITE);
+      impl->all->set_metadata(kFormatKey, kIndexFormat);
+      impl->pub->commit();
+      impl->all->commit();
+    }
   } catch (const Xapian::Error& e) {
     return FromXapian(e);
   }
@@ -283,40 +411,28 @@ namespace bevara::search {
 
 Result<SearchResult> SearchIndex::Search(const SearchQuery& sq, Audience audience) {
   return WithReader(impl_->Pool(audience), [&](Xapian::Database& db) -> Result<SearchResult> {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(BuildQuery(sq, audience, db));
-    // Without words there is no relevance: newest first.
-    if (sq.text.empty()) enquire.set_sort_by_value_then_relevance(kSlotDate, true);
-    std::vector<std::pair<const char*, std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies;
-    for (const FacetSlot& f : kFacets) {
-      if (f.archive_only && audience != Audience::kArchive) continue;
-      spies.emplace_back(f.name, std::make_unique<Xapian::ValueCountMatchSpy>(f.slot));
-      enquire.add_matchspy(spies.back().second.get());
-    }
-    const uint32_t limit = std::min(sq.limit, kMaxLimit);
-    Xapian::MSet mset = enquire.get_mset(sq.offset, limit, kCheckAtLeast);
+    const Xapian::Query query = BuildQuery(sq, audience, db);
+    const MatchPage page{sq.offset, std::min(sq.limit, kMaxLimit), sq.text.empty()};
+    Xapian::Enquire probe(db);
+    probe.set_query(query);
+    // Only the estimate: no document is read.
+    const Xapian::doccount estimate = probe.get_mset(0, 0).get_matches_estimated();
 
     SearchResult result;
-    result.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    result.total = mset.get_matches_estimated();
-    const Xapian::Stem stemmer("swedish");
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      std::string text;
-      nlohmann::json hit = SummaryOf(it.get_document(), &text);
-      hit["snippet"] = mset.snippet(text, 300, stemmer, Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "<mark>", "</mark>", "…");
-      result.hits.push_back(std::move(hit));
+    FacetCounter facets;
+    Xapian::MSet mset;
+    if (estimate <= kExactUpTo) {
+      mset = Match(db, query, page, kExactUpTo, &facets);
+      result.exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      result.total = mset.get_matches_estimated();
+    } else {
+      mset = MatchSampled(db, query, estimate, page, &facets);
+      result.exact = false;
+      result.sampled = true;
+      result.total = std::max<uint64_t>(estimate, mset.get_matches_lower_bound());
     }
-    for (auto& [name, spy] : spies) {
-      std::vector<FacetCount> counts;
-      const double scale = result.exact || spy->get_total() == 0
-                               ? 1.0
-                               : static_cast<double>(result.total) / static_cast<double>(spy->get_total());
-      for (auto v = spy->top_values_begin(20); v != spy->top_values_end(20); ++v) {
-        if ((*v).empty()) continue;  // records without the field
-        counts.push_back({*v, static_cast<uint64_t>(v.get_termfreq() * scale + 0.5)});
-      }
-      result.facets.emplace_back(name, std::move(counts));
-    }
+    AddHits(mset, &result);
+    result.facets = FacetCounts(facets, audience, result.total, result.exact);
     return result;
   });
 }

@@ -33,7 +33,9 @@ namespace bevara::search {
 class SearchIndex {
  public:
   // Opens (creating if needed) the index in `dir` and takes its writer
-  // lock: Busy when another process (a running server) holds it.
+  // lock: Busy when another process (a running server) holds it. An index
+  // written in another format (an older bevara) is emptied, to be filled
+  // again by the indexer's catch-up or `bevara reindex`.
   static Result<std::unique_ptr<SearchIndex>> Open(const std::string& dir);
   ~SearchIndex();
 

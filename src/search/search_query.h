@@ -45,7 +45,8 @@ struct FacetCount {
 
 struct SearchResult {
   uint64_t total = 0;
-  bool exact = true;  // total and facet counts are exact (else: estimates, facets scaled from the first 1,000 matches)
+  bool exact = true;     // total and facet counts are exact (else: estimates)
+  bool sampled = false;  // a broad query: hits ranked and facets counted over a spread sample of its matches
   std::vector<nlohmann::json> hits;  // each the record's summary plus "snippet"
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
 };

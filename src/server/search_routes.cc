@@ -70,7 +70,7 @@ nlohmann::json ResultJson(const search::SearchQuery& q, const search::SearchResu
     for (const search::FacetCount& c : counts) values.push_back({{"value", c.value}, {"count", c.count}});
     facets[name] = std::move(values);
   }
-  return {{"total", r.total}, {"exact", r.exact}, {"offset", q.offset}, {"limit", q.limit},
+  return {{"total", r.total}, {"exact", r.exact}, {"sampled", r.sampled}, {"offset", q.offset}, {"limit", q.limit},
           {"hits", std::move(hits)}, {"facets", std::move(facets)}};
 }
 
