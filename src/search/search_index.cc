@@ -11,6 +11,7 @@
 #include "search/docid_sample.h"
 #include "search/facet_counter.h"
 #include "search/record_document.h"
+#include "search/snippet.h"
 #include "search/stopwords.h"
 
 namespace bevara::search {
@@ -253,12 +254,13 @@ Xapian::MSet MatchSampled(Xapian::Database& db, const Xapian::Query& query, Xapi
   }
 }
 
-void AddHits(const Xapian::MSet& mset, SearchResult* result) {
+void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, SearchResult* result) {
   const Xapian::Stem stemmer("swedish");
+  const std::vector<std::string> words = QueryWords(query);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     std::string text;
     nlohmann::json hit = SummaryOf(it.get_document(), &text);
-    hit["snippet"] = mset.snippet(text, 300, stemmer, 0, "<mark>", "</mark>", "…");
+    hit["snippet"] = MakeSnippet(mset, stemmer, words, text);
     result->hits.push_back(std::move(hit));
   }
 }
@@ -431,7 +433,7 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& sq, Audience audienc
       result.sampled = true;
       result.total = std::max<uint64_t>(estimate, mset.get_matches_lower_bound());
     }
-    AddHits(mset, &result);
+    AddHits(mset, query, &result);
     result.facets = FacetCounts(facets, audience, result.total, result.exact);
     return result;
   });
