@@ -1,0 +1,33 @@
+// libFuzzer target: any bytes as a stored file for the search index's text
+// extraction (plain text, XML, HTML through libxml2, PDF through poppler),
+// then the personnummer masking that every public text passes. The first
+// byte picks the format; the rest is the file.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+#include "ingest/xml/schema_set.h"
+#include "search/personnummer.h"
+#include "search/text_extract.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace bevara::search;
+  static const auto schemas = *bevara::ingest::SchemaSet::Shared();
+  static const std::string path = "/tmp/fuzz_text_extract." + std::to_string(getpid());
+  if (size == 0) return 0;
+  constexpr TextFormat kFormats[] = {TextFormat::kPlain, TextFormat::kXml, TextFormat::kHtml, TextFormat::kPdf};
+  const TextFormat format = kFormats[data[0] % 4];
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
+  }
+  ExtractLimits limits;
+  limits.max_text_bytes = 64 << 10;
+  ExtractedText text = ExtractText(format, path, size - 1, limits, schemas);
+  (void)ContainsPersonnummer(text.text);
+  MaskPersonnummer(&text.text);
+  return 0;
+}
