@@ -5,18 +5,22 @@
 //
 //   bevara-bench-search build DIR N        index N records into DIR/index
 //   bevara-bench-search query DIR QUERIES  time each query (one per line) on the public index
+//   bevara-bench-search compact DIR        compact DIR/index into DIR/compact/index
 //   bevara-bench-search words N [uniform]  print N queries of content words drawn as often
 //                                          as in the text, or each alike
 #include <algorithm>
 #include <cmath>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <xapian.h>
 
 #include "search/search_index.h"
 #include "search/stopwords.h"
@@ -160,6 +164,19 @@ int Query(const std::string& dir, const std::string& queries_file) {
   return 0;
 }
 
+// Xapian's compaction of both databases into DIR/compact/index (what a
+// fresh index could be after a rebuild): time and size.
+int Compact(const std::string& dir) {
+  auto start = Clock::now();
+  for (const char* db : {"all", "public"}) {
+    const std::string out = dir + "/compact/index/" + db;
+    std::filesystem::create_directories(out);
+    Xapian::Database(dir + "/index/" + db).compact(out, Xapian::DBCOMPACT_NO_RENUMBER);
+  }
+  std::printf("compacted in %.1f s\n", std::chrono::duration<double>(Clock::now() - start).count());
+  return 0;
+}
+
 int Words(uint64_t n, bool uniform) {
   WordSource words(99);
   auto word = [&]() -> std::string { return uniform ? words.Uniform() : words.Content(); };
@@ -180,7 +197,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 3 && a[0] == "build") return Build(a[1], std::stoull(a[2]));
   if (a.size() == 3 && a[0] == "query") return Query(a[1], a[2]);
+  if (a.size() == 2 && a[0] == "compact") return Compact(a[1]);
   if ((a.size() == 2 || a.size() == 3) && a[0] == "words") return Words(std::stoull(a[1]), a.size() == 3 && a[2] == "uniform");
-  std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | words N\n";
+  std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | compact DIR | words N [uniform]\n";
   return 2;
 }
