@@ -32,8 +32,9 @@ constexpr Xapian::doccount kExactUpTo = 1000;
 constexpr Xapian::doccount kSampleMatches = 2000;
 constexpr Xapian::docid kSampleStrides = 128;
 // Facets of a sampled query are counted over about this many of the
-// sample's matches (every n-th): reading a match's facet value costs a
-// few microseconds, and a few hundred give the shares within a few percent.
+// sample's matches (chosen by id, see FacetCounter): reading a match's facet
+// value costs a few microseconds, and a few hundred give the shares within a
+// few percent.
 constexpr Xapian::doccount kFacetSample = 500;
 constexpr Xapian::termcount kMaxWildcardExpansion = 200;
 constexpr uint32_t kMaxLimit = 100;
@@ -211,8 +212,8 @@ struct MatchPage {
   bool by_date;
 };
 
-// Runs `query` for `page`, checking at least `check_at_least` matches (all
-// of them are counted by `facets`, when given).
+// Runs `query` for `page`, checking at least `check_at_least` matches (each
+// shown to `facets`, when given).
 Xapian::MSet Match(Xapian::Database& db, const Xapian::Query& query, const MatchPage& page,
                    Xapian::doccount check_at_least, FacetCounter* facets) {
   Xapian::Enquire enquire(db);

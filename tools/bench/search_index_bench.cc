@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <random>
 #include <set>
 #include <string>
@@ -147,7 +148,7 @@ int Query(const std::string& dir, const std::string& queries_file) {
   if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
   std::ifstream in(queries_file);
   std::vector<double> ms;
-  uint64_t hits = 0;
+  uint64_t hits = 0, sampled = 0;
   for (std::string q; std::getline(in, q);) {
     bevara::search::SearchQuery sq;
     sq.text = q;
@@ -156,11 +157,13 @@ int Query(const std::string& dir, const std::string& queries_file) {
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     if (!r.ok()) return std::cerr << r.status().ToString() << "\n", 2;
     hits += r->total;
+    sampled += r->sampled ? 1 : 0;
   }
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
-  std::printf("in-process: %zu queries, p50 %.2f ms, p99 %.2f ms, mean hits %.0f\n", ms.size(), pct(0.5), pct(0.99),
-              static_cast<double>(hits) / ms.size());
+  std::printf("in-process: %zu queries, p50 %.2f ms, p99 %.2f ms, mean %.2f ms, mean hits %.0f, sampled %.0f%%\n",
+              ms.size(), pct(0.5), pct(0.99), std::accumulate(ms.begin(), ms.end(), 0.0) / ms.size(),
+              static_cast<double>(hits) / ms.size(), 100.0 * sampled / ms.size());
   return 0;
 }
 
