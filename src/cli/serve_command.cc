@@ -13,6 +13,7 @@
 #include "common/file_util.h"
 #include "ingest/xml/schema_set.h"
 #include "server/api.h"
+#include "server/client_address.h"
 #include "server/http_server.h"
 #include "services/index_worker.h"
 #include "storage/archive/archive.h"
@@ -132,6 +133,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
                   &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter, requests->get()};
   server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
+  std::set<std::string> proxies;
+  std::string unused;  // Check() has refused a bad list
+  server::ParseAddressList(config.trusted_proxies, &proxies, &unused);
+  router.TrustProxies(std::move(proxies));
   auto http = server::HttpServer::Start(config, &router);
   if (!http.ok()) return Fail(http.status().message());
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "server/client_address.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {
@@ -142,7 +143,9 @@ bool Router::Authenticate(Exchange& ex, const Route& route) {
 }
 
 void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-  Exchange ex{request, response, {}, {}, {}, request.clientAddress().host().toString()};
+  Exchange ex{request, response, {}, {}, {},
+              ClientAddress(request.clientAddress().host().toString(), request.get("X-Forwarded-For", ""),
+                            trusted_proxies_)};
   try {
     // Poco::URI decodes the path whole, which would turn %2F into a
     // separator: split first, then decode each segment.

@@ -32,6 +32,10 @@ class Router {
   // REQUIRES: tokens and log outlive the router.
   Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log);
 
+  // Believes X-Forwarded-For from these peers (see ClientAddress).
+  // REQUIRES: called before the first Dispatch.
+  void TrustProxies(std::set<std::string> proxies) { trusted_proxies_ = std::move(proxies); }
+
   // Answers the request. Never throws.
   void Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
@@ -44,6 +48,7 @@ class Router {
   std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split into segments, once
   access::TokenStore* tokens_;
   access::AuditLog* log_;
+  std::set<std::string> trusted_proxies_;
 };
 
 // Splits "/a/b%2Fc" into decoded segments {"a", "b/c"}; false when malformed.

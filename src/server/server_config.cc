@@ -1,9 +1,13 @@
 #include "server/server_config.h"
 
+#include <set>
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/JSONConfiguration.h>
+
+#include "server/client_address.h"
 
 namespace bevara::server {
 namespace {
@@ -21,6 +25,7 @@ void ReadInto(const Poco::Util::AbstractConfiguration& c, ServerConfig* out) {
   out->request_timeout_seconds = c.getInt("http.request_timeout_seconds", out->request_timeout_seconds);
   out->keep_alive_seconds = c.getInt("http.keep_alive_seconds", out->keep_alive_seconds);
   out->max_keep_alive_requests = c.getInt("http.max_keep_alive_requests", out->max_keep_alive_requests);
+  out->trusted_proxies = c.getString("http.trusted_proxies", out->trusted_proxies);
   out->max_package_bytes = c.getUInt64("limits.max_package_bytes", out->max_package_bytes);
   out->max_page_size = c.getInt("limits.max_page_size", out->max_page_size);
   out->ingest_workers = c.getInt("ingest.workers", out->ingest_workers);
@@ -47,6 +52,9 @@ Status ServerConfig::Check() const {
   if (request_timeout_seconds < 1) return bad("http.request_timeout_seconds", "must be at least 1");
   if (keep_alive_seconds < 1) return bad("http.keep_alive_seconds", "must be at least 1");
   if (max_keep_alive_requests < 1) return bad("http.max_keep_alive_requests", "must be at least 1");
+  std::set<std::string> proxies;
+  std::string why;
+  if (!ParseAddressList(trusted_proxies, &proxies, &why)) return bad("http.trusted_proxies", why);
   if (max_package_bytes < 1024) return bad("limits.max_package_bytes", "must be at least 1024");
   if (max_page_size < 1) return bad("limits.max_page_size", "must be at least 1");
   if (ingest_workers < 1 || ingest_workers > 256) return bad("ingest.workers", "must be 1..256");

@@ -29,6 +29,9 @@ struct ServerConfig {
   int request_timeout_seconds = 30;   // longest wait for the next bytes of a request
   int keep_alive_seconds = 10;
   int max_keep_alive_requests = 1000;
+  // Reverse proxies whose X-Forwarded-For is believed ("10.0.0.5, ::1"):
+  // requests through them are limited and logged by the client's address.
+  std::string trusted_proxies;
   // [limits]
   uint64_t max_package_bytes = 64ull << 30;  // a deposit's body
   int max_page_size = 1000;                  // list endpoints

@@ -226,6 +226,37 @@ TEST(PublicSearch, ClientsOverTheirRateGet429WithRetryAfter) {
   for (int i = 0; i < 6; ++i) EXPECT_EQ(s.Request("GET", "/api/v1/search", archivist).status, 200);
 }
 
+// Behind a reverse proxy (here: the test itself, on 127.0.0.1) every peer
+// address is the proxy's; X-Forwarded-For tells the clients apart, and is
+// believed only from a proxy the configuration names.
+int Admitted(ServerProcess& s, const std::string& forwarded_for, int tries) {
+  int ok = 0;
+  for (int i = 0; i < tries; ++i) {
+    ok += s.Request("GET", "/public/v1/search?q=bygglov", "", "", {{"X-Forwarded-For", forwarded_for}}).status == 200;
+  }
+  return ok;
+}
+
+TEST(PublicSearch, ClientsBehindATrustedProxyHaveTheirOwnLimits) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"),
+                                     "[public]\nrequests_per_second = 0.01\nburst = 2\n"
+                                     "[http]\ntrusted_proxies = 10.9.9.9, 127.0.0.1\n");
+  ServerProcess& s = *server;
+  EXPECT_EQ(Admitted(s, "192.0.2.1", 4), 2);
+  EXPECT_EQ(Admitted(s, "192.0.2.2", 4), 2);               // another client: its own bucket
+  EXPECT_EQ(Admitted(s, "198.51.100.7, 192.0.2.1", 2), 0);  // what the client wrote itself counts for nothing
+  EXPECT_EQ(Admitted(s, "192.0.2.3, 10.9.9.9", 4), 2);     // through a second trusted proxy
+}
+
+TEST(PublicSearch, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[public]\nrequests_per_second = 0.01\nburst = 2\n");
+  ServerProcess& s = *server;
+  EXPECT_EQ(Admitted(s, "192.0.2.1", 2), 2);
+  EXPECT_EQ(Admitted(s, "192.0.2.2", 2), 0);  // the same peer, whatever it claims
+}
+
 TEST(PublicSearch, BadParametersAre400) {
   TempDir dir;
   auto server = ServerProcess::Start(dir.Join("data"));

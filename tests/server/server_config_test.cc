@@ -52,6 +52,10 @@ TEST(ServerConfig, RefusesNonsenseWithTheKeyNamed) {
   std::ofstream(dir.Join("broken.json")) << "{\"server\": ";
   EXPECT_FALSE(LoadServerConfig(dir.Join("broken.json")).ok());
   EXPECT_FALSE(LoadServerConfig(dir.Join("missing.ini")).ok());
+  std::ofstream(dir.Join("proxy.ini")) << "[http]\ntrusted_proxies = 10.0.0.1, proxy.example\n";
+  auto proxy = LoadServerConfig(dir.Join("proxy.ini"));
+  ASSERT_FALSE(proxy.ok());
+  EXPECT_NE(proxy.status().message().find("http.trusted_proxies"), std::string::npos);
 }
 
 }  // namespace
