@@ -26,16 +26,16 @@ constexpr const char* kVersionKeyPrefix = "version:";
 // (every docid stride of kSampleStrides strides gives its first part), and
 // its total and facets are estimates. Ranking and counting all of a common
 // word's 500,000 matches took 20-50 ms; a sample's cost does not grow with
-// the archive, and the best of a few thousand matches serves a reader as
+// the archive, and the best of a thousand matches serves a reader as
 // well as the best of half a million (who then narrows the search).
 constexpr Xapian::doccount kExactUpTo = 1000;
-constexpr Xapian::doccount kSampleMatches = 2000;
+constexpr Xapian::doccount kSampleMatches = 1000;
 constexpr Xapian::docid kSampleStrides = 128;
 // Facets of a sampled query are counted over about this many of the
 // sample's matches (chosen by id, see FacetCounter): reading a match's facet
 // value costs a few microseconds, and a few hundred give the shares within a
 // few percent.
-constexpr Xapian::doccount kFacetSample = 500;
+constexpr Xapian::doccount kFacetSample = 300;
 constexpr Xapian::termcount kMaxWildcardExpansion = 200;
 constexpr uint32_t kMaxLimit = 100;
 

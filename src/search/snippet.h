@@ -17,8 +17,8 @@ std::vector<std::string> QueryWords(const Xapian::Query& query);
 // window of about kSnippetWindowBytes around the first place where one of
 // `words` appears (lower-case or with a capital first letter), or its start.
 // Xapian's snippet maker stems every word it is given; on a 32 KiB text it
-// took 0.8 ms, twenty times what a window costs.
-inline constexpr size_t kSnippetWindowBytes = 3000;
+// took 0.8 ms, over twenty times what a window costs.
+inline constexpr size_t kSnippetWindowBytes = 1200;
 std::string SnippetSource(const std::string& text, const std::vector<std::string>& words);
 
 // The snippet of `text` for a hit of `mset`: at most 300 bytes, the query's
