@@ -311,6 +311,19 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir) {
   return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
 }
 
+Status SearchIndex::Compact(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec)) return Status::InvalidArgument("search index: " + to + " exists");
+  std::filesystem::create_directories(to, ec);
+  if (ec) return Status::IOError("search index: cannot create " + to + ": " + ec.message());
+  try {
+    for (const char* db : {"public", "all"}) Xapian::Database(from + "/" + db).compact(to + "/" + db);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e);
+  }
+  return Status::OK();
+}
+
 Status SearchIndex::Put(const IndexedRecord& record, const std::string& today) {
   std::lock_guard<std::mutex> lock(impl_->write_mu);
   const std::string id_term = kPrefixId + record.id;

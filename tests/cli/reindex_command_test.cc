@@ -38,6 +38,7 @@ TEST(ReindexCommandTest, BuildsTheIndexFromTheArchiveAndReplacesALostOne) {
   EXPECT_EQ(count(search::Audience::kArchive), all);
   EXPECT_EQ(count(search::Audience::kPublic), pub);
   EXPECT_FALSE(std::filesystem::exists(dir.Join("data/index.new")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Join("data/index.compact")));
   EXPECT_FALSE(std::filesystem::exists(dir.Join("data/index.old")));
 
   // Refused while someone holds the index (a running server).

@@ -146,5 +146,22 @@ TEST_F(BroadSearchTest, AnIndexOfAnotherFormatStartsOverEmpty) {
   EXPECT_EQ(*index_->IndexedVersion("p0"), 0u);
 }
 
+TEST_F(BroadSearchTest, ACompactedIndexAnswersTheSameAndTakesWrites) {
+  PutMany(3000);
+  const SearchResult before = Search({.text = "udda", .date_from = "2024-01-01"});
+  index_.reset();
+  ASSERT_TRUE(SearchIndex::Compact(dir_.Join("index"), dir_.Join("compact")).ok());
+  EXPECT_FALSE(SearchIndex::Compact(dir_.Join("index"), dir_.Join("compact")).ok());  // never over an existing one
+  auto compacted = SearchIndex::Open(dir_.Join("compact"));
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  index_ = std::move(*compacted);
+  EXPECT_EQ(*index_->Count(Audience::kArchive), 3000u);  // the same format: not emptied
+  const SearchResult after = Search({.text = "udda", .date_from = "2024-01-01"});
+  EXPECT_EQ(after.total, before.total);
+  ASSERT_TRUE(index_->Put(Numbered(5000, "udda efteråt"), kToday).ok());
+  ASSERT_TRUE(index_->Commit().ok());
+  EXPECT_EQ(Search({.text = "efteråt"}).total, 1u);
+}
+
 }  // namespace
 }  // namespace bevara::search

@@ -5,7 +5,8 @@
 //
 //   bevara-bench-search build DIR N        index N records into DIR/index
 //   bevara-bench-search query DIR QUERIES  time each query (one per line) on the public index
-//   bevara-bench-search compact DIR        compact DIR/index into DIR/compact/index
+//   bevara-bench-search compact DIR [DB]   compact DIR/index (or its DB, all or public)
+//                                          into DIR/compact/index
 //   bevara-bench-search words N [uniform]  print N queries of content words drawn as often
 //                                          as in the text, or each alike
 #include <algorithm>
@@ -169,9 +170,9 @@ int Query(const std::string& dir, const std::string& queries_file) {
 
 // Xapian's compaction of both databases into DIR/compact/index (what a
 // fresh index could be after a rebuild): time and size.
-int Compact(const std::string& dir) {
+int Compact(const std::string& dir, const std::vector<std::string>& dbs) {
   auto start = Clock::now();
-  for (const char* db : {"all", "public"}) {
+  for (const std::string& db : dbs) {
     const std::string out = dir + "/compact/index/" + db;
     std::filesystem::create_directories(out);
     Xapian::Database(dir + "/index/" + db).compact(out, Xapian::DBCOMPACT_NO_RENUMBER);
@@ -200,8 +201,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 3 && a[0] == "build") return Build(a[1], std::stoull(a[2]));
   if (a.size() == 3 && a[0] == "query") return Query(a[1], a[2]);
-  if (a.size() == 2 && a[0] == "compact") return Compact(a[1]);
+  if (a.size() == 2 && a[0] == "compact") return Compact(a[1], {"all", "public"});
+  if (a.size() == 3 && a[0] == "compact") return Compact(a[1], {a[2]});
   if ((a.size() == 2 || a.size() == 3) && a[0] == "words") return Words(std::stoull(a[1]), a.size() == 3 && a[2] == "uniform");
-  std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | compact DIR | words N [uniform]\n";
+  std::cerr << "usage: bevara-bench-search build DIR N | query DIR QUERIES | compact DIR [all|public] | words N [uniform]\n";
   return 2;
 }
