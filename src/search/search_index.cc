@@ -30,7 +30,7 @@ constexpr const char* kVersionKeyPrefix = "version:";
 // well as the best of half a million (who then narrows the search).
 constexpr Xapian::doccount kExactUpTo = 1000;
 constexpr Xapian::doccount kSampleMatches = 1000;
-constexpr Xapian::docid kSampleStrides = 128;
+constexpr Xapian::docid kSampleStrides = 32;
 // Facets of a sampled query are counted over about this many of the
 // sample's matches (chosen by id, see FacetCounter): reading a match's facet
 // value costs a few microseconds, and a few hundred give the shares within a
