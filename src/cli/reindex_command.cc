@@ -98,6 +98,8 @@ int ReindexCommand(const std::vector<std::string>& argv) {
   const std::string compacted = data + "/index.compact";
   std::filesystem::remove_all(compacted, ec);
   if (Status s = search::SearchIndex::Compact(fresh, compacted); !s.ok()) {
+    std::filesystem::remove_all(compacted, ec);
+    std::filesystem::remove_all(fresh, ec);
     return Fail(s.ToString() + " (the old index is unchanged)");
   }
   std::filesystem::remove_all(fresh, ec);
