@@ -3,6 +3,7 @@
 // archive, map the outcome to HTTP.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -54,6 +55,11 @@ inline const std::set<Role> kAdmins = {Role::kAdmin};
 inline const std::set<Role> kSearchers = {Role::kArchivist};
 inline const std::set<Role> kAnyone = {};
 }  // namespace roles
+
+// A route handler that calls `fn` with `api`.
+inline std::function<void(Exchange&)> Bind(Api* api, void (*fn)(Api*, Exchange&)) {
+  return [api, fn](Exchange& ex) { fn(api, ex); };
+}
 
 std::vector<Route> DepositRoutes(Api* api);
 std::vector<Route> PackageRoutes(Api* api);

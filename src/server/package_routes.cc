@@ -278,16 +278,15 @@ void GetDip(Api* api, Exchange& ex) {
 }  // namespace
 
 std::vector<Route> PackageRoutes(Api* api) {
-  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
   return {
-      {"GET", "/api/v1/packages", roles::kReaders, bind(ListPackages)},
-      {"GET", "/api/v1/packages/{id}", roles::kReaders, bind(GetPackage)},
-      {"GET", "/api/v1/packages/{id}/files/{path+}", roles::kReaders, bind(GetFile)},
-      {"GET", "/api/v1/packages/{id}/mets", roles::kReaders, bind(GetMets)},
-      {"GET", "/api/v1/packages/{id}/events", roles::kReaders, bind(GetEvents)},
-      {"GET", "/api/v1/packages/{id}/dip", roles::kReaders, bind(GetDip)},
-      {"GET", "/api/v1/packages/{id}/case", roles::kReaders, bind(GetCase)},
-      {"PUT", "/api/v1/packages/{id}/records/{record}/access", {access::Role::kArchivist}, bind(DecideAccess)},
+      {"GET", "/api/v1/packages", roles::kReaders, Bind(api, ListPackages)},
+      {"GET", "/api/v1/packages/{id}", roles::kReaders, Bind(api, GetPackage)},
+      {"GET", "/api/v1/packages/{id}/files/{path+}", roles::kReaders, Bind(api, GetFile)},
+      {"GET", "/api/v1/packages/{id}/mets", roles::kReaders, Bind(api, GetMets)},
+      {"GET", "/api/v1/packages/{id}/events", roles::kReaders, Bind(api, GetEvents)},
+      {"GET", "/api/v1/packages/{id}/dip", roles::kReaders, Bind(api, GetDip)},
+      {"GET", "/api/v1/packages/{id}/case", roles::kReaders, Bind(api, GetCase)},
+      {"PUT", "/api/v1/packages/{id}/records/{record}/access", {access::Role::kArchivist}, Bind(api, DecideAccess)},
   };
 }
 

@@ -102,10 +102,9 @@ void GetPublicFile(Api* api, Exchange& ex) {
 }  // namespace
 
 std::vector<Route> PublicRoutes(Api* api) {
-  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
   return {
-      {"GET", "/public/v1/records/{id}", roles::kAnyone, bind(GetPublicRecord)},
-      {"GET", "/public/v1/records/{id}/files/{path+}", roles::kAnyone, bind(GetPublicFile)},
+      {"GET", "/public/v1/records/{id}", roles::kAnyone, Bind(api, GetPublicRecord)},
+      {"GET", "/public/v1/records/{id}/files/{path+}", roles::kAnyone, Bind(api, GetPublicFile)},
   };
 }
 

@@ -213,13 +213,12 @@ void DecideRequest(Api* api, Exchange& ex) {
 }  // namespace
 
 std::vector<Route> RequestRoutes(Api* api) {
-  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
   return {
-      {"POST", "/public/v1/requests", roles::kAnyone, bind(CreateRequest)},
-      {"GET", "/public/v1/requests/{token}", roles::kAnyone, bind(GetRequest)},
-      {"GET", "/public/v1/requests/{token}/files/{record}/{path+}", roles::kAnyone, bind(GetReleasedFile)},
-      {"GET", "/api/v1/requests", roles::kSearchers, bind(ListRequests)},
-      {"POST", "/api/v1/requests/{id}/decisions", roles::kSearchers, bind(DecideRequest)},
+      {"POST", "/public/v1/requests", roles::kAnyone, Bind(api, CreateRequest)},
+      {"GET", "/public/v1/requests/{token}", roles::kAnyone, Bind(api, GetRequest)},
+      {"GET", "/public/v1/requests/{token}/files/{record}/{path+}", roles::kAnyone, Bind(api, GetReleasedFile)},
+      {"GET", "/api/v1/requests", roles::kSearchers, Bind(api, ListRequests)},
+      {"POST", "/api/v1/requests/{id}/decisions", roles::kSearchers, Bind(api, DecideRequest)},
   };
 }
 

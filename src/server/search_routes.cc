@@ -122,10 +122,9 @@ void SendPublicJson(Exchange& ex, int status, std::string json) {
 }
 
 std::vector<Route> SearchRoutes(Api* api) {
-  auto bind = [api](void (*fn)(Api*, Exchange&)) { return [api, fn](Exchange& ex) { fn(api, ex); }; };
   return {
-      {"GET", "/api/v1/search", roles::kSearchers, bind(ArchiveSearch)},
-      {"GET", "/public/v1/search", roles::kAnyone, bind(PublicSearch)},
+      {"GET", "/api/v1/search", roles::kSearchers, Bind(api, ArchiveSearch)},
+      {"GET", "/public/v1/search", roles::kAnyone, Bind(api, PublicSearch)},
   };
 }
 
