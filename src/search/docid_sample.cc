@@ -11,10 +11,6 @@ DocidSample::DocidSample(Xapian::docid first, Xapian::docid last, Xapian::docid 
   count_ = static_cast<Xapian::doccount>(full);
 }
 
-double DocidSample::fraction() const {
-  return static_cast<double>(count_) / static_cast<double>(last_ - first_ + 1);
-}
-
 void DocidSample::Seek(uint64_t did) {
   did = std::max(did, first_);
   const uint64_t offset = (did - first_) % stride_;

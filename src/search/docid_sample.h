@@ -22,9 +22,6 @@ class DocidSample : public Xapian::PostingSource {
  public:
   DocidSample(Xapian::docid first, Xapian::docid last, Xapian::docid stride, Xapian::docid take);
 
-  // The part of [first, last] that is sampled, in (0, 1].
-  double fraction() const;
-
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return count_; }
   Xapian::doccount get_termfreq_max() const override { return count_; }
