@@ -5,11 +5,13 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
 
+#include "search/facet_table.h"
 #include "search/record_document.h"
 #include "search/search_query.h"
 
@@ -20,10 +22,12 @@ namespace bevara::search {
 class FacetCounter : public Xapian::MatchSpy {
  public:
   // Counts about one in `every` of the matches the matcher shows it, chosen
-  // by document id (reading a match's value costs a few microseconds; an
-  // estimate needs a few hundred).
-  // REQUIRES: every >= 1.
-  explicit FacetCounter(Xapian::doccount every = 1) : every_(every) {}
+  // by document id (an estimate needs a few hundred). A match's facet value
+  // comes from `table` when it has the match, else from the index (a block
+  // read: a few microseconds).
+  // REQUIRES: every >= 1; `table`, when given, outlives the counter.
+  explicit FacetCounter(Xapian::doccount every = 1, const FacetTable* table = nullptr)
+      : table_(table), every_(every) {}
 
   // Forgets what was counted, and counts one in `every` from now.
   void Reset(Xapian::doccount every);
@@ -38,9 +42,22 @@ class FacetCounter : public Xapian::MatchSpy {
   std::vector<FacetCount> Top(FacetField field, size_t max, double scale) const;
 
  private:
+  // Adds `count` matches with facet value `packed` to by_field_.
+  // REQUIRES: `packed` outlives by_field_'s use (the table's values and
+  // by_value_'s keys do: neither moves).
+  void AddPacked(std::string_view packed, uint64_t count) const;
+  // Splits what was counted by value into by_field_, once.
+  void CountFields() const;
+
+  const FacetTable* table_;
   Xapian::doccount every_;
   Xapian::doccount counted_ = 0;
-  std::array<std::unordered_map<std::string, uint64_t>, kFacetFieldCount> counts_;
+  // Counted by the table's value id, or by value when the table has none;
+  // split into fields only when asked (Top), once per distinct value.
+  std::unordered_map<uint32_t, uint64_t> by_id_;
+  std::unordered_map<std::string, uint64_t> by_value_;
+  mutable bool split_ = false;
+  mutable std::array<std::unordered_map<std::string_view, uint64_t>, kFacetFieldCount> by_field_;
 };
 
 }  // namespace bevara::search

@@ -10,6 +10,7 @@
 
 #include "search/docid_sample.h"
 #include "search/facet_counter.h"
+#include "search/facet_table.h"
 #include "search/record_document.h"
 #include "search/snippet.h"
 #include "search/stopwords.h"
@@ -274,8 +275,11 @@ struct SearchIndex::Impl {
   std::unique_ptr<Xapian::WritableDatabase> all, pub;
   std::atomic<uint64_t> generation{0};
   std::unique_ptr<ReaderPool> all_readers, public_readers;
+  // The facet values of each database's documents, kept up to date by Put.
+  FacetTable all_facets, public_facets;
 
   ReaderPool* Pool(Audience a) { return a == Audience::kPublic ? public_readers.get() : all_readers.get(); }
+  const FacetTable* Facets(Audience a) const { return a == Audience::kPublic ? &public_facets : &all_facets; }
 };
 
 SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -303,6 +307,8 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir) {
       impl->pub->commit();
       impl->all->commit();
     }
+    impl->public_facets.Load(*impl->pub);
+    impl->all_facets.Load(*impl->all);
   } catch (const Xapian::Error& e) {
     return FromXapian(e);
   }
@@ -328,9 +334,11 @@ Status SearchIndex::Put(const IndexedRecord& record, const std::string& today) {
   std::lock_guard<std::mutex> lock(impl_->write_mu);
   const std::string id_term = kPrefixId + record.id;
   try {
-    impl_->all->replace_document(id_term, ToDocument(record, Audience::kArchive));
+    const Xapian::Document archive_doc = ToDocument(record, Audience::kArchive);
+    impl_->all_facets.Set(impl_->all->replace_document(id_term, archive_doc), archive_doc.get_value(kSlotFacets));
     if (VisibleOn(record, today)) {
-      impl_->pub->replace_document(id_term, ToDocument(record, Audience::kPublic));
+      const Xapian::Document public_doc = ToDocument(record, Audience::kPublic);
+      impl_->public_facets.Set(impl_->pub->replace_document(id_term, public_doc), public_doc.get_value(kSlotFacets));
     } else {
       impl_->pub->delete_document(id_term);
     }
@@ -435,7 +443,7 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& sq, Audience audienc
     const Xapian::doccount estimate = probe.get_mset(0, 0).get_matches_estimated();
 
     SearchResult result;
-    FacetCounter facets;
+    FacetCounter facets(1, impl_->Facets(audience));
     Xapian::MSet mset;
     if (estimate <= kExactUpTo) {
       mset = Match(db, query, page, kExactUpTo, &facets);
