@@ -22,10 +22,10 @@ std::string CutUtf8(std::string s, size_t max) {
   return s;
 }
 
+// The summary without the package id (StoredRecord keeps it apart).
 nlohmann::json SummaryJson(const IndexedRecord& r, Audience audience) {
   nlohmann::json j = {
       {"id", r.id},
-      {"package_id", r.package_id},
       {"version", r.version},
       {"record_id", r.record_id},
       {"registration", r.registration},
@@ -57,6 +57,23 @@ void MaskStrings(nlohmann::json* j) {
   } else if (j->is_structured()) {
     for (auto& item : *j) MaskStrings(&item);
   }
+}
+
+void AppendPart(std::string_view part, std::string* out) {
+  const auto n = static_cast<uint32_t>(part.size());
+  for (int shift = 0; shift < 32; shift += 8) out->push_back(static_cast<char>((n >> shift) & 0xFF));
+  out->append(part);
+}
+
+// Takes a part written by AppendPart off the front of `data`.
+std::optional<std::string_view> TakePart(std::string_view* data) {
+  if (data->size() < 4) return std::nullopt;
+  uint32_t n = 0;
+  for (int i = 3; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>((*data)[i]);
+  if (data->size() - 4 < n) return std::nullopt;
+  std::string_view part = data->substr(4, n);
+  data->remove_prefix(4 + n);
+  return part;
 }
 
 // The facet fields in FacetField order; a separator inside a value (it is
@@ -127,16 +144,34 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
     doc.add_boolean_term(FilterTerm(kPrefixAccessState, r.access_state));
     doc.add_value(kSlotVisibleFrom, r.visible_from);
   }
-  nlohmann::json data = {{"summary", std::move(summary)}, {"text", CutUtf8(std::move(text), kSnippetTextBytes)}};
-  doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::string package_id = r.package_id;
+  if (audience == Audience::kPublic) MaskPersonnummer(&package_id);
+  std::string data;
+  AppendPart(r.id, &data);
+  AppendPart(package_id, &data);
+  // Replacing invalid UTF-8 here makes the stored JSON safe to send as it is.
+  AppendPart(summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &data);
+  data += CutUtf8(std::move(text), kSnippetTextBytes);
+  doc.set_data(data);
   return doc;
 }
 
-nlohmann::json SummaryOf(const Xapian::Document& doc, std::string* snippet_text) {
-  nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
-  if (data.is_discarded() || !data.is_object()) return nlohmann::json::object();
-  if (snippet_text) *snippet_text = data.value("text", "");
-  return data.value("summary", nlohmann::json::object());
+std::optional<StoredRecord> ParseStoredRecord(std::string_view data) {
+  auto id = TakePart(&data);
+  auto package_id = id ? TakePart(&data) : std::nullopt;
+  auto summary_json = package_id ? TakePart(&data) : std::nullopt;
+  if (!summary_json) return std::nullopt;
+  return StoredRecord{*id, *package_id, *summary_json, data};
+}
+
+nlohmann::json SummaryOf(const Xapian::Document& doc) {
+  const std::string data = doc.get_data();
+  auto stored = ParseStoredRecord(data);
+  if (!stored) return nlohmann::json::object();
+  nlohmann::json summary = nlohmann::json::parse(stored->summary_json, nullptr, false);
+  if (!summary.is_object()) return nlohmann::json::object();
+  summary["package_id"] = std::string(stored->package_id);
+  return summary;
 }
 
 }  // namespace bevara::search

@@ -2,7 +2,9 @@
 // prefixes the queries use. Internal to src/search.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <xapian.h>
 
@@ -13,7 +15,7 @@ namespace bevara::search {
 
 // The layout of the index's documents; an index of another format is
 // rebuilt (see SearchIndex::Open).
-inline constexpr const char* kIndexFormat = "2";
+inline constexpr const char* kIndexFormat = "3";
 
 // Value slots. (1-6 held one facet each in format 1.)
 enum Slot : Xapian::valueno {
@@ -46,11 +48,26 @@ std::string FilterTerm(const char* prefix, const std::string& value);
 
 // The document for `audience`: for kPublic every field and the text have
 // personnummer masked, and the access details and extraction notes are
-// left out. Its data is the summary JSON plus the start of the text (for
-// snippets).
+// left out. Its data is a StoredRecord (below).
 Xapian::Document ToDocument(const IndexedRecord& record, Audience audience);
 
-// The stored summary (without the text) and the text kept for snippets.
-nlohmann::json SummaryOf(const Xapian::Document& doc, std::string* snippet_text);
+// A document's data (format 3): the record's search id, its package id,
+// and its summary as JSON without the package id (what a hit shows: sent as
+// stored, not parsed and written again), each after its length in 4 bytes
+// (little-endian); then the start of the text (for snippets; not JSON, so
+// not unescaped on every hit).
+struct StoredRecord {
+  std::string_view id;
+  std::string_view package_id;
+  std::string_view summary_json;
+  std::string_view text;
+};
+
+// The parts of `data`, which must outlive them; nullopt when malformed.
+std::optional<StoredRecord> ParseStoredRecord(std::string_view data);
+
+// The stored summary with its package id (an empty object when the data
+// is malformed).
+nlohmann::json SummaryOf(const Xapian::Document& doc);
 
 }  // namespace bevara::search

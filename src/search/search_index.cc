@@ -260,9 +260,13 @@ void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, SearchResult*
   const Xapian::Stem stemmer("swedish");
   const std::vector<std::string> words = QueryWords(query);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    std::string text;
-    nlohmann::json hit = SummaryOf(it.get_document(), &text);
-    hit["snippet"] = MakeSnippet(mset, stemmer, words, text);
+    const std::string data = it.get_document().get_data();
+    auto stored = ParseStoredRecord(data);
+    if (!stored) continue;
+    nlohmann::json hit = nlohmann::json::parse(stored->summary_json, nullptr, false);
+    if (!hit.is_object()) continue;
+    hit["package_id"] = std::string(stored->package_id);
+    hit["snippet"] = MakeSnippet(mset, stemmer, words, stored->text);
     result->hits.push_back(std::move(hit));
   }
 }
@@ -397,9 +401,11 @@ Result<std::vector<std::string>> SearchIndex::PackagesBecomingVisible(const std:
     Xapian::MSet mset = enquire.get_mset(0, impl_->all->get_doccount());
     std::set<std::string> seen;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      nlohmann::json summary = SummaryOf(it.get_document(), nullptr);
-      std::string package = summary.value("package_id", "");
-      if (!package.empty() && seen.insert(package).second) packages.push_back(package);
+      const std::string data = it.get_document().get_data();
+      auto stored = ParseStoredRecord(data);
+      if (!stored || stored->package_id.empty()) continue;
+      const std::string package(stored->package_id);
+      if (seen.insert(package).second) packages.push_back(package);
     }
   } catch (const Xapian::Error& e) {
     return FromXapian(e);
@@ -465,7 +471,7 @@ Result<std::optional<nlohmann::json>> SearchIndex::Find(const std::string& id, A
   return WithReader(impl_->Pool(audience), [&](Xapian::Database& db) -> Result<std::optional<nlohmann::json>> {
     Xapian::PostingIterator p = db.postlist_begin(kPrefixId + id);
     if (id.empty() || p == db.postlist_end(kPrefixId + id)) return std::optional<nlohmann::json>();
-    return std::optional<nlohmann::json>(SummaryOf(db.get_document(*p), nullptr));
+    return std::optional<nlohmann::json>(SummaryOf(db.get_document(*p)));
   });
 }
 

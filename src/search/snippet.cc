@@ -36,8 +36,8 @@ std::vector<std::string> QueryWords(const Xapian::Query& query) {
   return words;
 }
 
-std::string SnippetSource(const std::string& text, const std::vector<std::string>& words) {
-  if (text.size() <= kSnippetWindowBytes) return text;
+std::string SnippetSource(std::string_view text, const std::vector<std::string>& words) {
+  if (text.size() <= kSnippetWindowBytes) return std::string(text);
   size_t first = std::string::npos;
   for (const std::string& w : words) {
     if (w.empty()) continue;
@@ -56,11 +56,11 @@ std::string SnippetSource(const std::string& text, const std::vector<std::string
     const size_t space = text.rfind(' ', end);
     if (space != std::string::npos && space > begin) end = space;
   }
-  return text.substr(begin, end - begin);
+  return std::string(text.substr(begin, end - begin));
 }
 
 std::string MakeSnippet(const Xapian::MSet& mset, const Xapian::Stem& stemmer, const std::vector<std::string>& words,
-                        const std::string& text) {
+                        std::string_view text) {
   return mset.snippet(SnippetSource(text, words), 300, stemmer, 0, "<mark>", "</mark>", "…");
 }
 

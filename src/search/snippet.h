@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -22,12 +23,12 @@ std::vector<std::string> QueryWords(const Xapian::Query& query);
 // (480 bytes instead of 1,200 cut a tenth of the CPU per query of the
 // text-weighted benchmark mix).
 inline constexpr size_t kSnippetWindowBytes = 480;
-std::string SnippetSource(const std::string& text, const std::vector<std::string>& words);
+std::string SnippetSource(std::string_view text, const std::vector<std::string>& words);
 
 // The snippet of `text` for a hit of `mset`: at most 300 bytes, the query's
 // words in <mark>, HTML-escaped. `stemmer` is Swedish; a Xapian::Stem keeps
 // state while stemming, so each thread needs its own.
 std::string MakeSnippet(const Xapian::MSet& mset, const Xapian::Stem& stemmer, const std::vector<std::string>& words,
-                        const std::string& text);
+                        std::string_view text);
 
 }  // namespace bevara::search

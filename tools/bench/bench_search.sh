@@ -30,9 +30,9 @@ mkdir -p "$WORK"
 echo "== 1. index $RECORDS records"
 # The marker names the generator and index format: an index of another
 # kind is built again (opening one of another format would empty it).
-MARKER="$WORK/built-v2-$RECORDS"
+MARKER="$WORK/built-v3-$RECORDS"
 if [ ! -f "$MARKER" ]; then
-  rm -rf "$WORK/index" "$WORK"/built-*
+  rm -rf "$WORK/index" "$WORK/compact" "$WORK"/built-*
   "$BIN/bevara-bench-search" build "$WORK" "$RECORDS" | tee "$WORK/build.txt"
   touch "$MARKER"
 else
