@@ -41,8 +41,7 @@ TEST(FacetCounterTest, CountsAboutOneInNAndScales) {
   EXPECT_LT(counter.counted(), 1200u);
   const double scale = 4000.0 / counter.counted();
   for (const FacetCount& c : counter.Top(kFacetCreator, 10, scale)) {
-    if (c.value == "Nämnd A") EXPECT_NEAR(c.count, 1000, 150);
-    if (c.value == "Nämnd B") EXPECT_NEAR(c.count, 3000, 150);
+    EXPECT_NEAR(c.count, c.value == "Nämnd A" ? 1000 : 3000, 150) << c.value;
   }
   EXPECT_EQ(counter.Top(kFacetCreator, 10, scale).size(), 2u);
   counter.Reset(1);
