@@ -164,6 +164,14 @@ std::optional<StoredRecord> ParseStoredRecord(std::string_view data) {
   return StoredRecord{*id, *package_id, *summary_json, data};
 }
 
+nlohmann::json SearchHit::Json() const {
+  nlohmann::json j = nlohmann::json::parse(summary_json, nullptr, false);
+  if (!j.is_object()) return nlohmann::json::object();
+  j["package_id"] = package_id;
+  j["snippet"] = snippet;
+  return j;
+}
+
 nlohmann::json SummaryOf(const Xapian::Document& doc) {
   const std::string data = doc.get_data();
   auto stored = ParseStoredRecord(data);

@@ -262,12 +262,10 @@ void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, SearchResult*
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const std::string data = it.get_document().get_data();
     auto stored = ParseStoredRecord(data);
-    if (!stored) continue;
-    nlohmann::json hit = nlohmann::json::parse(stored->summary_json, nullptr, false);
-    if (!hit.is_object()) continue;
-    hit["package_id"] = std::string(stored->package_id);
-    hit["snippet"] = MakeSnippet(mset, stemmer, words, stored->text);
-    result->hits.push_back(std::move(hit));
+    if (!stored) continue;  // not written by ToDocument: never the case in an index of this format
+    result->hits.push_back(SearchHit{std::string(stored->id), std::string(stored->package_id),
+                                     std::string(stored->summary_json),
+                                     MakeSnippet(mset, stemmer, words, stored->text)});
   }
 }
 

@@ -43,11 +43,24 @@ struct FacetCount {
   uint64_t count = 0;
 };
 
+// One hit: the record's summary as the index stored it, sent without being
+// parsed and written again (a parse per hit was a tenth of a search).
+struct SearchHit {
+  std::string id;            // the record's search id
+  std::string package_id;
+  std::string summary_json;  // a JSON object: the record's summary without package_id
+  std::string snippet;       // HTML: the text around the query's words, the words in <mark>
+
+  // The summary with "package_id" and "snippet" added, parsed: for callers
+  // that want fields rather than speed. An empty object if malformed.
+  nlohmann::json Json() const;
+};
+
 struct SearchResult {
   uint64_t total = 0;
   bool exact = true;     // total and facet counts are exact (else: estimates)
   bool sampled = false;  // a broad query: hits ranked and facets counted over a spread sample of its matches
-  std::vector<nlohmann::json> hits;  // each the record's summary plus "snippet"
+  std::vector<SearchHit> hits;
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;
 };
 

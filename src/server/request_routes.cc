@@ -31,10 +31,11 @@ std::vector<nlohmann::json> Candidates(Api* api, const access::RecordRequest& q)
     sq.limit = 100;
     auto result = api->search->Search(sq, search::Audience::kArchive);
     if (result.ok()) {
-      for (nlohmann::json& hit : result->hits) {
-        if (!seen.insert(hit.value("id", "")).second) continue;
-        hit.erase("snippet");
-        out.push_back(std::move(hit));
+      for (const search::SearchHit& hit : result->hits) {
+        if (!seen.insert(hit.id).second) continue;
+        nlohmann::json candidate = hit.Json();
+        candidate.erase("snippet");
+        out.push_back(std::move(candidate));
       }
     }
   }

@@ -52,26 +52,51 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
   return q;
 }
 
-nlohmann::json ResultJson(const search::SearchQuery& q, const search::SearchResult& r, search::Audience audience) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (nlohmann::json hit : r.hits) {
-    const std::string id = hit.value("id", "");
-    if (audience == search::Audience::kPublic) {
-      hit["href"] = "/public/v1/records/" + id;
-      hit.erase("package_id");  // the public knows records, not archival packages
-    } else {
-      hit["href"] = "/api/v1/packages/" + hit.value("package_id", "") + "/case";
-    }
-    hits.push_back(std::move(hit));
+// A JSON string, invalid UTF-8 replaced.
+std::string JsonString(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Whether `json` looks like the object the index writes (anything else is
+// left out rather than break the response).
+bool StoredObject(const std::string& json) { return json.size() >= 2 && json.front() == '{' && json.back() == '}'; }
+
+// A hit as sent: the stored summary (a JSON object, valid UTF-8: the index
+// wrote it so) with its links and snippet spliced in, not parsed and
+// written again. The public sees records, not archival packages.
+// REQUIRES: StoredObject(hit.summary_json).
+void AppendHit(const search::SearchHit& hit, search::Audience audience, std::string* out) {
+  const std::string& summary = hit.summary_json;
+  out->append(summary, 0, summary.size() - 1);
+  if (summary.size() > 2) out->push_back(',');
+  if (audience == search::Audience::kPublic) {
+    *out += "\"href\":" + JsonString("/public/v1/records/" + hit.id);
+  } else {
+    *out += "\"package_id\":" + JsonString(hit.package_id);
+    *out += ",\"href\":" + JsonString("/api/v1/packages/" + hit.package_id + "/case");
   }
+  *out += ",\"snippet\":" + JsonString(hit.snippet) + "}";
+}
+
+// The response body: the hits spliced in as stored, the rest written by nlohmann.
+std::string ResultBody(const search::SearchQuery& q, const search::SearchResult& r, search::Audience audience) {
   nlohmann::json facets = nlohmann::json::object();
   for (const auto& [name, counts] : r.facets) {
     nlohmann::json values = nlohmann::json::array();
     for (const search::FacetCount& c : counts) values.push_back({{"value", c.value}, {"count", c.count}});
     facets[name] = std::move(values);
   }
-  return {{"total", r.total}, {"exact", r.exact}, {"sampled", r.sampled}, {"offset", q.offset}, {"limit", q.limit},
-          {"hits", std::move(hits)}, {"facets", std::move(facets)}};
+  const nlohmann::json rest = {{"total", r.total}, {"exact", r.exact},   {"sampled", r.sampled},
+                               {"offset", q.offset}, {"limit", q.limit}, {"facets", std::move(facets)}};
+  std::string body = "{\"hits\":[";
+  for (const search::SearchHit& hit : r.hits) {
+    if (!StoredObject(hit.summary_json)) continue;
+    if (body.back() != '[') body.push_back(',');
+    AppendHit(hit, audience, &body);
+  }
+  body += "],";
+  body += rest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(1);
+  return body;
 }
 
 void ArchiveSearch(Api* api, Exchange& ex) {
@@ -83,8 +108,7 @@ void ArchiveSearch(Api* api, Exchange& ex) {
   if (!Audit(api, ex, "search", "records", "ok", "q=" + q->text + ", hits " + std::to_string(result->total)).ok()) {
     return RefuseUnrecorded(ex);
   }
-  SendJson(ex, 200, ResultJson(*q, *result, search::Audience::kArchive).dump(-1, ' ', false,
-                                                                              nlohmann::json::error_handler_t::replace));
+  SendJson(ex, 200, ResultBody(*q, *result, search::Audience::kArchive));
 }
 
 void PublicSearch(Api* api, Exchange& ex) {
@@ -97,9 +121,7 @@ void PublicSearch(Api* api, Exchange& ex) {
   if (!q) return;
   auto result = api->search->Search(*q, search::Audience::kPublic);
   if (!result.ok()) return SendStatus(ex, result.status());
-  SendPublicJson(ex, 200,
-                 ResultJson(*q, *result, search::Audience::kPublic).dump(-1, ' ', false,
-                                                                          nlohmann::json::error_handler_t::replace));
+  SendPublicJson(ex, 200, ResultBody(*q, *result, search::Audience::kPublic));
 }
 
 }  // namespace

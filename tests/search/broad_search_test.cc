@@ -77,7 +77,7 @@ TEST_F(BroadSearchTest, ABroadQueryIsRankedAndCountedOverASample) {
   // Pages of one sample do not repeat a hit.
   std::set<std::string> ids;
   for (uint32_t offset = 0; offset < 200; offset += 20) {
-    for (const auto& h : Search({.text = "vanlig", .offset = offset}).hits) EXPECT_TRUE(ids.insert(h["id"]).second);
+    for (const auto& h : Search({.text = "vanlig", .offset = offset}).hits) EXPECT_TRUE(ids.insert(h.id).second);
   }
   EXPECT_EQ(ids.size(), 200u);
   // A page past what the sample holds grows it until the page is full.
@@ -102,7 +102,7 @@ TEST_F(BroadSearchTest, BrowsingWithoutWordsListsTheNewestOfTheLatestArchived) {
   EXPECT_EQ(r.total, 3000u);
   ASSERT_EQ(r.hits.size(), 20u);
   for (size_t i = 1; i < r.hits.size(); ++i) {
-    EXPECT_GE(r.hits[i - 1]["date"].get<std::string>(), r.hits[i]["date"].get<std::string>());
+    EXPECT_GE(r.hits[i - 1].Json()["date"].get<std::string>(), r.hits[i].Json()["date"].get<std::string>());
   }
   EXPECT_GT(CountOf(r, "creator", "Kommunstyrelsen"), 600u);
 }
@@ -123,7 +123,7 @@ TEST_F(BroadSearchTest, AWordInMostRecordsOfALargeIndexIsLeftOut) {
   SearchResult one = Search({.text = "udda"});
   EXPECT_EQ(both.total, one.total);
   ASSERT_EQ(both.hits.size(), one.hits.size());
-  for (size_t i = 0; i < one.hits.size(); ++i) EXPECT_EQ(both.hits[i]["id"], one.hits[i]["id"]);
+  for (size_t i = 0; i < one.hits.size(); ++i) EXPECT_EQ(both.hits[i].id, one.hits[i].id);
   EXPECT_EQ(Search({.text = "vanlig"}).total, 10000u);  // alone, it is kept
 }
 

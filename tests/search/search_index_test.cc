@@ -45,7 +45,7 @@ class SearchIndexTest : public ::testing::Test {
   }
   static std::vector<std::string> Titles(const SearchResult& r) {
     std::vector<std::string> out;
-    for (const auto& h : r.hits) out.push_back(h.value("title", ""));
+    for (const auto& h : r.hits) out.push_back(h.Json().value("title", ""));
     return out;
   }
 
@@ -71,8 +71,7 @@ TEST_F(SearchIndexTest, SwedishStemmingPhrasesAndTitles) {
   EXPECT_EQ(Search({.text = "bygglov -grannen"}).total, 1u);
   SearchResult r = Search({.text = "fastigheten"});
   ASSERT_EQ(r.hits.size(), 1u);
-  EXPECT_NE(r.hits[0]["snippet"].get<std::string>().find("<mark>fastigheten</mark>"), std::string::npos)
-      << r.hits[0]["snippet"];
+  EXPECT_NE(r.hits[0].snippet.find("<mark>fastigheten</mark>"), std::string::npos) << r.hits[0].snippet;
 }
 
 TEST_F(SearchIndexTest, FieldFiltersDatesFacetsAndPages) {
@@ -94,7 +93,7 @@ TEST_F(SearchIndexTest, FieldFiltersDatesFacetsAndPages) {
   // Pages cover every hit exactly once.
   std::set<std::string> seen;
   for (uint32_t offset = 0; offset < 9; offset += 4) {
-    for (const auto& h : Search({.text = "text", .offset = offset, .limit = 4}).hits) seen.insert(h["id"]);
+    for (const auto& h : Search({.text = "text", .offset = offset, .limit = 4}).hits) seen.insert(h.id);
   }
   EXPECT_EQ(seen.size(), 9u);
 }
@@ -114,10 +113,10 @@ TEST_F(SearchIndexTest, ThePublicIndexHoldsOnlyVisibleRecordsAndMasksIdentityNum
   }
   auto pub = Search({.text = "bygglov"}, Audience::kPublic);
   ASSERT_EQ(pub.hits.size(), 1u);
-  EXPECT_NE(pub.hits[0]["snippet"].get<std::string>().find("XXXXXXXX-XXXX"), std::string::npos);
-  EXPECT_EQ(pub.hits[0].dump().find("9876"), std::string::npos);
+  EXPECT_NE(pub.hits[0].snippet.find("XXXXXXXX-XXXX"), std::string::npos);
+  EXPECT_EQ(pub.hits[0].Json().dump().find("9876"), std::string::npos);
   EXPECT_EQ(Search({.text = "19811218"}, Audience::kPublic).total, 0u);
-  EXPECT_FALSE(pub.hits[0].contains("access"));
+  EXPECT_FALSE(pub.hits[0].Json().contains("access"));
 
   IndexedRecord secret = Record("p1", 2, "Utredning", "");
   auto found = index_->Find(secret.id, Audience::kPublic);

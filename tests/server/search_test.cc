@@ -116,6 +116,8 @@ TEST(PublicSearch, SecretRecordsLeakNothing) {
 
   // Every public record and file, fetched: none holds a personnummer.
   for (const auto& hit : everything["hits"]) {
+    EXPECT_FALSE(hit.contains("package_id")) << hit;  // the public knows records, not archival packages
+    EXPECT_TRUE(hit["snippet"].is_string()) << hit;
     auto record = pub.Get(s, hit["href"].get<std::string>());
     ASSERT_EQ(record.status, 200) << record.body;
     const nlohmann::json body = nlohmann::json::parse(record.body);
