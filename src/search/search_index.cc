@@ -256,16 +256,17 @@ Xapian::MSet MatchSampled(Xapian::Database& db, const Xapian::Query& query, Xapi
   }
 }
 
-void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, SearchResult* result) {
+void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, const std::string& query_text,
+             SearchResult* result) {
   const Xapian::Stem stemmer("swedish");
-  const std::vector<std::string> words = QueryWords(query);
+  const std::vector<std::string> words = QueryWords(query, query_text);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const std::string data = it.get_document().get_data();
     auto stored = ParseStoredRecord(data);
     if (!stored) continue;  // not written by ToDocument: never the case in an index of this format
     result->hits.push_back(SearchHit{std::string(stored->id), std::string(stored->package_id),
                                      std::string(stored->summary_json),
-                                     MakeSnippet(mset, stemmer, words, stored->text)});
+                                     MakeSnippet(stemmer, words, stored->text)});
   }
 }
 
@@ -459,7 +460,7 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& sq, Audience audienc
       result.sampled = true;
       result.total = std::max<uint64_t>(estimate, mset.get_matches_lower_bound());
     }
-    AddHits(mset, query, &result);
+    AddHits(mset, query, sq.text, &result);
     result.facets = FacetCounts(facets, audience, result.total, result.exact);
     return result;
   });

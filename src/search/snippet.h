@@ -11,24 +11,30 @@
 namespace bevara::search {
 
 // The words of `query` as they may be found in text: stems (Z-terms, without
-// the Z) and unstemmed words. Prefixed terms (filters, title:) are left out.
-std::vector<std::string> QueryWords(const Xapian::Query& query);
+// the Z) and unstemmed words; prefixed terms (filters, title:) are left out.
+// A word written with a wildcard in `query_text` (the parser's input: the
+// parsed query keeps no trace of it) is added lower-cased, ending in '*'.
+std::vector<std::string> QueryWords(const Xapian::Query& query, const std::string& query_text = std::string());
 
 // The part of `text` to make a snippet from: all of it when short, else a
 // window of about kSnippetWindowBytes around the first place where one of
 // `words` appears (lower-case or with a capital first letter), or its start.
-// Xapian's snippet maker stems every word it is given; on a 32 KiB text it
-// took 0.8 ms, over twenty times what a window costs; and its cost grows
-// with the window, so the window is not much more than the 300-byte snippet
-// (480 bytes instead of 1,200 cut a tenth of the CPU per query of the
-// text-weighted benchmark mix).
+// Finding the first word by plain string search, and splitting only the window into
+// words keeps a snippet's cost independent of the text's length (stored
+// texts are up to 32 KiB).
 inline constexpr size_t kSnippetWindowBytes = 480;
-std::string SnippetSource(std::string_view text, const std::vector<std::string>& words);
+std::string_view SnippetSource(std::string_view text, const std::vector<std::string>& words);
 
-// The snippet of `text` for a hit of `mset`: at most 300 bytes, the query's
-// words in <mark>, HTML-escaped. `stemmer` is Swedish; a Xapian::Stem keeps
-// state while stemming, so each thread needs its own.
-std::string MakeSnippet(const Xapian::MSet& mset, const Xapian::Stem& stemmer, const std::vector<std::string>& words,
-                        std::string_view text);
+// The snippet of `text`: at most kSnippetBytes of whole words from a
+// little before the first of the query's words (or from the start), the
+// query's words, words whose Swedish stem is a query stem and words a
+// wildcard covers in <mark>, HTML-escaped, "…" where text is left out.
+// Xapian's MSet::snippet took 11 µs a hit on the benchmark's texts, a
+// quarter of a search, because it lower-cases and stems every word; this
+// stems only words that start with a query word. `stemmer` is Swedish; a
+// Xapian::Stem keeps state while stemming, so each thread needs its own.
+inline constexpr size_t kSnippetBytes = 300;
+inline constexpr size_t kSnippetLeadBytes = 60;
+std::string MakeSnippet(const Xapian::Stem& stemmer, const std::vector<std::string>& words, std::string_view text);
 
 }  // namespace bevara::search

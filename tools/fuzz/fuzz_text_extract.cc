@@ -1,7 +1,8 @@
 // libFuzzer target: any bytes as a stored file for the search index's text
 // extraction (plain text, XML, HTML through libxml2, PDF through poppler),
-// then the personnummer masking that every public text passes. The first
-// byte picks the format; the rest is the file.
+// then the personnummer masking that every public text passes, and a
+// snippet of the raw bytes and of the extracted text for words taken from
+// the input. The first byte picks the format; the rest is the file.
 #include <unistd.h>
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 
 #include "ingest/xml/schema_set.h"
 #include "search/personnummer.h"
+#include "search/snippet.h"
 #include "search/text_extract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -29,5 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ExtractedText text = ExtractText(format, path, size - 1, limits, schemas);
   (void)ContainsPersonnummer(text.text);
   MaskPersonnummer(&text.text);
+  // Query words from the input itself, so that some are found; a wildcard
+  // and an empty word too.
+  static const Xapian::Stem stemmer("swedish");
+  const std::string raw(reinterpret_cast<const char*>(data + 1), size - 1);
+  const std::vector<std::string> words = {raw.substr(0, 4), raw.substr(size / 2, 3), raw.substr(0, 2) + "*", ""};
+  (void)MakeSnippet(stemmer, words, raw);
+  (void)MakeSnippet(stemmer, words, text.text);
   return 0;
 }
