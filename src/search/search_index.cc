@@ -259,7 +259,7 @@ Xapian::MSet MatchSampled(Xapian::Database& db, const Xapian::Query& query, Xapi
 void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, const std::string& query_text,
              SearchResult* result) {
   const Xapian::Stem stemmer("swedish");
-  const std::vector<std::string> words = QueryWords(query, query_text);
+  const SnippetWords words(QueryWords(query, query_text));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const std::string data = it.get_document().get_data();
     auto stored = ParseStoredRecord(data);

@@ -46,13 +46,21 @@ std::vector<std::string> QueryWords(const Xapian::Query& query, const std::strin
   return words;
 }
 
-std::string_view SnippetSource(std::string_view text, const std::vector<std::string>& words) {
+SnippetWords::SnippetWords(const std::vector<std::string>& query_words) {
+  for (const std::string& w : query_words) {
+    const bool wildcard = w.ends_with('*');
+    words_.push_back(wildcard ? w.substr(0, w.size() - 1) : w);
+    capitalised_.push_back(Capitalised(words_.back()));
+    is_prefix_.push_back(wildcard);
+  }
+}
+
+std::string_view SnippetSource(std::string_view text, const SnippetWords& words) {
   if (text.size() <= kSnippetWindowBytes) return text;
   size_t first = std::string::npos;
-  for (const std::string& word : words) {
-    const std::string w = word.ends_with('*') ? word.substr(0, word.size() - 1) : word;
-    if (w.empty()) continue;
-    first = std::min({first, text.find(w), text.find(Capitalised(w))});
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words.lower(i).empty()) continue;
+    first = std::min({first, text.find(words.lower(i)), text.find(words.capitalised(i))});
   }
   size_t begin = first == std::string::npos || first < kSnippetWindowBytes / 4 ? 0 : first - kSnippetWindowBytes / 4;
   size_t end = std::min(text.size(), begin + kSnippetWindowBytes);
@@ -90,44 +98,28 @@ bool CapitalInside(std::string_view word) {
   return false;
 }
 
-// The query words (a wildcard's without its '*'), each also with a capital
-// first letter.
-struct QueryForms {
-  explicit QueryForms(const std::vector<std::string>& query_words) {
-    for (const std::string& w : query_words) {
-      const bool wildcard = w.ends_with('*');
-      words.push_back(wildcard ? w.substr(0, w.size() - 1) : w);
-      capitalised.push_back(Capitalised(words.back()));
-      is_prefix.push_back(wildcard);
-    }
-  }
-  std::vector<std::string> words, capitalised;
-  std::vector<bool> is_prefix;
-};
-
 // Whether `word` is one of the query's words or has one as its Swedish
 // stem. Snowball's Swedish stems are prefixes of their words, so only a
 // word that starts with a query word (in lower case or capitalised) is
 // lower-cased and stemmed; that keeps a snippet to a few microseconds.
-bool Marked(std::string_view word, const QueryForms& q, const Xapian::Stem& stemmer) {
+bool Marked(std::string_view word, const SnippetWords& q, const Xapian::Stem& stemmer) {
   bool candidate = CapitalInside(word);
-  for (size_t i = 0; i < q.words.size() && !candidate; ++i) {
-    candidate = word.substr(0, q.words[i].size()) == q.words[i] || word.substr(0, q.capitalised[i].size()) == q.capitalised[i];
+  for (size_t i = 0; i < q.size() && !candidate; ++i) {
+    candidate = word.starts_with(q.lower(i)) || word.starts_with(q.capitalised(i));
   }
   if (!candidate) return false;
   const std::string lower = Xapian::Unicode::tolower(std::string(word));
-  for (size_t i = 0; i < q.words.size(); ++i) {
-    const std::string& w = q.words[i];
-    if (w.empty() || lower.compare(0, w.size(), w) != 0) continue;
-    if (q.is_prefix[i] || lower.size() == w.size() || stemmer(lower) == w) return true;
+  for (size_t i = 0; i < q.size(); ++i) {
+    const std::string& w = q.lower(i);
+    if (w.empty() || !lower.starts_with(w)) continue;
+    if (q.is_prefix(i) || lower.size() == w.size() || stemmer(lower) == w) return true;
   }
   return false;
 }
 
 // The words of `window` (runs of Unicode word characters), marked when
 // they are query words.
-std::vector<Token> Tokens(std::string_view window, const Xapian::Stem& stemmer, const std::vector<std::string>& words) {
-  const QueryForms forms(words);
+std::vector<Token> Tokens(std::string_view window, const Xapian::Stem& stemmer, const SnippetWords& words) {
   std::vector<Token> tokens;
   Xapian::Utf8Iterator it(window.data(), window.size()), end;
   while (it != end) {
@@ -136,7 +128,7 @@ std::vector<Token> Tokens(std::string_view window, const Xapian::Stem& stemmer, 
     const size_t begin = window.size() - it.left();
     while (it != end && Xapian::Unicode::is_wordchar(*it)) ++it;
     const size_t stop = window.size() - it.left();
-    tokens.push_back({begin, stop, Marked(window.substr(begin, stop - begin), forms, stemmer)});
+    tokens.push_back({begin, stop, Marked(window.substr(begin, stop - begin), words, stemmer)});
   }
   return tokens;
 }
@@ -155,7 +147,7 @@ void AppendEscaped(std::string_view s, std::string* out) {
 
 }  // namespace
 
-std::string MakeSnippet(const Xapian::Stem& stemmer, const std::vector<std::string>& words, std::string_view text) {
+std::string MakeSnippet(const Xapian::Stem& stemmer, const SnippetWords& words, std::string_view text) {
   const std::string_view window = SnippetSource(text, words);
   const std::vector<Token> tokens = Tokens(window, stemmer, words);
   if (tokens.empty()) return std::string();

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // and an empty word too.
   static const Xapian::Stem stemmer("swedish");
   const std::string raw(reinterpret_cast<const char*>(data + 1), size - 1);
-  const std::vector<std::string> words = {raw.substr(0, 4), raw.substr(size / 2, 3), raw.substr(0, 2) + "*", ""};
+  const SnippetWords words = {raw.substr(0, 4), raw.substr(size / 2, 3), raw.substr(0, 2) + "*", ""};
   (void)MakeSnippet(stemmer, words, raw);
   (void)MakeSnippet(stemmer, words, text.text);
   return 0;
