@@ -45,7 +45,6 @@ class SnippetWords {
 // words keeps a snippet's cost independent of the text's length (stored
 // texts are up to 32 KiB).
 inline constexpr size_t kSnippetWindowBytes = 480;
-class SnippetWords;
 std::string_view SnippetSource(std::string_view text, const SnippetWords& words);
 
 // The snippet of `text`: at most kSnippetBytes of whole words from a
