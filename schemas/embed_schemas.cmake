@@ -1,7 +1,7 @@
 # Writes OUT: a C++ table of every *.xsd in SCHEMA_DIR (name -> bytes).
 file(GLOB files RELATIVE ${SCHEMA_DIR} ${SCHEMA_DIR}/*.xsd)
 list(SORT files)
-set(body "// Generated from schemas/*.xsd by embed_schemas.cmake. Do not edit.\n#include \"embedded_schemas.h\"\nnamespace bevara::schemas {\nnamespace {\n")
+set(body "// Generated from schemas/*.xsd by embed_schemas.cmake. Do not edit.\n#include \"schemas/embedded_schemas.h\"\nnamespace bevara::schemas {\nnamespace {\n")
 set(table "")
 set(i 0)
 foreach(f ${files})

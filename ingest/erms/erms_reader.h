@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
 #include "ingest/erms/case_metadata.h"
 #include "ingest/xml/schema_set.h"
 #include "ingest/xml/secure_sax.h"
+#include "src/common/result.h"
 
 namespace bevara::ingest {
 

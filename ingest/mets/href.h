@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/percent_encoding.h"
-#include "common/result.h"
+#include "src/common/percent_encoding.h"
+#include "src/common/result.h"
 
 namespace bevara::ingest {
 

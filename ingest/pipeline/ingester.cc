@@ -4,8 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "common/version.h"
 #include "ingest/pipeline/staging_sink.h"
+#include "src/common/version.h"
 #include "storage/aip/aip_mets.h"
 #include "storage/aip/format_identifier.h"
 #include "storage/aip/inventory.h"

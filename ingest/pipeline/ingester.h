@@ -21,10 +21,10 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
 #include "ingest/validate/package_validator.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/schema_set.h"
+#include "src/common/result.h"
 #include "storage/archive/archive.h"
 #include "storage/blobs/blob_store.h"
 #include "storage/catalog/version_record.h"

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "common/env.h"
 #include "ingest/reader/package_reader.h"
+#include "src/common/env.h"
 
 namespace bevara::ingest {
 

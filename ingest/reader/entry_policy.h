@@ -21,8 +21,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/status.h"
 #include "ingest/reader/package_reader.h"
+#include "src/common/status.h"
 
 namespace bevara::ingest {
 

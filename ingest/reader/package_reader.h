@@ -16,8 +16,8 @@
 #include <memory>
 #include <string>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara::ingest {
 

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/digest.h"
-#include "common/status.h"
+#include "src/common/digest.h"
+#include "src/common/status.h"
 
 namespace bevara::ingest {
 

@@ -16,14 +16,14 @@
 #include <utility>
 #include <vector>
 
-#include "common/digest.h"
-#include "common/env.h"
 #include "ingest/mets/mets_model.h"
 #include "ingest/reader/package_reader.h"
 #include "ingest/validate/entry_sink.h"
 #include "ingest/validate/package_validator.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/secure_sax.h"
+#include "src/common/digest.h"
+#include "src/common/env.h"
 
 namespace bevara::ingest {
 

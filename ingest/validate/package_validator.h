@@ -25,12 +25,12 @@
 #include <memory>
 #include <string>
 
-#include "common/env.h"
-#include "common/result.h"
 #include "ingest/reader/package_reader.h"
 #include "ingest/validate/entry_sink.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/schema_set.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara::ingest {
 

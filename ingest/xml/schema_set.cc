@@ -16,8 +16,8 @@
 #include <map>
 #include <vector>
 
-#include "embedded_schemas.h"
 #include "ingest/xml/xml_platform.h"
+#include "schemas/embedded_schemas.h"
 
 namespace bevara::ingest {
 namespace {

@@ -13,7 +13,7 @@
 #include <set>
 #include <string>
 
-#include "common/result.h"
+#include "src/common/result.h"
 
 namespace xercesc_3_2 { class XMLGrammarPool; }
 

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
 #include "ingest/xml/schema_set.h"
+#include "src/common/result.h"
 
 namespace xercesc_3_2 { class ContentHandler; }
 

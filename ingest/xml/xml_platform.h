@@ -13,7 +13,7 @@
 
 #include <xercesc/util/XercesDefs.hpp>
 
-#include "common/status.h"
+#include "src/common/status.h"
 
 namespace bevara::ingest {
 

@@ -1,4 +1,4 @@
-#include "access/access_decisions.h"
+#include "src/access/access_decisions.h"
 
 #include <nlohmann/json.hpp>
 

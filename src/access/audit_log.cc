@@ -1,4 +1,4 @@
-#include "access/audit_log.h"
+#include "src/access/audit_log.h"
 
 #include <unistd.h>
 
@@ -6,8 +6,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "common/digest.h"
-#include "common/file_util.h"
+#include "src/common/digest.h"
+#include "src/common/file_util.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::access {

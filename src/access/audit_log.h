@@ -26,8 +26,8 @@
 #include <string>
 #include <thread>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara::access {
 

@@ -1,4 +1,4 @@
-#include "access/principal.h"
+#include "src/access/principal.h"
 
 namespace bevara::access {
 

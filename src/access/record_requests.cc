@@ -1,9 +1,9 @@
-#include "access/record_requests.h"
+#include "src/access/record_requests.h"
 
 #include <openssl/crypto.h>
 
-#include "common/digest.h"
-#include "common/random.h"
+#include "src/common/digest.h"
+#include "src/common/random.h"
 
 namespace bevara::access {
 namespace {

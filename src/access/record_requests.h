@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "common/env.h"
-#include "common/json_lines.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/json_lines.h"
+#include "src/common/result.h"
 
 namespace bevara::access {
 

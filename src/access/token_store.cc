@@ -1,4 +1,4 @@
-#include "access/token_store.h"
+#include "src/access/token_store.h"
 
 #include <openssl/crypto.h>
 
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "common/digest.h"
-#include "common/file_util.h"
-#include "common/random.h"
+#include "src/common/digest.h"
+#include "src/common/file_util.h"
+#include "src/common/random.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::access {

@@ -21,9 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "access/principal.h"
-#include "common/env.h"
-#include "common/result.h"
+#include "src/access/principal.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara::access {
 

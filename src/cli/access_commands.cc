@@ -3,10 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "access/audit_log.h"
-#include "access/token_store.h"
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "src/access/audit_log.h"
+#include "src/access/token_store.h"
+#include "src/cli/args.h"
+#include "src/cli/commands.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "src/cli/args.h"
+#include "src/cli/commands.h"
 #include "storage/archive/audit.h"
 #include "storage/archive/export.h"
 #include "storage/archive/maintenance.h"

@@ -1,4 +1,4 @@
-#include "cli/args.h"
+#include "src/cli/args.h"
 
 #include <cstdlib>
 

@@ -2,9 +2,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/args.h"
-#include "cli/commands.h"
 #include "ingest/pipeline/ingester.h"
+#include "src/cli/args.h"
+#include "src/cli/commands.h"
 
 namespace bevara::cli {
 namespace {

@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <iostream>
 
-#include "access/access_decisions.h"
-#include "cli/args.h"
-#include "cli/commands.h"
 #include "ingest/xml/schema_set.h"
-#include "search/search_index.h"
-#include "services/case_service.h"
-#include "services/indexer.h"
+#include "src/access/access_decisions.h"
+#include "src/cli/args.h"
+#include "src/cli/commands.h"
+#include "src/search/search_index.h"
+#include "src/services/case_service.h"
+#include "src/services/indexer.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {

@@ -6,16 +6,16 @@
 
 #include <iostream>
 
-#include "access/audit_log.h"
-#include "access/token_store.h"
-#include "cli/args.h"
-#include "cli/commands.h"
-#include "common/file_util.h"
 #include "ingest/xml/schema_set.h"
-#include "server/api.h"
-#include "server/client_address.h"
-#include "server/http_server.h"
-#include "services/index_worker.h"
+#include "src/access/audit_log.h"
+#include "src/access/token_store.h"
+#include "src/cli/args.h"
+#include "src/cli/commands.h"
+#include "src/common/file_util.h"
+#include "src/server/api.h"
+#include "src/server/client_address.h"
+#include "src/server/http_server.h"
+#include "src/services/index_worker.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {

@@ -1,9 +1,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "common/env.h"
 #include "ingest/validate/package_validator.h"
+#include "src/cli/commands.h"
+#include "src/common/env.h"
 
 namespace bevara::cli {
 

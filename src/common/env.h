@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "common/status.h"
+#include "src/common/result.h"
+#include "src/common/status.h"
 
 namespace bevara {
 

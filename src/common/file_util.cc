@@ -1,6 +1,6 @@
-#include "common/file_util.h"
+#include "src/common/file_util.h"
 
-#include "common/random.h"
+#include "src/common/random.h"
 
 namespace bevara {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara {
 

@@ -1,6 +1,6 @@
-#include "common/json_lines.h"
+#include "src/common/json_lines.h"
 
-#include "common/file_util.h"
+#include "src/common/file_util.h"
 
 namespace bevara {
 

@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara {
 

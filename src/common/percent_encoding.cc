@@ -1,4 +1,4 @@
-#include "common/percent_encoding.h"
+#include "src/common/percent_encoding.h"
 
 namespace bevara {
 namespace {

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "common/env.h"
+#include "src/common/env.h"
 
 namespace bevara {
 namespace {

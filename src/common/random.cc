@@ -1,4 +1,4 @@
-#include "common/random.h"
+#include "src/common/random.h"
 
 #include <openssl/rand.h>
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-#include "common/status.h"
+#include "src/common/status.h"
 
 namespace bevara {
 

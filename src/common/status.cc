@@ -1,4 +1,4 @@
-#include "common/status.h"
+#include "src/common/status.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "common/version.h"
+#include "src/common/version.h"
 
 namespace bevara {
 

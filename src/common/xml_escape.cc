@@ -1,4 +1,4 @@
-#include "common/xml_escape.h"
+#include "src/common/xml_escape.h"
 
 namespace bevara {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "ingest/xml/schema_set.h"
-#include "search/text_sink.h"
+#include "src/search/text_sink.h"
 
 namespace bevara::search {
 

@@ -11,9 +11,9 @@
 
 #include <xapian.h>
 
-#include "search/facet_table.h"
-#include "search/record_document.h"
-#include "search/search_query.h"
+#include "src/search/facet_table.h"
+#include "src/search/record_document.h"
+#include "src/search/search_query.h"
 
 namespace bevara::search {
 

@@ -1,6 +1,6 @@
-#include "search/facet_table.h"
+#include "src/search/facet_table.h"
 
-#include "search/record_document.h"
+#include "src/search/record_document.h"
 
 namespace bevara::search {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <memory>
 
-#include "search/extractors.h"
+#include "src/search/extractors.h"
 
 namespace bevara::search {
 namespace {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <mutex>
 
-#include "search/extractors.h"
+#include "src/search/extractors.h"
 
 namespace bevara::search {
 namespace {

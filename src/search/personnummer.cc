@@ -1,4 +1,4 @@
-#include "search/personnummer.h"
+#include "src/search/personnummer.h"
 
 #include <cctype>
 #include <optional>

@@ -1,11 +1,11 @@
-#include "search/record_document.h"
+#include "src/search/record_document.h"
 
 #include <initializer_list>
 
 #include <nlohmann/json.hpp>
 
-#include "common/digest.h"
-#include "search/personnummer.h"
+#include "src/common/digest.h"
+#include "src/search/personnummer.h"
 
 namespace bevara::search {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <xapian.h>
 
-#include "search/indexed_record.h"
-#include "search/search_query.h"
+#include "src/search/indexed_record.h"
+#include "src/search/search_query.h"
 
 namespace bevara::search {
 

@@ -1,4 +1,4 @@
-#include "search/search_index.h"
+#include "src/search/search_index.h"
 
 #include <xapian.h>
 
@@ -8,12 +8,12 @@
 #include <set>
 #include <vector>
 
-#include "search/docid_sample.h"
-#include "search/facet_counter.h"
-#include "search/facet_table.h"
-#include "search/record_document.h"
-#include "search/snippet.h"
-#include "search/stopwords.h"
+#include "src/search/docid_sample.h"
+#include "src/search/facet_counter.h"
+#include "src/search/facet_table.h"
+#include "src/search/record_document.h"
+#include "src/search/snippet.h"
+#include "src/search/stopwords.h"
 
 namespace bevara::search {
 namespace {

@@ -24,9 +24,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/result.h"
-#include "search/indexed_record.h"
-#include "search/search_query.h"
+#include "src/common/result.h"
+#include "src/search/indexed_record.h"
+#include "src/search/search_query.h"
 
 namespace bevara::search {
 

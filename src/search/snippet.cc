@@ -1,4 +1,4 @@
-#include "search/snippet.h"
+#include "src/search/snippet.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "search/stopwords.h"
+#include "src/search/stopwords.h"
 
 namespace bevara::search {
 

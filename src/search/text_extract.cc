@@ -1,11 +1,11 @@
-#include "search/text_extract.h"
+#include "src/search/text_extract.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <memory>
 
-#include "search/extractors.h"
+#include "src/search/extractors.h"
 
 namespace bevara::search {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/text_sink.h"
+#include "src/search/text_sink.h"
 
 namespace bevara::search {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "ingest/xml/secure_sax.h"
 #include "ingest/xml/xml_platform.h"
-#include "search/extractors.h"
+#include "src/search/extractors.h"
 
 namespace bevara::search {
 namespace {

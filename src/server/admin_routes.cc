@@ -2,7 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "server/api.h"
+#include "src/server/api.h"
 
 namespace bevara::server {
 namespace {

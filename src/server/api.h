@@ -10,18 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "access/audit_log.h"
-#include "access/record_requests.h"
-#include "access/token_store.h"
-#include "search/search_index.h"
-#include "server/rate_limiter.h"
-#include "server/router.h"
-#include "server/server_config.h"
-#include "services/audit_service.h"
-#include "services/case_service.h"
-#include "services/deposit_service.h"
-#include "services/index_worker.h"
-#include "services/indexer.h"
+#include "src/access/audit_log.h"
+#include "src/access/record_requests.h"
+#include "src/access/token_store.h"
+#include "src/search/search_index.h"
+#include "src/server/rate_limiter.h"
+#include "src/server/router.h"
+#include "src/server/server_config.h"
+#include "src/services/audit_service.h"
+#include "src/services/case_service.h"
+#include "src/services/deposit_service.h"
+#include "src/services/index_worker.h"
+#include "src/services/indexer.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {

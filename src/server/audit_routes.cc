@@ -1,7 +1,7 @@
 // POST /api/v1/audits, GET /api/v1/audits/{id}, GET /api/v1/log.
 #include <nlohmann/json.hpp>
 
-#include "server/api.h"
+#include "src/server/api.h"
 
 namespace bevara::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/blob_response.h"
+#include "src/server/blob_response.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
@@ -13,8 +13,8 @@
 #include <iostream>
 #include <ostream>
 
-#include "common/digest.h"
-#include "common/percent_encoding.h"
+#include "src/common/digest.h"
+#include "src/common/percent_encoding.h"
 #include "storage/blobs/blob_store.h"
 
 namespace bevara::server {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "server/exchange.h"
+#include "src/server/exchange.h"
 #include "storage/archive/archive.h"
 #include "storage/catalog/catalog.h"
 

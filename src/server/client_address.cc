@@ -1,4 +1,4 @@
-#include "server/client_address.h"
+#include "src/server/client_address.h"
 
 #include <Poco/Net/IPAddress.h>
 

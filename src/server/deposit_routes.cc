@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/percent_encoding.h"
-#include "server/api.h"
+#include "src/common/percent_encoding.h"
+#include "src/server/api.h"
 
 namespace bevara::server {
 namespace {

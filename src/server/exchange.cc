@@ -1,6 +1,6 @@
-#include "server/exchange.h"
+#include "src/server/exchange.h"
 
-#include "common/percent_encoding.h"
+#include "src/common/percent_encoding.h"
 
 #include <cctype>
 #include <charconv>

@@ -14,8 +14,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "access/principal.h"
-#include "common/status.h"
+#include "src/access/principal.h"
+#include "src/common/status.h"
 
 namespace bevara::server {
 

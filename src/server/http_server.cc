@@ -1,4 +1,4 @@
-#include "server/http_server.h"
+#include "src/server/http_server.h"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>

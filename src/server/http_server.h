@@ -8,9 +8,9 @@
 
 #include <memory>
 
-#include "common/result.h"
-#include "server/router.h"
-#include "server/server_config.h"
+#include "src/common/result.h"
+#include "src/server/router.h"
+#include "src/server/server_config.h"
 
 namespace Poco::Net {
 class HTTPServer;

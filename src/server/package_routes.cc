@@ -3,9 +3,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/percent_encoding.h"
-#include "server/api.h"
-#include "server/blob_response.h"
+#include "src/common/percent_encoding.h"
+#include "src/server/api.h"
+#include "src/server/blob_response.h"
 #include "storage/catalog/catalog.h"
 
 namespace bevara::server {

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "common/percent_encoding.h"
-#include "server/api.h"
-#include "server/blob_response.h"
+#include "src/common/percent_encoding.h"
+#include "src/server/api.h"
+#include "src/server/blob_response.h"
 
 namespace bevara::server {
 namespace {

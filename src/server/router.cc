@@ -1,4 +1,4 @@
-#include "server/router.h"
+#include "src/server/router.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "server/client_address.h"
+#include "src/server/client_address.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {

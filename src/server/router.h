@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "access/audit_log.h"
-#include "access/token_store.h"
-#include "server/exchange.h"
+#include "src/access/audit_log.h"
+#include "src/access/token_store.h"
+#include "src/server/exchange.h"
 
 namespace bevara::server {
 

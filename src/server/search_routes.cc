@@ -2,8 +2,8 @@
 // (anyone: the public index, which holds only public records).
 #include <nlohmann/json.hpp>
 
-#include "search/personnummer.h"
-#include "server/api.h"
+#include "src/search/personnummer.h"
+#include "src/server/api.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {

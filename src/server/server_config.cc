@@ -1,4 +1,4 @@
-#include "server/server_config.h"
+#include "src/server/server_config.h"
 
 #include <set>
 
@@ -7,7 +7,7 @@
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/JSONConfiguration.h>
 
-#include "server/client_address.h"
+#include "src/server/client_address.h"
 
 namespace bevara::server {
 namespace {

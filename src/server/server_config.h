@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
+#include "src/common/result.h"
 
 namespace bevara::server {
 

@@ -1,10 +1,10 @@
-#include "services/audit_service.h"
+#include "src/services/audit_service.h"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/file_util.h"
-#include "common/random.h"
+#include "src/common/file_util.h"
+#include "src/common/random.h"
 
 namespace bevara::services {
 

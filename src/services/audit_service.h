@@ -15,8 +15,8 @@
 #include <string>
 #include <thread>
 
-#include "access/audit_log.h"
-#include "common/result.h"
+#include "src/access/audit_log.h"
+#include "src/common/result.h"
 #include "storage/archive/archive.h"
 #include "storage/archive/audit.h"
 

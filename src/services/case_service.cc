@@ -1,4 +1,4 @@
-#include "services/case_service.h"
+#include "src/services/case_service.h"
 
 #include "ingest/erms/erms_reader.h"
 #include "ingest/mets/href.h"

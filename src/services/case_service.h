@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "access/access_decisions.h"
-#include "common/result.h"
 #include "ingest/erms/case_metadata.h"
 #include "ingest/xml/schema_set.h"
+#include "src/access/access_decisions.h"
+#include "src/common/result.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::services {

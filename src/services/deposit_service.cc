@@ -1,11 +1,11 @@
-#include "services/deposit_service.h"
+#include "src/services/deposit_service.h"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/digest.h"
-#include "common/file_util.h"
-#include "common/random.h"
+#include "src/common/digest.h"
+#include "src/common/file_util.h"
+#include "src/common/random.h"
 
 namespace bevara::services {
 namespace {

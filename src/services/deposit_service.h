@@ -42,12 +42,12 @@
 #include <thread>
 #include <vector>
 
-#include "access/audit_log.h"
-#include "services/streaming_body.h"
-#include "access/principal.h"
-#include "common/result.h"
 #include "ingest/pipeline/ingester.h"
 #include "ingest/xml/schema_set.h"
+#include "src/access/audit_log.h"
+#include "src/access/principal.h"
+#include "src/common/result.h"
+#include "src/services/streaming_body.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::services {

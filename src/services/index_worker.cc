@@ -1,4 +1,4 @@
-#include "services/index_worker.h"
+#include "src/services/index_worker.h"
 
 #include <chrono>
 #include <cstdio>

@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "services/indexer.h"
+#include "src/services/indexer.h"
 
 namespace bevara::services {
 

@@ -1,8 +1,8 @@
-#include "services/indexer.h"
+#include "src/services/indexer.h"
 
 #include <vector>
 
-#include "search/personnummer.h"
+#include "src/search/personnummer.h"
 
 namespace bevara::services {
 namespace {

@@ -23,11 +23,11 @@
 #include <set>
 #include <string>
 
-#include "common/result.h"
 #include "ingest/xml/schema_set.h"
-#include "search/search_index.h"
-#include "search/text_extract.h"
-#include "services/case_service.h"
+#include "src/common/result.h"
+#include "src/search/search_index.h"
+#include "src/search/text_extract.h"
+#include "src/services/case_service.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::services {

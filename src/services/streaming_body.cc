@@ -1,4 +1,4 @@
-#include "services/streaming_body.h"
+#include "src/services/streaming_body.h"
 
 #include <algorithm>
 #include <cstring>

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "common/env.h"
+#include "src/common/env.h"
 
 namespace bevara::services {
 

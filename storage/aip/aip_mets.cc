@@ -1,8 +1,8 @@
 #include "storage/aip/aip_mets.h"
 
-#include "common/version.h"
-#include "common/percent_encoding.h"
-#include "common/xml_escape.h"
+#include "src/common/percent_encoding.h"
+#include "src/common/version.h"
+#include "src/common/xml_escape.h"
 
 namespace bevara::storage {
 namespace {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.h"
+#include "src/common/status.h"
 #include "storage/catalog/version_record.h"
 
 namespace bevara::storage {

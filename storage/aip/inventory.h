@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "src/common/result.h"
 
 namespace bevara::storage {
 

@@ -17,8 +17,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 
 namespace bevara::storage {
 

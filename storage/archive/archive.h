@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "common/env.h"
-#include "common/result.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
 #include "storage/aip/version_log.h"
 #include "storage/blobs/local_blob_store.h"
 #include "storage/catalog/catalog.h"

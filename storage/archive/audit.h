@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "src/common/result.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::storage {

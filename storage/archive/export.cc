@@ -5,7 +5,7 @@
 #include <set>
 #include <vector>
 
-#include "common/digest.h"
+#include "src/common/digest.h"
 #include "storage/aip/inventory.h"
 
 namespace bevara::storage {

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
+#include "src/common/result.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::storage {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "common/digest.h"
+#include "src/common/digest.h"
 
 namespace bevara::storage {
 

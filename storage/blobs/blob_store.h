@@ -27,9 +27,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/env.h"
-#include "common/result.h"
-#include "common/status.h"
+#include "src/common/env.h"
+#include "src/common/result.h"
+#include "src/common/status.h"
 
 namespace bevara::storage {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <vector>
 
-#include "common/digest.h"
-#include "common/random.h"
+#include "src/common/digest.h"
+#include "src/common/random.h"
 
 namespace bevara::storage {
 namespace {

@@ -26,7 +26,7 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
+#include "src/common/result.h"
 #include "storage/catalog/version_record.h"
 
 namespace rocksdb {

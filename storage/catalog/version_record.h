@@ -15,7 +15,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "common/result.h"
+#include "src/common/result.h"
 
 namespace bevara::storage {
 

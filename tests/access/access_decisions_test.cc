@@ -1,10 +1,10 @@
-#include "access/access_decisions.h"
+#include "src/access/access_decisions.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::access {
 namespace {

@@ -1,4 +1,4 @@
-#include "access/audit_log.h"
+#include "src/access/audit_log.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <sstream>
 #include <vector>
 
-#include "server/server_fixture.h"
-#include "test_util.h"
+#include "tests/server/server_fixture.h"
+#include "tests/test_util.h"
 
 namespace bevara::access {
 namespace {

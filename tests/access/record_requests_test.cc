@@ -1,10 +1,10 @@
-#include "access/record_requests.h"
+#include "src/access/record_requests.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::access {
 namespace {

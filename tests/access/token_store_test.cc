@@ -1,10 +1,10 @@
-#include "access/token_store.h"
+#include "src/access/token_store.h"
 
 #include <gtest/gtest.h>
 
-#include "common/digest.h"
-#include "server/server_fixture.h"
-#include "test_util.h"
+#include "src/common/digest.h"
+#include "tests/server/server_fixture.h"
+#include "tests/test_util.h"
 
 namespace bevara::access {
 namespace {

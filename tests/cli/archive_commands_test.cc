@@ -5,8 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/run_bevara.h"
-#include "support/archive_fixture.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "cli/run_bevara.h"
-#include "search/search_index.h"
-#include "support/archive_fixture.h"
+#include "src/search/search_index.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara {
 namespace {

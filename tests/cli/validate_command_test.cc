@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/run_bevara.h"
-#include "test_util.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/test_util.h"
 
 namespace bevara {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/digest.h"
+#include "src/common/digest.h"
 
 #include <string>
 

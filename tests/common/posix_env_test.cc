@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/env.h"
-#include "test_util.h"
+#include "src/common/env.h"
+#include "tests/test_util.h"
 
 namespace bevara {
 namespace {

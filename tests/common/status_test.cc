@@ -1,10 +1,10 @@
-#include "common/status.h"
+#include "src/common/status.h"
 
 #include <cerrno>
 
 #include <gtest/gtest.h>
 
-#include "common/result.h"
+#include "src/common/result.h"
 
 namespace bevara {
 namespace {

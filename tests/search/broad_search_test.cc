@@ -6,8 +6,8 @@
 
 #include <set>
 
-#include "search/search_index.h"
-#include "test_util.h"
+#include "src/search/search_index.h"
+#include "tests/test_util.h"
 
 namespace bevara::search {
 namespace {

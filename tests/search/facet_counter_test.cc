@@ -1,4 +1,4 @@
-#include "search/facet_counter.h"
+#include "src/search/facet_counter.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "search/facet_table.h"
+#include "src/search/facet_table.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "search/facet_counter.h"
-#include "search/record_document.h"
+#include "src/search/facet_counter.h"
+#include "src/search/record_document.h"
 
 namespace bevara::search {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/record_document.h"
+#include "src/search/record_document.h"
 
 #include <gtest/gtest.h>
 

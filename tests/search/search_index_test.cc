@@ -1,8 +1,8 @@
-#include "search/search_index.h"
+#include "src/search/search_index.h"
 
 #include <gtest/gtest.h>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::search {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/text_extract.h"
+#include "src/search/text_extract.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "ingest/xml/schema_set.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::search {
 namespace {

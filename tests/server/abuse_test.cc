@@ -14,9 +14,9 @@
 #include <random>
 #include <thread>
 
-#include "cli/run_bevara.h"
-#include "server/server_fixture.h"
 #include "storage/archive/archive.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/server/server_fixture.h"
 
 namespace bevara::testing {
 namespace {

@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/percent_encoding.h"
-#include "server/api.h"
-#include "cli/run_bevara.h"
-#include "server/server_fixture.h"
+#include "src/common/percent_encoding.h"
+#include "src/server/api.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/server/server_fixture.h"
 
 namespace bevara::testing {
 namespace {

@@ -11,10 +11,10 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
-#include "cli/run_bevara.h"
-#include "common/digest.h"
-#include "server/server_fixture.h"
-#include "support/archive_fixture.h"
+#include "src/common/digest.h"
+#include "tests/cli/run_bevara.h"
+#include "tests/server/server_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::testing {
 namespace {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "server/api.h"
+#include "src/server/api.h"
 
 namespace bevara::testing {
 namespace {

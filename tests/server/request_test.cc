@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/server_fixture.h"
+#include "tests/server/server_fixture.h"
 
 namespace bevara::testing {
 namespace {

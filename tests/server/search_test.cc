@@ -8,8 +8,8 @@
 #include <regex>
 #include <thread>
 
-#include "common/percent_encoding.h"
-#include "server/server_fixture.h"
+#include "src/common/percent_encoding.h"
+#include "tests/server/server_fixture.h"
 #include "tools/sipgen/sip_generator.h"
 
 namespace bevara::testing {

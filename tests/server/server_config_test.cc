@@ -1,10 +1,10 @@
-#include "server/server_config.h"
+#include "src/server/server_config.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/server_fixture.h"
+#include "tests/server/server_fixture.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/run_bevara.h"
+#include "tests/cli/run_bevara.h"
 #include "tools/sipgen/sip_generator.h"
 
 namespace bevara::testing {

@@ -7,9 +7,9 @@
 #include <string>
 #include <thread>
 
-#include "common/digest.h"
+#include "src/common/digest.h"
 
-#include "server/server_fixture.h"
+#include "tests/server/server_fixture.h"
 
 namespace bevara::testing {
 namespace {

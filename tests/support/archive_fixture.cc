@@ -1,8 +1,8 @@
-#include "support/archive_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 #include <gtest/gtest.h>
 
-#include "common/digest.h"
+#include "src/common/digest.h"
 #include "storage/archive/audit.h"
 
 namespace bevara::testing {

@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "common/env.h"
 #include "ingest/pipeline/ingester.h"
+#include "src/common/env.h"
 #include "storage/archive/archive.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::testing {
 

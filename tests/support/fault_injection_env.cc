@@ -1,4 +1,4 @@
-#include "support/fault_injection_env.h"
+#include "tests/support/fault_injection_env.h"
 
 #include <algorithm>
 #include <filesystem>

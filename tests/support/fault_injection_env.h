@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "common/env.h"
+#include "src/common/env.h"
 
 namespace bevara::testing {
 

@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "common/env.h"
 #include "ingest/mets/mets_reader.h"
 #include "ingest/xml/secure_sax.h"
+#include "src/common/env.h"
 
 int main(int argc, char** argv) {
   using namespace bevara;

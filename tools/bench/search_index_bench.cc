@@ -24,8 +24,8 @@
 
 #include <xapian.h>
 
-#include "search/search_index.h"
-#include "search/stopwords.h"
+#include "src/search/search_index.h"
+#include "src/search/stopwords.h"
 
 namespace {
 

@@ -11,9 +11,9 @@
 #include <string>
 
 #include "ingest/xml/schema_set.h"
-#include "search/personnummer.h"
-#include "search/snippet.h"
-#include "search/text_extract.h"
+#include "src/search/personnummer.h"
+#include "src/search/snippet.h"
+#include "src/search/text_extract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace bevara::search;

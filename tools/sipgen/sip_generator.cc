@@ -1,13 +1,13 @@
 #include "tools/sipgen/sip_generator.h"
 
-#include "common/xml_escape.h"
+#include "src/common/xml_escape.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
 
-#include "embedded_schemas.h"
+#include "schemas/embedded_schemas.h"
 
 namespace bevara::sipgen {
 namespace {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "common/digest.h"
-#include "common/status.h"
+#include "src/common/digest.h"
+#include "src/common/status.h"
 
 namespace bevara::sipgen {
 

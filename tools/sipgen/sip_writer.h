@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/status.h"
+#include "src/common/status.h"
 #include "tools/sipgen/sip_generator.h"
 
 namespace bevara::sipgen {

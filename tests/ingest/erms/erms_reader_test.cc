@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/percent_encoding.h"
-#include "test_util.h"
+#include "src/common/percent_encoding.h"
+#include "tests/test_util.h"
 #include "tools/sipgen/sip_generator.h"
 
 namespace bevara::ingest {

@@ -12,8 +12,8 @@
 
 #include "storage/archive/audit.h"
 #include "storage/archive/maintenance.h"
-#include "support/archive_fixture.h"
-#include "support/fault_injection_env.h"
+#include "tests/support/archive_fixture.h"
+#include "tests/support/fault_injection_env.h"
 
 namespace bevara::ingest {
 namespace {

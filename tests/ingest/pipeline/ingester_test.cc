@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "common/digest.h"
 #include "ingest/xml/secure_sax.h"
+#include "src/common/digest.h"
 #include "storage/archive/audit.h"
-#include "support/archive_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::ingest {
 namespace {

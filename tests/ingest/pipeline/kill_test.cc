@@ -18,7 +18,7 @@
 
 #include "storage/archive/audit.h"
 #include "storage/archive/maintenance.h"
-#include "support/archive_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::ingest {
 namespace {

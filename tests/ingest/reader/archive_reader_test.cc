@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ingest/reader/package_reader.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 #include "tools/sipgen/sip_writer.h"
 
 namespace bevara::ingest {

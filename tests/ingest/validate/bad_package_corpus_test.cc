@@ -10,8 +10,8 @@
 #include <filesystem>
 
 #include "ingest/pipeline/ingester.h"
-#include "support/archive_fixture.h"
-#include "test_util.h"
+#include "tests/support/archive_fixture.h"
+#include "tests/test_util.h"
 #include "tools/sipgen/sip_writer.h"
 
 namespace bevara::ingest {

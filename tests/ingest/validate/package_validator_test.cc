@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 #include "tools/sipgen/sip_writer.h"
 
 namespace bevara::ingest {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "ingest/mets/mets_handler.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::ingest {
 namespace {

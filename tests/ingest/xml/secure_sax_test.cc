@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::ingest {
 namespace {

@@ -7,7 +7,7 @@
 #include "storage/aip/format_identifier.h"
 #include "storage/aip/inventory.h"
 #include "storage/aip/version_log.h"
-#include "test_util.h"
+#include "tests/test_util.h"
 
 namespace bevara::storage {
 namespace {

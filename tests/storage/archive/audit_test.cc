@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "support/archive_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::storage {
 namespace {

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "common/digest.h"
-#include "support/archive_fixture.h"
+#include "src/common/digest.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::storage {
 namespace {

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "storage/archive/audit.h"
-#include "support/archive_fixture.h"
+#include "tests/support/archive_fixture.h"
 
 namespace bevara::storage {
 namespace {

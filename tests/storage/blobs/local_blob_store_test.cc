@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "common/digest.h"
-#include "test_util.h"
+#include "src/common/digest.h"
+#include "tests/test_util.h"
 
 namespace bevara::storage {
 namespace {
