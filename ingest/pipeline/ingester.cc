@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/pipeline/staging_sink.h"
+#include "src/common/clock.h"
 #include "src/common/version.h"
 #include "storage/aip/aip_mets.h"
 #include "storage/aip/format_identifier.h"
@@ -169,7 +170,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
                                            "'; this depositor may deposit only for '" + options_.required_producer + "'");
     return out;
   }
-  const std::string validated_at = storage::NowRfc3339();
+  const std::string validated_at = NowRfc3339(archive_->env());
 
   VersionRecord& r = out.record;
   r.package_id = facts.objid;
@@ -218,7 +219,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   } else {
     r.version = 1;
   }
-  r.created = storage::NowRfc3339();
+  r.created = NowRfc3339(archive_->env());
   r.events = IngestEvents(r, out.report, validated_at);
 
   auto record_blob = StageAipVersion(batch->get(), std::move(previous_inventory), &r);

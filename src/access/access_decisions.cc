@@ -15,7 +15,7 @@ nlohmann::json ToJson(const AccessDecision& d) {
 }  // namespace
 
 Result<std::unique_ptr<AccessDecisions>> AccessDecisions::Open(Env* env, const std::string& dir) {
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   std::unique_ptr<AccessDecisions> d(new AccessDecisions(env, dir + "/access-decisions.jsonl"));
   BEVARA_RETURN_IF_ERROR(d->file_.Replay([&](const nlohmann::json& j) {
     AccessDecision a{j.value("package_id", ""), j.value("record_id", ""), j.value("state", ""),

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/digest.h"
 #include "src/common/file_util.h"
-#include "storage/archive/archive.h"
 
 namespace bevara::access {
 namespace {
@@ -63,7 +63,7 @@ Result<Head> ReadHead(Env* env, const std::string& dir) {
 AuditLog::AuditLog(Env* env, std::string dir) : env_(env), dir_(std::move(dir)), path_(dir_ + "/audit.log") {}
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(Env* env, const std::string& dir) {
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   std::unique_ptr<AuditLog> log(new AuditLog(env, dir));
   log->last_hash_ = kGenesis;
   auto file_lock = env->LockFile(dir + "/audit.lock");
@@ -118,7 +118,7 @@ Status AuditLog::Append(const AuditEntry& e, bool durable) {
   // the two, and a log that grew since this process last wrote is read
   // again at its end to continue the chain.
   auto file_lock = env_->LockFile(dir_ + "/audit.lock");
-  for (int i = 0; !file_lock.ok() && file_lock.status().code() == StatusCode::kResourceExhausted && i < 200; ++i) {
+  for (int i = 0; !file_lock.ok() && file_lock.status().code() == StatusCode::kUnavailable && i < 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     file_lock = env_->LockFile(dir_ + "/audit.lock");
   }
@@ -129,7 +129,7 @@ Status AuditLog::Append(const AuditEntry& e, bool durable) {
     BEVARA_RETURN_IF_ERROR(ReadTail(env_, path_, size->size, &seq_, &last_hash_));
     known_size_ = size->size;
   }
-  nlohmann::json j = {{"seq", seq_ + 1},   {"time", storage::NowRfc3339()}, {"actor", e.actor},
+  nlohmann::json j = {{"seq", seq_ + 1},   {"time", NowRfc3339(env_)}, {"actor", e.actor},
                       {"role", e.role},    {"action", e.action},            {"target", e.target},
                       {"outcome", e.outcome}, {"detail", e.detail},         {"client", e.client},
                       {"prev", last_hash_}};

@@ -35,7 +35,7 @@ bool RecordRequest::open() const {
 }
 
 Result<std::unique_ptr<RecordRequests>> RecordRequests::Open(Env* env, const std::string& dir) {
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   std::unique_ptr<RecordRequests> r(new RecordRequests(JsonLinesFile(env, dir + "/requests.jsonl")));
   std::lock_guard<std::mutex> lock(r->mu_);
   BEVARA_RETURN_IF_ERROR(r->file_.Replay([&](const nlohmann::json& j) { r->Apply(j); }));

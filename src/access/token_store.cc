@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "src/common/clock.h"
 #include "src/common/digest.h"
 #include "src/common/file_util.h"
 #include "src/common/random.h"
-#include "storage/archive/archive.h"
 
 namespace bevara::access {
 namespace {
@@ -28,7 +28,7 @@ bool IsDigits(std::string_view s) {
 Result<std::unique_ptr<FileLock>> LockWithPatience(Env* env, const std::string& path) {
   for (int attempt = 0;; ++attempt) {
     auto lock = env->LockFile(path);
-    if (lock.ok() || lock.status().code() != StatusCode::kResourceExhausted || attempt == 100) return lock;
+    if (lock.ok() || lock.status().code() != StatusCode::kUnavailable || attempt == 100) return lock;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
@@ -48,7 +48,7 @@ const char* AuthOutcomeName(AuthOutcome outcome) {
 TokenStore::TokenStore(Env* env, std::string dir) : env_(env), dir_(std::move(dir)), path_(dir_ + "/tokens.jsonl") {}
 
 Result<std::unique_ptr<TokenStore>> TokenStore::Open(Env* env, const std::string& dir) {
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   std::unique_ptr<TokenStore> store(new TokenStore(env, dir));
   BEVARA_RETURN_IF_ERROR(store->Refresh());
   return store;
@@ -157,7 +157,7 @@ Result<IssuedToken> TokenStore::Create(const TokenSpec& spec) {
   out.info.role = spec.role;
   out.info.producer = spec.producer;
   out.info.label = spec.label;
-  out.info.created = storage::NowRfc3339();
+  out.info.created = NowRfc3339(env_);
   out.info.sha256 = Sha256Hex(out.secret);
   nlohmann::json j = {{"op", "create"},          {"id", out.info.id},         {"role", RoleName(spec.role)},
                       {"sha256", out.info.sha256}, {"created", out.info.created}, {"expires", out.info.expires},
@@ -178,7 +178,7 @@ Status TokenStore::Revoke(const std::string& id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status::NotFound("no token with id '" + id + "'");
   if (!tokens_[it->second].revoked.empty()) return Status::OK();
-  nlohmann::json j = {{"op", "revoke"}, {"id", id}, {"at", storage::NowRfc3339()}};
+  nlohmann::json j = {{"op", "revoke"}, {"id", id}, {"at", NowRfc3339(env_)}};
   return AppendLocked(j.dump());
 }
 

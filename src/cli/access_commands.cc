@@ -68,7 +68,7 @@ int TokenCommand(const std::vector<std::string>& argv) {
   if (args.help || args.positional.empty()) return std::cout << kTokenUsage, args.help ? 0 : 2;
   if (!args.error.empty()) return std::cerr << "bevara token: " << args.error << "\n" << kTokenUsage, 2;
   const std::string access_dir = DataDir(args) + "/access";
-  if (Status s = Env::Default()->CreateDir(DataDir(args)); !s.ok()) return std::cerr << s.ToString() << "\n", 2;
+  if (Status s = Env::Default()->CreateDir(DataDir(args), kDefaultDirMode); !s.ok()) return std::cerr << s.ToString() << "\n", 2;
   auto tokens = access::TokenStore::Open(Env::Default(), access_dir);
   if (!tokens.ok()) return std::cerr << "bevara token: " << tokens.status().ToString() << "\n", 2;
   auto log = access::AuditLog::Open(Env::Default(), access_dir);

@@ -11,6 +11,7 @@
 #include "src/access/access_decisions.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/common/clock.h"
 #include "src/search/search_index.h"
 #include "src/services/case_service.h"
 #include "src/services/indexer.h"
@@ -85,7 +86,7 @@ int ReindexCommand(const std::vector<std::string>& argv) {
     if (!index.ok()) return Fail(index.status().ToString());
     services::CaseService cases(archive->get(), *schemas, decisions->get());
     services::Indexer indexer(archive->get(), &cases, index->get(), *schemas);
-    const std::string today = storage::NowRfc3339().substr(0, 10);
+    const std::string today = TodayUtc(env);
     Status s = indexer.CatchUp(today, [&](const services::IndexProgress& p) {
       last = p;
       return printer(p);

@@ -1,8 +1,5 @@
 // bevara serve: the HTTP API over one data directory.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <iostream>
 
@@ -11,6 +8,7 @@
 #include "src/access/token_store.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/common/clock.h"
 #include "src/common/file_util.h"
 #include "src/server/api.h"
 #include "src/server/client_address.h"
@@ -35,20 +33,23 @@ int Fail(const std::string& what) {
 
 // Creates the first admin token when there is none, and writes it where
 // only the server's user can read it.
-Status EnsureAdminToken(access::TokenStore* tokens, access::AuditLog* log, const std::string& data_dir) {
-  auto has = tokens->HasActiveAdmin(storage::NowRfc3339());
+Status EnsureAdminToken(Env* env, access::TokenStore* tokens, access::AuditLog* log, const std::string& data_dir) {
+  auto has = tokens->HasActiveAdmin(NowRfc3339(env));
   if (!has.ok()) return has.status();
   if (*has) return Status::OK();
   auto issued = tokens->Create({access::Role::kAdmin, "", "", "created at first start"});
   if (!issued.ok()) return issued.status();
   const std::string path = data_dir + "/admin.token";
-  (void)::unlink(path.c_str());
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Status::FromErrno(errno, "create " + path);
-  std::string text = issued->secret + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return Status::IOError("write " + path);
+  if (Status removed = env->RemoveFile(path); !removed.ok() && !removed.IsNotFound()) return removed;
+  auto file = env->CreateExclusive(path, kPrivateFileMode);
+  if (!file.ok()) return file.status();
+  const std::string text = issued->secret + "\n";
+  Status s = (*file)->Append(text.data(), text.size());
+  if (s.ok()) s = (*file)->Sync();
+  Status closed = (*file)->Close();
+  if (s.ok()) s = closed;
+  if (s.ok()) s = env->SyncDir(data_dir);
+  if (!s.ok()) return s;
   (void)log->Append({"server", "admin", "token.create", issued->info.id, "ok", "first admin token", ""}, true);
   std::cout << "bevara: created an admin token in " << path << " (mode 0600)\n";
   return Status::OK();
@@ -96,16 +97,16 @@ int ServeCommand(const std::vector<std::string>& argv) {
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-file is an error return, not a death
 
   Env* env = Env::Default();
-  if (Status s = env->CreateDir(config.data_dir); !s.ok()) return Fail("cannot create " + config.data_dir + ": " + s.ToString());
+  if (Status s = env->CreateDir(config.data_dir, kDefaultDirMode); !s.ok()) return Fail("cannot create " + config.data_dir + ": " + s.ToString());
   auto archive = storage::Archive::Open(env, config.data_dir);
   if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());
   const std::string access_dir = config.data_dir + "/access";
   auto tokens = access::TokenStore::Open(env, access_dir);
   if (!tokens.ok()) return Fail(tokens.status().ToString());
-  ::chmod(access_dir.c_str(), 0700);
+  (void)env->SetPermissions(access_dir, kPrivateDirMode);  // tokens, contacts: the server's user only
   auto log = access::AuditLog::Open(env, access_dir);
   if (!log.ok()) return Fail(log.status().ToString());
-  if (Status s = EnsureAdminToken(tokens->get(), log->get(), config.data_dir); !s.ok()) return Fail(s.ToString());
+  if (Status s = EnsureAdminToken(env, tokens->get(), log->get(), config.data_dir); !s.ok()) return Fail(s.ToString());
   auto schemas = ingest::SchemaSet::Shared();
   if (!schemas.ok()) return Fail(schemas.status().ToString());
 
@@ -117,7 +118,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (!index.ok()) return Fail(index.status().message());
   search::ExtractLimits limits{config.extract_max_file_bytes, static_cast<size_t>(config.extract_max_text_bytes)};
   services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, limits);
-  services::IndexWorker index_worker(&indexer, server::Today);
+  services::IndexWorker index_worker(&indexer, [env] { return TodayUtc(env); });
 
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
                                            config.max_package_bytes,
@@ -130,9 +131,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto requests = access::RecordRequests::Open(env, access_dir);
   if (!requests.ok()) return Fail(requests.status().ToString());
   server::RateLimiter public_limiter(config.public_requests_per_second, config.public_burst);
-  server::Api api{config, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
+  server::Api api{config, env, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
                   &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter, requests->get()};
-  server::Router router(server::ApiRoutes(&api), tokens->get(), log->get());
+  server::Router router(env, server::ApiRoutes(&api), tokens->get(), log->get());
   std::set<std::string> proxies;
   std::string unused;  // Check() has refused a bad list
   server::ParseAddressList(config.trusted_proxies, &proxies, &unused);

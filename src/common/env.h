@@ -1,8 +1,12 @@
-// Env: the filesystem as bevara sees it.
+// Env: the world as bevara sees it: the file system, the clock and the
+// operator's log.
 //
 // All file I/O of the project goes through this interface so that tests can
-// inject faults (fail the Nth write or fsync, drop unsynced data) without
-// touching the code under test. PosixEnv (posix_env.cc) is the real one.
+// inject faults (fail the Nth write or fsync, fail or corrupt reads, drop
+// unsynced data, set the time) without touching the code under test.
+// PosixEnv (posix_env.cc) is the real one. The only files opened otherwise
+// are those a library opens by itself from a directory bevara gives it (the
+// RocksDB catalog, the Xapian index).
 //
 // Thread-safety: Env implementations are safe for concurrent use. A file
 // object returned by an Env is used by one thread at a time.
@@ -31,6 +35,10 @@ class ReadableFile {
     (void)offset; (void)whence;
     return Status::NotSupported("seek");
   }
+  // The open file descriptor, when the file is a plain local file that a
+  // caller may hand to the kernel (sendfile(2)); -1 otherwise. A caller that
+  // uses it reads the same bytes Read() would, and owns nothing.
+  virtual int NativeHandle() const { return -1; }
 };
 
 // A file written front to back. Nothing is durable until Sync() returned OK.
@@ -64,6 +72,15 @@ struct OpenOptions {
   bool no_follow = false;
 };
 
+// Permissions of a file or directory bevara creates.
+constexpr uint32_t kDefaultFileMode = 0644;
+constexpr uint32_t kDefaultDirMode = 0755;
+constexpr uint32_t kPrivateFileMode = 0600;  // secrets: only the server's user reads them
+constexpr uint32_t kPrivateDirMode = 0700;
+
+enum class LogLevel { kInfo, kWarning, kError };
+const char* LogLevelName(LogLevel level);
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -74,7 +91,8 @@ class Env {
   virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
                                                             const OpenOptions& options = {}) = 0;
   // Creates a new file; fails with AlreadyExists if the path exists (O_EXCL).
-  virtual Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path,
+                                                                uint32_t mode) = 0;
   // Opens a file for appending at its end, creating it if it does not exist.
   virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
   // Information about the path itself (a symlink is reported as kSymlink).
@@ -84,7 +102,9 @@ class Env {
   // The names in a directory, without "." and "..", in no particular order.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
   // Creates one directory; OK if it already exists as a directory.
-  virtual Status CreateDir(const std::string& path) = 0;
+  virtual Status CreateDir(const std::string& path, uint32_t mode) = 0;
+  // chmod(2).
+  virtual Status SetPermissions(const std::string& path, uint32_t mode) = 0;
   // rename(2) that never replaces: AlreadyExists if `to` exists.
   virtual Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
   // rename(2) that atomically replaces `to` if it exists: for files bevara
@@ -97,12 +117,57 @@ class Env {
   // per file when a batch publishes thousands of small files.
   virtual Status SyncFileSystem(const std::string& path) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
+  // Cuts a file to `size` bytes (a log's torn tail, once set aside).
+  virtual Status Truncate(const std::string& path, uint64_t size) = 0;
   // Removes an empty directory.
   virtual Status RemoveDir(const std::string& path) = 0;
   // Takes an exclusive lock on `path` (created if absent), so that two
-  // processes never work on the same store. Fails with ResourceExhausted
+  // processes never work on the same store. Fails with Unavailable
   // when another process holds it.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+
+  // The wall clock: microseconds since the Unix epoch (see clock.h).
+  virtual int64_t NowMicros() = 0;
+
+  // One line for the operator's log (diagnostics, not the audit log): a
+  // failure that a request or a background job could only report, or
+  // what recovery did at start. Never throws; never fails.
+  virtual void Log(LogLevel level, const std::string& message) = 0;
+};
+
+// An Env that passes every call to another: the base of Envs that change a
+// few calls (fault injection, a deposit's body streamed as a file).
+class EnvWrapper : public Env {
+ public:
+  // REQUIRES: target outlives the wrapper.
+  explicit EnvWrapper(Env* target) : target_(target) {}
+  Env* target() const { return target_; }
+
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& p, const OpenOptions& o) override {
+    return target_->OpenForRead(p, o);
+  }
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& p, uint32_t mode) override {
+    return target_->CreateExclusive(p, mode);
+  }
+  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& p) override { return target_->OpenForAppend(p); }
+  Result<FileInfo> Lstat(const std::string& p) override { return target_->Lstat(p); }
+  Result<FileInfo> Stat(const std::string& p) override { return target_->Stat(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return target_->ListDir(p); }
+  Status CreateDir(const std::string& p, uint32_t mode) override { return target_->CreateDir(p, mode); }
+  Status SetPermissions(const std::string& p, uint32_t mode) override { return target_->SetPermissions(p, mode); }
+  Status RenameNoReplace(const std::string& a, const std::string& b) override { return target_->RenameNoReplace(a, b); }
+  Status Rename(const std::string& a, const std::string& b) override { return target_->Rename(a, b); }
+  Status SyncDir(const std::string& p) override { return target_->SyncDir(p); }
+  Status SyncFileSystem(const std::string& p) override { return target_->SyncFileSystem(p); }
+  Status RemoveFile(const std::string& p) override { return target_->RemoveFile(p); }
+  Status Truncate(const std::string& p, uint64_t size) override { return target_->Truncate(p, size); }
+  Status RemoveDir(const std::string& p) override { return target_->RemoveDir(p); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override { return target_->LockFile(p); }
+  int64_t NowMicros() override { return target_->NowMicros(); }
+  void Log(LogLevel level, const std::string& message) override { target_->Log(level, message); }
+
+ private:
+  Env* const target_;
 };
 
 }  // namespace bevara

@@ -47,7 +47,7 @@ std::string DirName(const std::string& path) {
 
 Status WriteFileDurably(Env* env, const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp-" + RandomHex(6);
-  auto file = env->CreateExclusive(tmp);
+  auto file = env->CreateExclusive(tmp, kDefaultFileMode);
   if (!file.ok()) return file.status();
   Status s = (*file)->Append(content.data(), content.size());
   if (s.ok()) s = (*file)->Sync();

@@ -7,9 +7,11 @@
 #include <dirent.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
+#include "src/common/clock.h"
 #include "src/common/env.h"
 
 namespace bevara {
@@ -44,6 +46,8 @@ class PosixReadableFile final : public ReadableFile {
     }
     return static_cast<int64_t>(r);
   }
+
+  int NativeHandle() const override { return fd_; }
 
  private:
   int fd_;
@@ -136,9 +140,16 @@ class PosixEnv final : public Env {
     return std::unique_ptr<ReadableFile>(new PosixReadableFile(fd, path));
   }
 
-  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) override {
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path, uint32_t mode) override {
     int fd = RetryEintr(
-        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); });
+        [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode); });
+    // The umask may have taken bits away; a private file must be exactly private.
+    if (fd >= 0 && ::fchmod(fd, mode) != 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(path.c_str());
+      return Status::FromErrno(err, "chmod " + path);
+    }
     if (fd < 0) return Status::FromErrno(errno, "create " + path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
   }
@@ -177,8 +188,8 @@ class PosixEnv final : public Env {
     return names;
   }
 
-  Status CreateDir(const std::string& path) override {
-    if (::mkdir(path.c_str(), 0755) == 0) return Status::OK();
+  Status CreateDir(const std::string& path, uint32_t mode) override {
+    if (::mkdir(path.c_str(), mode) == 0) return Status::OK();
     int err = errno;
     if (err == EEXIST) {
       struct stat st;
@@ -219,8 +230,20 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  Status SetPermissions(const std::string& path, uint32_t mode) override {
+    if (::chmod(path.c_str(), mode) != 0) return Status::FromErrno(errno, "chmod " + path);
+    return Status::OK();
+  }
+
   Status RemoveFile(const std::string& path) override {
     if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "unlink " + path);
+    return Status::OK();
+  }
+
+  Status Truncate(const std::string& path, uint64_t size) override {
+    if (RetryEintr([&] { return ::truncate(path.c_str(), static_cast<off_t>(size)); }) != 0) {
+      return Status::FromErrno(errno, "truncate " + path);
+    }
     return Status::OK();
   }
 
@@ -230,7 +253,7 @@ class PosixEnv final : public Env {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
       ::close(fd);
-      if (err == EWOULDBLOCK) return Status::ResourceExhausted(path + " is locked by another process");
+      if (err == EWOULDBLOCK) return Status::Unavailable(path + " is locked by another process");
       return Status::FromErrno(err, "flock " + path);
     }
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
@@ -240,9 +263,37 @@ class PosixEnv final : public Env {
     if (::rmdir(path.c_str()) != 0) return Status::FromErrno(errno, "rmdir " + path);
     return Status::OK();
   }
+
+  int64_t NowMicros() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // One write(2) per line, so that lines of several threads never mix.
+  void Log(LogLevel level, const std::string& message) override {
+    std::string line = NowRfc3339(this) + " " + LogLevelName(level) + " " + message + "\n";
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+      ssize_t n = RetryEintr([&] { return ::write(STDERR_FILENO, p, left); });
+      if (n <= 0) return;
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
 };
 
 }  // namespace
+
+const char* LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarning: return "WARNING";
+    case LogLevel::kError: return "ERROR";
+  }
+  return "INFO";
+}
 
 Env* Env::Default() {
   static PosixEnv* env = new PosixEnv();

@@ -24,9 +24,11 @@ enum class StatusCode {
   kNoSpace,           // ENOSPC
   kCorruption,        // stored or received bytes are not what they claim to be
   kRejected,          // untrusted input broke a rule; rule() names it
-  kResourceExhausted, // a configured limit was hit
+  kResourceExhausted, // a configured size or count limit was hit (too large, too many): retrying will not help
+  kUnavailable,       // busy or locked right now (a full queue, another process): retrying later may help
   kNotSupported,      // the operation is not available on this object
   kInternal,          // a bug or an unexpected library failure
+  kStopIteration,     // not a failure: a ForEach callback has what it needs; the ForEach returns OK
 };
 
 class Status {
@@ -45,6 +47,10 @@ class Status {
   static Status ResourceExhausted(std::string msg) {
     return Status(StatusCode::kResourceExhausted, std::move(msg));
   }
+  static Status Unavailable(std::string msg) { return Status(StatusCode::kUnavailable, std::move(msg)); }
+  // Returned by a ForEach callback to end the iteration early. Every ForEach
+  // in bevara then returns OK.
+  static Status StopIteration() { return Status(StatusCode::kStopIteration, "stop"); }
   // A rejection of untrusted input: `rule` is a stable rule id, `location`
   // the offending entry or path (may be empty).
   static Status Rejected(std::string rule, std::string msg, std::string location = {}) {
@@ -64,6 +70,7 @@ class Status {
   bool IsRejected() const { return code_ == StatusCode::kRejected; }
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
   bool IsAlreadyExists() const { return code_ == StatusCode::kAlreadyExists; }
+  bool IsStopIteration() const { return code_ == StatusCode::kStopIteration; }
 
   // "IOError: open foo: No such file or directory" — for logs and CLI output.
   std::string ToString() const;

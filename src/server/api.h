@@ -28,6 +28,7 @@ namespace bevara::server {
 
 struct Api {
   ServerConfig config;
+  Env* env = nullptr;  // files, the clock and the operator's log
   storage::Archive* archive = nullptr;
   access::TokenStore* tokens = nullptr;
   access::AuditLog* log = nullptr;
@@ -68,9 +69,6 @@ std::vector<Route> AdminRoutes(Api* api);
 std::vector<Route> SearchRoutes(Api* api);  // the archivists' search and the public's
 std::vector<Route> PublicRoutes(Api* api);  // public records and their files
 std::vector<Route> RequestRoutes(Api* api);  // requests for records, and decisions on them
-
-// Today's date (UTC), YYYY-MM-DD: the day access states are derived for.
-std::string Today();
 
 // The answer when an access that must be recorded cannot be: 503 with
 // Retry-After. Every retrieval of stored content, and every read of what

@@ -78,7 +78,9 @@ void SendStatus(Exchange& ex, const Status& s) {
     case StatusCode::kNotFound: return SendError(ex, 404, "not_found", s.message());
     case StatusCode::kInvalidArgument: return SendError(ex, 400, "bad_request", s.message());
     case StatusCode::kAlreadyExists: return SendError(ex, 409, "conflict", s.message());
-    case StatusCode::kResourceExhausted:
+    case StatusCode::kRejected: return SendError(ex, 422, "rejected", s.message());
+    case StatusCode::kResourceExhausted: return SendError(ex, 413, "too_large", s.message());
+    case StatusCode::kUnavailable:
       ex.response.set("Retry-After", "5");
       return SendError(ex, 503, "unavailable", s.message());
     default:

@@ -41,8 +41,9 @@ void SendError(Exchange& ex, int status, const std::string& code, const std::str
 void SendError(Exchange& ex, int status, const std::string& code, const std::string& message,
                const nlohmann::json& details);
 // The HTTP answer for a Status from a service: NotFound 404, InvalidArgument
-// 400, ResourceExhausted 503, everything unexpected 500 (logged to stderr,
-// with a generic message to the client).
+// 400, AlreadyExists 409, ResourceExhausted 413, Rejected 422, Unavailable
+// 503 (with Retry-After), everything unexpected 500 (logged, with a generic
+// message to the client).
 void SendStatus(Exchange& ex, const Status& status);
 
 // A small JSON object as the request body (at most 16 KiB, with

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
@@ -197,7 +198,7 @@ void GetCase(Api* api, Exchange& ex) {
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  const std::string today = storage::NowRfc3339().substr(0, 10);
+  const std::string today = TodayUtc(api->env);
   auto view = api->cases->Get(p->id, *version, today);
   if (!view.ok()) return SendStatus(ex, view.status());
   if (!*view) return SendError(ex, 404, "not_found", "package '" + p->id + "' holds no case metadata (ERMS)");
@@ -234,14 +235,14 @@ void DecideAccess(Api* api, Exchange& ex) {
   if (!body.contains("state") || !body["state"].is_string() || !body.contains("reason") || !body["reason"].is_string()) {
     return SendError(ex, 400, "bad_request", "the body must be {\"state\": ..., \"reason\": ...}");
   }
-  const std::string today = storage::NowRfc3339().substr(0, 10);
+  const std::string today = TodayUtc(api->env);
   const std::string record_id = ex.Param("record");
   auto view = api->cases->Get(p->id, p->head, today);
   if (!view.ok()) return SendStatus(ex, view.status());
   const bool known = *view && std::any_of((*view)->records.begin(), (*view)->records.end(),
                                           [&](const services::CaseRecordView& r) { return r.record.system_id == record_id; });
   if (!known) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
-  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, storage::NowRfc3339()};
+  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, NowRfc3339(api->env)};
   Status s = api->decisions->Record(d);
   if (!s.ok()) return SendStatus(ex, s);
   Audit(api, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);

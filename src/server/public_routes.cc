@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
@@ -46,7 +47,7 @@ std::optional<PublicRecord> FindPublicRecord(Api* api, Exchange& ex) {
   }
   if (!*package) return not_found();
   r.version = (*package)->head;
-  auto view = api->cases->Get(r.package_id, r.version, Today());
+  auto view = api->cases->Get(r.package_id, r.version, TodayUtc(api->env));
   if (!view.ok()) {
     SendStatus(ex, view.status());
     return std::nullopt;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
@@ -112,7 +113,7 @@ void CreateRequest(Api* api, Exchange& ex) {
   n.case_number = Text(body, "case_number");
   n.description = Text(body, "description");
   n.contact = Text(body, "contact");
-  auto created = api->requests->Create(n, storage::NowRfc3339());
+  auto created = api->requests->Create(n, NowRfc3339(api->env));
   if (!created.ok()) return SendStatus(ex, created.status());
   const auto& [q, token] = *created;
   Audit(api, ex, "request.create", q.id, "ok",
@@ -203,7 +204,7 @@ void DecideRequest(Api* api, Exchange& ex) {
     }
   }
   d.by = ex.who.token_id;
-  d.at = storage::NowRfc3339();
+  d.at = NowRfc3339(api->env);
   auto decided = api->requests->Decide(q->id, d);
   if (!decided.ok()) return SendStatus(ex, decided.status());
   Audit(api, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);

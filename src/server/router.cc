@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "src/common/clock.h"
 #include "src/server/client_address.h"
 #include "storage/archive/archive.h"
 
@@ -113,8 +114,8 @@ bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
   return true;
 }
 
-Router::Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log)
-    : routes_(std::move(routes)), tokens_(tokens), log_(log) {
+Router::Router(Env* env, std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log)
+    : env_(env), routes_(std::move(routes)), tokens_(tokens), log_(log) {
   for (const Route& r : routes_) patterns_.push_back(SplitRaw(r.pattern));
 }
 
@@ -122,7 +123,7 @@ bool Router::Authenticate(Exchange& ex, const Route& route) {
   if (route.roles.empty()) return true;
   const std::string secret = Bearer(ex.request);
   access::AuthOutcome outcome = access::AuthOutcome::kUnknown;
-  if (!secret.empty()) outcome = tokens_->Authenticate(secret, storage::NowRfc3339(), &ex.who);
+  if (!secret.empty()) outcome = tokens_->Authenticate(secret, NowRfc3339(env_), &ex.who);
   auto deny = [&](int status, const std::string& code, const std::string& why) {
     (void)log_->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
                         "auth.denied", ex.request.getMethod() + " " + route.pattern, "denied", why, ex.client});

@@ -29,8 +29,8 @@ struct Route {
 
 class Router {
  public:
-  // REQUIRES: tokens and log outlive the router.
-  Router(std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log);
+  // REQUIRES: env, tokens and log outlive the router.
+  Router(Env* env, std::vector<Route> routes, access::TokenStore* tokens, access::AuditLog* log);
 
   // Believes X-Forwarded-For from these peers (see ClientAddress).
   // REQUIRES: called before the first Dispatch.
@@ -44,6 +44,7 @@ class Router {
  private:
   bool Authenticate(Exchange& ex, const Route& route);
 
+  Env* env_;
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split into segments, once
   access::TokenStore* tokens_;

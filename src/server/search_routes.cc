@@ -126,8 +126,6 @@ void PublicSearch(Api* api, Exchange& ex) {
 
 }  // namespace
 
-std::string Today() { return storage::NowRfc3339().substr(0, 10); }
-
 bool AdmitPublic(Api* api, Exchange& ex) {
   const int wait = api->public_limiter ? api->public_limiter->Admit(ex.client) : 0;
   if (wait == 0) return true;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/file_util.h"
 #include "src/common/random.h"
 
@@ -43,7 +44,7 @@ bool IsAuditId(const std::string& id) {
 AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, std::string dir,
                            uint64_t max_bytes_per_second)
     : archive_(archive), log_(log), dir_(std::move(dir)), max_bytes_per_second_(max_bytes_per_second) {
-  (void)archive_->env()->CreateDir(dir_);
+  (void)archive_->env()->CreateDir(dir_, kDefaultDirMode);
 }
 
 AuditService::~AuditService() {
@@ -65,7 +66,7 @@ Result<AuditRun> AuditService::Start(const std::string& package_id, const std::s
   run.package_id = package_id;
   run.requested_by = requested_by;
   run.state = "running";
-  run.started = storage::NowRfc3339();
+  run.started = NowRfc3339(archive_->env());
   runs_[run.id] = run;
   running_ = run.id;
   thread_ = std::thread([this, id = run.id] { Run(id); });
@@ -103,7 +104,7 @@ void AuditService::Run(std::string id) {
                                    : storage::VerifyPackage(archive_, package_id, options);
   std::lock_guard<std::mutex> lock(mu_);
   AuditRun& run = runs_[id];
-  run.finished = storage::NowRfc3339();
+  run.finished = NowRfc3339(archive_->env());
   if (cancel_.load()) {
     run.state = "cancelled";
   } else if (!report.ok()) {

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/digest.h"
 #include "src/common/file_util.h"
 #include "src/common/random.h"
@@ -118,7 +119,7 @@ Status PendingDeposit::Write(const char* data, size_t n) {
     return Status::OK();
   }
   if (!impl_->file) {
-    auto file = impl_->service->archive_->env()->CreateExclusive(impl_->path);
+    auto file = impl_->service->archive_->env()->CreateExclusive(impl_->path, kDefaultFileMode);
     if (!file.ok()) return file.status();
     impl_->file = std::move(*file);
   }
@@ -136,7 +137,7 @@ Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bo
   JobSummary job;
   job.id = impl_->id;
   job.state = "queued";
-  job.created = storage::NowRfc3339();
+  job.created = NowRfc3339(impl_->service->archive_->env());
   job.token_id = impl_->who.token_id;
   job.producer = impl_->who.role == access::Role::kEService ? impl_->who.producer : "";
   job.idempotency_key = idempotency_key;
@@ -173,7 +174,7 @@ Result<std::unique_ptr<DepositService>> DepositService::Start(storage::Archive* 
                                                               access::AuditLog* log, DepositOptions options) {
   std::unique_ptr<DepositService> s(new DepositService(archive, std::move(schemas), log, std::move(options)));
   Env* env = archive->env();
-  for (const char* sub : {"", "/jobs", "/uploads"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(s->options_.server_dir + sub));
+  for (const char* sub : {"", "/jobs", "/uploads"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(s->options_.server_dir + sub, kDefaultDirMode));
   BEVARA_RETURN_IF_ERROR(s->Recover());
   for (int i = 0; i < s->options_.workers; ++i) s->workers_.emplace_back([p = s.get()] { p->WorkerLoop(); });
   return s;
@@ -227,7 +228,7 @@ Status DepositService::Recover() {
 Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Principal& who) {
   std::lock_guard<std::mutex> lock(mu_);
   if (places_used_ >= options_.queue) {
-    return Status::ResourceExhausted("the deposit queue is full (" + std::to_string(options_.queue) + " waiting)");
+    return Status::Unavailable("the deposit queue is full (" + std::to_string(options_.queue) + " waiting)");
   }
   ++places_used_;
   return std::unique_ptr<PendingDeposit>(new PendingDeposit(this, who, RandomHex(12)));
@@ -444,7 +445,7 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
     receipt = ingest::ReceiptJson(*outcome);
     log_outcome = outcome->duplicate ? "duplicate" : "archived";
   }
-  job.finished = storage::NowRfc3339();
+  job.finished = NowRfc3339(archive_->env());
   std::string result_text = result.empty() ? "{}" : result.dump();
   if (!receipt.empty()) {
     while (!receipt.empty() && receipt.back() == '\n') receipt.pop_back();

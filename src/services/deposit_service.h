@@ -1,7 +1,7 @@
 // DepositService: packages deposited over HTTP, ingested off the request
 // threads by a bounded pool of workers.
 //
-//   Begin()      reserves one of `queue` places, or ResourceExhausted (503):
+//   Begin()      reserves one of `queue` places, or Unavailable (503):
 //                checked before the body is read, so a full server reads
 //                nothing it cannot take.
 //   Write()      streams the body to <server_dir>/uploads, hashing it; past
@@ -121,7 +121,7 @@ class DepositService {
                                                        access::AuditLog* log, DepositOptions options);
   ~DepositService();  // stops the workers after their current job
 
-  // ResourceExhausted when `queue` deposits are already waiting.
+  // Unavailable when `queue` deposits are already waiting.
   Result<std::unique_ptr<PendingDeposit>> Begin(const access::Principal& who);
 
   // nullopt when there is no such job or `who` may not see it.

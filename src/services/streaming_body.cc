@@ -76,14 +76,14 @@ class BodyFile : public ReadableFile {
 }  // namespace
 
 Result<std::unique_ptr<ReadableFile>> BodyEnv::OpenForRead(const std::string& path, const OpenOptions& options) {
-  if (path != body_->path()) return base_->OpenForRead(path, options);
+  if (path != body_->path()) return target()->OpenForRead(path, options);
   if (opened_) return Status::NotSupported("a streaming deposit is read once");
   opened_ = true;
   return std::unique_ptr<ReadableFile>(new BodyFile(body_));
 }
 
 Result<FileInfo> BodyEnv::Stat(const std::string& path) {
-  if (path != body_->path()) return base_->Stat(path);
+  if (path != body_->path()) return target()->Stat(path);
   if (!body_->WaitForStart()) return Status::IOError("the deposit was not received whole");
   FileInfo info;
   info.type = FileType::kRegular;

@@ -52,29 +52,15 @@ class StreamingBody {
 
 // An Env whose file `body->path()` is the streaming body (opened once);
 // everything else goes to `base`.
-class BodyEnv : public Env {
+class BodyEnv final : public EnvWrapper {
  public:
-  BodyEnv(Env* base, std::shared_ptr<StreamingBody> body) : base_(base), body_(std::move(body)) {}
+  BodyEnv(Env* base, std::shared_ptr<StreamingBody> body) : EnvWrapper(base), body_(std::move(body)) {}
 
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override;
   // The body is a regular file of unknown, non-zero size.
   Result<FileInfo> Stat(const std::string& path) override;
 
-  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& p) override { return base_->CreateExclusive(p); }
-  Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& p) override { return base_->OpenForAppend(p); }
-  Result<FileInfo> Lstat(const std::string& p) override { return base_->Lstat(p); }
-  Result<std::vector<std::string>> ListDir(const std::string& p) override { return base_->ListDir(p); }
-  Status CreateDir(const std::string& p) override { return base_->CreateDir(p); }
-  Status RenameNoReplace(const std::string& a, const std::string& b) override { return base_->RenameNoReplace(a, b); }
-  Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
-  Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
-  Status SyncFileSystem(const std::string& p) override { return base_->SyncFileSystem(p); }
-  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
-  Status RemoveDir(const std::string& p) override { return base_->RemoveDir(p); }
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override { return base_->LockFile(p); }
-
  private:
-  Env* base_;
   std::shared_ptr<StreamingBody> body_;
   bool opened_ = false;
 };

@@ -7,24 +7,11 @@
 
 namespace bevara::storage {
 
-std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
-
 Archive::~Archive() = default;
 
 Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
   std::unique_ptr<Archive> a(new Archive(env));
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir, kDefaultDirMode));
   auto store = LocalBlobStore::Open(env, data_dir + "/store", options.store);
   if (!store.ok()) return store.status();
   a->store_ = std::move(*store);

@@ -96,7 +96,4 @@ class Archive {
   ReplayStats recovery_;
 };
 
-// The current time in RFC 3339, UTC, with milliseconds: "2026-11-24T09:41:07.123Z".
-std::string NowRfc3339();
-
 }  // namespace bevara::storage

@@ -18,7 +18,7 @@ Status MakeDirs(Env* env, const std::string& dir, std::set<std::string>* made) {
   if (dir.empty() || made->count(dir)) return Status::OK();
   size_t slash = dir.rfind('/');
   if (slash != std::string::npos && slash > 0) BEVARA_RETURN_IF_ERROR(MakeDirs(env, dir.substr(0, slash), made));
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   made->insert(dir);
   return Status::OK();
 }
@@ -86,7 +86,7 @@ class TreeWriter {
   Result<std::unique_ptr<WritableFile>> Create(const std::string& path) {
     std::string full = root_ + "/" + path;
     BEVARA_RETURN_IF_ERROR(MakeDirs(env_, full.substr(0, full.rfind('/')), &made_));
-    return env_->CreateExclusive(full);
+    return env_->CreateExclusive(full, kDefaultFileMode);
   }
 
   Archive* archive_;

@@ -71,11 +71,11 @@ class LocalBlobBatch final : public BlobBatch {
     store_->EndBatch(id_);
   }
 
-  Status Init() { return env_->CreateDir(dir_); }
+  Status Init() { return env_->CreateDir(dir_, kDefaultDirMode); }
 
   Result<std::unique_ptr<BlobWriter>> NewBlob() override {
     std::string path = dir_ + "/" + std::to_string(next_++);
-    auto file = env_->CreateExclusive(path);
+    auto file = env_->CreateExclusive(path, kDefaultFileMode);
     if (!file.ok()) return file.status();
     return std::unique_ptr<BlobWriter>(new LocalBlobWriter(this, path, std::move(*file)));
   }
@@ -144,7 +144,7 @@ Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dir
   if (s.code() == StatusCode::kNotFound) {
     // The first blob of this fan-out directory: make it, and make its entry
     // in the parent durable too.
-    BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout));
+    BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout, kDefaultDirMode));
     dirs->insert(fanout.substr(0, fanout.rfind('/')));
     s = env_->RenameNoReplace(blob.staging_path, target);
   }
@@ -198,18 +198,18 @@ LocalBlobStore::~LocalBlobStore() = default;
 Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(Env* env, const std::string& root,
                                                              LocalBlobStoreOptions options) {
   std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(env, root, options));
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(root));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(root, kDefaultDirMode));
   auto lock = env->LockFile(root + "/LOCK");
   if (!lock.ok()) return lock.status();
   store->lock_ = std::move(*lock);
   // Fan-out directories are made when a blob first needs one (Rename).
   bool created = !env->Lstat(root + "/blobs/sha256").ok();
   if (created) {
-    for (const char* d : {"/blobs", "/blobs/sha256", "/staging"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(root + d));
+    for (const char* d : {"/blobs", "/blobs/sha256", "/staging"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(root + d, kDefaultDirMode));
     BEVARA_RETURN_IF_ERROR(env->SyncDir(root + "/blobs"));
     BEVARA_RETURN_IF_ERROR(env->SyncDir(root));
   }
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/staging"));
+  BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/staging", kDefaultDirMode));
   return store;
 }
 

@@ -100,7 +100,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
   rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::ResourceExhausted("the catalog is in use by another bevara process (" + s.ToString() + ")");
+      return Status::Unavailable("the catalog is in use by another bevara process (" + s.ToString() + ")");
     }
     return FromRocks(s);
   }

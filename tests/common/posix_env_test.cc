@@ -14,12 +14,12 @@ namespace {
 TEST(PosixEnvTest, WriteSyncRenameNoReplaceRead) {
   testing::TempDir dir;
   Env* env = Env::Default();
-  auto f = env->CreateExclusive(dir.Join("a.tmp"));
+  auto f = env->CreateExclusive(dir.Join("a.tmp"), kDefaultFileMode);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   ASSERT_TRUE((*f)->Append("hello", 5).ok());
   ASSERT_TRUE((*f)->Sync().ok());
   ASSERT_TRUE((*f)->Close().ok());
-  EXPECT_TRUE(env->CreateExclusive(dir.Join("a.tmp")).status().IsAlreadyExists());
+  EXPECT_TRUE(env->CreateExclusive(dir.Join("a.tmp"), kDefaultFileMode).status().IsAlreadyExists());
   ASSERT_TRUE(env->RenameNoReplace(dir.Join("a.tmp"), dir.Join("a")).ok());
   ASSERT_TRUE(env->SyncDir(dir.path()).ok());
   testing::WriteFile(dir.Join("b"), "other");

@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "src/common/clock.h"
 #include "storage/archive/archive.h"
 #include "tests/cli/run_bevara.h"
 #include "tests/server/server_fixture.h"
@@ -236,7 +237,7 @@ TEST(Abuse, KilledDuringDepositsEveryAcknowledgedPackageSurvives) {
       });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 250));
-    killed_at.push_back(storage::NowRfc3339());
+    killed_at.push_back(NowRfc3339(Env::Default()));
     server->Kill();
     for (auto& t : clients) t.join();
   }

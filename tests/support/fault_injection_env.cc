@@ -48,6 +48,122 @@ class FaultWritableFile final : public WritableFile {
   std::unique_ptr<WritableFile> base_;
 };
 
+// A file read through the fault rules: errors, short reads or a flipped bit
+// from a given offset on.
+class FaultReadableFile final : public ReadableFile {
+ public:
+  FaultReadableFile(FaultInjectionEnv* env, std::unique_ptr<ReadableFile> base, FaultInjectionEnv::ReadFaultRule rule,
+                    std::string path)
+      : env_(env), base_(std::move(base)), rule_(std::move(rule)), path_(std::move(path)) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (rule_.fault == ReadFault::kError && offset_ + n > rule_.at) {
+      if (offset_ >= rule_.at) {
+        env_->CountReadFault();
+        return Status::FromErrno(EIO, "read " + path_ + " (injected)");
+      }
+      n = static_cast<size_t>(rule_.at - offset_);  // up to the bad block, then the error
+    }
+    if (rule_.fault == ReadFault::kShort && offset_ + n > rule_.at && n > 1) {
+      n = std::min<size_t>(n, 1 + (offset_ % 7));  // a few bytes at a time, never the same count
+      env_->CountReadFault();
+    }
+    auto got = base_->Read(buf, n);
+    if (!got.ok()) return got;
+    if (rule_.fault == ReadFault::kCorrupt && rule_.at >= offset_ && rule_.at < offset_ + *got) {
+      buf[rule_.at - offset_] ^= 0x10;
+      env_->CountReadFault();
+    }
+    offset_ += *got;
+    return got;
+  }
+
+  Result<int64_t> Seek(int64_t offset, int whence) override {
+    auto at = base_->Seek(offset, whence);
+    if (at.ok()) offset_ = static_cast<uint64_t>(*at);
+    return at;
+  }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::unique_ptr<ReadableFile> base_;
+  FaultInjectionEnv::ReadFaultRule rule_;
+  std::string path_;
+  uint64_t offset_ = 0;
+};
+
+Result<std::unique_ptr<ReadableFile>> FaultInjectionEnv::OpenForRead(const std::string& path,
+                                                                      const OpenOptions& options) {
+  auto file = base_->OpenForRead(path, options);
+  if (!file.ok()) return file;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ReadFaultRule& rule : read_faults_) {
+    if (path.find(rule.path_part) != std::string::npos) {
+      return std::unique_ptr<ReadableFile>(new FaultReadableFile(this, std::move(*file), rule, path));
+    }
+  }
+  return file;
+}
+
+void FaultInjectionEnv::FailReads(const std::string& path_part, ReadFault fault, uint64_t at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  read_faults_.push_back({path_part, fault, at});
+}
+
+void FaultInjectionEnv::ClearReadFaults() {
+  std::lock_guard<std::mutex> lock(mu_);
+  read_faults_.clear();
+}
+
+void FaultInjectionEnv::CountReadFault() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++read_faults_fired_;
+}
+
+uint64_t FaultInjectionEnv::read_faults_fired() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_faults_fired_;
+}
+
+void FaultInjectionEnv::SetNowMicros(int64_t micros) {
+  std::lock_guard<std::mutex> lock(mu_);
+  now_micros_ = micros;
+}
+
+int64_t FaultInjectionEnv::NowMicros() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (now_micros_ != 0) return now_micros_;
+  }
+  return base_->NowMicros();
+}
+
+void FaultInjectionEnv::Log(LogLevel level, const std::string& message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    logged_.push_back(std::string(LogLevelName(level)) + " " + message);
+  }
+  base_->Log(level, message);
+}
+
+std::vector<std::string> FaultInjectionEnv::logged() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return logged_;
+}
+
+Status FaultInjectionEnv::Truncate(const std::string& path, uint64_t size) {
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "truncate " + path));
+  BEVARA_RETURN_IF_ERROR(base_->Truncate(path, size));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    // What a power loss would bring back is the file as last synced, cut.
+    it->second.size = size;
+    it->second.synced_size = std::min(it->second.synced_size, size);
+  }
+  return Status::OK();
+}
+
 void FaultInjectionEnv::FailNth(FaultKind kind, uint64_t n, int err) {
   std::lock_guard<std::mutex> lock(mu_);
   armed_ = true;
@@ -95,9 +211,9 @@ void FaultInjectionEnv::Synced(const std::string& path) {
   f.synced_size = f.size;
 }
 
-Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::CreateExclusive(const std::string& path) {
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::CreateExclusive(const std::string& path, uint32_t mode) {
   BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "create " + path));
-  auto file = base_->CreateExclusive(path);
+  auto file = base_->CreateExclusive(path, mode);
   if (!file.ok()) return file.status();
   std::lock_guard<std::mutex> lock(mu_);
   files_[path] = FileState{};
@@ -118,11 +234,11 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::OpenForAppend(const std
   return std::unique_ptr<WritableFile>(new FaultWritableFile(this, path, std::move(*file)));
 }
 
-Status FaultInjectionEnv::CreateDir(const std::string& path) {
+Status FaultInjectionEnv::CreateDir(const std::string& path, uint32_t mode) {
   bool existed = base_->Lstat(path).ok();
-  if (existed) return base_->CreateDir(path);
+  if (existed) return base_->CreateDir(path, mode);
   BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "mkdir " + path));
-  BEVARA_RETURN_IF_ERROR(base_->CreateDir(path));
+  BEVARA_RETURN_IF_ERROR(base_->CreateDir(path, mode));
   std::lock_guard<std::mutex> lock(mu_);
   pending_.push_back({PendingEntry::kCreateDir, DirOf(path), path, ""});
   return Status::OK();

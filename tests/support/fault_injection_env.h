@@ -10,6 +10,13 @@
 //      - files created, and renames done, in a directory not fsynced since,
 //      - directories created in a parent not fsynced since.
 //    syncfs makes everything durable at once.
+//  * FailReads(path_part, fault, at): reads of files whose path contains
+//    `path_part` go wrong from byte `at` on: an I/O error (EIO), short reads
+//    (a few bytes at a time, as a pipe or a network file system may give),
+//    or a flipped bit in the byte at `at` (bit rot the disk did not notice).
+//    Such files have no NativeHandle: everything is read through Read().
+//  * SetNowMicros(t): the clock stands at t (0: the base Env's clock).
+//  * Log lines are kept (logged()) as well as passed on.
 //
 // Thread-safety: safe for concurrent use (one mutex).
 #pragma once
@@ -29,25 +36,28 @@ namespace bevara::testing {
 enum class FaultKind { kWrite, kSync, kRename, kSyncDir };
 const char* FaultKindName(FaultKind kind);
 
-class FaultInjectionEnv final : public Env {
+enum class ReadFault { kError, kShort, kCorrupt };
+
+class FaultInjectionEnv final : public EnvWrapper {
  public:
-  explicit FaultInjectionEnv(Env* base) : base_(base) {}
+  explicit FaultInjectionEnv(Env* base) : EnvWrapper(base), base_(base) {}
 
   void FailNth(FaultKind kind, uint64_t n, int err);
   void CrashAfter(uint64_t n);
   bool fault_fired() const;
   // Undoes every change that was not made durable (see above).
   void DropUnsyncedData();
+  void FailReads(const std::string& path_part, ReadFault fault, uint64_t at = 0);
+  void ClearReadFaults();
+  // How many reads went wrong as asked.
+  uint64_t read_faults_fired() const;
+  void SetNowMicros(int64_t micros);
+  std::vector<std::string> logged() const;
 
-  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override {
-    return base_->OpenForRead(path, options);
-  }
-  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path) override;
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override;
+  Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path, uint32_t mode) override;
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override;
-  Result<FileInfo> Lstat(const std::string& path) override { return base_->Lstat(path); }
-  Result<FileInfo> Stat(const std::string& path) override { return base_->Stat(path); }
-  Result<std::vector<std::string>> ListDir(const std::string& path) override { return base_->ListDir(path); }
-  Status CreateDir(const std::string& path) override;
+  Status CreateDir(const std::string& path, uint32_t mode) override;
   Status RenameNoReplace(const std::string& from, const std::string& to) override;
   // Fails like RenameNoReplace, but a crash does not undo it: the storage
   // code under test never replaces files, only the server's job files do.
@@ -59,10 +69,18 @@ class FaultInjectionEnv final : public Env {
   Status SyncFileSystem(const std::string& path) override;
   Status RemoveFile(const std::string& path) override;
   Status RemoveDir(const std::string& path) override;
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override { return base_->LockFile(path); }
+  Status Truncate(const std::string& path, uint64_t size) override;
+  int64_t NowMicros() override;
+  void Log(LogLevel level, const std::string& message) override;
 
  private:
   friend class FaultWritableFile;
+  friend class FaultReadableFile;
+  struct ReadFaultRule {
+    std::string path_part;
+    ReadFault fault;
+    uint64_t at;
+  };
   struct FileState {
     uint64_t size = 0, synced_size = 0;
   };
@@ -75,6 +93,7 @@ class FaultInjectionEnv final : public Env {
   // Counts the operation; non-OK when it is to fail. Takes mu_ itself.
   Status Admit(FaultKind kind, const std::string& what);
   void Appended(const std::string& path, uint64_t n);
+  void CountReadFault();
   void Synced(const std::string& path);
 
   Env* const base_;
@@ -89,6 +108,10 @@ class FaultInjectionEnv final : public Env {
   bool fired_ = false;
   std::map<std::string, FileState> files_;
   std::vector<PendingEntry> pending_;
+  std::vector<ReadFaultRule> read_faults_;
+  uint64_t read_faults_fired_ = 0;
+  int64_t now_micros_ = 0;
+  std::vector<std::string> logged_;
 };
 
 }  // namespace bevara::testing
