@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "src/common/path.h"
+
 namespace bevara::ingest {
 
 std::string PlusAsSpace(std::string path) {
@@ -13,18 +15,13 @@ std::string PlusAsSpace(std::string path) {
 
 bool NormalizePath(std::string_view path, std::string* out) {
   std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view comp = path.substr(start, end - start);
+  for (std::string_view comp : SplitPath(path)) {
     if (comp == "..") {
       if (parts.empty()) return false;
       parts.pop_back();
     } else if (!comp.empty() && comp != ".") {
       parts.push_back(comp);
     }
-    start = end + 1;
   }
   out->clear();
   for (size_t i = 0; i < parts.size(); ++i) {

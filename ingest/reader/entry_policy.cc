@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "src/common/path.h"
+
 namespace bevara::ingest {
 namespace {
 
@@ -109,16 +111,11 @@ Status EntryPolicy::CheckName(std::string_view name, const std::string& shown) c
   if (name[0] == '/' || drive) {
     return Status::Rejected("PKG-ABSOLUTE-PATH", "entry name is an absolute path", shown);
   }
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t end = name.find('/', start);
-    if (end == std::string_view::npos) end = name.size();
-    std::string_view comp = name.substr(start, end - start);
+  for (std::string_view comp : SplitPath(name)) {
     if (comp == "..") return Status::Rejected("PKG-DOTDOT", "entry name has a '..' component", shown);
     if (comp.empty() || comp == ".") {
       return Status::Rejected("PKG-EMPTY-COMPONENT", "entry name has an empty or '.' component", shown);
     }
-    start = end + 1;
   }
   return Status::OK();
 }

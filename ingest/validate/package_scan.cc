@@ -5,23 +5,13 @@
 
 #include "ingest/mets/href.h"
 #include "ingest/mets/mets_reader.h"
+#include "src/common/hex.h"
+#include "src/common/path.h"
 
 namespace bevara::ingest {
 namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
-
-std::vector<std::string_view> Components(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 // Folder names CSIP and FGS reserve inside a package: a METS.xml below one of
 // them is not the package's own.
@@ -47,15 +37,7 @@ Result<std::string> ParsedMets::Resolve(std::string_view href) const {
 }
 
 std::optional<std::string> ScannedFile::Hex(DigestAlgorithm a) const {
-  if (a == DigestAlgorithm::kSha256) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string hex(64, '0');
-    for (size_t i = 0; i < 32; ++i) {
-      hex[2 * i] = kHex[sha256[i] >> 4];
-      hex[2 * i + 1] = kHex[sha256[i] & 15];
-    }
-    return hex;
-  }
+  if (a == DigestAlgorithm::kSha256) return HexEncode(sha256.data(), sha256.size());
   for (const auto& [alg, hex] : other_digests)
     if (alg == a) return hex;
   return std::nullopt;
@@ -167,7 +149,7 @@ bool PackageScanner::Match(const std::string& path, const ScannedFile& file, Sca
 }
 
 Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result) {
-  const std::vector<std::string_view> components = Components(entry.path);
+  const std::vector<std::string_view> components = SplitPath(entry.path);
   std::string prefix;
   Role role = Classify(components, &prefix);
   auto extra = extra_algorithms_.find(entry.path);

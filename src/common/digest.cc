@@ -5,6 +5,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "src/common/hex.h"
+
 namespace bevara {
 namespace {
 
@@ -16,16 +18,6 @@ const EVP_MD* FetchMd(DigestAlgorithm a) {
       EVP_MD_fetch(nullptr, "SHA384", nullptr), EVP_MD_fetch(nullptr, "SHA1", nullptr),
       EVP_MD_fetch(nullptr, "MD5", nullptr)};
   return mds[static_cast<int>(a)];
-}
-
-std::string ToHex(const unsigned char* p, unsigned n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (unsigned i = 0; i < n; ++i) {
-    out[2 * i] = kHex[p[i] >> 4];
-    out[2 * i + 1] = kHex[p[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace
@@ -97,7 +89,7 @@ void MultiDigester::Finish() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_DigestFinal_ex(impl_->ctx[i], md, &len);
-    impl_->hex[i] = ToHex(md, len);
+    impl_->hex[i] = HexEncode(md, len);
     impl_->raw[i].assign(reinterpret_cast<const char*>(md), len);
   }
 }

@@ -1,5 +1,6 @@
 #include "src/common/file_util.h"
 
+#include "src/common/path.h"
 #include "src/common/random.h"
 
 namespace bevara {
@@ -16,6 +17,27 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
     if (out.size() + *n > max_bytes) return Status::ResourceExhausted(path + " is larger than expected");
     out.append(buf, *n);
   }
+}
+
+Status CreateDirs(Env* env, const std::string& dir, uint32_t mode) {
+  auto info = env->Stat(dir);
+  if (info.ok()) {
+    return info->type == FileType::kDirectory ? Status::OK() : Status::AlreadyExists(dir + " is not a directory");
+  }
+  if (!info.status().IsNotFound()) return info.status();
+  const std::string parent = DirName(dir);
+  if (parent != dir && parent != "." && parent != "/") BEVARA_RETURN_IF_ERROR(CreateDirs(env, parent, mode));
+  return env->CreateDir(dir, mode);
+}
+
+Status RemoveTree(Env* env, const std::string& path) {
+  auto info = env->Lstat(path);
+  if (!info.ok()) return info.status().IsNotFound() ? Status::OK() : info.status();
+  if (info->type != FileType::kDirectory) return env->RemoveFile(path);
+  auto names = env->ListDir(path);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) BEVARA_RETURN_IF_ERROR(RemoveTree(env, path + "/" + name));
+  return env->RemoveDir(path);
 }
 
 Result<uint64_t> ForEachLine(Env* env, const std::string& path,
@@ -37,12 +59,6 @@ Result<uint64_t> ForEachLine(Env* env, const std::string& path,
     }
     pending.erase(0, start);
   }
-}
-
-std::string DirName(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 Status WriteFileDurably(Env* env, const std::string& path, const std::string& content) {

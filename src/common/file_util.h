@@ -21,14 +21,18 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
 // the old or the new content, never a mix. REQUIRES: the directory exists.
 Status WriteFileDurably(Env* env, const std::string& path, const std::string& content);
 
+// Creates `dir` and every missing folder above it (mkdir -p).
+Status CreateDirs(Env* env, const std::string& dir, uint32_t mode = kDefaultDirMode);
+
+// Removes `path` and, if it is a directory, everything in it (rm -rf; never
+// follows a symbolic link). OK when nothing is there.
+Status RemoveTree(Env* env, const std::string& path);
+
 // Calls fn(line, line_number) for each '\n'-terminated line of a file,
 // reading it in pieces (a log can be large). Returns the offset just past the
 // last complete line: less than the file's size when a crash tore the last
 // line, which is not passed to fn. The first non-OK status of fn stops it.
 Result<uint64_t> ForEachLine(Env* env, const std::string& path,
                              const std::function<Status(std::string_view line, uint64_t line_number)>& fn);
-
-// The directory part of a path ("a/b/c" -> "a/b", "c" -> ".").
-std::string DirName(const std::string& path);
 
 }  // namespace bevara

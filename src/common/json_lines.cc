@@ -1,6 +1,7 @@
 #include "src/common/json_lines.h"
 
 #include "src/common/file_util.h"
+#include "src/common/path.h"
 
 namespace bevara {
 

@@ -14,6 +14,7 @@
 #include <ostream>
 
 #include "src/common/digest.h"
+#include "src/common/path.h"
 #include "src/common/percent_encoding.h"
 #include "storage/blobs/blob_store.h"
 
@@ -63,7 +64,7 @@ bool Dangerous(const std::string& type) {
 }
 
 std::string Disposition(const std::string& path, bool attachment) {
-  std::string name = path.substr(path.rfind('/') + 1);
+  std::string name = BaseName(path);
   std::string ascii;
   for (unsigned char c : name) ascii.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_');
   return std::string(attachment ? "attachment" : "inline") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" +

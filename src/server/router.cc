@@ -7,21 +7,17 @@
 #include <iostream>
 
 #include "src/common/clock.h"
+#include "src/common/path.h"
 #include "src/server/client_address.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {
 namespace {
 
+// "/a/b" -> {"a", "b"}: the segments after the leading slash, not decoded.
 std::vector<std::string> SplitRaw(const std::string& path) {
   std::vector<std::string> out;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string::npos) slash = path.size();
-    out.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
+  for (std::string_view s : bevara::SplitPath(std::string_view(path).substr(1))) out.emplace_back(s);
   return out;
 }
 
@@ -103,7 +99,7 @@ void LingerAfterRefusal(Exchange& ex) {
 
 }  // namespace
 
-bool SplitPath(const std::string& path, std::vector<std::string>* segments) {
+bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments) {
   segments->clear();
   if (path.empty() || path[0] != '/') return false;
   for (const std::string& raw : SplitRaw(path)) {
@@ -153,7 +149,7 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     const std::string& target = request.getURI();
     const size_t question = target.find('?');
     std::vector<std::string> segments;
-    if (!SplitPath(target.substr(0, question), &segments) ||
+    if (!DecodePathSegments(target.substr(0, question), &segments) ||
         (question != std::string::npos && !ParseQuery(target.substr(question + 1), &ex.query))) {
       SendError(ex, 400, "bad_request", "malformed request target");
       return LingerAfterRefusal(ex);

@@ -53,6 +53,6 @@ class Router {
 };
 
 // Splits "/a/b%2Fc" into decoded segments {"a", "b/c"}; false when malformed.
-bool SplitPath(const std::string& path, std::vector<std::string>* segments);
+bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments);
 
 }  // namespace bevara::server

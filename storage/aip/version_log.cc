@@ -4,13 +4,10 @@
 
 #include <vector>
 
+#include "src/common/path.h"
+
 namespace bevara::storage {
 namespace {
-
-std::string ParentOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
 
 bool ParseEntry(const std::string& line, VersionLogEntry* e) {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -36,7 +33,7 @@ Result<std::unique_ptr<VersionLog>> VersionLog::Open(Env* env, const std::string
     if (!file.ok()) return file.status();
     BEVARA_RETURN_IF_ERROR((*file)->Sync());
     BEVARA_RETURN_IF_ERROR((*file)->Close());
-    BEVARA_RETURN_IF_ERROR(env->SyncDir(ParentOf(path)));
+    BEVARA_RETURN_IF_ERROR(env->SyncDir(DirName(path)));
     return log;
   }
   if (info->type != FileType::kRegular) return Status::Corruption(path + " is not a regular file");

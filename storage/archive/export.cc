@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "src/common/digest.h"
+#include "src/common/file_util.h"
+#include "src/common/path.h"
 #include "storage/aip/inventory.h"
 
 namespace bevara::storage {
@@ -13,29 +15,13 @@ namespace {
 
 constexpr char kLayoutExtension[] = "0004-hashed-n-tuple-storage-layout";
 
-// Creates `dir` and its missing parents; `made` remembers what exists.
+// Creates `dir` and its missing parents; `made` remembers what exists (an
+// export of 100,000 files asks for the same few folders again and again).
 Status MakeDirs(Env* env, const std::string& dir, std::set<std::string>* made) {
   if (dir.empty() || made->count(dir)) return Status::OK();
-  size_t slash = dir.rfind('/');
-  if (slash != std::string::npos && slash > 0) BEVARA_RETURN_IF_ERROR(MakeDirs(env, dir.substr(0, slash), made));
-  BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
+  BEVARA_RETURN_IF_ERROR(CreateDirs(env, dir));
   made->insert(dir);
   return Status::OK();
-}
-
-// Our own logical paths were checked at ingest; this guards the file system
-// against a damaged catalog or inventory all the same.
-bool SafeRelativePath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string_view c(path.data() + start, end - start);
-    if (c.empty() || c == "." || c == "..") return false;
-    start = end + 1;
-  }
-  return true;
 }
 
 // Writes files below one root directory, creating folders as needed.
@@ -56,7 +42,7 @@ class TreeWriter {
 
   // Copies blob `name` to `path`, re-hashing it on the way.
   Status CopyBlob(const std::string& name, const std::string& path, ExportStats* stats) {
-    if (!SafeRelativePath(path)) return Status::Corruption("refusing to export to the unsafe path '" + path + "'");
+    if (!IsSafeRelativePath(path)) return Status::Corruption("refusing to export to the unsafe path '" + path + "'");
     auto in = archive_->store()->Open(name);
     if (!in.ok()) return in.status();
     auto out = Create(path);
@@ -85,7 +71,7 @@ class TreeWriter {
  private:
   Result<std::unique_ptr<WritableFile>> Create(const std::string& path) {
     std::string full = root_ + "/" + path;
-    BEVARA_RETURN_IF_ERROR(MakeDirs(env_, full.substr(0, full.rfind('/')), &made_));
+    BEVARA_RETURN_IF_ERROR(MakeDirs(env_, DirName(full), &made_));
     return env_->CreateExclusive(full, kDefaultFileMode);
   }
 

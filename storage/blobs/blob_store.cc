@@ -3,16 +3,11 @@
 #include <vector>
 
 #include "src/common/digest.h"
+#include "src/common/hex.h"
 
 namespace bevara::storage {
 
-bool IsBlobName(std::string_view name) {
-  if (name.size() != 64) return false;
-  for (char c : name) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+bool IsBlobName(std::string_view name) { return name.size() == 64 && IsLowerHex(name); }
 
 Result<std::string> ReadHashing(ReadableFile* blob, const std::function<Status(const char* data, size_t n)>& consume) {
   // One buffer per thread: an audit reads thousands of small blobs, and a

@@ -4,13 +4,14 @@
 #include <vector>
 
 #include "src/common/digest.h"
+#include "src/common/hex.h"
+#include "src/common/path.h"
 #include "src/common/random.h"
 
 namespace bevara::storage {
 namespace {
 
 constexpr size_t kWriteBuffer = 256 << 10;
-const char kHexDigits[] = "0123456789abcdef";
 
 }  // namespace
 
@@ -139,13 +140,13 @@ Status LocalBlobBatch::MakeDataDurable() {
 
 Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dirs) {
   std::string target = store_->PathOf(blob.name);
-  std::string fanout = target.substr(0, target.rfind('/'));
+  std::string fanout = DirName(target);
   Status s = env_->RenameNoReplace(blob.staging_path, target);
   if (s.code() == StatusCode::kNotFound) {
     // The first blob of this fan-out directory: make it, and make its entry
     // in the parent durable too.
     BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout, kDefaultDirMode));
-    dirs->insert(fanout.substr(0, fanout.rfind('/')));
+    dirs->insert(DirName(fanout));
     s = env_->RenameNoReplace(blob.staging_path, target);
   }
   if (s.IsAlreadyExists()) {
@@ -249,7 +250,8 @@ Result<uint64_t> LocalBlobStore::Size(const std::string& name) {
 
 Status LocalBlobStore::ForEach(const std::function<Status(const std::string& name)>& fn) {
   for (int i = 0; i < 256; ++i) {
-    char fan[3] = {kHexDigits[i >> 4], kHexDigits[i & 15], 0};
+    const unsigned char byte = static_cast<unsigned char>(i);
+    const std::string fan = HexEncode(&byte, 1);
     auto names = env_->ListDir(root_ + "/blobs/sha256/" + fan);
     if (!names.ok()) {
       if (names.status().IsNotFound()) continue;
@@ -266,7 +268,7 @@ Status LocalBlobStore::Remove(const std::string& name) {
   if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
   std::string path = PathOf(name);
   BEVARA_RETURN_IF_ERROR(env_->RemoveFile(path));
-  return env_->SyncDir(path.substr(0, path.rfind('/')));
+  return env_->SyncDir(DirName(path));
 }
 
 Result<uint64_t> LocalBlobStore::RemoveStaleStaging() {
