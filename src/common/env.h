@@ -53,6 +53,15 @@ class WritableFile {
   virtual Status Close() = 0;  // REQUIRES: not called twice
 };
 
+// A small file rewritten in place at fixed offsets (a log's head, whose two
+// slots are written in turn). Nothing is durable until Sync() returned OK.
+class UpdatableFile {
+ public:
+  virtual ~UpdatableFile() = default;
+  virtual Status WriteAt(uint64_t offset, const char* data, size_t n) = 0;
+  virtual Status Sync() = 0;  // fdatasync
+};
+
 enum class FileType { kRegular, kDirectory, kSymlink, kCharDevice, kBlockDevice, kFifo, kSocket, kOther };
 
 struct FileInfo {
@@ -95,6 +104,8 @@ class Env {
                                                                 uint32_t mode) = 0;
   // Opens a file for appending at its end, creating it if it does not exist.
   virtual Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) = 0;
+  // Opens a file for writing in place, creating it (empty) if it does not exist.
+  virtual Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& path) = 0;
   // Information about the path itself (a symlink is reported as kSymlink).
   virtual Result<FileInfo> Lstat(const std::string& path) = 0;
   // Information about what the path names, following symbolic links.
@@ -150,6 +161,7 @@ class EnvWrapper : public Env {
     return target_->CreateExclusive(p, mode);
   }
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& p) override { return target_->OpenForAppend(p); }
+  Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& p) override { return target_->OpenForUpdate(p); }
   Result<FileInfo> Lstat(const std::string& p) override { return target_->Lstat(p); }
   Result<FileInfo> Stat(const std::string& p) override { return target_->Stat(p); }
   Result<std::vector<std::string>> ListDir(const std::string& p) override { return target_->ListDir(p); }

@@ -93,6 +93,32 @@ class PosixWritableFile final : public WritableFile {
   std::string path_;
 };
 
+class PosixUpdatableFile final : public UpdatableFile {
+ public:
+  PosixUpdatableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixUpdatableFile() override { ::close(fd_); }
+
+  Status WriteAt(uint64_t offset, const char* data, size_t n) override {
+    while (n > 0) {
+      ssize_t w = RetryEintr([&] { return ::pwrite(fd_, data, n, static_cast<off_t>(offset)); });
+      if (w < 0) return Status::FromErrno(errno, "write " + path_);
+      data += w;
+      offset += static_cast<uint64_t>(w);
+      n -= static_cast<size_t>(w);
+    }
+    return Status::OK();
+  }
+
+  Status Sync() override {
+    if (RetryEintr([&] { return ::fdatasync(fd_); }) != 0) return Status::FromErrno(errno, "fdatasync " + path_);
+    return Status::OK();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 class PosixFileLock final : public FileLock {
  public:
   explicit PosixFileLock(int fd) : fd_(fd) {}
@@ -159,6 +185,12 @@ class PosixEnv final : public Env {
         [&] { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644); });
     if (fd < 0) return Status::FromErrno(errno, "open " + path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
+
+  Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& path) override {
+    int fd = RetryEintr([&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644); });
+    if (fd < 0) return Status::FromErrno(errno, "open " + path);
+    return std::unique_ptr<UpdatableFile>(new PosixUpdatableFile(fd, path));
   }
 
   Result<FileInfo> Lstat(const std::string& path) override {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace bevara::testing {
 namespace {
@@ -47,6 +49,53 @@ class FaultWritableFile final : public WritableFile {
   std::string path_;
   std::unique_ptr<WritableFile> base_;
 };
+
+class FaultUpdatableFile final : public UpdatableFile {
+ public:
+  FaultUpdatableFile(FaultInjectionEnv* env, std::string path, std::unique_ptr<UpdatableFile> base)
+      : env_(env), path_(std::move(path)), base_(std::move(base)) {}
+  Status WriteAt(uint64_t offset, const char* data, size_t n) override {
+    BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kWrite, "write " + path_));
+    return base_->WriteAt(offset, data, n);
+  }
+  Status Sync() override {
+    BEVARA_RETURN_IF_ERROR(env_->Admit(FaultKind::kSync, "fdatasync " + path_));
+    BEVARA_RETURN_IF_ERROR(base_->Sync());
+    env_->UpdateSynced(path_);
+    return Status::OK();
+  }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::string path_;
+  std::unique_ptr<UpdatableFile> base_;
+};
+
+Result<std::unique_ptr<UpdatableFile>> FaultInjectionEnv::OpenForUpdate(const std::string& path) {
+  bool existed = base_->Lstat(path).ok();
+  BEVARA_RETURN_IF_ERROR(Admit(FaultKind::kWrite, "open " + path));
+  auto file = base_->OpenForUpdate(path);
+  if (!file.ok()) return file.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!updated_synced_.count(path)) {
+    std::error_code ec;
+    std::string content;
+    if (existed) {
+      std::ifstream in(path, std::ios::binary);
+      content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    updated_synced_[path] = content;  // what existed is taken as durable
+  }
+  if (!existed) pending_.push_back({PendingEntry::kCreateFile, DirOf(path), path, ""});
+  return std::unique_ptr<UpdatableFile>(new FaultUpdatableFile(this, path, std::move(*file)));
+}
+
+void FaultInjectionEnv::UpdateSynced(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::lock_guard<std::mutex> lock(mu_);
+  updated_synced_[path] = std::move(content);
+}
 
 // A file read through the fault rules: errors, short reads or a flipped bit
 // from a given offset on.
@@ -306,6 +355,12 @@ void FaultInjectionEnv::DropUnsyncedData() {
   for (const auto& [path, f] : files_) {
     if (f.size != f.synced_size && fs::exists(path, ec)) fs::resize_file(path, f.synced_size, ec);
   }
+  for (const auto& [path, content] : updated_synced_) {
+    if (!fs::exists(path, ec)) continue;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  }
+  updated_synced_.clear();
   // Then directory entries, newest first.
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
     switch (it->kind) {

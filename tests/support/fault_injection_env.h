@@ -9,7 +9,8 @@
 //      - bytes appended to a file since its last fsync (or syncfs),
 //      - files created, and renames done, in a directory not fsynced since,
 //      - directories created in a parent not fsynced since.
-//    syncfs makes everything durable at once.
+//    syncfs makes everything durable at once. A file updated in place
+//    (OpenForUpdate) goes back to its content at its last Sync.
 //  * FailReads(path_part, fault, at): reads of files whose path contains
 //    `path_part` go wrong from byte `at` on: an I/O error (EIO), short reads
 //    (a few bytes at a time, as a pipe or a network file system may give),
@@ -57,6 +58,7 @@ class FaultInjectionEnv final : public EnvWrapper {
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override;
   Result<std::unique_ptr<WritableFile>> CreateExclusive(const std::string& path, uint32_t mode) override;
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& path) override;
+  Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& path) override;
   Status CreateDir(const std::string& path, uint32_t mode) override;
   Status RenameNoReplace(const std::string& from, const std::string& to) override;
   // Fails like RenameNoReplace, but a crash does not undo it: the storage
@@ -76,6 +78,8 @@ class FaultInjectionEnv final : public EnvWrapper {
  private:
   friend class FaultWritableFile;
   friend class FaultReadableFile;
+  friend class FaultUpdatableFile;
+  void UpdateSynced(const std::string& path);
   struct ReadFaultRule {
     std::string path_part;
     ReadFault fault;
@@ -108,6 +112,7 @@ class FaultInjectionEnv final : public EnvWrapper {
   bool fired_ = false;
   std::map<std::string, FileState> files_;
   std::vector<PendingEntry> pending_;
+  std::map<std::string, std::string> updated_synced_;  // file updated in place -> its content at the last Sync
   std::vector<ReadFaultRule> read_faults_;
   uint64_t read_faults_fired_ = 0;
   int64_t now_micros_ = 0;

@@ -1,0 +1,356 @@
+#include "src/common/record_log.h"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "src/common/log_head.h"
+#include "src/common/path.h"
+#include "src/common/random.h"
+#include "src/common/record_log_format.h"
+#include "src/common/record_log_recovery.h"
+
+namespace bevara {
+namespace {
+
+// Reads records one after another from an offset.
+class Scanner {
+ public:
+  enum class Step { kRecord, kEnd, kInvalid };
+
+  Scanner(ReadableFile* file, uint64_t offset) : file_(file), offset_(offset) {}
+
+  // kRecord: *payload and crc() hold it, record_offset() is where it began.
+  // kInvalid: why() says what is wrong at record_offset().
+  Step Next(std::string* payload) {
+    record_offset_ = offset_;
+    auto have = Fill(kRecordHeaderSize);
+    if (!have.ok()) return Invalid("cannot be read: " + have.status().ToString());
+    if (*have == 0) return Step::kEnd;
+    if (*have < kRecordHeaderSize) return Invalid("a record header cut short");
+    // A copy: filling the buffer for the payload below may move it.
+    const std::string h(buf_.data() + pos_, kRecordHeaderSize);
+    uint32_t length = 0, crc = 0;
+    const std::string_view hv(h);
+    if (!ParseHex32(hv.substr(0, 8), &length) || h[8] != ' ' || !ParseHex32(hv.substr(9, 8), &crc) || h[17] != ' ') {
+      return Invalid("not a record header");
+    }
+    if (length > kMaxRecordPayload) return Invalid("a record header with an impossible length");
+    pos_ += kRecordHeaderSize;
+    have = Fill(static_cast<size_t>(length) + 1);
+    if (!have.ok()) return Invalid("cannot be read: " + have.status().ToString());
+    if (*have < length + 1) return Invalid("a record cut short");
+    payload->assign(buf_.data() + pos_, length);
+    const bool terminated = buf_[pos_ + length] == '\n';
+    pos_ += length + 1;
+    if (!terminated || RecordCrc(RecordCrc(0, hv.substr(0, 8)), *payload) != crc) return Invalid("a record whose checksum does not match");
+    crc_ = crc;
+    offset_ += kRecordHeaderSize + length + 1;
+    return Step::kRecord;
+  }
+
+  uint64_t record_offset() const { return record_offset_; }
+  uint64_t end_offset() const { return offset_; }
+  uint32_t crc() const { return crc_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  Step Invalid(std::string why) {
+    why_ = std::move(why);
+    return Step::kInvalid;
+  }
+
+  // Makes `need` bytes available from pos_ if the file has them; returns how many are.
+  Result<size_t> Fill(size_t need) {
+    if (pos_ > 0 && buf_.size() - pos_ < need) {
+      buf_.erase(0, pos_);
+      pos_ = 0;
+    }
+    while (buf_.size() - pos_ < need && !eof_) {
+      const size_t want = std::max<size_t>(need - (buf_.size() - pos_), 64 << 10);
+      const size_t at = buf_.size();
+      buf_.resize(at + want);
+      auto n = file_->Read(buf_.data() + at, want);
+      buf_.resize(at + (n.ok() ? *n : 0));
+      if (!n.ok()) return n.status();
+      if (*n == 0) eof_ = true;
+    }
+    return std::min(need, buf_.size() - pos_);
+  }
+
+  ReadableFile* file_;
+  uint64_t offset_;
+  uint64_t record_offset_ = 0;
+  uint32_t crc_ = 0;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  std::string why_;
+};
+
+// What a scan found: the records' tally, and where reading stopped.
+struct ScanEnd {
+  LogTally tally;
+  uint64_t end = 0;       // the end of the last record that read
+  bool invalid = false;   // bytes after `end` that are not a record
+  std::string why;
+};
+
+std::string Offset(uint64_t o) { return std::to_string(o); }
+
+// Reads records from `from` (with the tally up to there) to the end, giving
+// each to `fn`, and checks them against the acknowledged extent `head`.
+// Damage inside the extent is Corruption; what comes after is left to the
+// caller (ScanEnd).
+Status Scan(const std::string& path, ReadableFile* file, uint64_t from, LogTally tally, const LogHead& head,
+            const RecordFn& fn, ScanEnd* out) {
+  BEVARA_RETURN_IF_ERROR(file->Seek(static_cast<int64_t>(from), SEEK_SET).status());
+  Scanner scanner(file, from);
+  std::string payload;
+  uint64_t end = from;
+  for (;;) {
+    Scanner::Step step = scanner.Next(&payload);
+    if (step != Scanner::Step::kRecord) {
+      out->tally = tally;
+      out->end = end;
+      out->invalid = step == Scanner::Step::kInvalid;
+      out->why = scanner.why();
+      break;
+    }
+    tally.Add(scanner.crc());
+    end = scanner.end_offset();
+    if (end == head.size && !(tally == head.tally)) {
+      return Status::Corruption(path + ": the records up to offset " + Offset(head.size) +
+                                " are not those acknowledged (" + std::to_string(tally.count) + " records where " +
+                                std::to_string(head.tally.count) + " were written, or other ones)");
+    }
+    if (scanner.record_offset() < head.size && end > head.size) {
+      return Status::Corruption(path + ": the record at offset " + Offset(scanner.record_offset()) +
+                                " runs past the acknowledged end of the log (" + Offset(head.size) +
+                                "): a record was removed, changed or inserted");
+    }
+    if (fn) {
+      Status s = fn(scanner.record_offset(), payload);
+      if (s.IsStopIteration()) return Status::StopIteration();
+      BEVARA_RETURN_IF_ERROR(s);
+    }
+  }
+  if (out->end < head.size) {
+    if (out->invalid) {
+      return Status::Corruption(path + ": the record at offset " + Offset(out->end) + " is damaged (" + out->why +
+                                "), inside the acknowledged part of the log (" + Offset(head.size) + " bytes)");
+    }
+    return Status::Corruption(path + ": the log ends at offset " + Offset(out->end) + ", but " + Offset(head.size) +
+                              " bytes were acknowledged: acknowledged records are missing");
+  }
+  return Status::OK();
+}
+
+// Checks the first line. Corruption when the file is not a record log.
+Status CheckRecordLogHeader(const std::string& path, ReadableFile* file) {
+  std::string first(kRecordLogHeader.size(), '\0');
+  size_t got = 0;
+  while (got < first.size()) {
+    auto n = file->Read(first.data() + got, first.size() - got);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    got += *n;
+  }
+  if (got != first.size() || first != kRecordLogHeader) return Status::Corruption(path + " is not a bevara record log");
+  return Status::OK();
+}
+
+// The file lock that orders appends of several processes; waits a while
+// for a process that holds it for the moment of an append.
+Result<std::unique_ptr<FileLock>> LockLog(Env* env, const std::string& path) {
+  for (int attempt = 0;; ++attempt) {
+    auto lock = env->LockFile(path + ".lock");
+    if (lock.ok() || lock.status().code() != StatusCode::kUnavailable || attempt == 500) return lock;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+// Writes `content` as a new file durably and puts it at `path` (which must not exist).
+Status PublishNewFile(Env* env, const std::string& path, std::string_view content) {
+  const std::string tmp = path + ".new-" + RandomHex(4);
+  auto file = env->CreateExclusive(tmp, kDefaultFileMode);
+  if (!file.ok()) return file.status();
+  Status s = (*file)->Append(content.data(), content.size());
+  if (s.ok()) s = (*file)->Sync();
+  Status closed = (*file)->Close();
+  if (s.ok()) s = closed;
+  if (s.ok()) s = env->RenameNoReplace(tmp, path);
+  if (!s.ok()) {
+    (void)env->RemoveFile(tmp);
+    return s;
+  }
+  return env->SyncDir(DirName(path));
+}
+
+}  // namespace
+
+struct RecordLog::State {
+  std::unique_ptr<WritableFile> file;
+  std::unique_ptr<LogHeadFile> head;
+  uint64_t size = 0;         // the end of the last record this process knows
+  LogTally tally;            // of the records up to `size`
+  uint64_t synced_size = 0;  // what the head says
+  bool broken = false;       // an append failed and its bytes could not be cut: refuse more
+};
+
+RecordLog::RecordLog(Env* env, std::string path, RecordLogOptions options)
+    : env_(env), path_(std::move(path)), options_(std::move(options)), state_(new State) {}
+
+RecordLog::~RecordLog() = default;
+
+Result<std::unique_ptr<RecordLog>> RecordLog::Open(Env* env, const std::string& path, RecordLogOptions options) {
+  std::unique_ptr<RecordLog> log(new RecordLog(env, path, std::move(options)));
+  std::lock_guard<std::mutex> lock(log->mu_);
+  auto file_lock = LockLog(env, path);
+  if (!file_lock.ok()) return file_lock.status();
+  BEVARA_RETURN_IF_ERROR(log->OpenLocked());
+  return log;
+}
+
+Status RecordLog::OpenLocked() {
+  BEVARA_RETURN_IF_ERROR(MigrateJsonLines(env_, options_.legacy_path.empty() ? path_ : options_.legacy_path, path_));
+  auto info = env_->Lstat(path_);
+  if (!info.ok() && !info.status().IsNotFound()) return info.status();
+  if (!info.ok()) BEVARA_RETURN_IF_ERROR(PublishNewFile(env_, path_, kRecordLogHeader));
+  auto head = LogHeadFile::Open(env_, path_ + ".head");
+  if (!head.ok()) return head.status();
+  state_->head = std::move(*head);
+  const LogHead acknowledged = state_->head->head();
+  auto file = env_->OpenForRead(path_, OpenOptions{true});
+  if (!file.ok()) return file.status();
+  BEVARA_RETURN_IF_ERROR(CheckRecordLogHeader(path_, file->get()));
+  ScanEnd end;
+  Status s = Scan(path_, file->get(), kRecordLogHeader.size(), LogTally{}, acknowledged, options_.on_record, &end);
+  if (!s.ok()) return s.IsStopIteration() ? Status::InvalidArgument(path_ + ": a reader stopped the opening") : s;
+  if (!state_->head->present() && end.tally.count > 0) {
+    return Status::Corruption(path_ + ".head is missing or unreadable, but the log holds " +
+                              std::to_string(end.tally.count) + " records: what was acknowledged is unknown");
+  }
+  state_->size = end.end;
+  state_->tally = end.tally;
+  if (end.invalid) BEVARA_RETURN_IF_ERROR(SetAsideTornTail(env_, path_, end.end, end.why));
+  auto append = env_->OpenForAppend(path_);
+  if (!append.ok()) return append.status();
+  state_->file = std::move(*append);
+  state_->synced_size = acknowledged.size;
+  if (!state_->head->present() || end.invalid) return SyncLocked();
+  return Status::OK();
+}
+
+Status RecordLog::CatchUpLocked() {
+  auto info = env_->Stat(path_);
+  if (!info.ok()) return info.status();
+  if (info->size == state_->size) return Status::OK();
+  // Another process appended (or a crash of one left a torn tail).
+  auto file = env_->OpenForRead(path_, OpenOptions{true});
+  if (!file.ok()) return file.status();
+  auto head = state_->head->Reload();
+  if (!head.ok()) return head.status();
+  ScanEnd end;
+  Status s = Scan(path_, file->get(), state_->size, state_->tally, *head, options_.on_record, &end);
+  if (!s.ok()) return s;
+  state_->size = end.end;
+  state_->tally = end.tally;
+  state_->synced_size = head->size;
+  if (end.invalid) BEVARA_RETURN_IF_ERROR(SetAsideTornTail(env_, path_, end.end, end.why));
+  return Status::OK();
+}
+
+Status RecordLog::CatchUp() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto file_lock = LockLog(env_, path_);
+  if (!file_lock.ok()) return file_lock.status();
+  return CatchUpLocked();
+}
+
+Result<uint64_t> RecordLog::AppendLocked(const std::string& payload, bool sync) {
+  if (state_->broken) return Status::IOError(path_ + ": an earlier append failed and could not be undone; reopen the log");
+  if (payload.size() > kMaxRecordPayload) return Status::InvalidArgument(path_ + ": a record of over 1 GiB");
+  uint32_t crc = 0;
+  const std::string record = FrameRecord(payload, &crc);
+  const uint64_t offset = state_->size;
+  Status s = state_->file->Append(record.data(), record.size());
+  if (!s.ok()) {
+    // The file may end in part of the record: cut it off, or no later record
+    // could follow it intact.
+    if (!env_->Truncate(path_, offset).ok()) state_->broken = true;
+    return s;
+  }
+  state_->size += record.size();
+  state_->tally.Add(crc);
+  if (sync) BEVARA_RETURN_IF_ERROR(SyncLocked());
+  return offset;
+}
+
+Result<uint64_t> RecordLog::Append(std::string_view payload, bool sync) {
+  return AppendWith([&]() -> Result<std::string> { return std::string(payload); }, sync);
+}
+
+Result<uint64_t> RecordLog::AppendWith(const std::function<Result<std::string>()>& make_payload, bool sync) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto file_lock = LockLog(env_, path_);
+  if (!file_lock.ok()) return file_lock.status();
+  BEVARA_RETURN_IF_ERROR(CatchUpLocked());
+  auto payload = make_payload();
+  if (!payload.ok()) return payload.status();
+  return AppendLocked(*payload, sync);
+}
+
+Status RecordLog::SyncLocked() {
+  if (state_->synced_size == state_->size && state_->head->present()) return Status::OK();
+  BEVARA_RETURN_IF_ERROR(state_->file->Sync());
+  BEVARA_RETURN_IF_ERROR(state_->head->Write(state_->size, state_->tally));
+  state_->synced_size = state_->size;
+  return Status::OK();
+}
+
+Status RecordLog::Sync() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto file_lock = LockLog(env_, path_);
+  if (!file_lock.ok()) return file_lock.status();
+  BEVARA_RETURN_IF_ERROR(CatchUpLocked());
+  return SyncLocked();
+}
+
+Result<std::string> RecordLog::ReadAt(uint64_t offset) {
+  auto file = env_->OpenForRead(path_, OpenOptions{true});
+  if (!file.ok()) return file.status();
+  BEVARA_RETURN_IF_ERROR((*file)->Seek(static_cast<int64_t>(offset), SEEK_SET).status());
+  Scanner scanner(file->get(), offset);
+  std::string payload;
+  if (scanner.Next(&payload) != Scanner::Step::kRecord) {
+    return Status::Corruption(path_ + ": the record at offset " + Offset(offset) + " does not read (" +
+                              (scanner.why().empty() ? "end of the log" : scanner.why()) + ")");
+  }
+  return payload;
+}
+
+Status ReadRecordLog(Env* env, const std::string& path, const RecordFn& fn, RecordLogStats* stats) {
+  auto head = LogHeadFile::Read(env, path + ".head");
+  if (!head.ok()) return head.status();
+  auto file = env->OpenForRead(path, OpenOptions{true});
+  if (!file.ok()) return file.status();
+  BEVARA_RETURN_IF_ERROR(CheckRecordLogHeader(path, file->get()));
+  ScanEnd end;
+  Status s = Scan(path, file->get(), kRecordLogHeader.size(), LogTally{}, *head, fn, &end);
+  if (s.IsStopIteration()) return Status::OK();
+  BEVARA_RETURN_IF_ERROR(s);
+  if (!head->present && end.tally.count > 0) {
+    return Status::Corruption(path + ".head is missing or unreadable, but the log holds " +
+                              std::to_string(end.tally.count) + " records: what was acknowledged is unknown");
+  }
+  if (stats) {
+    auto info = env->Stat(path);
+    stats->records = end.tally.count;
+    stats->acknowledged_bytes = head->size;
+    stats->unacknowledged_bytes = info.ok() && info->size > head->size ? info->size - head->size : 0;
+  }
+  return Status::OK();
+}
+
+}  // namespace bevara
