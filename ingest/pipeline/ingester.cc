@@ -186,22 +186,27 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
   if (options_.before_commit) BEVARA_RETURN_IF_ERROR(options_.before_commit());
 
-  // From here to the commit, gc must not remove a blob this batch found stored.
-  std::shared_lock<std::shared_mutex> no_gc(archive_->gc_lock());
-  std::lock_guard<std::mutex> commit(archive_->commit_lock());
+  // From here to the commit the package is ours, and gc does not remove a
+  // blob this batch found stored.
+  auto update = archive_->BeginUpdate(r.package_id);
+  if (!update.ok()) return update.status();
+  if ((*update)->removal()) {
+    out.report.Add("STORE-REMOVED", "package '" + r.package_id + "' was removed from the archive on " +
+                                        (*update)->removal()->at + "; its id is not used again");
+    return out;
+  }
   storage::Catalog* catalog = archive_->catalog();
-  auto head = catalog->GetPackage(r.package_id);
-  if (!head.ok()) return head.status();
+  const std::optional<storage::PackageSummary>& head = (*update)->head();
   std::string previous_inventory;
-  if (*head) {
-    if ((*head)->producer_id != r.producer_id) {
+  if (head) {
+    if (head->producer_id != r.producer_id) {
       out.report.Add("STORE-PRODUCER", "package '" + r.package_id + "' is archived for producer '" +
-                                           (*head)->producer_id + "', not '" + r.producer_id + "'");
+                                           head->producer_id + "', not '" + r.producer_id + "'");
       return out;
     }
-    auto same = SameAsHead(catalog, r.package_id, (*head)->head, r.files);
+    auto same = SameAsHead(catalog, r.package_id, head->head, r.files);
     if (!same.ok()) return same.status();
-    auto head_version = catalog->GetVersion(r.package_id, (*head)->head);
+    auto head_version = catalog->GetVersion(r.package_id, head->head);
     if (!head_version.ok()) return head_version.status();
     if (!*head_version) return Status::Corruption("catalog: package '" + r.package_id + "' lacks its head version");
     if (*same) {
@@ -215,7 +220,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
     auto inventory = archive_->ReadBlob((*head_version)->inventory);
     if (!inventory.ok()) return inventory.status();
     previous_inventory = std::move(*inventory);
-    r.version = (*head)->head + 1;
+    r.version = head->head + 1;
   } else {
     r.version = 1;
   }
@@ -229,7 +234,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   auto stored = (*batch)->Publish();
   if (!stored.ok()) return stored.status();
   out.stored = *stored;
-  BEVARA_RETURN_IF_ERROR(archive_->CommitVersion(r, out.record_blob));
+  BEVARA_RETURN_IF_ERROR((*update)->Commit(r, out.record_blob));
   out.archived = true;
   return out;
 }

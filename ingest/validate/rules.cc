@@ -111,6 +111,7 @@ const RuleInfo kRules[] = {
     // Archiving (bevara ingest).
     {"DEPOSIT-PRODUCER", E, "An e-service deposits only packages whose METS names its own producer organisation"},
     {"STORE-PRODUCER", E, "A new version of an archived package comes from the producer that submitted it"},
+    {"STORE-REMOVED", E, "The id of a package removed from the archive (disposed of) is not used again"},
 };
 
 }  // namespace

@@ -140,19 +140,29 @@ int RebuildCommand(const std::vector<std::string>& argv) {
   static const std::string usage = std::string(
       "usage: bevara rebuild [--data DIR]\n"
       "  Rebuilds the catalog from the store alone (the version log and the\n"
-      "  version records). The old catalog is kept as catalog.before-rebuild.\n") + kDataHelp;
+      "  version records). The old catalog is kept as catalog.before-rebuild.TIME.\n"
+      "  Refused when the old catalog knows versions the log does not.\n") + kDataHelp +
+      "exit status: 0 rebuilt, 1 refused or some version records unreadable, 2 could not run\n";
   Args args = ParseArgs(argv, {"--data"}, {});
   if (int rc = CheckArgs(args, "rebuild", usage.c_str(), 0); rc >= 0) return rc;
-  auto stats = storage::RebuildCatalog(Env::Default(), DataDir(args));
-  if (!stats.ok()) {
-    std::cerr << "bevara rebuild: " << stats.status().ToString() << "\n";
+  auto outcome = storage::RebuildCatalog(Env::Default(), DataDir(args));
+  if (!outcome.ok()) {
+    std::cerr << "bevara rebuild: " << outcome.status().ToString() << "\n";
     return 2;
   }
-  std::cout << "catalog rebuilt: " << stats->committed << " versions from " << stats->entries << " log entries";
-  if (stats->torn_lines) std::cout << "; " << stats->torn_lines << " torn log lines skipped";
-  std::cout << "\n";
-  for (const std::string& u : stats->unreadable) std::cout << "  unreadable: " << u << "\n";
-  return stats->unreadable.empty() ? 0 : 1;
+  if (!outcome->missing_from_log.empty()) {
+    std::cerr << "bevara rebuild: refused: the catalog knows " << outcome->missing_from_log.size()
+              << " versions that the version log does not (the log lost them, or is not this archive's); "
+                 "the catalog is unchanged. Run bevara audit. Missing from the log:\n";
+    for (const std::string& v : outcome->missing_from_log) std::cerr << "  " << v << "\n";
+    return 1;
+  }
+  const storage::ReplayStats& stats = outcome->replay;
+  std::cout << "catalog rebuilt: " << stats.committed << " versions and " << stats.removed << " removals from "
+            << stats.entries << " log entries"
+            << (outcome->kept_as.empty() ? "" : "; the old catalog is kept as " + outcome->kept_as) << "\n";
+  for (const std::string& u : stats.unreadable) std::cout << "  unreadable: " << u << "\n";
+  return stats.unreadable.empty() ? 0 : 1;
 }
 
 }  // namespace bevara::cli

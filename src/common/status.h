@@ -72,6 +72,14 @@ class Status {
   bool IsAlreadyExists() const { return code_ == StatusCode::kAlreadyExists; }
   bool IsStopIteration() const { return code_ == StatusCode::kStopIteration; }
 
+  // The same status (code, rule, location) with another message: context
+  // added on the way up ("the earlier catalog X cannot be read: ...").
+  Status WithMessage(std::string msg) const {
+    Status s = *this;
+    s.message_ = std::move(msg);
+    return s;
+  }
+
   // "IOError: open foo: No such file or directory" — for logs and CLI output.
   std::string ToString() const;
 

@@ -4,7 +4,6 @@
 #include <libxml/HTMLparser.h>
 
 #include <cctype>
-#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -46,9 +45,7 @@ void Quiet(void*, const char*, ...) {}
 
 }  // namespace
 
-std::string ExtractHtmlText(const std::string& path, TextSink* sink) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return "could not be opened";
+std::string ExtractHtmlText(ReadableFile* file, TextSink* sink) {
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);
   sax.startElement = OnStart;
@@ -59,7 +56,9 @@ std::string ExtractHtmlText(const std::string& path, TextSink* sink) {
   sax.error = Quiet;
   HtmlState state{sink};
   char block[64 << 10];
-  size_t n = std::fread(block, 1, sizeof block, f.get());
+  auto first = ReadFull(file, block, sizeof block);
+  if (!first.ok()) return "could not be read (" + first.status().message() + ")";
+  size_t n = *first;
   // A page that names its charset is read in it (libxml2 follows <meta>);
   // one that does not is UTF-8 if it reads as UTF-8 (libxml2 would assume
   // Latin-1, as HTML 4 did).
@@ -68,17 +67,19 @@ std::string ExtractHtmlText(const std::string& path, TextSink* sink) {
   const xmlCharEncoding encoding =
       head.find("charset") == std::string::npos && LooksLikeUtf8(std::string_view(block, n)) ? XML_CHAR_ENCODING_UTF8
                                                                                            : XML_CHAR_ENCODING_NONE;
-  htmlParserCtxtPtr parser = htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, path.c_str(), encoding);
+  htmlParserCtxtPtr parser = htmlCreatePushParserCtxt(&sax, nullptr, nullptr, 0, "stored file", encoding);
   if (parser == nullptr) return "the HTML parser could not start";
   std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(parser, &htmlFreeParserCtxt);
   parser->_private = &state;
   htmlCtxtUseOptions(parser, HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
   while (!sink->full() && n > 0) {
     htmlParseChunk(parser, block, static_cast<int>(n), 0);
-    n = std::fread(block, 1, sizeof block, f.get());
+    auto more = file->Read(block, sizeof block);
+    if (!more.ok()) return "could not be read (" + more.status().message() + "); text up to there is indexed";
+    n = *more;
   }
   if (!sink->full()) htmlParseChunk(parser, nullptr, 0, 1);
-  return std::ferror(f.get()) ? "read error" : "";
+  return "";
 }
 
 }  // namespace bevara::search

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "src/search/extractors.h"
 
@@ -16,12 +17,17 @@ void Quiet(const std::string&, void*) {}
 
 }  // namespace
 
-std::string ExtractPdfText(const std::string& path, TextSink* sink) {
+std::string ExtractPdfText(ReadableFile* file, uint64_t size, TextSink* sink) {
   // Poppler prints every complaint about a damaged file to stderr.
   static std::once_flag quiet;
   std::call_once(quiet, [] { poppler::set_debug_error_function(Quiet, nullptr); });
+  std::vector<char> data(static_cast<size_t>(size) + 1);  // one more: a file that grew is not read as a whole
+  auto got = ReadFull(file, data.data(), data.size());
+  if (!got.ok()) return "could not be read (" + got.status().message() + ")";
+  if (*got != size) return "is not the size the archive recorded";
   try {
-    std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
+    // The document reads from `data`, which outlives it.
+    std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(data.data(), static_cast<int>(size)));
     if (!doc) return "could not be read (damaged, or not a PDF)";
     if (doc->is_locked()) return "encrypted; its text is not indexed";
     const int pages = doc->pages();

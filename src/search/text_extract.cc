@@ -42,32 +42,74 @@ const char* TextFormatName(TextFormat format) {
   return "unsupported";
 }
 
-std::string ExtractPlainText(const std::string& path, TextSink* sink) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return "could not be opened";
+namespace {
+
+// Passes reads through and keeps the first error, so that the extraction as
+// a whole can tell a damaged file from a file with no text.
+class TrackedFile final : public ReadableFile {
+ public:
+  explicit TrackedFile(ReadableFile* base) : base_(base) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (!error_.ok()) return error_;
+    auto got = base_->Read(buf, n);
+    if (!got.ok()) {
+      error_ = got.status();
+    } else if (*got == 0) {
+      at_end_ = true;
+    }
+    return got;
+  }
+  const Status& error() const { return error_; }
+  // Reads what the extractor left, so that the base sees the whole file.
+  void Drain() {
+    char buf[64 << 10];
+    while (error_.ok() && !at_end_) (void)Read(buf, sizeof buf);
+  }
+
+ private:
+  ReadableFile* base_;
+  Status error_;
+  bool at_end_ = false;
+};
+
+}  // namespace
+
+Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    auto r = file->Read(buf + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) break;
+    got += *r;
+  }
+  return got;
+}
+
+std::string ExtractPlainText(ReadableFile* file, TextSink* sink) {
   // Decide the encoding on the first block, as editors do: UTF-8 when it
   // reads as UTF-8, else Windows-1252 (which covers Latin-1).
   std::string block(64 << 10, '\0');
   bool utf8 = true, first = true;
   size_t carried = 0;  // bytes of a UTF-8 character cut by the previous block
-  size_t n;
-  while ((n = std::fread(block.data() + carried, 1, block.size() - carried, f.get())) > 0) {
-    std::string_view bytes(block.data(), carried + n);
+  for (;;) {
+    auto n = ReadFull(file, block.data() + carried, block.size() - carried);
+    if (!n.ok()) return "could not be read (" + n.status().message() + "); text up to there is indexed";
+    if (*n == 0) return "";
+    std::string_view bytes(block.data(), carried + *n);
     if (first) utf8 = LooksLikeUtf8(bytes);
     first = false;
     if (!utf8) {
-      if (!sink->Append(Windows1252ToUtf8(bytes))) break;
+      if (!sink->Append(Windows1252ToUtf8(bytes))) return "";
       continue;
     }
     size_t keep = Utf8CompletePrefix(bytes);
-    if (!sink->Append(bytes.substr(0, keep))) break;
+    if (!sink->Append(bytes.substr(0, keep))) return "";
     carried = bytes.size() - keep;
     std::copy(block.begin() + keep, block.begin() + bytes.size(), block.begin());
   }
-  return std::ferror(f.get()) ? "read error" : "";
 }
 
-ExtractedText ExtractText(TextFormat format, const std::string& path, uint64_t size, const ExtractLimits& limits,
+ExtractedText ExtractText(TextFormat format, ReadableFile* file, uint64_t size, const ExtractLimits& limits,
                           const std::shared_ptr<const ingest::SchemaSet>& schemas) {
   ExtractedText out;
   if (format == TextFormat::kUnsupported) return out;
@@ -77,19 +119,28 @@ ExtractedText ExtractText(TextFormat format, const std::string& path, uint64_t s
                "; its text is not indexed";
     return out;
   }
+  TrackedFile tracked(file);
   TextSink sink(limits.max_text_bytes);
   std::string note;
   switch (format) {
-    case TextFormat::kPlain: note = ExtractPlainText(path, &sink); break;
-    case TextFormat::kXml: note = ExtractXmlText(path, limits.max_input_bytes, schemas, &sink); break;
-    case TextFormat::kHtml: note = ExtractHtmlText(path, &sink); break;
-    case TextFormat::kPdf: note = ExtractPdfText(path, &sink); break;
+    case TextFormat::kPlain: note = ExtractPlainText(&tracked, &sink); break;
+    case TextFormat::kXml: note = ExtractXmlText(&tracked, limits.max_input_bytes, schemas, &sink); break;
+    case TextFormat::kHtml: note = ExtractHtmlText(&tracked, &sink); break;
+    case TextFormat::kPdf: note = ExtractPdfText(&tracked, size, &sink); break;
     case TextFormat::kUnsupported: break;
+  }
+  tracked.Drain();
+  if (tracked.error().code() == StatusCode::kCorruption) {
+    out.note = std::string(TextFormatName(format)) + ": the stored file is damaged (" + tracked.error().message() +
+               "); its text is not indexed";
+    return out;
   }
   out.truncated = sink.full();
   out.text = sink.Take();
   if (!note.empty()) {
     out.note = std::string(TextFormatName(format)) + ": " + note;
+  } else if (!tracked.error().ok()) {
+    out.note = std::string(TextFormatName(format)) + ": could not be read to its end (" + tracked.error().message() + ")";
   } else if (out.truncated) {
     out.note = "text longer than " + std::to_string(limits.max_text_bytes) + " bytes; the rest is not indexed";
   }

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "ingest/xml/schema_set.h"
+#include "src/common/env.h"
 
 namespace bevara::search {
 
@@ -39,10 +40,13 @@ struct ExtractedText {
   std::string note;        // why the text is missing or partial; empty when complete
 };
 
-// The text of the file at `path` (`size` bytes), read as `format`.
-// `schemas` is needed for XML (no validation is done; the hardened parser
-// needs the set to refuse everything else).
-ExtractedText ExtractText(TextFormat format, const std::string& path, uint64_t size, const ExtractLimits& limits,
+// The text of `file` (`size` bytes), read as `format`. `schemas` is needed
+// for XML (no validation is done; the hardened parser needs the set to
+// refuse everything else). The file is read to its end even when the text
+// is complete earlier, so that a reader that checks what it reads (a
+// stored blob, storage::VerifyingReader) gets to say so: a file that turns
+// out damaged (Corruption) gives no text at all, and a note.
+ExtractedText ExtractText(TextFormat format, ReadableFile* file, uint64_t size, const ExtractLimits& limits,
                           const std::shared_ptr<const ingest::SchemaSet>& schemas);
 
 }  // namespace bevara::search

@@ -2,7 +2,6 @@
 // (ingest/xml/secure_sax.h): no DOCTYPE, nothing fetched, not validated.
 #include <xercesc/sax2/DefaultHandler.hpp>
 
-#include <cstdio>
 #include <memory>
 
 #include "ingest/xml/secure_sax.h"
@@ -34,23 +33,17 @@ class TextHandler : public xercesc_3_2::DefaultHandler {
 
 }  // namespace
 
-std::string ExtractXmlText(const std::string& path, uint64_t max_bytes,
+std::string ExtractXmlText(ReadableFile* file, uint64_t max_bytes,
                            const std::shared_ptr<const ingest::SchemaSet>& schemas, TextSink* sink) {
   if (!ingest::InitializeXml().ok()) return "the XML parser could not start";
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return "could not be opened";
-  ingest::ByteSource source = [&f](char* buf, size_t n) -> Result<size_t> {
-    size_t got = std::fread(buf, 1, n, f.get());
-    if (got == 0 && std::ferror(f.get())) return Status::IOError("read error");
-    return got;
-  };
+  ingest::ByteSource source = [file](char* buf, size_t n) -> Result<size_t> { return file->Read(buf, n); };
   ingest::SecureSaxParser parser(schemas);
   TextHandler handler(sink, &parser);
   ingest::SaxOptions options;
   options.validate = false;
   options.max_bytes = max_bytes;
   options.max_issues = 1;
-  ingest::SaxOutcome outcome = parser.Parse(source, path, &handler, options);
+  ingest::SaxOutcome outcome = parser.Parse(source, "stored file", &handler, options);
   if (sink->full()) return "";
   if (outcome.doctype_refused) return "has a DOCTYPE, which bevara does not read; text up to it is indexed";
   if (!outcome.well_formed) {

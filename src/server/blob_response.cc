@@ -71,10 +71,13 @@ std::string Disposition(const std::string& path, bool attachment) {
          PercentEncode(name, /*keep_slash=*/false);
 }
 
-// Writes [offset, offset+length) of fd to the client.
-bool SendBytes(Exchange& ex, int fd, uint64_t offset, uint64_t length) {
+// Writes [offset, offset+length) of `blob` to the client: straight from the
+// file to the socket (sendfile) when the store lends a descriptor and the
+// connection is plain, through a buffer otherwise (TLS, other stores).
+bool SendBytes(Exchange& ex, ReadableFile* blob, uint64_t offset, uint64_t length) {
   auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request);
-  if (!ex.request.secure()) {
+  const int fd = blob->NativeHandle();
+  if (!ex.request.secure() && fd >= 0) {
     int sock = impl.socket().impl()->sockfd();
     off_t pos = static_cast<off_t>(offset);
     while (length > 0) {
@@ -85,17 +88,17 @@ bool SendBytes(Exchange& ex, int fd, uint64_t offset, uint64_t length) {
     }
     return true;
   }
+  if (!blob->Seek(static_cast<int64_t>(offset), SEEK_SET).ok()) return false;
   std::string buf(256 * 1024, '\0');
   while (length > 0) {
-    ssize_t n = ::pread(fd, buf.data(), std::min<uint64_t>(length, buf.size()), static_cast<off_t>(offset));
-    if (n <= 0) return false;
-    for (ssize_t sent = 0; sent < n;) {
-      int k = impl.socket().sendBytes(buf.data() + sent, static_cast<int>(n - sent));
+    auto n = blob->Read(buf.data(), std::min<uint64_t>(length, buf.size()));
+    if (!n.ok() || *n == 0) return false;
+    for (size_t sent = 0; sent < *n;) {
+      int k = impl.socket().sendBytes(buf.data() + sent, static_cast<int>(*n - sent));
       if (k <= 0) return false;
-      sent += k;
+      sent += static_cast<size_t>(k);
     }
-    offset += static_cast<uint64_t>(n);
-    length -= static_cast<uint64_t>(n);
+    length -= *n;
   }
   return true;
 }
@@ -132,8 +135,8 @@ void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256
     res.set("Content-Range", "bytes */" + std::to_string(size));
     return SendError(ex, 416, "range_not_satisfiable", "the file has " + std::to_string(size) + " bytes");
   }
-  int fd = ::open(archive->store()->PathOf(sha256).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return SendStatus(ex, Status::FromErrno(errno, "open blob " + sha256));
+  auto blob = archive->store()->Open(sha256);
+  if (!blob.ok()) return SendStatus(ex, blob.status());
   const uint64_t length = size == 0 ? 0 : range.last - range.first + 1;
   res.setContentType(content_type);
   if (kind == RangeKind::kOne) {
@@ -143,10 +146,9 @@ void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256
   }
   res.setContentLength64(length);
   res.send().flush();  // headers out; the body goes straight from the file
-  if (ex.request.getMethod() != "HEAD" && length > 0 && !SendBytes(ex, fd, range.first, length)) {
+  if (ex.request.getMethod() != "HEAD" && length > 0 && !SendBytes(ex, blob->get(), range.first, length)) {
     res.setKeepAlive(false);
   }
-  ::close(fd);
 }
 
 namespace {
@@ -201,8 +203,7 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
     return Status::OK();
   });
   if (!s.ok()) return SendStatus(ex, s);
-  auto record = archive->store()->Open((*vs)->record);
-  auto record_size = record.ok() ? archive->env()->Stat(archive->store()->PathOf((*vs)->record)) : Result<FileInfo>(record.status());
+  auto record_size = archive->store()->Size((*vs)->record);
   if (!record_size.ok()) return SendStatus(ex, record_size.status());
 
   auto& res = ex.response;
@@ -223,7 +224,7 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   for (size_t i = 0; ok && i < files.size(); ++i) {
     ok = AddZipEntry(archive, zip, root + files[i].path, files[i].sha256, files[i].size, archived_at);
   }
-  if (ok) ok = AddZipEntry(archive, zip, root + "bevara-version.json", (*vs)->record, record_size->size, archived_at);
+  if (ok) ok = AddZipEntry(archive, zip, root + "bevara-version.json", (*vs)->record, *record_size, archived_at);
   if (ok) ok = archive_write_close(zip) == ARCHIVE_OK;
   archive_write_free(zip);
   if (!ok) {

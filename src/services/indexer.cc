@@ -59,8 +59,14 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
     note("no text is extracted from " + (mime.empty() ? std::string("this format") : mime));
     return Status::OK();
   }
-  search::ExtractedText text = search::ExtractText(format, archive_->store()->PathOf((*file)->sha256),
-                                                   (*file)->size, limits_, schemas_);
+  auto blob = archive_->store()->Open((*file)->sha256);
+  if (!blob.ok()) {
+    note("the stored file cannot be read (" + std::string(StatusCodeName(blob.status().code())) + ")");
+    return Status::OK();
+  }
+  // Checked as it is read: text from damaged bytes is never indexed.
+  auto checked = storage::VerifyingReader(std::move(*blob), (*file)->sha256);
+  search::ExtractedText text = search::ExtractText(format, checked.get(), (*file)->size, limits_, schemas_);
   if (!text.note.empty()) note(text.note);
   if (record->text.size() + text.text.size() > kMaxRecordTextBytes) {
     note("the record's text is longer than " + std::to_string(kMaxRecordTextBytes) + " bytes; this file is not indexed");

@@ -2,102 +2,61 @@
 
 #include <nlohmann/json.hpp>
 
-#include <vector>
-
-#include "src/common/path.h"
+#include "src/common/json_util.h"
 
 namespace bevara::storage {
-namespace {
 
-bool ParseEntry(const std::string& line, VersionLogEntry* e) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j["id"].is_string() || !j["version"].is_number_unsigned() || !j["record"].is_string() ||
-      !j["created"].is_string()) {
-    return false;
+// The record's JSON: {"kind": "version", "id", "version", "created", "record"}
+// or {"kind": "removal", "id", "version", "created", "reason", "by"}. Entries
+// of the first bevara have no "kind": they are versions.
+void to_json(nlohmann::json& j, const VersionLogEntry& e) {
+  if (e.kind == VersionLogKind::kVersion) {
+    j = {{"kind", "version"}, {"id", e.package_id}, {"version", e.version}, {"created", e.created}, {"record", e.record}};
+  } else {
+    j = {{"kind", "removal"}, {"id", e.package_id}, {"version", e.version}, {"created", e.created},
+         {"reason", e.reason}, {"by", e.by}};
   }
-  e->package_id = j["id"];
-  e->version = j["version"];
-  e->created = j["created"];
-  e->record = j["record"];
-  return true;
 }
 
-}  // namespace
+void from_json(const nlohmann::json& j, VersionLogEntry& e) {
+  const std::string kind = j.contains("kind") ? j.at("kind").get<std::string>() : "version";
+  j.at("id").get_to(e.package_id);
+  j.at("version").get_to(e.version);
+  j.at("created").get_to(e.created);
+  if (kind == "version") {
+    e.kind = VersionLogKind::kVersion;
+    j.at("record").get_to(e.record);
+  } else if (kind == "removal") {
+    e.kind = VersionLogKind::kRemoval;
+    j.at("reason").get_to(e.reason);
+    j.at("by").get_to(e.by);
+  } else {
+    throw std::invalid_argument("an entry of kind '" + kind + "', which this bevara does not know");
+  }
+}
 
 Result<std::unique_ptr<VersionLog>> VersionLog::Open(Env* env, const std::string& path) {
-  std::unique_ptr<VersionLog> log(new VersionLog(env, path));
-  auto info = env->Lstat(path);
-  if (!info.ok()) {
-    if (!info.status().IsNotFound()) return info.status();
-    auto file = env->OpenForAppend(path);
-    if (!file.ok()) return file.status();
-    BEVARA_RETURN_IF_ERROR((*file)->Sync());
-    BEVARA_RETURN_IF_ERROR((*file)->Close());
-    BEVARA_RETURN_IF_ERROR(env->SyncDir(DirName(path)));
-    return log;
-  }
-  if (info->type != FileType::kRegular) return Status::Corruption(path + " is not a regular file");
-  if (info->size > 0) {
-    auto file = env->OpenForRead(path);
-    if (!file.ok()) return file.status();
-    BEVARA_RETURN_IF_ERROR((*file)->Seek(static_cast<int64_t>(info->size) - 1, SEEK_SET).status());
-    char last = 0;
-    auto r = (*file)->Read(&last, 1);
-    if (!r.ok()) return r.status();
-    log->needs_newline_ = last != '\n';
-  }
-  return log;
+  auto log = RecordLog::Open(env, path);
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<VersionLog>(new VersionLog(env, std::move(*log)));
 }
 
 Status VersionLog::Append(const VersionLogEntry& entry) {
-  nlohmann::json j = {{"id", entry.package_id},
-                      {"version", entry.version},
-                      {"created", entry.created},
-                      {"record", entry.record}};
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string line = (needs_newline_ ? "\n" : "") + j.dump() + "\n";
-  auto file = env_->OpenForAppend(path_);
-  if (!file.ok()) return file.status();
-  // After any failure the file may end in a partial line.
-  needs_newline_ = true;
-  BEVARA_RETURN_IF_ERROR((*file)->Append(line.data(), line.size()));
-  BEVARA_RETURN_IF_ERROR((*file)->Sync());
-  BEVARA_RETURN_IF_ERROR((*file)->Close());
-  needs_newline_ = false;
-  return Status::OK();
+  return log_->Append(ToJsonText(entry), /*sync=*/true).status();
 }
 
-Status VersionLog::ForEach(const std::function<Status(const VersionLogEntry&)>& fn, uint64_t* skipped) {
-  if (skipped) *skipped = 0;
-  auto file = env_->OpenForRead(path_);
-  if (!file.ok()) return file.status();
-  std::vector<char> buf(1 << 16);
-  std::string line;
-  auto flush = [&]() -> Status {
-    if (line.empty()) return Status::OK();
-    VersionLogEntry e;
-    Status s;
-    if (ParseEntry(line, &e)) {
-      s = fn(e);
-    } else if (skipped) {
-      ++*skipped;
+Status VersionLog::ForEach(const std::function<Status(const VersionLogEntry&)>& fn) {
+  const std::string& path = log_->path();
+  return ReadRecordLog(env_, path, [&](uint64_t offset, std::string_view payload) -> Status {
+    auto entry = ParseJsonAs<VersionLogEntry>(payload);
+    if (!entry.ok()) {
+      const bool unknown_kind = entry.status().message().find("does not know") != std::string::npos;
+      std::string what = path + ": the record at offset " + std::to_string(offset) + " is not a version log entry (" +
+                         entry.status().message() + ")";
+      return unknown_kind ? Status::NotSupported(what) : Status::Corruption(what);
     }
-    line.clear();
-    return s;
-  };
-  for (;;) {
-    auto n = (*file)->Read(buf.data(), buf.size());
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    for (size_t i = 0; i < *n; ++i) {
-      if (buf[i] == '\n') {
-        BEVARA_RETURN_IF_ERROR(flush());
-      } else {
-        line.push_back(buf[i]);
-      }
-    }
-  }
-  return flush();
+    return fn(*entry);
+  });
 }
 
 }  // namespace bevara::storage

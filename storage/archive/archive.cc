@@ -1,18 +1,18 @@
 #include "storage/archive/archive.h"
 
-#include <chrono>
-#include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 
 namespace bevara::storage {
 
 Archive::~Archive() = default;
 
 Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
-  std::unique_ptr<Archive> a(new Archive(env));
+  std::unique_ptr<Archive> a(new Archive(env, data_dir));
   BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir, kDefaultDirMode));
-  auto store = LocalBlobStore::Open(env, data_dir + "/store", options.store);
+  auto store = OpenBlobStore(env, data_dir + "/store", options.store);
   if (!store.ok()) return store.status();
   a->store_ = std::move(*store);
   auto log = VersionLog::Open(env, data_dir + "/store/versions.log");
@@ -27,9 +27,56 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
   return a;
 }
 
-Status Archive::CommitVersion(const VersionRecord& record, const std::string& record_blob) {
-  BEVARA_RETURN_IF_ERROR(versions_->Append({record.package_id, record.version, record.created, record_blob}));
-  return catalog_->CommitVersion(record, record_blob);
+Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& id) {
+  std::unique_ptr<PackageUpdate> update(new PackageUpdate(this, id));
+  {
+    std::unique_lock<std::mutex> lock(busy_mu_);
+    busy_cv_.wait(lock, [&] { return !busy_.count(id); });
+    busy_.insert(id);
+  }
+  // From here on the destructor gives the package back.
+  update->no_gc_ = std::shared_lock<std::shared_mutex>(gc_lock_);
+  auto head = catalog_->GetPackage(id);
+  if (!head.ok()) return head.status();
+  update->head_ = std::move(*head);
+  auto removal = catalog_->GetRemoval(id);
+  if (!removal.ok()) return removal.status();
+  update->removal_ = std::move(*removal);
+  return update;
+}
+
+void Archive::EndUpdate(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(busy_mu_);
+    busy_.erase(id);
+  }
+  busy_cv_.notify_all();
+}
+
+PackageUpdate::~PackageUpdate() {
+  no_gc_ = {};
+  archive_->EndUpdate(id_);
+}
+
+Status PackageUpdate::Commit(const VersionRecord& record, const std::string& record_blob) {
+  if (record.package_id != id_) return Status::InvalidArgument("a commit of '" + record.package_id + "' in an update of '" + id_ + "'");
+  if (removal_) return Status::InvalidArgument("package '" + id_ + "' was removed; its id is not used again");
+  BEVARA_RETURN_IF_ERROR(archive_->versions_->Append(
+      {VersionLogKind::kVersion, record.package_id, record.version, record.created, record_blob, "", ""}));
+  return archive_->catalog_->CommitVersion(record, record_blob);
+}
+
+Status Archive::RemovePackage(const std::string& id, const std::string& reason, const std::string& by) {
+  if (reason.empty() || by.empty()) return Status::InvalidArgument("a removal needs the decision it carries out and who made it");
+  auto update = BeginUpdate(id);
+  if (!update.ok()) return update.status();
+  if (!(*update)->head()) {
+    return (*update)->removal() ? Status::OK() : Status::NotFound("no package '" + id + "' in the archive");
+  }
+  const Removal removal{id, (*update)->head()->head, NowRfc3339(env_), reason, by};
+  BEVARA_RETURN_IF_ERROR(versions_->Append({VersionLogKind::kRemoval, id, removal.through_version, removal.at, "",
+                                            removal.reason, removal.by}));
+  return catalog_->RemovePackage(removal);
 }
 
 Result<std::string> Archive::ReadBlob(const std::string& name, uint64_t max_bytes) {
@@ -56,27 +103,39 @@ Result<VersionRecord> Archive::ReadVersionRecord(const std::string& name) {
 
 Result<ReplayStats> Archive::ReplayVersionLog() {
   ReplayStats stats;
-  Status s = versions_->ForEach(
-      [&](const VersionLogEntry& e) -> Status {
-        ++stats.entries;
-        auto known = catalog_->GetVersion(e.package_id, e.version);
-        if (!known.ok()) return known.status();
-        if (*known) return Status::OK();
-        auto record = ReadVersionRecord(e.record);
-        if (record.ok() && (record->package_id != e.package_id || record->version != e.version)) {
-          record = Status::Corruption("the record does not describe this version");
-        }
-        if (!record.ok()) {
-          stats.unreadable.push_back(e.package_id + " v" + std::to_string(e.version) + " (record " + e.record +
-                                     "): " + record.status().ToString());
-          return Status::OK();
-        }
-        BEVARA_RETURN_IF_ERROR(catalog_->CommitVersion(*record, e.record));
-        ++stats.committed;
-        return Status::OK();
-      },
-      &stats.torn_lines);
-  if (!s.ok()) return s;
+  // First the removals: a version of a package removed later is not brought back.
+  std::map<std::string, VersionLogEntry> removals;
+  BEVARA_RETURN_IF_ERROR(versions_->ForEach([&](const VersionLogEntry& e) {
+    ++stats.entries;
+    if (e.kind == VersionLogKind::kRemoval) removals[e.package_id] = e;
+    return Status::OK();
+  }));
+  BEVARA_RETURN_IF_ERROR(versions_->ForEach([&](const VersionLogEntry& e) -> Status {
+    if (e.kind == VersionLogKind::kRemoval) {
+      auto known = catalog_->GetRemoval(e.package_id);
+      if (!known.ok()) return known.status();
+      if (*known) return Status::OK();
+      BEVARA_RETURN_IF_ERROR(catalog_->RemovePackage({e.package_id, e.version, e.created, e.reason, e.by}));
+      ++stats.removed;
+      return Status::OK();
+    }
+    if (removals.count(e.package_id)) return Status::OK();
+    auto known = catalog_->GetVersion(e.package_id, e.version);
+    if (!known.ok()) return known.status();
+    if (*known) return Status::OK();
+    auto record = ReadVersionRecord(e.record);
+    if (record.ok() && (record->package_id != e.package_id || record->version != e.version)) {
+      record = Status::Corruption("the record does not describe this version");
+    }
+    if (!record.ok()) {
+      stats.unreadable.push_back(e.package_id + " v" + std::to_string(e.version) + " (record " + e.record +
+                                 "): " + record.status().ToString());
+      return Status::OK();
+    }
+    BEVARA_RETURN_IF_ERROR(catalog_->CommitVersion(*record, e.record));
+    ++stats.committed;
+    return Status::OK();
+  }));
   return stats;
 }
 

@@ -2,26 +2,36 @@
 // log and the catalog — and the rules that tie them together.
 //
 // Data directory layout:
-//   store/     LocalBlobStore (blobs, staging, LOCK) and versions.log
-//   catalog/   RocksDB
+//   store/     the blob store (blobs, staging, LOCK) and versions.log
+//   catalog/   RocksDB; catalog.before-rebuild.<time>/ copies kept by rebuild
 //
-// The order of durability, which every writer follows:
-//   1. blobs published (durable) in the store;
+// The order of durability, which every writer follows.
+// A new version (PackageUpdate::Commit):
+//   1. its blobs published (durable) in the store;
 //   2. the version appended (fsynced) to store/versions.log;
 //   3. the catalog committed (one synced RocksDB batch);
 //   4. only then is anyone told that the version exists.
-// A crash between 2 and 3 leaves a version that is complete in the store but
-// unknown to the catalog: Open() finds it in the log and commits it (roll
-// forward), so the log and the catalog always agree after Open().
+// A removal (RemovePackage):
+//   1. the removal appended (fsynced) to store/versions.log;
+//   2. the package's catalog rows deleted, its removal recorded (synced);
+//   3. only then does anyone hear it is gone; its blobs stay until gc finds
+//      that no version left in the log, the catalog or an earlier catalog
+//      copy references them.
+// A crash between the log and the catalog leaves the log ahead: Open()
+// finds what the catalog lacks and commits it, or removes what the log
+// removed (roll forward), so the log and the catalog agree after Open().
 //
-// Thread-safety: safe for concurrent use. Ingests hold gc_lock() shared from
-// Publish() to their commit; gc holds it exclusively, so it never removes a
-// blob that a commit is about to reference.
+// Thread-safety: safe for concurrent use. An update of a package holds that
+// package's lock and keeps gc away, from reading its head to committing;
+// updates of different packages run side by side.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -29,47 +39,72 @@
 #include "src/common/env.h"
 #include "src/common/result.h"
 #include "storage/aip/version_log.h"
-#include "storage/blobs/local_blob_store.h"
+#include "storage/blobs/blob_store.h"
 #include "storage/catalog/catalog.h"
 
 namespace bevara::storage {
 
 struct ReplayStats {
-  uint64_t entries = 0;       // versions in the log
-  uint64_t committed = 0;     // of which were missing in the catalog and were added
-  uint64_t torn_lines = 0;    // unreadable lines (a crash during an append)
+  uint64_t entries = 0;    // entries in the log
+  uint64_t committed = 0;  // versions the catalog lacked, now added
+  uint64_t removed = 0;    // removals the catalog lacked, now carried out
   std::vector<std::string> unreadable;  // versions whose record could not be read, with the reason
 };
 
 struct ArchiveOptions {
-  LocalBlobStoreOptions store;
+  BlobStoreOptions store;
   // Where the catalog lives; empty: <data_dir>/catalog. (`bevara rebuild`
   // builds a new one beside the old.)
   std::string catalog_dir;
 };
 
+class Archive;
+
+// One package being changed: holds its lock (and keeps gc from removing a
+// blob a batch counted on) until destroyed.
+class PackageUpdate {
+ public:
+  ~PackageUpdate();
+  // The package as it stood when the update began; nullopt when new.
+  const std::optional<PackageSummary>& head() const { return head_; }
+  // Set when the id belonged to a package that was removed: it is never used again.
+  const std::optional<Removal>& removal() const { return removal_; }
+  // Steps 2 and 3 of a new version. REQUIRES: the record's blobs and
+  // `record_blob` are durable in the store; record.version is head + 1.
+  Status Commit(const VersionRecord& record, const std::string& record_blob);
+
+ private:
+  friend class Archive;
+  PackageUpdate(Archive* archive, std::string id) : archive_(archive), id_(std::move(id)) {}
+  Archive* archive_;
+  std::string id_;
+  std::shared_lock<std::shared_mutex> no_gc_;
+  std::optional<PackageSummary> head_;
+  std::optional<Removal> removal_;
+};
+
 class Archive {
  public:
   // Opens (creating if needed) the archive in `data_dir`, and rolls forward
-  // any version the log has and the catalog lacks. REQUIRES: env outlives it.
+  // what the version log has and the catalog lacks. REQUIRES: env outlives it.
   static Result<std::unique_ptr<Archive>> Open(Env* env, const std::string& data_dir, ArchiveOptions options = {});
   ~Archive();
 
   Env* env() const { return env_; }
-  LocalBlobStore* store() const { return store_.get(); }
+  const std::string& data_dir() const { return data_dir_; }
+  BlobStore* store() const { return store_.get(); }
   Catalog* catalog() const { return catalog_.get(); }
   VersionLog* versions() const { return versions_.get(); }
-  std::shared_mutex& gc_lock() { return gc_lock_; }
-  // Held from choosing a version number to committing it. Ingests of
-  // different packages therefore publish one after another; fine for the
-  // CLI, and a per-package lock is the refinement when the server needs it.
-  std::mutex& commit_lock() { return commit_lock_; }
   // What Open() found in the version log that the catalog lacked.
   const ReplayStats& recovery() const { return recovery_; }
 
-  // Steps 2 and 3 above. REQUIRES: the record's blobs and `record_blob` are
-  // durable in the store.
-  Status CommitVersion(const VersionRecord& record, const std::string& record_blob);
+  // Begins changing package `id`: waits for another update of it to end.
+  Result<std::unique_ptr<PackageUpdate>> BeginUpdate(const std::string& id);
+
+  // Removes a package, every version (see the order above). NotFound for
+  // an unknown package. `reason` names the decision (a disposal decision's
+  // reference); `by`, who made it.
+  Status RemovePackage(const std::string& id, const std::string& reason, const std::string& by);
 
   // A whole blob in memory, for the small JSON and XML blobs bevara writes
   // itself. Corruption if it is larger than `max_bytes` or its content does
@@ -78,21 +113,30 @@ class Archive {
   // The version record blob named `name`, parsed.
   Result<VersionRecord> ReadVersionRecord(const std::string& name);
 
-  // Commits to the catalog every version of the log that it lacks. On an
-  // empty catalog this rebuilds it (`bevara rebuild`). A version whose record
-  // cannot be read is counted and named, not fatal: audit reports it.
-  // Cost: one catalog lookup per logged version, at every Open().
+  // Brings the catalog level with the version log: commits the versions it
+  // lacks and carries out the removals. On an empty catalog this rebuilds
+  // it (`bevara rebuild`). A version whose record cannot be read is counted
+  // and named, not fatal: audit reports it, gc and rebuild refuse.
+  // Cost: one catalog lookup per logged entry, at every Open().
   Result<ReplayStats> ReplayVersionLog();
 
+  // Holds off every update while gc decides what is unreferenced.
+  std::unique_lock<std::shared_mutex> ExcludeUpdates() { return std::unique_lock<std::shared_mutex>(gc_lock_); }
+
  private:
-  explicit Archive(Env* env) : env_(env) {}
+  friend class PackageUpdate;
+  Archive(Env* env, std::string data_dir) : env_(env), data_dir_(std::move(data_dir)) {}
+  void EndUpdate(const std::string& id);
 
   Env* env_;
-  std::unique_ptr<LocalBlobStore> store_;
+  std::string data_dir_;
+  std::unique_ptr<BlobStore> store_;
   std::unique_ptr<VersionLog> versions_;
   std::unique_ptr<Catalog> catalog_;
-  std::shared_mutex gc_lock_;
-  std::mutex commit_lock_;
+  std::shared_mutex gc_lock_;  // shared by updates, exclusive for gc
+  std::mutex busy_mu_;
+  std::condition_variable busy_cv_;
+  std::set<std::string> busy_;  // packages being updated; guarded by busy_mu_
   ReplayStats recovery_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -119,11 +120,39 @@ void CompareRecordWithCatalog(Archive* archive, const VersionSummary& v, AuditRe
                                               std::to_string(record->files.size()));
 }
 
+// Every version the catalog knows must be in the version log with the same
+// record: the log is the archive's own account, and what only the catalog
+// knows would not survive a rebuild.
+Status CompareCatalogWithLog(Archive* archive, AuditReport* report) {
+  std::map<std::pair<std::string, uint32_t>, std::string> logged;
+  std::set<std::string> removed;
+  BEVARA_RETURN_IF_ERROR(archive->versions()->ForEach([&](const VersionLogEntry& e) {
+    if (e.kind == VersionLogKind::kRemoval) removed.insert(e.package_id);
+    if (e.kind == VersionLogKind::kVersion) logged[{e.package_id, e.version}] = e.record;
+    return Status::OK();
+  }));
+  return archive->catalog()->ForEachVersion([&](const VersionSummary& v) {
+    auto it = logged.find({v.package_id, v.version});
+    std::string detail;
+    if (removed.count(v.package_id)) {
+      detail = "the catalog still lists a version of a package the version log says was removed";
+    } else if (it == logged.end()) {
+      detail = "the catalog lists a version the version log does not hold: the log lost it (its blobs are kept; do "
+               "not rebuild the catalog)";
+    } else if (it->second != v.record) {
+      detail = "the catalog and the version log name different version records (" + it->second + " in the log)";
+    }
+    if (!detail.empty()) report->problems.push_back({"inconsistent", v.record, detail, {{v.package_id, v.version, kRecordPath}}});
+    return Status::OK();
+  });
+}
+
 }  // namespace
 
 Result<AuditReport> AuditArchive(Archive* archive, const AuditOptions& options) {
   AuditReport report;
   for (const std::string& u : archive->recovery().unreadable) report.problems.push_back({"unreadable", "", u, {}});
+  BEVARA_RETURN_IF_ERROR(CompareCatalogWithLog(archive, &report));
   Catalog* catalog = archive->catalog();
   uint64_t total = 0;
   BEVARA_RETURN_IF_ERROR(catalog->ForEachContentDigest([&](const std::string&) { return ++total, Status::OK(); }));

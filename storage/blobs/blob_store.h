@@ -13,9 +13,12 @@
 // A batch destroyed without Publish() removes its staging files. A crash
 // leaves staging files behind; RemoveStaleStaging() (bevara gc) clears them.
 //
-// This is the interface ingest and the archive use; LocalBlobStore is the
-// local-disk implementation. An object-store backend would implement the same
-// three classes.
+// This is the only way bevara reads and writes blobs: ingest, the archive,
+// the server and search see this interface and nothing else of a store.
+// LocalBlobStore (local_blob_store.h) is the local-disk implementation, made
+// by OpenBlobStore; an object-store backend implements the same three
+// classes. What a local file can do beyond (sendfile) comes through the
+// ReadableFile a store hands out (NativeHandle), never through a path.
 //
 // Thread-safety: a BlobStore is safe for concurrent use. A BlobBatch and its
 // BlobWriters belong to one thread at a time.
@@ -35,6 +38,31 @@ namespace bevara::storage {
 
 // True when `name` is a blob name: 64 lower-case hexadecimal digits.
 bool IsBlobName(std::string_view name);
+
+// How the local store makes blobs durable: what is synced how is a matter of
+// speed, not of safety (local_blob_store.h).
+struct BlobStoreOptions {
+  uint64_t fsync_threshold = 256 << 10;  // blobs this large are fsynced one by one
+  // More directories than this to make durable after the renames: one syncfs.
+  size_t max_directory_syncs = 8;
+  // False: never syncfs; every blob and directory is fsynced on its own
+  // (slower for many small files; tests run both ways).
+  bool use_syncfs = true;
+};
+
+class BlobStore;
+
+// Opens (creating when needed) the archive's blob store in `root`: the local
+// disk store. Unavailable when another process has it open.
+// REQUIRES: env outlives the store.
+Result<std::unique_ptr<BlobStore>> OpenBlobStore(Env* env, const std::string& root,
+                                                 const BlobStoreOptions& options = {});
+
+// Wraps an opened blob so that reading it checks it: the last Read (the one
+// that would return 0 at the end) returns Corruption instead when the bytes
+// read do not hash to `sha256`. A reader that takes in a whole blob this
+// way never takes damaged bytes for good ones.
+std::unique_ptr<ReadableFile> VerifyingReader(std::unique_ptr<ReadableFile> blob, std::string sha256);
 
 // Reads an opened blob to its end, handing each piece to `consume`, and
 // returns the SHA-256 (lower-case hex) of what was read. Callers compare it
@@ -78,12 +106,14 @@ class BlobStore {
   virtual ~BlobStore() = default;
 
   virtual Result<std::unique_ptr<BlobBatch>> NewBatch() = 0;
-  // NotFound when no blob has that name.
+  // NotFound when no blob has that name. The file is seekable; a local
+  // store's has a NativeHandle.
   virtual Result<std::unique_ptr<ReadableFile>> Open(const std::string& name) = 0;
   // The blob's size; NotFound when absent.
   virtual Result<uint64_t> Size(const std::string& name) = 0;
   // Calls `fn` with the name of every stored blob, in no particular order.
-  // Stops at, and returns, the first non-OK status `fn` returns.
+  // Stops at, and returns, the first non-OK status `fn` returns
+  // (StopIteration: stops, OK).
   virtual Status ForEach(const std::function<Status(const std::string& name)>& fn) = 0;
   // Deletes a blob (gc only). REQUIRES: nothing references it and no batch
   // that may have deduplicated against it is being published.

@@ -83,7 +83,7 @@ class LocalBlobBatch final : public BlobBatch {
 
   Result<PublishStats> Publish() override;
 
-  const LocalBlobStoreOptions& options() const { return store_->options_; }
+  const BlobStoreOptions& options() const { return store_->options_; }
   void Staged(StagedBlob blob) { staged_.push_back(std::move(blob)); }
   void Abandoned(std::string path) { abandoned_.push_back(std::move(path)); }
 
@@ -191,13 +191,19 @@ Result<PublishStats> LocalBlobBatch::Publish() {
   return stats;
 }
 
-LocalBlobStore::LocalBlobStore(Env* env, std::string root, LocalBlobStoreOptions options)
+LocalBlobStore::LocalBlobStore(Env* env, std::string root, BlobStoreOptions options)
     : env_(env), root_(std::move(root)), options_(options) {}
 
 LocalBlobStore::~LocalBlobStore() = default;
 
+Result<std::unique_ptr<BlobStore>> OpenBlobStore(Env* env, const std::string& root, const BlobStoreOptions& options) {
+  auto store = LocalBlobStore::Open(env, root, options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<BlobStore>(std::move(*store));
+}
+
 Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(Env* env, const std::string& root,
-                                                             LocalBlobStoreOptions options) {
+                                                             BlobStoreOptions options) {
   std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(env, root, options));
   BEVARA_RETURN_IF_ERROR(env->CreateDir(root, kDefaultDirMode));
   auto lock = env->LockFile(root + "/LOCK");
@@ -258,7 +264,10 @@ Status LocalBlobStore::ForEach(const std::function<Status(const std::string& nam
       return names.status();
     }
     for (const std::string& n : *names) {
-      if (IsBlobName(n) && n.compare(0, 2, fan) == 0) BEVARA_RETURN_IF_ERROR(fn(n));
+      if (!IsBlobName(n) || n.compare(0, 2, fan) != 0) continue;
+      Status s = fn(n);
+      if (s.IsStopIteration()) return Status::OK();
+      BEVARA_RETURN_IF_ERROR(s);
     }
   }
   return Status::OK();

@@ -7,7 +7,7 @@
 //   LOCK                        held while the store is open
 //
 // Publishing follows the temp, sync, rename, sync-directory recipe. What is
-// synced how is a matter of speed, not of safety:
+// synced how (BlobStoreOptions) is a matter of speed, not of safety:
 //   * a blob of at least `fsync_threshold` bytes is fsynced when finished;
 //   * smaller blobs are made durable together by one syncfs(2) in Publish()
 //     (thousands of fsyncs would cost more than the writes themselves);
@@ -27,21 +27,12 @@
 
 namespace bevara::storage {
 
-struct LocalBlobStoreOptions {
-  uint64_t fsync_threshold = 256 << 10;
-  // More directories than this to make durable after the renames: syncfs.
-  size_t max_directory_syncs = 8;
-  // False: never syncfs; every blob and every directory is fsynced on its
-  // own. Slower for many small files; tests run both ways.
-  bool use_syncfs = true;
-};
-
 class LocalBlobStore final : public BlobStore {
  public:
   // Opens (creating when needed) the store in `root`. Fails when another
   // process has it open. REQUIRES: env outlives the store.
   static Result<std::unique_ptr<LocalBlobStore>> Open(Env* env, const std::string& root,
-                                                      LocalBlobStoreOptions options = {});
+                                                      BlobStoreOptions options = {});
   ~LocalBlobStore() override;
 
   Result<std::unique_ptr<BlobBatch>> NewBatch() override;
@@ -51,17 +42,17 @@ class LocalBlobStore final : public BlobStore {
   Status Remove(const std::string& name) override;
   Result<uint64_t> RemoveStaleStaging() override;
 
-  // Where a blob lives. For audits and tests that need the raw file.
+  // Where a blob lives: <root>/blobs/sha256/<first two hex digits>/<name>.
   std::string PathOf(const std::string& name) const;
 
  private:
   friend class LocalBlobBatch;
-  LocalBlobStore(Env* env, std::string root, LocalBlobStoreOptions options);
+  LocalBlobStore(Env* env, std::string root, BlobStoreOptions options);
   void EndBatch(const std::string& id);
 
   Env* const env_;
   const std::string root_;
-  const LocalBlobStoreOptions options_;
+  const BlobStoreOptions options_;
   std::unique_ptr<FileLock> lock_;
   std::mutex mu_;
   std::set<std::string> live_batches_;  // guarded by mu_

@@ -3,9 +3,12 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <charconv>
 #include <cstdio>
 #include <set>
 #include <nlohmann/json.hpp>
+
+#include "src/common/json_util.h"
 
 namespace bevara::storage {
 namespace {
@@ -55,36 +58,39 @@ Result<json> ParseJson(std::string_view value) {
   return j;
 }
 
-PackageSummary PackageFromJson(const json& j) {
-  PackageSummary p;
-  p.id = j.value("id", "");
-  p.head = j.value("head", 0u);
-  p.producer_id = j.value("producer_id", "");
-  p.producer_name = j.value("producer_name", "");
-  p.label = j.value("label", "");
-  p.created = j.value("created", "");
-  p.updated = j.value("updated", "");
-  return p;
+// A row's value as T; Corruption (not an exception) when it does not map.
+template <typename T>
+Result<T> RowAs(std::string_view value, const char* what) {
+  auto v = ParseJsonAs<T>(value);
+  if (!v.ok()) return Status::Corruption(std::string("catalog: a ") + what + " row does not read: " + v.status().message());
+  return v;
 }
 
-VersionSummary VersionFromJson(const json& j) {
-  VersionSummary v;
-  v.package_id = j.value("package_id", "");
-  v.version = j.value("version", 0u);
-  v.created = j.value("created", "");
-  v.message = j.value("message", "");
-  v.record = j.value("record", "");
-  v.inventory = j.value("inventory", "");
-  v.aip_mets = j.value("aip_mets", "");
-  v.file_count = j.value("file_count", uint64_t{0});
-  v.total_bytes = j.value("total_bytes", uint64_t{0});
+uint32_t ParseVersionKey(std::string_view text) {
+  uint32_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
   return v;
 }
 
 }  // namespace
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PackageSummary, id, head, producer_id, producer_name, label, created, updated)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VersionSummary, package_id, version, created, message, record, inventory, aip_mets,
+                                   file_count, total_bytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Removal, package_id, through_version, at, reason, by)
+
 Catalog::Catalog(rocksdb::DB* db) : db_(db) {}
 Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path) {
+  rocksdb::Options options;
+  options.paranoid_checks = true;
+  options.max_open_files = 64;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, &db);
+  if (!s.ok()) return FromRocks(s);
+  return std::unique_ptr<Catalog>(new Catalog(db));
+}
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
   rocksdb::Options options;
@@ -122,6 +128,9 @@ Status Catalog::CommitVersion(const VersionRecord& r, const std::string& record_
   auto existing = GetPackage(r.package_id);
   if (!existing.ok()) return existing.status();
   if (*existing && (*existing)->head >= r.version) return Status::OK();  // already committed (rebuild, recovery)
+  auto removed = GetRemoval(r.package_id);
+  if (!removed.ok()) return removed.status();
+  if (*removed) return Status::InvalidArgument("catalog: package '" + r.package_id + "' was removed");
   BEVARA_RETURN_IF_ERROR(DropPending(r.package_id, ver));  // rows of an earlier attempt that failed
 
   rocksdb::WriteOptions unsynced;
@@ -129,7 +138,7 @@ Status Catalog::CommitVersion(const VersionRecord& r, const std::string& record_
   BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('X', {r.package_id, ver}), "")));
   for (size_t i = 0; i < r.files.size(); ++i) {
     const FileRecord& f = r.files[i];
-    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('F', {r.package_id, ver, f.path}), ToJson(f).dump())));
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('F', {r.package_id, ver, f.path}), ToJsonText(ToJson(f)))));
     BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('D', {f.sha256, r.package_id, ver, f.path}), "")));
     if (batch.Count() >= kRowsPerBatch) {
       BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(unsynced, &batch)));
@@ -139,21 +148,18 @@ Status Catalog::CommitVersion(const VersionRecord& r, const std::string& record_
   BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(unsynced, &batch)));
   batch.Clear();
 
-  std::string first_created = *existing ? (*existing)->created : r.created;
-  json package = {{"id", r.package_id},          {"head", r.version},  {"producer_id", r.producer_id},
-                  {"producer_name", r.producer_name}, {"label", r.label}, {"created", first_created},
-                  {"updated", r.created}};
-  json version = {{"package_id", r.package_id}, {"version", r.version},       {"created", r.created},
-                  {"message", r.message},       {"record", record_blob},      {"inventory", r.inventory},
-                  {"aip_mets", r.aip_mets},     {"file_count", r.file_count}, {"total_bytes", r.total_bytes}};
+  const PackageSummary package{r.package_id, r.version, r.producer_id, r.producer_name, r.label,
+                               *existing ? (*existing)->created : r.created, r.created};
+  const VersionSummary version{r.package_id, r.version,   r.created,    r.message,    record_blob,
+                               r.inventory,  r.aip_mets, r.file_count, r.total_bytes};
   auto put = [&](const std::string& k, const std::string& v) { return FromRocks(batch.Put(k, v)); };
-  BEVARA_RETURN_IF_ERROR(put(Key('P', {r.package_id}), package.dump()));
-  BEVARA_RETURN_IF_ERROR(put(Key('V', {r.package_id, ver}), version.dump()));
+  BEVARA_RETURN_IF_ERROR(put(Key('P', {r.package_id}), ToJsonText(package)));
+  BEVARA_RETURN_IF_ERROR(put(Key('V', {r.package_id, ver}), ToJsonText(version)));
   BEVARA_RETURN_IF_ERROR(put(Key('R', {r.producer_id, r.created, r.package_id, ver}), ""));
   BEVARA_RETURN_IF_ERROR(put(Key('T', {r.created, r.package_id, ver}), ""));
   for (size_t i = 0; i < r.events.size(); ++i) {
     BEVARA_RETURN_IF_ERROR(put(Key('E', {r.package_id, ver, VersionKey(static_cast<uint32_t>(i))}),
-                               ToJson(r.events[i]).dump()));
+                               ToJsonText(ToJson(r.events[i]))));
   }
   BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('X', {r.package_id, ver}))));
   rocksdb::WriteOptions synced;
@@ -188,7 +194,82 @@ Result<uint64_t> Catalog::RecoverPending() {
     return Status::OK();
   }));
   for (const auto& [id, ver] : pending) BEVARA_RETURN_IF_ERROR(DropPending(id, ver));
+  // Removals whose file rows a crash left behind.
+  std::vector<std::string> removed;
+  BEVARA_RETURN_IF_ERROR(Scan(std::string("Z") + '\0', [&](std::string_view key, std::string_view) {
+    auto parts = SplitKey(key);
+    if (parts.size() == 2) removed.emplace_back(parts[1]);
+    return Status::OK();
+  }));
+  for (const std::string& id : removed) BEVARA_RETURN_IF_ERROR(DeleteFileRows(id));
   return pending.size();
+}
+
+Status Catalog::DeleteFileRows(const std::string& id) {
+  rocksdb::WriteBatch batch;
+  rocksdb::WriteOptions unsynced;
+  BEVARA_RETURN_IF_ERROR(Scan(Key('F', {id}) + std::string(1, '\0'), [&](std::string_view key, std::string_view v) {
+    auto j = ParseJson(v);
+    if (!j.ok()) return j.status();
+    auto f = FileRecordFromJson(*j);
+    if (!f.ok()) return f.status();
+    auto parts = SplitKey(key);
+    if (parts.size() != 4) return Status::Corruption("catalog: bad file row");
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(rocksdb::Slice(key.data(), key.size()))));
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('D', {f->sha256, id, parts[2], parts[3]}))));
+    if (batch.Count() >= kRowsPerBatch) {
+      BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(unsynced, &batch)));
+      batch.Clear();
+    }
+    return Status::OK();
+  }));
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  return FromRocks(db_->Write(synced, &batch));
+}
+
+Status Catalog::RemovePackage(const Removal& removal) {
+  const std::string& id = removal.package_id;
+  auto already = GetRemoval(id);
+  if (!already.ok()) return already.status();
+  if (*already) return Status::OK();
+  // One synced batch makes the package gone for every reader: its Z row,
+  // and the rows every lookup starts from.
+  rocksdb::WriteBatch batch;
+  BEVARA_RETURN_IF_ERROR(FromRocks(batch.Put(Key('Z', {id}), ToJsonText(removal))));
+  BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('P', {id}))));
+  std::vector<VersionSummary> versions;
+  BEVARA_RETURN_IF_ERROR(Scan(Key('V', {id}) + std::string(1, '\0'), [&](std::string_view key, std::string_view v) {
+    auto version = RowAs<VersionSummary>(v, "version");
+    if (!version.ok()) return version.status();
+    versions.push_back(*version);
+    return FromRocks(batch.Delete(rocksdb::Slice(key.data(), key.size())));
+  }));
+  auto package = GetPackage(id);
+  if (!package.ok()) return package.status();
+  for (const VersionSummary& v : versions) {
+    const std::string ver = VersionKey(v.version);
+    if (*package) BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('R', {(*package)->producer_id, v.created, id, ver}))));
+    BEVARA_RETURN_IF_ERROR(FromRocks(batch.Delete(Key('T', {v.created, id, ver}))));
+    BEVARA_RETURN_IF_ERROR(Scan(Key('E', {id, ver}) + std::string(1, '\0'), [&](std::string_view key, std::string_view) {
+      return FromRocks(batch.Delete(rocksdb::Slice(key.data(), key.size())));
+    }));
+  }
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  BEVARA_RETURN_IF_ERROR(FromRocks(db_->Write(synced, &batch)));
+  // The file rows: many, and unreachable now; a crash here leaves them to Open.
+  return DeleteFileRows(id);
+}
+
+Result<std::optional<Removal>> Catalog::GetRemoval(const std::string& id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('Z', {id}), &value);
+  if (s.IsNotFound()) return std::optional<Removal>();
+  if (!s.ok()) return FromRocks(s);
+  auto removal = RowAs<Removal>(value, "removal");
+  if (!removal.ok()) return removal.status();
+  return std::optional<Removal>(std::move(*removal));
 }
 
 Result<std::optional<PackageSummary>> Catalog::GetPackage(const std::string& id) {
@@ -196,9 +277,9 @@ Result<std::optional<PackageSummary>> Catalog::GetPackage(const std::string& id)
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('P', {id}), &value);
   if (s.IsNotFound()) return std::optional<PackageSummary>();
   if (!s.ok()) return FromRocks(s);
-  auto j = ParseJson(value);
-  if (!j.ok()) return j.status();
-  return std::optional<PackageSummary>(PackageFromJson(*j));
+  auto package = RowAs<PackageSummary>(value, "package");
+  if (!package.ok()) return package.status();
+  return std::optional<PackageSummary>(std::move(*package));
 }
 
 Result<std::optional<VersionSummary>> Catalog::GetVersion(const std::string& id, uint32_t version) {
@@ -206,9 +287,9 @@ Result<std::optional<VersionSummary>> Catalog::GetVersion(const std::string& id,
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Key('V', {id, VersionKey(version)}), &value);
   if (s.IsNotFound()) return std::optional<VersionSummary>();
   if (!s.ok()) return FromRocks(s);
-  auto j = ParseJson(value);
-  if (!j.ok()) return j.status();
-  return std::optional<VersionSummary>(VersionFromJson(*j));
+  auto summary = RowAs<VersionSummary>(value, "version");
+  if (!summary.ok()) return summary.status();
+  return std::optional<VersionSummary>(std::move(*summary));
 }
 
 Result<std::optional<FileRecord>> Catalog::GetFile(const std::string& id, uint32_t version, const std::string& path) {
@@ -227,7 +308,9 @@ Status Catalog::Scan(const std::string& prefix,
                      const std::function<Status(std::string_view key, std::string_view value)>& fn) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    BEVARA_RETURN_IF_ERROR(fn(it->key().ToStringView(), it->value().ToStringView()));
+    Status s = fn(it->key().ToStringView(), it->value().ToStringView());
+    if (s.IsStopIteration()) return Status::OK();
+    BEVARA_RETURN_IF_ERROR(s);
   }
   return FromRocks(it->status());
 }
@@ -256,9 +339,9 @@ Status Catalog::ForEachEvent(const std::string& id, uint32_t version,
 
 Status Catalog::ForEachVersion(const std::function<Status(const VersionSummary&)>& fn) {
   return Scan(std::string("V") + '\0', [&](std::string_view, std::string_view v) {
-    auto j = ParseJson(v);
-    if (!j.ok()) return j.status();
-    return fn(VersionFromJson(*j));
+    auto version = RowAs<VersionSummary>(v, "version");
+    if (!version.ok()) return version.status();
+    return fn(*version);
   });
 }
 
@@ -270,9 +353,9 @@ Status Catalog::ListPackages(const PackageFilter& filter, const std::function<St
   };
   if (filter.producer.empty() && filter.created_from.empty() && filter.created_to.empty()) {
     return Scan(std::string("P") + '\0', [&](std::string_view, std::string_view v) {
-      auto j = ParseJson(v);
-      if (!j.ok()) return j.status();
-      return fn(PackageFromJson(*j));
+      auto package = RowAs<PackageSummary>(v, "package");
+      if (!package.ok()) return package.status();
+      return fn(*package);
     });
   }
   // By producer (R rows) or by date (T rows); a package shows once, at the
@@ -298,7 +381,7 @@ Status Catalog::ForEachHolder(
   return Scan(Key('D', {sha256}) + std::string(1, '\0'), [&](std::string_view key, std::string_view) -> Status {
     auto parts = SplitKey(key);
     if (parts.size() != 5) return Status::Corruption("catalog: bad digest row");
-    return fn(std::string(parts[2]), static_cast<uint32_t>(std::stoul(std::string(parts[3]))), std::string(parts[4]));
+    return fn(std::string(parts[2]), ParseVersionKey(parts[3]), std::string(parts[4]));
   });
 }
 

@@ -12,10 +12,14 @@
 //   T created id ver               -> ""   by date
 //   E id ver n                     -> PremisEvent (JSON)
 //   X id ver                       -> ""   a version being committed (its F/D rows may exist)
+//   Z id                           -> Removal (JSON): the package was removed; its id is never used again
 //
 // After CommitVersion() returns OK a version survives a crash; before, no
 // reader sees any of it (the rows that make it exist come in one last,
 // synced batch). Open() drops the rows of a commit that never finished.
+// RemovePackage() is the mirror image: one synced batch writes the Z row and
+// deletes the rows a reader starts from (P, V, R, T, E); the file rows go
+// after it, and Open() finishes a removal a crash cut short.
 //
 // Thread-safety: safe for concurrent use (RocksDB is).
 #pragma once
@@ -51,6 +55,13 @@ struct VersionSummary {
   uint64_t file_count = 0, total_bytes = 0;
 };
 
+// A package removed from the archive (disposed of), and why.
+struct Removal {
+  std::string package_id;
+  uint32_t through_version = 0;  // its last version
+  std::string at, reason, by;
+};
+
 struct PackageFilter {
   std::string producer;          // empty: any
   std::string created_from;      // inclusive RFC 3339 prefix compare; empty: open
@@ -60,11 +71,20 @@ struct PackageFilter {
 class Catalog {
  public:
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path);
+  // An earlier copy of the catalog, only to read (gc and rebuild consult
+  // the copies `bevara rebuild` kept). No recovery is done.
+  static Result<std::unique_ptr<Catalog>> OpenReadOnly(const std::string& path);
   ~Catalog();
 
   // Commits one version. `record_blob` names the version record in the store.
   // REQUIRES: every blob the record names is durable in the store.
   Status CommitVersion(const VersionRecord& record, const std::string& record_blob);
+
+  // Removes every row of a package and records the removal (Z). OK when the
+  // package is already removed. REQUIRES: the removal is in the version log.
+  Status RemovePackage(const Removal& removal);
+  // nullopt when the package was never removed.
+  Result<std::optional<Removal>> GetRemoval(const std::string& id);
 
   // nullopt when the package is unknown.
   Result<std::optional<PackageSummary>> GetPackage(const std::string& id);
@@ -73,7 +93,8 @@ class Catalog {
   // One file of a version, by its logical path; nullopt when absent.
   // REQUIRES: version <= the package's head (a commit in progress has rows).
   Result<std::optional<FileRecord>> GetFile(const std::string& id, uint32_t version, const std::string& path);
-  // Iterations stop at, and return, the first non-OK status of `fn`.
+  // Iterations stop at, and return, the first non-OK status of `fn`
+  // (StopIteration: stop, and return OK).
   Status ForEachFile(const std::string& id, uint32_t version, const std::function<Status(const FileRecord&)>& fn);
   Status ForEachEvent(const std::string& id, uint32_t version, const std::function<Status(const PremisEvent&)>& fn);
   Status ForEachVersion(const std::function<Status(const VersionSummary&)>& fn);
@@ -89,8 +110,11 @@ class Catalog {
   Status Scan(const std::string& prefix, const std::function<Status(std::string_view key, std::string_view value)>& fn);
   // Removes the file rows of an unfinished commit of (id, ver), if any.
   Status DropPending(const std::string& id, const std::string& ver);
-  // DropPending for every unfinished commit; returns how many there were.
+  // DropPending for every unfinished commit, and the file rows a removal
+  // left; returns how many commits were dropped.
   Result<uint64_t> RecoverPending();
+  // Deletes the F and D rows of package `id` (all versions), in batches.
+  Status DeleteFileRows(const std::string& id);
 
   std::unique_ptr<rocksdb::DB> db_;
 };

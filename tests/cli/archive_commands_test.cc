@@ -81,5 +81,38 @@ TEST(ArchiveCommandsTest, RejectedPackageExitsOneAndStoresNothing) {
   EXPECT_EQ(RunBevara("ingest --data " + dir.Join("data") + " /nonexistent.tar").exit_code, 2);
 }
 
+// Damage to the version log stops every command that would act on it, with
+// the file and the offset named; nothing is removed or replaced meanwhile.
+TEST(ArchiveCommandsTest, ADamagedVersionLogIsNamedAndNothingActsOnIt) {
+  testing::TempDir dir;
+  const std::string data = "--data " + dir.Join("data");
+  const std::string log = dir.Join("data/store/versions.log");
+  for (uint64_t seed : {67, 68}) ASSERT_EQ(RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, seed)).exit_code, 0);
+  const std::string intact = testing::ReadFile(log);
+  auto blob_count = [&] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.Join("data/store/blobs"))) n += e.is_regular_file();
+    return n;
+  };
+  const size_t blobs = blob_count();
+  std::string flipped = intact;
+  flipped[intact.size() / 2] ^= 0x04;
+  for (const std::string& damaged : {intact.substr(0, intact.size() - 5), flipped}) {
+    testing::WriteFile(log, damaged);
+    for (const char* command : {"audit", "gc", "rebuild", "export --ocfl " /* + dir */}) {
+      std::string args = std::string(command) + " " + data;
+      if (std::string(command).rfind("export", 0) == 0) args += " " + dir.Join("ocfl-out");
+      auto run = RunBevara(args, /*with_stderr=*/true);
+      EXPECT_EQ(run.exit_code, 2) << command << ": " << run.out;
+      EXPECT_NE(run.out.find("versions.log"), std::string::npos) << command << ": " << run.out;
+      EXPECT_NE(run.out.find("offset"), std::string::npos) << command << ": " << run.out;
+    }
+    EXPECT_EQ(blob_count(), blobs);
+    EXPECT_FALSE(std::filesystem::exists(dir.Join("data/catalog.rebuild")));
+  }
+  testing::WriteFile(log, intact);
+  EXPECT_EQ(RunBevara("audit " + data).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace bevara

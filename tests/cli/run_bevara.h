@@ -14,8 +14,9 @@ struct CommandRun {
   std::string out;  // stdout; stderr is discarded
 };
 
-inline CommandRun RunBevara(const std::string& args) {
-  std::string cmd = std::string(BEVARA_BINARY) + " " + args + " 2>/dev/null";
+// stdout, and stderr too when `with_stderr` (after stdout's, interleaved as written).
+inline CommandRun RunBevara(const std::string& args, bool with_stderr = false) {
+  std::string cmd = std::string(BEVARA_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ingest/xml/schema_set.h"
+#include "src/common/memory_file.h"
 #include "tests/test_util.h"
 
 namespace bevara::search {
@@ -18,17 +19,11 @@ class TextExtractTest : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     schemas_ = *s;
   }
-  std::string Write(const std::string& name, const std::string& bytes) {
-    std::string path = dir_.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-  }
   ExtractedText Extract(TextFormat format, const std::string& bytes, ExtractLimits limits = {}) {
-    std::string path = Write("f", bytes);
-    return ExtractText(format, path, bytes.size(), limits, schemas_);
+    MemoryFile file(bytes);
+    return ExtractText(format, &file, bytes.size(), limits, schemas_);
   }
 
-  testing::TempDir dir_;
   std::shared_ptr<const ingest::SchemaSet> schemas_;
 };
 

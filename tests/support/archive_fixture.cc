@@ -31,6 +31,10 @@ ingest::IngestOutcome IngestOrDie(storage::Archive* archive, const std::string& 
   return std::move(*outcome);
 }
 
+std::string BlobPath(const storage::Archive* archive, const std::string& name) {
+  return archive->data_dir() + "/store/blobs/sha256/" + name.substr(0, 2) + "/" + name;
+}
+
 void ExpectAuditClean(storage::Archive* archive) {
   auto report = storage::AuditArchive(archive);
   ASSERT_TRUE(report.ok()) << report.status().ToString();

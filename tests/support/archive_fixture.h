@@ -26,6 +26,10 @@ ingest::IngestOutcome IngestOrDie(storage::Archive* archive, const std::string& 
 // The audit of the whole archive is clean; returns its text for messages.
 void ExpectAuditClean(storage::Archive* archive);
 
+// Where the local store keeps blob `name` (its documented layout), for tests
+// that damage or remove a blob behind bevara's back.
+std::string BlobPath(const storage::Archive* archive, const std::string& name);
+
 // The SHA-256 of a file on disk.
 std::string FileSha256(const std::string& path);
 

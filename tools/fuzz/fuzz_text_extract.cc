@@ -3,14 +3,12 @@
 // then the personnummer masking that every public text passes, and a
 // snippet of the raw bytes and of the extracted text for words taken from
 // the input. The first byte picks the format; the rest is the file.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 #include "ingest/xml/schema_set.h"
+#include "src/common/memory_file.h"
 #include "src/search/personnummer.h"
 #include "src/search/snippet.h"
 #include "src/search/text_extract.h"
@@ -18,17 +16,14 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace bevara::search;
   static const auto schemas = *bevara::ingest::SchemaSet::Shared();
-  static const std::string path = "/tmp/fuzz_text_extract." + std::to_string(getpid());
   if (size == 0) return 0;
   constexpr TextFormat kFormats[] = {TextFormat::kPlain, TextFormat::kXml, TextFormat::kHtml, TextFormat::kPdf};
   const TextFormat format = kFormats[data[0] % 4];
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
-  }
+  const std::string_view file_bytes(reinterpret_cast<const char*>(data + 1), size - 1);
+  bevara::MemoryFile file(file_bytes);
   ExtractLimits limits;
   limits.max_text_bytes = 64 << 10;
-  ExtractedText text = ExtractText(format, path, size - 1, limits, schemas);
+  ExtractedText text = ExtractText(format, &file, size - 1, limits, schemas);
   (void)ContainsPersonnummer(text.text);
   MaskPersonnummer(&text.text);
   // Query words from the input itself, so that some are found; a wildcard

@@ -52,7 +52,7 @@ TEST(IngesterTest, ArchivesEveryFileUnderItsDigestWithEvents) {
     ASSERT_NE(it, out.record.files.end()) << logical;
     EXPECT_EQ(it->sha256, sipgen::ContentDigest(e, DigestAlgorithm::kSha256)) << logical;
     EXPECT_EQ(it->size, sipgen::ContentSize(e));
-    EXPECT_EQ(testing::FileSha256(archive->store()->PathOf(it->sha256)), it->sha256);
+    EXPECT_EQ(testing::FileSha256(testing::BlobPath(archive.get(), it->sha256)), it->sha256);
     EXPECT_FALSE(it->mime_detected.empty());
   }
   EXPECT_EQ(out.record.files.size(), planned_files + 1);  // + the AIP METS

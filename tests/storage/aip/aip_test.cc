@@ -6,6 +6,7 @@
 
 #include "storage/aip/format_identifier.h"
 #include "storage/aip/inventory.h"
+#include "src/common/record_log.h"
 #include "storage/aip/version_log.h"
 #include "tests/test_util.h"
 
@@ -64,23 +65,56 @@ TEST(InventoryTest, VersionsShareContentAndCarryFixity) {
   EXPECT_FALSE(NextInventory("{not json", "obj-1", v2).ok());
 }
 
-TEST(VersionLogTest, AppendsSurviveReopenAndTornLinesAreSkipped) {
+VersionLogEntry Version(const std::string& id, uint32_t v, char record) {
+  return {VersionLogKind::kVersion, id, v, "2026-01-01T00:00:00.000Z", std::string(64, record), "", ""};
+}
+
+TEST(VersionLogTest, EntriesOfEveryKindSurviveReopenAndATornTailIsSetAside) {
   testing::TempDir dir;
   const std::string path = dir.Join("versions.log");
   {
     auto log = VersionLog::Open(Env::Default(), path).value();
-    ASSERT_TRUE(log->Append({"a", 1, "2026-01-01T00:00:00Z", std::string(64, 'a')}).ok());
+    ASSERT_TRUE(log->Append(Version("a", 1, 'a')).ok());
+    ASSERT_TRUE(log->Append({VersionLogKind::kRemoval, "a", 1, "2026-01-03T00:00:00.000Z", "", "disposal 2026/17",
+                             "archivist ab12"})
+                    .ok());
   }
-  testing::WriteFile(path, testing::ReadFile(path) + "{\"id\":\"b\",\"vers");  // torn
+  const std::string intact = testing::ReadFile(path);
+  testing::WriteFile(path, intact + "00000040 0badf00d {\"id\":\"b\",\"vers");  // an append a crash cut
   auto log = VersionLog::Open(Env::Default(), path).value();
-  ASSERT_TRUE(log->Append({"c", 1, "2026-01-02T00:00:00Z", std::string(64, 'c')}).ok());
-  std::vector<std::string> ids;
-  uint64_t skipped = 0;
-  ASSERT_TRUE(log->ForEach([&](const VersionLogEntry& e) { return ids.push_back(e.package_id), Status::OK(); },
-                           &skipped)
-                  .ok());
-  EXPECT_EQ(ids, (std::vector<std::string>{"a", "c"}));
-  EXPECT_EQ(skipped, 1u);
+  EXPECT_EQ(testing::ReadFile(path), intact);
+  ASSERT_TRUE(log->Append(Version("c", 1, 'c')).ok());
+  std::vector<VersionLogEntry> entries;
+  ASSERT_TRUE(log->ForEach([&](const VersionLogEntry& e) { return entries.push_back(e), Status::OK(); }).ok());
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].record, std::string(64, 'a'));
+  EXPECT_EQ(entries[1].kind, VersionLogKind::kRemoval);
+  EXPECT_EQ(entries[1].reason, "disposal 2026/17");
+  EXPECT_EQ(entries[2].package_id, "c");
+}
+
+TEST(VersionLogTest, TheFirstBevarasLogIsReadAndAnUnknownKindIsRefused) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("versions.log");
+  const std::string record(64, 'a');
+  testing::WriteFile(path, "{\"id\":\"a\",\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"record\":\"" + record +
+                               "\"}\n");
+  {
+    auto log = VersionLog::Open(Env::Default(), path).value();
+    std::vector<VersionLogEntry> entries;
+    ASSERT_TRUE(log->ForEach([&](const VersionLogEntry& e) { return entries.push_back(e), Status::OK(); }).ok());
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].kind, VersionLogKind::kVersion);
+    EXPECT_EQ(entries[0].record, record);
+  }
+  // A kind a later bevara may write: nothing is done from a partial view.
+  auto raw = RecordLog::Open(Env::Default(), path).value();
+  ASSERT_TRUE(raw->Append(R"({"kind":"migration","id":"a","version":1,"created":"x"})").ok());
+  raw.reset();
+  auto log = VersionLog::Open(Env::Default(), path).value();
+  Status s = log->ForEach([](const VersionLogEntry&) { return Status::OK(); });
+  EXPECT_EQ(s.code(), StatusCode::kNotSupported) << s.ToString();
+  EXPECT_NE(s.message().find("versions.log"), std::string::npos);
 }
 
 }  // namespace

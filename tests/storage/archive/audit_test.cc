@@ -52,8 +52,8 @@ TEST(AuditTest, FlippedByteIsNamedWithEveryPackageAndPath) {
   auto b = testing::IngestOrDie(archive.get(), testing::GeneratePackage(dir, 33));
   const FileRecord& data_file = FileNamed(a.record, "handling-000002");
   const FileRecord& shared = FileNamed(a.record, "schemas/mets.xsd");  // also in b
-  FlipByte(archive->store()->PathOf(data_file.sha256), static_cast<std::streamoff>(data_file.size / 2));
-  FlipByte(archive->store()->PathOf(shared.sha256), 0);
+  FlipByte(testing::BlobPath(archive.get(), data_file.sha256), static_cast<std::streamoff>(data_file.size / 2));
+  FlipByte(testing::BlobPath(archive.get(), shared.sha256), 0);
 
   auto report = AuditArchive(archive.get());
   ASSERT_TRUE(report.ok());
@@ -78,8 +78,8 @@ TEST(AuditTest, MissingBlobsAndRecordsAreReported) {
   auto archive = testing::OpenArchiveOrDie(dir.Join("data"));
   auto a = testing::IngestOrDie(archive.get(), testing::GeneratePackage(dir, 34));
   const FileRecord& gone = FileNamed(a.record, "erms.xml");
-  std::filesystem::remove(archive->store()->PathOf(gone.sha256));
-  std::filesystem::remove(archive->store()->PathOf(a.record.inventory));
+  std::filesystem::remove(testing::BlobPath(archive.get(), gone.sha256));
+  std::filesystem::remove(testing::BlobPath(archive.get(), a.record.inventory));
   auto report = VerifyPackage(archive.get(), a.record.package_id);
   ASSERT_TRUE(report.ok());
   std::set<std::string> kinds_paths;

@@ -54,7 +54,7 @@ TEST(ExportTest, ExportRefusesACorruptBlob) {
   TempDir dir;
   auto archive = testing::OpenArchiveOrDie(dir.Join("data"));
   auto a = testing::IngestOrDie(archive.get(), testing::GeneratePackage(dir, 42));
-  testing::WriteFile(archive->store()->PathOf(a.record.files.back().sha256), "rotten");
+  testing::WriteFile(testing::BlobPath(archive.get(), a.record.files.back().sha256), "rotten");
   auto stats = ExportPackage(archive.get(), a.record.package_id, dir.Join("out"));
   EXPECT_EQ(stats.status().code(), StatusCode::kCorruption);
 }

@@ -1,0 +1,35 @@
+// JSON in and out through nlohmann's type mapping (to_json / from_json),
+// with nlohmann's exceptions kept inside: a value that does not map, or
+// text that is not JSON, is a Status; text with invalid UTF-8 is written
+// with U+FFFD in its place rather than thrown at.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "src/common/result.h"
+
+namespace bevara {
+
+// `value` as compact JSON text.
+template <typename T>
+std::string ToJsonText(const T& value) {
+  return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// `text` parsed as JSON and mapped to T. InvalidArgument (with the reason)
+// when it is not JSON or does not have T's shape.
+template <typename T>
+Result<T> ParseJsonAs(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("not JSON");
+  try {
+    return j.get<T>();
+  } catch (const std::exception& e) {  // nlohmann's, or a from_json's own
+    return Status::InvalidArgument(e.what());
+  }
+}
+
+}  // namespace bevara
