@@ -2,27 +2,31 @@
 
 #include <nlohmann/json.hpp>
 
-
+#include "src/common/json_util.h"
 
 namespace bevara::access {
-namespace {
 
-nlohmann::json ToJson(const AccessDecision& d) {
-  return {{"package_id", d.package_id}, {"record_id", d.record_id}, {"state", d.state},
-          {"reason", d.reason},         {"by", d.by},               {"at", d.at}};
-}
-
-}  // namespace
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AccessDecision, package_id, record_id, state, reason, by, at)
 
 Result<std::unique_ptr<AccessDecisions>> AccessDecisions::Open(Env* env, const std::string& dir) {
   BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
-  std::unique_ptr<AccessDecisions> d(new AccessDecisions(env, dir + "/access-decisions.jsonl"));
-  BEVARA_RETURN_IF_ERROR(d->file_.Replay([&](const nlohmann::json& j) {
-    AccessDecision a{j.value("package_id", ""), j.value("record_id", ""), j.value("state", ""),
-                     j.value("reason", ""),     j.value("by", ""),        j.value("at", "")};
-    d->latest_[{a.package_id, a.record_id}] = a;
-  }));
+  std::unique_ptr<AccessDecisions> d(new AccessDecisions());
+  AccessDecisions* self = d.get();
+  RecordLogOptions options;
+  options.legacy_path = dir + "/access-decisions.jsonl";
+  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
+  std::lock_guard<std::mutex> lock(d->mu_);
+  auto log = RecordLog::Open(env, dir + "/access-decisions.log", options);
+  if (!log.ok()) return log.status();
+  d->log_ = std::move(*log);
   return d;
+}
+
+Status AccessDecisions::Apply(std::string_view payload) {
+  auto d = ParseJsonAs<AccessDecision>(payload);
+  if (!d.ok()) return Status::Corruption("access decisions: a record that is not a decision (" + d.status().message() + ")");
+  latest_[{d->package_id, d->record_id}] = std::move(*d);
+  return Status::OK();
 }
 
 Status AccessDecisions::Record(const AccessDecision& decision) {
@@ -31,7 +35,7 @@ Status AccessDecisions::Record(const AccessDecision& decision) {
   }
   if (decision.reason.empty()) return Status::InvalidArgument("a decision needs a reason");
   std::lock_guard<std::mutex> lock(mu_);
-  BEVARA_RETURN_IF_ERROR(file_.Append(ToJson(decision)));
+  BEVARA_RETURN_IF_ERROR(log_->Append(ToJsonText(decision), /*sync=*/true).status());
   latest_[{decision.package_id, decision.record_id}] = decision;
   return Status::OK();
 }

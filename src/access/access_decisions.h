@@ -2,9 +2,10 @@
 // take the place of the state derived from its metadata (issue 5): a record
 // released after a secrecy review, or one kept secret longer.
 //
-// Stored append-only in <dir>/access-decisions.jsonl, one JSON line per
-// decision, fsynced before the change is acknowledged; the latest decision
-// for a record is the one in force. Every decision is also in the audit log.
+// Stored append-only in <dir>/access-decisions.log (a RecordLog), one JSON
+// record per decision, fsynced before the change is acknowledged; the latest
+// decision for a record is the one in force. Every decision is also in the
+// audit log. (access-decisions.jsonl of an older bevara is taken over.)
 //
 // Thread-safety: safe for concurrent use; one writing process.
 #pragma once
@@ -17,7 +18,7 @@
 #include <utility>
 
 #include "src/common/env.h"
-#include "src/common/json_lines.h"
+#include "src/common/record_log.h"
 #include "src/common/result.h"
 
 namespace bevara::access {
@@ -39,9 +40,12 @@ class AccessDecisions {
   std::optional<AccessDecision> Find(const std::string& package_id, const std::string& record_id);
 
  private:
-  AccessDecisions(Env* env, std::string path) : file_(env, std::move(path)) {}
+  AccessDecisions() = default;
+  // Applies one record of the log. REQUIRES: mu_ held.
+  Status Apply(std::string_view payload);
+
   std::mutex mu_;
-  JsonLinesFile file_;  // guarded by mu_
+  std::unique_ptr<RecordLog> log_;  // guarded by mu_
   std::map<std::pair<std::string, std::string>, AccessDecision> latest_;  // guarded by mu_
 };
 

@@ -1,21 +1,23 @@
 // AuditLog: who did what, append-only and hash-chained.
 //
 // Every deposit, file retrieval, token change, audit and refused request is
-// one JSON line in <data>/access/audit.log:
+// one record (src/common/record_log.h) of <data>/access/audit.log, a JSON
+// object:
 //   {"action":..,"actor":..,"client":..,"detail":..,"outcome":..,"prev":..,
 //    "role":..,"seq":N,"target":..,"time":..,"hash":..}
-// "hash" is the SHA-256 of the line as it reads without "hash" (keys sorted),
-// and "prev" is the previous line's hash (64 zeros for the first), so a
-// changed, removed or reordered line breaks the chain. Removing lines at the
-// end keeps the chain intact; audit.head, rewritten at every sync, names the
-// last durable seq and hash so that `bevara log verify` notices that too.
+// "hash" is the SHA-256 of the object as it reads without "hash" (keys
+// sorted), and "prev" is the previous entry's hash (64 zeros for the first),
+// so a changed, removed or reordered entry breaks the chain even where its
+// record's checksum was made to fit. Entries removed from the end break no
+// chain; the log's head (audit.log.head), written at every sync, says how
+// far the log was acknowledged, so `bevara log verify` notices that too.
 //
 // Durability: an entry is written at once; Append(..., durable=true) also
 // fsyncs before returning (changes: deposits, token changes). Others are
 // fsynced within a second by a background flusher.
 //
 // Thread-safety: safe for concurrent use, also by several processes (the
-// server, and `bevara token` beside it): appends take <dir>/audit.lock.
+// server, and `bevara token` beside it): the record log orders appends.
 #pragma once
 
 #include <condition_variable>
@@ -27,6 +29,7 @@
 #include <thread>
 
 #include "src/common/env.h"
+#include "src/common/record_log.h"
 #include "src/common/result.h"
 
 namespace bevara::access {
@@ -43,7 +46,8 @@ struct AuditEntry {
 
 class AuditLog {
  public:
-  // Opens `dir`/audit.log (creating it), cutting a torn last line left by a crash.
+  // Opens `dir`/audit.log (creating it; a torn last record left by a crash
+  // is set aside, an older bevara's log of JSON lines becomes a record log).
   static Result<std::unique_ptr<AuditLog>> Open(Env* env, const std::string& dir);
   ~AuditLog();
 
@@ -52,18 +56,19 @@ class AuditLog {
 
  private:
   AuditLog(Env* env, std::string dir);
-  Status SyncLocked();
   void FlushLoop();
+  // The chain as far as the log goes: every record read updates it.
+  Status Follow(std::string_view payload);
 
   Env* env_;
-  std::string dir_, path_;
-  std::mutex mu_;
-  std::unique_ptr<WritableFile> file_;  // guarded by mu_
-  uint64_t seq_ = 0;                    // last written; guarded by mu_
-  std::string last_hash_;               // guarded by mu_
-  uint64_t synced_seq_ = 0;             // guarded by mu_
-  uint64_t known_size_ = 0;             // the log's size after this process's last append; guarded by mu_
-  bool stop_ = false;                   // guarded by mu_
+  std::string dir_;
+  std::unique_ptr<RecordLog> log_;
+  std::mutex chain_mu_;      // held by the record log's callbacks and appends
+  uint64_t seq_ = 0;         // last in the log; guarded by chain_mu_
+  std::string last_hash_;    // guarded by chain_mu_
+  std::mutex flush_mu_;
+  bool unsynced_ = false;    // guarded by flush_mu_
+  bool stop_ = false;        // guarded by flush_mu_
   std::condition_variable wake_;
   std::thread flusher_;
 };
@@ -71,8 +76,8 @@ class AuditLog {
 // `bevara log verify`.
 struct LogVerification {
   uint64_t entries = 0;
-  std::string problem;  // empty: the chain is intact
-  uint64_t line = 0;    // where the problem is (1-based), 0: none or the whole file
+  std::string problem;  // empty: the log and its chain are intact
+  uint64_t entry = 0;   // the entry where the problem is (1-based); 0: none, or the whole log
   bool ok() const { return problem.empty(); }
 };
 Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir);

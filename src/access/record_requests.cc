@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <nlohmann/json.hpp>
+
 #include "src/common/digest.h"
 #include "src/common/random.h"
 
@@ -36,34 +38,55 @@ bool RecordRequest::open() const {
 
 Result<std::unique_ptr<RecordRequests>> RecordRequests::Open(Env* env, const std::string& dir) {
   BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
-  std::unique_ptr<RecordRequests> r(new RecordRequests(JsonLinesFile(env, dir + "/requests.jsonl")));
+  std::unique_ptr<RecordRequests> r(new RecordRequests());
+  RecordRequests* self = r.get();
+  RecordLogOptions options;
+  options.legacy_path = dir + "/requests.jsonl";
+  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
   std::lock_guard<std::mutex> lock(r->mu_);
-  BEVARA_RETURN_IF_ERROR(r->file_.Replay([&](const nlohmann::json& j) { r->Apply(j); }));
+  auto log = RecordLog::Open(env, dir + "/requests.log", options);
+  if (!log.ok()) return log.status();
+  r->log_ = std::move(*log);
   return r;
 }
 
-void RecordRequests::Apply(const nlohmann::json& j) {
-  const std::string type = j.value("type", "");
-  if (type == "request") {
-    RecordRequest q;
-    q.id = j.value("id", "");
-    q.token_sha256 = j.value("token_sha256", "");
-    q.created = j.value("created", "");
-    q.records = j.value("records", std::vector<std::string>());
-    q.case_number = j.value("case_number", "");
-    q.description = j.value("description", "");
-    q.contact = j.value("contact", "");
-    if (q.id.empty() || by_id_.count(q.id)) return;
-    by_token_[q.token_sha256] = q.id;
-    order_.push_back(q.id);
-    by_id_[q.id] = std::move(q);
-  } else if (type == "decision") {
-    auto it = by_id_.find(j.value("request", ""));
-    if (it == by_id_.end()) return;
-    RecordDecision d{j.value("record", ""), j.value("decision", ""), j.value("note", ""),
-                     j.value("files", std::vector<std::string>()), j.value("by", ""), j.value("at", "")};
-    it->second.decisions[d.record] = std::move(d);
+Status RecordRequests::Apply(std::string_view payload) {
+  auto j = nlohmann::json::parse(payload, nullptr, false);
+  try {
+    const std::string type = j.at("type").get<std::string>();
+    if (type == "request") {
+      RecordRequest q;
+      j.at("id").get_to(q.id);
+      j.at("token_sha256").get_to(q.token_sha256);
+      j.at("created").get_to(q.created);
+      j.at("records").get_to(q.records);
+      j.at("case_number").get_to(q.case_number);
+      j.at("description").get_to(q.description);
+      j.at("contact").get_to(q.contact);
+      if (q.id.empty() || by_id_.count(q.id)) return Status::Corruption("requests: request '" + q.id + "' twice");
+      by_token_[q.token_sha256] = q.id;
+      order_.push_back(q.id);
+      by_id_[q.id] = std::move(q);
+    } else if (type == "decision") {
+      auto it = by_id_.find(j.at("request").get<std::string>());
+      if (it == by_id_.end()) return Status::Corruption("requests: a decision on a request that was never made");
+      RecordDecision d{j.at("record").get<std::string>(), j.at("decision").get<std::string>(),
+                       j.at("note").get<std::string>(), j.at("files").get<std::vector<std::string>>(),
+                       j.at("by").get<std::string>(),   j.at("at").get<std::string>()};
+      it->second.decisions[d.record] = std::move(d);
+    } else {
+      return Status::Corruption("requests: an event '" + type + "' this bevara does not know");
+    }
+  } catch (const std::exception& e) {  // nlohmann's, for a record of another shape
+    return Status::Corruption(std::string("requests: a record that does not read (") + e.what() + ")");
   }
+  return Status::OK();
+}
+
+Status RecordRequests::AppendLocked(const nlohmann::json& event) {
+  const std::string payload = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  BEVARA_RETURN_IF_ERROR(log_->Append(payload, /*sync=*/true).status());
+  return Apply(payload);
 }
 
 Result<std::pair<RecordRequest, std::string>> RecordRequests::Create(const NewRequest& n, const std::string& now) {
@@ -93,8 +116,7 @@ Result<std::pair<RecordRequest, std::string>> RecordRequests::Create(const NewRe
                           {"records", q.records},       {"case_number", q.case_number},
                           {"description", q.description}, {"contact", q.contact}};
   std::lock_guard<std::mutex> lock(mu_);
-  BEVARA_RETURN_IF_ERROR(file_.Append(event));
-  Apply(event);
+  BEVARA_RETURN_IF_ERROR(AppendLocked(event));
   return std::make_pair(by_id_[q.id], token);
 }
 
@@ -113,9 +135,7 @@ Result<RecordRequest> RecordRequests::Decide(const std::string& request_id, Reco
   if (d.decision == "deny") d.files.clear();
   std::lock_guard<std::mutex> lock(mu_);
   if (!by_id_.count(request_id)) return Status::NotFound("no request '" + request_id + "'");
-  nlohmann::json event = DecisionJson(request_id, d);
-  BEVARA_RETURN_IF_ERROR(file_.Append(event));
-  Apply(event);
+  BEVARA_RETURN_IF_ERROR(AppendLocked(DecisionJson(request_id, d)));
   return by_id_[request_id];
 }
 

@@ -11,8 +11,9 @@
 //   deny      nothing, with the legal ground (OSL chapter and section)
 // A later decision on the same record replaces the earlier one.
 //
-// Stored append-only in <dir>/requests.jsonl (fsynced; the contact is
-// personal data and the directory is the server's alone).
+// Stored append-only in <dir>/requests.log, a RecordLog (fsynced; the
+// contact is personal data and the directory is the server's alone).
+// requests.jsonl of an older bevara is taken over.
 //
 // Thread-safety: safe for concurrent use; one writing process.
 #pragma once
@@ -24,8 +25,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "src/common/env.h"
-#include "src/common/json_lines.h"
+#include "src/common/record_log.h"
 #include "src/common/result.h"
 
 namespace bevara::access {
@@ -74,11 +77,15 @@ class RecordRequests {
   std::vector<RecordRequest> List(bool open_only);
 
  private:
-  explicit RecordRequests(JsonLinesFile file) : file_(std::move(file)) {}
-  void Apply(const nlohmann::json& event);  // REQUIRES: mu_ held
+  RecordRequests() = default;
+  // Applies one record of the log: a request, or a decision on one.
+  // REQUIRES: mu_ held.
+  Status Apply(std::string_view payload);
+  // Appends an event and applies it. REQUIRES: mu_ held.
+  Status AppendLocked(const nlohmann::json& event);
 
   std::mutex mu_;
-  JsonLinesFile file_;                          // guarded by mu_
+  std::unique_ptr<RecordLog> log_;              // guarded by mu_
   std::map<std::string, RecordRequest> by_id_;  // guarded by mu_
   std::map<std::string, std::string> by_token_; // token SHA-256 -> id; guarded by mu_
   std::vector<std::string> order_;              // ids, oldest first; guarded by mu_

@@ -23,16 +23,6 @@ bool IsDigits(std::string_view s) {
   return true;
 }
 
-// Another process (the CLI beside the server) may hold the lock for the
-// moment an append takes: wait for it, briefly.
-Result<std::unique_ptr<FileLock>> LockWithPatience(Env* env, const std::string& path) {
-  for (int attempt = 0;; ++attempt) {
-    auto lock = env->LockFile(path);
-    if (lock.ok() || lock.status().code() != StatusCode::kUnavailable || attempt == 100) return lock;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
 }  // namespace
 
 const char* AuthOutcomeName(AuthOutcome outcome) {
@@ -45,12 +35,20 @@ const char* AuthOutcomeName(AuthOutcome outcome) {
   return "unknown token";
 }
 
-TokenStore::TokenStore(Env* env, std::string dir) : env_(env), dir_(std::move(dir)), path_(dir_ + "/tokens.jsonl") {}
+TokenStore::TokenStore(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
 
 Result<std::unique_ptr<TokenStore>> TokenStore::Open(Env* env, const std::string& dir) {
   BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
   std::unique_ptr<TokenStore> store(new TokenStore(env, dir));
-  BEVARA_RETURN_IF_ERROR(store->Refresh());
+  TokenStore* self = store.get();
+  RecordLogOptions options;
+  options.legacy_path = dir + "/tokens.jsonl";
+  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
+  std::unique_lock lock(store->mu_);
+  auto log = RecordLog::Open(env, dir + "/tokens.log", options);
+  if (!log.ok()) return log.status();
+  store->log_ = std::move(*log);
+  lock.unlock();
   return store;
 }
 
@@ -71,71 +69,54 @@ Result<std::string> TokenStore::NormalizeExpiry(const std::string& text) {
   return Status::InvalidArgument("expiry '" + text + "' is neither YYYY-MM-DD nor an RFC 3339 UTC time (…Z)");
 }
 
-Status TokenStore::ApplyLine(std::string_view line) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
-  if (!j.is_object()) return Status::Corruption(path_ + ": unreadable line");
-  std::string op = j.value("op", "");
-  std::string id = j.value("id", "");
+Status TokenStore::Apply(std::string_view payload) {
+  auto damaged = [&](const std::string& why) { return Status::Corruption(log_path() + ": " + why); };
+  auto j = nlohmann::json::parse(payload, nullptr, false);
+  if (!j.is_object()) return damaged("a record that is not JSON");
+  auto text = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string op = text("op"), id = text("id");
+  if (id.empty()) return damaged("a record without a token id");
   if (op == "create") {
     TokenInfo t;
     t.id = id;
-    auto role = ParseRole(j.value("role", ""));
-    if (!role) return Status::Corruption(path_ + ": token " + id + " has an unknown role");
+    auto role = ParseRole(text("role"));
+    if (!role) return damaged("token " + id + " has an unknown role");
     t.role = *role;
-    t.producer = j.value("producer", "");
-    t.label = j.value("label", "");
-    t.created = j.value("created", "");
-    t.expires = j.value("expires", "");
-    t.sha256 = j.value("sha256", "");
+    t.producer = text("producer");
+    t.label = text("label");
+    t.created = text("created");
+    t.expires = text("expires");
+    t.sha256 = text("sha256");
     by_hash_[t.sha256] = tokens_.size();
     by_id_[t.id] = tokens_.size();
     tokens_.push_back(std::move(t));
   } else if (op == "revoke") {
     auto it = by_id_.find(id);
-    if (it != by_id_.end() && tokens_[it->second].revoked.empty()) tokens_[it->second].revoked = j.value("at", "");
+    if (it != by_id_.end() && tokens_[it->second].revoked.empty()) tokens_[it->second].revoked = text("at");
+  } else {
+    // A change this bevara does not know could be one that takes rights
+    // away: refuse rather than authenticate on a partial view.
+    return damaged("a change '" + op + "' this bevara does not know");
   }
   return Status::OK();
 }
 
-Status TokenStore::RefreshLocked() {
-  auto info = env_->Stat(path_);
-  if (!info.ok()) return info.status().IsNotFound() ? Status::OK() : info.status();
-  if (info->size == loaded_bytes_) return Status::OK();
-  auto text = ReadFileToString(env_, path_, 256u << 20);
-  if (!text.ok()) return text.status();
-  // Only whole lines: a crash may have torn the last one.
-  size_t end = text->rfind('\n');
-  if (end == std::string::npos || end + 1 <= loaded_bytes_) return Status::OK();
-  std::string_view rest(text->data() + loaded_bytes_, end + 1 - loaded_bytes_);
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    if (!line.empty()) BEVARA_RETURN_IF_ERROR(ApplyLine(line));
-    rest.remove_prefix(nl + 1);
-  }
-  loaded_bytes_ = end + 1;
-  return Status::OK();
-}
+std::string TokenStore::log_path() const { return dir_ + "/tokens.log"; }
 
 Status TokenStore::Refresh() {
   std::unique_lock lock(mu_);
-  return RefreshLocked();
+  return log_->CatchUp();
 }
 
-Status TokenStore::AppendLocked(const std::string& line) {
-  auto file = env_->OpenForAppend(path_);
-  if (!file.ok()) return file.status();
-  auto size = env_->Stat(path_);
-  if (!size.ok()) return size.status();
-  // A torn line from a crash must not swallow this one.
-  std::string data = (size->size > loaded_bytes_ ? "\n" : "") + line + "\n";
-  Status s = (*file)->Append(data.data(), data.size());
-  if (s.ok()) s = (*file)->Sync();
-  Status closed = (*file)->Close();
-  if (!s.ok()) return s;
-  if (!closed.ok()) return closed;
-  BEVARA_RETURN_IF_ERROR(env_->SyncDir(dir_));  // the file may be new
-  return RefreshLocked();
+Status TokenStore::AppendLocked(const nlohmann::json& change) {
+  const std::string payload = change.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Catches up with other processes first (Apply), then appends; durable on OK.
+  auto appended = log_->Append(payload, /*sync=*/true);
+  if (!appended.ok()) return appended.status();
+  return Apply(payload);
 }
 
 Result<IssuedToken> TokenStore::Create(const TokenSpec& spec) {
@@ -162,34 +143,31 @@ Result<IssuedToken> TokenStore::Create(const TokenSpec& spec) {
   nlohmann::json j = {{"op", "create"},          {"id", out.info.id},         {"role", RoleName(spec.role)},
                       {"sha256", out.info.sha256}, {"created", out.info.created}, {"expires", out.info.expires},
                       {"producer", spec.producer}, {"label", spec.label}};
-  auto file_lock = LockWithPatience(env_, dir_ + "/tokens.lock");
-  if (!file_lock.ok()) return file_lock.status();
   std::unique_lock lock(mu_);
-  BEVARA_RETURN_IF_ERROR(RefreshLocked());
-  BEVARA_RETURN_IF_ERROR(AppendLocked(j.dump()));
+  BEVARA_RETURN_IF_ERROR(AppendLocked(j));
   return out;
 }
 
 Status TokenStore::Revoke(const std::string& id) {
-  auto file_lock = LockWithPatience(env_, dir_ + "/tokens.lock");
-  if (!file_lock.ok()) return file_lock.status();
   std::unique_lock lock(mu_);
-  BEVARA_RETURN_IF_ERROR(RefreshLocked());
+  BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status::NotFound("no token with id '" + id + "'");
   if (!tokens_[it->second].revoked.empty()) return Status::OK();
   nlohmann::json j = {{"op", "revoke"}, {"id", id}, {"at", NowRfc3339(env_)}};
-  return AppendLocked(j.dump());
+  return AppendLocked(j);
 }
 
 AuthOutcome TokenStore::Authenticate(std::string_view secret, const std::string& now, Principal* principal) {
   if (secret.size() != kPrefix.size() + 64 || secret.substr(0, kPrefix.size()) != kPrefix) return AuthOutcome::kUnknown;
-  auto size = env_->Stat(path_);
-  {
-    std::shared_lock lock(mu_);
-    if (size.ok() && size->size != loaded_bytes_) {
-      lock.unlock();
-      (void)Refresh();  // on failure the tokens known so far still hold
+  // `bevara token` beside the server: a log of another size has changes.
+  auto size = env_->Stat(log_path());
+  if (size.ok() && size->size != log_->size()) {
+    Status refreshed = Refresh();
+    // A revocation may be among what could not be read: trust no token then.
+    if (!refreshed.ok()) {
+      env_->Log(LogLevel::kError, "tokens: " + refreshed.ToString());
+      return AuthOutcome::kUnknown;
     }
   }
   const std::string hash = Sha256Hex(secret);

@@ -5,10 +5,11 @@
 // token also has a public id (12 hex digits) that names it in lists, in the
 // audit log and for revocation.
 //
-// Storage: <dir>/tokens.jsonl, one JSON line per change ("create" or
-// "revoke"), appended and fsynced under <dir>/tokens.lock, so that
-// `bevara token create` can run while the server does: the server notices
-// that the file grew and reloads it before the next authentication.
+// Storage: <dir>/tokens.log, a RecordLog with one JSON record per change
+// ("create" or "revoke"), appended and fsynced before the change is
+// answered. `bevara token create` may run while the server does: the
+// server notices that the log grew and reads what was appended before the
+// next authentication. (tokens.jsonl of an older bevara is taken over.)
 //
 // Thread-safety: safe for concurrent use, and across processes.
 #pragma once
@@ -21,8 +22,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "src/access/principal.h"
 #include "src/common/env.h"
+#include "src/common/record_log.h"
 #include "src/common/result.h"
 
 namespace bevara::access {
@@ -78,16 +82,18 @@ class TokenStore {
 
  private:
   TokenStore(Env* env, std::string dir);
-  // Reads what other processes appended since the last look. Holds mu_.
-  Status RefreshLocked();
+  // Reads what other processes appended since the last look.
   Status Refresh();
-  Status ApplyLine(std::string_view line);
-  Status AppendLocked(const std::string& line);  // under the file lock
+  // Applies one record of the log. REQUIRES: mu_ held exclusively.
+  Status Apply(std::string_view payload);
+  // Appends a change and applies it. REQUIRES: mu_ held exclusively.
+  Status AppendLocked(const nlohmann::json& change);
+  std::string log_path() const;
 
   Env* env_;
-  std::string dir_, path_;
+  std::string dir_;
+  std::unique_ptr<RecordLog> log_;  // calls into it are made with mu_ held exclusively
   std::shared_mutex mu_;
-  uint64_t loaded_bytes_ = 0;                              // guarded by mu_
   std::vector<TokenInfo> tokens_;                          // guarded by mu_
   std::unordered_map<std::string, size_t> by_hash_, by_id_;  // guarded by mu_
 };

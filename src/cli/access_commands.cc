@@ -90,7 +90,7 @@ int LogCommand(const std::vector<std::string>& argv) {
   auto v = access::VerifyAuditLog(Env::Default(), DataDir(args) + "/access");
   if (!v.ok()) return std::cerr << "bevara log: " << v.status().ToString() << "\n", 2;
   if (!v->ok()) {
-    std::cout << "audit log BROKEN" << (v->line ? " at line " + std::to_string(v->line) : "") << ": " << v->problem
+    std::cout << "audit log BROKEN" << (v->entry ? " at entry " + std::to_string(v->entry) : "") << ": " << v->problem
               << "\n";
     return 1;
   }

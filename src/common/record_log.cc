@@ -251,6 +251,10 @@ Status RecordLog::CatchUpLocked() {
   if (!file.ok()) return file.status();
   auto head = state_->head->Reload();
   if (!head.ok()) return head.status();
+  if (head->size < state_->synced_size || (!head->present && state_->tally.count > 0)) {
+    return Status::Corruption(path_ + ".head no longer vouches for what was acknowledged (it is gone, or went back "
+                              "from " + Offset(state_->synced_size) + " to " + Offset(head->size) + " bytes)");
+  }
   ScanEnd end;
   Status s = Scan(path_, file->get(), state_->size, state_->tally, *head, options_.on_record, &end);
   if (!s.ok()) return s;
@@ -315,6 +319,11 @@ Status RecordLog::Sync() {
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
   return SyncLocked();
+}
+
+uint64_t RecordLog::size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_->size;
 }
 
 Result<std::string> RecordLog::ReadAt(uint64_t offset) {

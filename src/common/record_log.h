@@ -82,6 +82,9 @@ class RecordLog {
   Result<std::string> ReadAt(uint64_t offset);
 
   const std::string& path() const { return path_; }
+  // How far this process has read or written the log: a file of another
+  // size means another process appended (CatchUp() reads it).
+  uint64_t size();
 
  private:
   RecordLog(Env* env, std::string path, RecordLogOptions options);

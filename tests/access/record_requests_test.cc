@@ -28,10 +28,10 @@ TEST(RecordRequests, SurviveReopenWithTheirDecisionsAndOnlyTheTokenFindsThem) {
     EXPECT_TRUE(decided->decisions.at(kRecord).files.empty()) << "a denial releases nothing";
   }
   // Nothing but the digest of the token is stored.
-  std::ifstream in(dir.Join("requests.jsonl"));
+  std::ifstream in(dir.Join("requests.log"));
   std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(text.find(token), std::string::npos);
-  std::ofstream(dir.Join("requests.jsonl"), std::ios::app) << "{\"type\":\"decision\",\"request\":\"" << id;  // torn
+  std::ofstream(dir.Join("requests.log"), std::ios::app) << "00000070 00000000 {\"type\":\"decision\",\"request\":\"" << id;  // torn
 
   auto reopened = RecordRequests::Open(Env::Default(), dir.path());
   ASSERT_TRUE(reopened.ok());
@@ -43,7 +43,7 @@ TEST(RecordRequests, SurviveReopenWithTheirDecisionsAndOnlyTheTokenFindsThem) {
   other[10] = other[10] == 'a' ? 'b' : 'a';
   EXPECT_FALSE((*reopened)->FindByToken(other).has_value());
   EXPECT_FALSE((*reopened)->FindByToken(id).has_value());
-  // After the torn line, appends still work and read back.
+  // After the torn append, appends still work and read back.
   ASSERT_TRUE((*reopened)->Decide(id, {kRecord, "release", "", {"f"}, "t1", "now"}).ok());
   auto again = RecordRequests::Open(Env::Default(), dir.path());
   ASSERT_TRUE(again.ok());

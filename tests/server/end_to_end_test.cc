@@ -112,7 +112,7 @@ TEST(EndToEnd, FirstStartWritesAnAdminTokenOnlyItsUserCanRead) {
     first_token = server->admin_token();
     EXPECT_EQ(server->Request("GET", "/api/v1/tokens", first_token).status, 200);
     // Only its hash is kept beside the other tokens.
-    EXPECT_EQ(ReadFile(dir.Join("data/access/tokens.jsonl")).find(first_token), std::string::npos);
+    EXPECT_EQ(ReadFile(dir.Join("data/access/tokens.log")).find(first_token), std::string::npos);
   }
   // A second start keeps the admin token it has.
   auto server = ServerProcess::Start(dir.Join("data"));
@@ -234,7 +234,7 @@ TEST(EndToEnd, NothingIsServedThatCannotBeRecorded) {
   const std::string file = "/api/v1/packages/" + id + "/files/submission/documentation/README.txt";
   ASSERT_EQ(server->Request("GET", file, archivist).status, 200);
   // The audit log's lock becomes impossible to take: appends fail.
-  const std::string lock = dir.Join("data/access/audit.lock");
+  const std::string lock = dir.Join("data/access/audit.log.lock");
   ASSERT_EQ(::unlink(lock.c_str()), 0);
   ASSERT_EQ(::mkdir(lock.c_str(), 0700), 0);
   HttpReply refused = server->Request("GET", file, archivist);
