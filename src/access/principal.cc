@@ -30,4 +30,14 @@ bool Principal::MaySeeProducer(const std::string& producer_id) const {
   }
 }
 
+bool Principal::MaySeeWorkOf(const std::string& owner_token, const std::string& producer_id) const {
+  if (!token_id.empty() && owner_token == token_id) return true;
+  switch (role) {
+    case Role::kArchivist:
+    case Role::kAuditor: return true;
+    case Role::kEService: return !producer_id.empty() && MaySeeProducer(producer_id);
+    default: return false;
+  }
+}
+
 }  // namespace bevara::access

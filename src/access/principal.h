@@ -27,6 +27,11 @@ struct Principal {
   // Whether this caller may see packages of `producer_id`: an eservice sees
   // only its own producer's; archivists and auditors see all; admins none.
   bool MaySeeProducer(const std::string& producer_id) const;
+  // Whether this caller may see a piece of work (a deposit's job) that the
+  // token `token_id` started for `producer_id` (empty: not for an
+  // e-service): the token that started it may; an e-service may see its
+  // producer's; archivists and auditors all; admins none of another's.
+  bool MaySeeWorkOf(const std::string& token_id, const std::string& producer_id) const;
 };
 
 }  // namespace bevara::access

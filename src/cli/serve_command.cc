@@ -123,16 +123,25 @@ int ServeCommand(const std::vector<std::string>& argv) {
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
                                            config.max_package_bytes,
                                            [&index_worker](const std::string& id) { index_worker.Enqueue(id); }};
-  auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), deposit_options);
+  auto jobs = services::JobStore::Open(env, config.data_dir + "/server");
+  if (!jobs.ok()) return Fail(jobs.status().ToString());
+  auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), jobs->get(), deposit_options);
   if (!deposits.ok()) return Fail(deposits.status().ToString());
   index_worker.Start();
-  services::AuditService audits(archive->get(), log->get(), config.data_dir + "/server/audits",
-                                config.audit_max_bytes_per_second);
+  services::AuditService audits(archive->get(), log->get(), jobs->get(), config.audit_max_bytes_per_second);
   auto requests = access::RecordRequests::Open(env, access_dir);
   if (!requests.ok()) return Fail(requests.status().ToString());
   server::RateLimiter public_limiter(config.public_requests_per_second, config.public_burst);
-  server::Api api{config, env, archive->get(), tokens->get(), log->get(), deposits->get(), &audits,
-                  &cases, decisions->get(), access_dir, index->get(), &indexer, &index_worker, &public_limiter, requests->get()};
+  server::Api api;
+  api.context = {config, env, log->get()};
+  server::Context* context = &api.context;
+  api.deposits = {context, deposits->get(), archive->get()};
+  api.packages = {context, archive->get(), &cases, decisions->get(), &indexer, &index_worker};
+  api.audits = {context, &audits, access_dir};
+  api.admin = {context, tokens->get(), deposits->get()};
+  api.search = {context, index->get(), &indexer, &public_limiter};
+  api.public_records = {context, index->get(), archive->get(), &cases, &public_limiter};
+  api.requests = {context, requests->get(), index->get(), archive->get(), &public_limiter};
   server::Router router(env, server::ApiRoutes(&api), tokens->get(), log->get());
   std::set<std::string> proxies;
   std::string unused;  // Check() has refused a bad list

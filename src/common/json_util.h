@@ -19,17 +19,23 @@ std::string ToJsonText(const T& value) {
   return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// A parsed value mapped to T. InvalidArgument when it does not have T's shape.
+template <typename T>
+Result<T> JsonAs(const nlohmann::json& j) {
+  try {
+    return j.get<T>();
+  } catch (const std::exception& e) {  // nlohmann's, or a from_json's own
+    return Status::InvalidArgument(e.what());
+  }
+}
+
 // `text` parsed as JSON and mapped to T. InvalidArgument (with the reason)
 // when it is not JSON or does not have T's shape.
 template <typename T>
 Result<T> ParseJsonAs(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("not JSON");
-  try {
-    return j.get<T>();
-  } catch (const std::exception& e) {  // nlohmann's, or a from_json's own
-    return Status::InvalidArgument(e.what());
-  }
+  return JsonAs<T>(j);
 }
 
 }  // namespace bevara

@@ -1,5 +1,4 @@
 // Tokens and configuration (admins), the OpenAPI document and /health.
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "src/server/api.h"
@@ -16,7 +15,7 @@ nlohmann::json TokenJson(const access::TokenInfo& t) {
   return j;
 }
 
-void ListTokens(Api* api, Exchange& ex) {
+void ListTokens(AdminApi* api, Exchange& ex) {
   auto all = api->tokens->List();
   if (!all.ok()) return SendStatus(ex, all.status());
   nlohmann::json list = nlohmann::json::array();
@@ -24,7 +23,7 @@ void ListTokens(Api* api, Exchange& ex) {
   SendJson(ex, 200, nlohmann::json({{"tokens", list}}).dump());
 }
 
-void CreateToken(Api* api, Exchange& ex) {
+void CreateToken(AdminApi* api, Exchange& ex) {
   nlohmann::json j;
   if (!ReadJsonObject(ex, &j)) return;
   auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
@@ -32,7 +31,7 @@ void CreateToken(Api* api, Exchange& ex) {
   if (!role) return SendError(ex, 400, "bad_request", "role must be admin, archivist, auditor or eservice");
   auto issued = api->tokens->Create({*role, text("producer"), text("expires"), text("label")});
   if (!issued.ok()) return SendStatus(ex, issued.status());
-  Audit(api, ex, "token.create", issued->info.id, "ok",
+  Audit(api->context, ex, "token.create", issued->info.id, "ok",
         std::string("role ") + access::RoleName(*role) + (issued->info.producer.empty() ? "" : ", producer " + issued->info.producer),
         true);
   nlohmann::json out = TokenJson(issued->info);
@@ -41,17 +40,17 @@ void CreateToken(Api* api, Exchange& ex) {
   SendJson(ex, 201, out.dump());
 }
 
-void RevokeToken(Api* api, Exchange& ex) {
+void RevokeToken(AdminApi* api, Exchange& ex) {
   Status s = api->tokens->Revoke(ex.Param("id"));
   if (!s.ok()) return SendStatus(ex, s);
-  Audit(api, ex, "token.revoke", ex.Param("id"), "ok", "", true);
+  Audit(api->context, ex, "token.revoke", ex.Param("id"), "ok", "", true);
   ex.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
   ex.response.setContentLength(0);
   ex.response.send();
 }
 
-void GetConfig(Api* api, Exchange& ex) {
-  const ServerConfig& c = api->config;
+void GetConfig(AdminApi* api, Exchange& ex) {
+  const ServerConfig& c = api->context->config;
   nlohmann::json j = {
       {"server", {{"address", c.address}, {"port", c.port}}},
       {"http",
@@ -69,12 +68,12 @@ void GetConfig(Api* api, Exchange& ex) {
 
 }  // namespace
 
-std::vector<Route> AdminRoutes(Api* api) {
+std::vector<Route> AdminRoutes(AdminApi* api) {
   return {
-      {"GET", "/api/v1/tokens", roles::kAdmins, [api](Exchange& ex) { ListTokens(api, ex); }},
-      {"POST", "/api/v1/tokens", roles::kAdmins, [api](Exchange& ex) { CreateToken(api, ex); }},
-      {"DELETE", "/api/v1/tokens/{id}", roles::kAdmins, [api](Exchange& ex) { RevokeToken(api, ex); }},
-      {"GET", "/api/v1/config", roles::kAdmins, [api](Exchange& ex) { GetConfig(api, ex); }},
+      {"GET", "/api/v1/tokens", roles::kAdmins, Bind(api, ListTokens)},
+      {"POST", "/api/v1/tokens", roles::kAdmins, Bind(api, CreateToken)},
+      {"DELETE", "/api/v1/tokens/{id}", roles::kAdmins, Bind(api, RevokeToken)},
+      {"GET", "/api/v1/config", roles::kAdmins, Bind(api, GetConfig)},
       // The API's description is documentation, not data: anyone may read it.
       {"GET", "/api/v1/openapi.json", roles::kAnyone, [](Exchange& ex) { SendJson(ex, 200, OpenApiDocument()); }},
       {"GET", "/health", roles::kAnyone, [](Exchange& ex) { SendJson(ex, 200, R"({"status":"ok"})"); }},
@@ -82,19 +81,24 @@ std::vector<Route> AdminRoutes(Api* api) {
 }
 
 std::vector<Route> ApiRoutes(Api* api) {
+  std::vector<std::vector<Route>> groups = {
+      DepositRoutes(api ? &api->deposits : nullptr), PackageRoutes(api ? &api->packages : nullptr),
+      AuditRoutes(api ? &api->audits : nullptr),     AdminRoutes(api ? &api->admin : nullptr),
+      SearchRoutes(api ? &api->search : nullptr),    PublicRoutes(api ? &api->public_records : nullptr),
+      RequestRoutes(api ? &api->requests : nullptr)};
   std::vector<Route> all;
-  for (auto group : {DepositRoutes, PackageRoutes, AuditRoutes, AdminRoutes, SearchRoutes, PublicRoutes, RequestRoutes}) {
-    for (Route& r : group(api)) all.push_back(std::move(r));
+  for (auto& group : groups) {
+    for (Route& r : group) all.push_back(std::move(r));
   }
   return all;
 }
 
-Status Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
+Status Audit(Context* context, const Exchange& ex, const std::string& action, const std::string& target,
              const std::string& outcome, const std::string& detail, bool durable) {
-  Status s = api->log->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
-                               action, target, outcome, detail, ex.client},
-                              durable);
-  if (!s.ok()) std::cerr << "bevara serve: audit log: " << s.ToString() << "\n";
+  Status s = context->log->Append({ex.who.anonymous() ? "anonymous" : ex.who.token_id, access::RoleName(ex.who.role),
+                                   action, target, outcome, detail, ex.client},
+                                  durable);
+  if (!s.ok()) context->env->Log(LogLevel::kError, "audit log: " + s.ToString());
   return s;
 }
 

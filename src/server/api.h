@@ -26,22 +26,69 @@
 
 namespace bevara::server {
 
-struct Api {
+// What every handler may use: the configuration, the Env (files, the clock,
+// the operator's log) and the audit trail.
+struct Context {
   ServerConfig config;
-  Env* env = nullptr;  // files, the clock and the operator's log
-  storage::Archive* archive = nullptr;
-  access::TokenStore* tokens = nullptr;
+  Env* env = nullptr;
   access::AuditLog* log = nullptr;
+};
+
+// Each route family is handed only what it uses.
+struct DepositApi {
+  Context* context = nullptr;
   services::DepositService* deposits = nullptr;
-  services::AuditService* audits = nullptr;
+  storage::Archive* archive = nullptr;  // a receipt's version record
+};
+struct PackageApi {
+  Context* context = nullptr;
+  storage::Archive* archive = nullptr;
   services::CaseService* cases = nullptr;
   access::AccessDecisions* decisions = nullptr;
-  std::string access_dir;  // <data>/access: tokens and the audit log
-  search::SearchIndex* search = nullptr;
   services::Indexer* indexer = nullptr;
   services::IndexWorker* index_worker = nullptr;
+};
+struct AuditApi {
+  Context* context = nullptr;
+  services::AuditService* audits = nullptr;
+  std::string access_dir;  // <data>/access: the audit log
+};
+struct AdminApi {
+  Context* context = nullptr;
+  access::TokenStore* tokens = nullptr;
+  services::DepositService* deposits = nullptr;  // how many wait
+};
+struct SearchApi {
+  Context* context = nullptr;
+  search::SearchIndex* search = nullptr;
+  services::Indexer* indexer = nullptr;
   RateLimiter* public_limiter = nullptr;
+};
+struct PublicApi {
+  Context* context = nullptr;
+  search::SearchIndex* search = nullptr;
+  storage::Archive* archive = nullptr;
+  services::CaseService* cases = nullptr;
+  RateLimiter* public_limiter = nullptr;
+};
+struct RequestApi {
+  Context* context = nullptr;
   access::RecordRequests* requests = nullptr;
+  search::SearchIndex* search = nullptr;
+  storage::Archive* archive = nullptr;
+  RateLimiter* public_limiter = nullptr;
+};
+
+// The server's route families, wired once by `bevara serve`.
+struct Api {
+  Context context;
+  DepositApi deposits;
+  PackageApi packages;
+  AuditApi audits;
+  AdminApi admin;
+  SearchApi search;
+  PublicApi public_records;
+  RequestApi requests;
 };
 
 // Who may call what. Route tables use these sets, and the authorisation
@@ -57,18 +104,20 @@ inline const std::set<Role> kSearchers = {Role::kArchivist};
 inline const std::set<Role> kAnyone = {};
 }  // namespace roles
 
-// A route handler that calls `fn` with `api`.
-inline std::function<void(Exchange&)> Bind(Api* api, void (*fn)(Api*, Exchange&)) {
+// A route handler that calls `fn` with its family's `api`.
+template <typename FamilyApi>
+std::function<void(Exchange&)> Bind(FamilyApi* api, void (*fn)(FamilyApi*, Exchange&)) {
   return [api, fn](Exchange& ex) { fn(api, ex); };
 }
 
-std::vector<Route> DepositRoutes(Api* api);
-std::vector<Route> PackageRoutes(Api* api);
-std::vector<Route> AuditRoutes(Api* api);
-std::vector<Route> AdminRoutes(Api* api);
-std::vector<Route> SearchRoutes(Api* api);  // the archivists' search and the public's
-std::vector<Route> PublicRoutes(Api* api);  // public records and their files
-std::vector<Route> RequestRoutes(Api* api);  // requests for records, and decisions on them
+// With a null api the handlers must not be called (tests read the tables).
+std::vector<Route> DepositRoutes(DepositApi* api);
+std::vector<Route> PackageRoutes(PackageApi* api);
+std::vector<Route> AuditRoutes(AuditApi* api);
+std::vector<Route> AdminRoutes(AdminApi* api);
+std::vector<Route> SearchRoutes(SearchApi* api);  // the archivists' search and the public's
+std::vector<Route> PublicRoutes(PublicApi* api);  // public records and their files
+std::vector<Route> RequestRoutes(RequestApi* api);  // requests for records, and decisions on them
 
 // The answer when an access that must be recorded cannot be: 503 with
 // Retry-After. Every retrieval of stored content, and every read of what
@@ -76,8 +125,8 @@ std::vector<Route> RequestRoutes(Api* api);  // requests for records, and decisi
 void RefuseUnrecorded(Exchange& ex);
 
 // The public interface's gate: answers 429 with Retry-After and returns
-// false when the client has used up its rate.
-bool AdmitPublic(Api* api, Exchange& ex);
+// false when the client has used up its rate. `limiter` may be null (no limit).
+bool AdmitPublic(RateLimiter* limiter, Exchange& ex);
 // Sends a public answer: personnummer masked (whatever the body holds), and
 // not stored by caches, since a record can be made secret at any time.
 void SendPublicJson(Exchange& ex, int status, std::string json);
@@ -91,7 +140,7 @@ const std::string& OpenApiDocument();
 // Records `action` on `target` by the caller in the audit log. A failure is
 // also written to stderr; callers that must not act unrecorded (serving a
 // file) check the status.
-Status Audit(Api* api, const Exchange& ex, const std::string& action, const std::string& target,
-           const std::string& outcome, const std::string& detail = {}, bool durable = false);
+Status Audit(Context* context, const Exchange& ex, const std::string& action, const std::string& target,
+             const std::string& outcome, const std::string& detail = {}, bool durable = false);
 
 }  // namespace bevara::server

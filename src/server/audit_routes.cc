@@ -9,7 +9,7 @@ namespace {
 nlohmann::json RunJson(const services::AuditRun& run) {
   nlohmann::json j = {{"id", run.id},
                       {"href", "/api/v1/audits/" + run.id},
-                      {"state", run.state},
+                      {"state", services::JobStateName(run.state)},
                       {"scope", run.package_id.empty() ? nlohmann::json("archive") : nlohmann::json(run.package_id)},
                       {"started", run.started},
                       {"progress",
@@ -18,11 +18,11 @@ nlohmann::json RunJson(const services::AuditRun& run) {
                         {"bytes_done", run.progress.bytes_done},
                         {"seconds", run.progress.seconds}}}};
   if (!run.finished.empty()) j["finished"] = run.finished;
-  if (!run.report_json.empty()) j["report"] = nlohmann::json::parse(run.report_json, nullptr, false);
+  if (!run.report.is_null()) j["report"] = run.report;
   return j;
 }
 
-void StartAudit(Api* api, Exchange& ex) {
+void StartAudit(AuditApi* api, Exchange& ex) {
   // Optional JSON body {"package_id": "..."}: one package instead of all.
   std::string package_id;
   if (ex.HasBody()) {
@@ -35,32 +35,32 @@ void StartAudit(Api* api, Exchange& ex) {
     }
     package_id = j.value("package_id", "");
   }
-  auto run = api->audits->Start(package_id, ex.who.token_id);
-  if (!run.ok() && run.status().IsAlreadyExists()) {
-    ex.response.set("Location", "/api/v1/audits/" + run.status().message());
-    return SendError(ex, 409, "audit_running", "an audit is already running", {{"id", run.status().message()}});
+  auto started = api->audits->Start(package_id, ex.who.token_id);
+  if (!started.ok()) return SendStatus(ex, started.status());
+  const services::AuditRun& run = started->run;
+  ex.response.set("Location", "/api/v1/audits/" + run.id);
+  if (started->already_running) {
+    return SendError(ex, 409, "audit_running", "an audit is already running", {{"id", run.id}});
   }
-  if (!run.ok()) return SendStatus(ex, run.status());
-  Audit(api, ex, "audit.start", package_id.empty() ? "(archive)" : package_id, "ok", "audit " + run->id, true);
-  ex.response.set("Location", "/api/v1/audits/" + run->id);
-  SendJson(ex, 202, RunJson(*run).dump());
+  Audit(api->context, ex, "audit.start", package_id.empty() ? "(archive)" : package_id, "ok", "audit " + run.id, true);
+  SendJson(ex, 202, RunJson(run).dump());
 }
 
-void GetAudit(Api* api, Exchange& ex) {
+void GetAudit(AuditApi* api, Exchange& ex) {
   auto run = api->audits->Get(ex.Param("id"));
   if (!run) return SendError(ex, 404, "not_found", "no audit '" + ex.Param("id") + "'");
-  SendJson(ex, 200, RunJson(*run).dump());
+  SendJson(ex, 200, RunJson(*run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void GetLog(Api* api, Exchange& ex) {
+void GetLog(AuditApi* api, Exchange& ex) {
   uint64_t from = 1, limit = 100;
   Status s = QueryNumber(ex, "from", 1, UINT64_MAX, &from);
-  if (s.ok()) s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->config.max_page_size), &limit);
+  if (s.ok()) s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
   if (!s.ok()) return SendStatus(ex, s);
-  (void)api->log->Sync();  // what the auditor reads is on disk
+  (void)api->context->log->Sync();  // what the auditor reads is on disk
   std::string body = "{\"entries\":[";
   uint64_t count = 0, last = 0;
-  s = access::ReadAuditLog(api->archive->env(), api->access_dir, from, limit, [&](const std::string& line) {
+  s = access::ReadAuditLog(api->context->env, api->access_dir, from, limit, [&](const std::string& line) {
     body += (count++ ? "," : "") + line;
     last = from + count - 1;
     return Status::OK();
@@ -74,11 +74,11 @@ void GetLog(Api* api, Exchange& ex) {
 
 }  // namespace
 
-std::vector<Route> AuditRoutes(Api* api) {
+std::vector<Route> AuditRoutes(AuditApi* api) {
   return {
-      {"POST", "/api/v1/audits", roles::kAuditors, [api](Exchange& ex) { StartAudit(api, ex); }},
-      {"GET", "/api/v1/audits/{id}", roles::kAuditors, [api](Exchange& ex) { GetAudit(api, ex); }},
-      {"GET", "/api/v1/log", roles::kLogReaders, [api](Exchange& ex) { GetLog(api, ex); }},
+      {"POST", "/api/v1/audits", roles::kAuditors, Bind(api, StartAudit)},
+      {"GET", "/api/v1/audits/{id}", roles::kAuditors, Bind(api, GetAudit)},
+      {"GET", "/api/v1/log", roles::kLogReaders, Bind(api, GetLog)},
   };
 }
 

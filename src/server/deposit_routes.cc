@@ -10,12 +10,83 @@
 namespace bevara::server {
 namespace {
 
+using services::Job;
+using services::JobState;
+
+constexpr size_t kMaxIdempotencyKey = 255;
+
 std::string JobHref(const std::string& id) { return "/api/v1/jobs/" + id; }
 
-nlohmann::json JobLinks(const services::JobSummary& job) {
-  nlohmann::json j = {{"id", job.id}, {"state", job.state}, {"href", JobHref(job.id)}};
+nlohmann::json JobLinks(const Job& job) {
+  nlohmann::json j = {{"id", job.id}, {"state", services::JobStateName(job.state)}, {"href", JobHref(job.id)}};
   if (!job.package_id.empty()) j["package"] = "/api/v1/packages/" + PercentEncode(job.package_id, false);
   return j;
+}
+
+// An Idempotency-Key is printable ASCII (a UUID, typically): anything else
+// is refused before a byte of the body is read.
+bool UsableIdempotencyKey(const std::string& key) {
+  if (key.size() > kMaxIdempotencyKey) return false;
+  for (unsigned char c : key) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+// The error a finished deposit's client reads, from how it ended.
+nlohmann::json DepositError(const std::string& outcome, const Job& job, const nlohmann::json& result) {
+  if (outcome == "rejected_producer") {
+    return {{"code", "forbidden"}, {"status", 403},
+            {"message", "this token may deposit only packages of producer '" + job.producer + "'"}};
+  }
+  if (outcome == "rejected") return {{"code", "invalid_package"}, {"message", "the package broke the rules the report names"}};
+  return {{"code", "ingest_failed"},
+          {"message", "the archive could not store the package (" + result.value("cause", std::string("Internal")) +
+                          "); deposit it again later"}};
+}
+
+// A finished deposit as its client reads it: the job, and the report and
+// receipt of what it became (the receipt with the version record in full).
+Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
+  nlohmann::json doc = {{"id", job.id},
+                        {"state", services::JobStateName(job.state)},
+                        {"created", job.created},
+                        {"finished", job.finished},
+                        {"token", job.token_id},
+                        {"producer", job.producer},
+                        {"idempotency_key", job.idempotency_key},
+                        {"sha256", job.body_sha256},
+                        {"size", job.size},
+                        {"href", JobHref(job.id)}};
+  if (!job.package_id.empty()) {
+    doc["package_id"] = job.package_id;
+    doc["version"] = job.version;
+    doc["package"] = "/api/v1/packages/" + PercentEncode(job.package_id, false);
+  }
+  auto result = api->deposits->ResultOf(job.id);
+  if (!result.ok()) return result.status();
+  const std::string outcome = result->value("outcome", std::string());
+  if (result->contains("report")) doc["report"] = (*result)["report"];
+  if (result->contains("receipt")) {
+    nlohmann::json receipt = (*result)["receipt"];
+    if (!receipt.contains("aip") && receipt.contains("record") && receipt["record"].is_string()) {
+      // The version record as the archive keeps it (checked against its name).
+      auto record = api->archive->ReadBlob(receipt["record"].get<std::string>());
+      if (!record.ok()) return record.status();
+      receipt["aip"] = nlohmann::json::parse(*record, nullptr, false);
+    }
+    doc["receipt"] = std::move(receipt);
+  }
+  if (job.state == JobState::kRejected || job.state == JobState::kFailed) {
+    doc["error"] = result->contains("error") ? (*result)["error"] : DepositError(outcome, job, *result);
+  }
+  return doc;
+}
+
+void SendJobDocument(DepositApi* api, Exchange& ex, int status, const Job& job) {
+  auto doc = JobDocument(api, job);
+  if (!doc.ok()) return SendStatus(ex, doc.status());
+  SendJson(ex, status, doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // Reads the body into the deposit. A fixed-length body is read straight from
@@ -52,14 +123,18 @@ Status ReceiveBody(Exchange& ex, services::PendingDeposit* deposit) {
   return Status::OK();
 }
 
-void Deposit(Api* api, Exchange& ex) {
+void Deposit(DepositApi* api, Exchange& ex) {
   services::DepositService* deposits = api->deposits;
   if (ex.request.hasContentLength() && static_cast<uint64_t>(ex.request.getContentLength64()) > deposits->max_package_bytes()) {
-    Audit(api, ex, "deposit", "", "refused", "Content-Length over the limit");
+    Audit(api->context, ex, "deposit", "", "refused", "Content-Length over the limit");
     return SendError(ex, 413, "too_large",
                      "the package is larger than this server accepts (" + std::to_string(deposits->max_package_bytes()) + " bytes)");
   }
   if (!ex.HasBody()) return SendError(ex, 400, "bad_request", "the request has no body: send the package (tar or zip)");
+  const std::string key = ex.request.get("Idempotency-Key", "");
+  if (!UsableIdempotencyKey(key)) {
+    return SendError(ex, 400, "bad_request", "an Idempotency-Key is at most 255 printable ASCII characters");
+  }
   auto pending = deposits->Begin(ex.who);
   if (!pending.ok()) {
     ex.response.set("Retry-After", "10");
@@ -78,13 +153,13 @@ void Deposit(Api* api, Exchange& ex) {
   // full disk) keep their code and are 5xx.
   if (!received.ok()) {
     if (received.code() == StatusCode::kResourceExhausted) {
-      Audit(api, ex, "deposit", "", "refused", "body over the limit");
+      Audit(api->context, ex, "deposit", "", "refused", "body over the limit");
       return SendError(ex, 413, "too_large", received.message());
     }
     return SendStatus(ex, received);
   }
   bool repeat = false;
-  auto job = (*pending)->Finish(ex.request.get("Idempotency-Key", ""), &repeat);
+  auto job = (*pending)->Finish(key, &repeat);
   if (!job.ok()) {
     if (job.status().IsRejected()) return SendError(ex, 422, "idempotency_key_reused", job.status().message());
     return SendStatus(ex, job.status());
@@ -92,35 +167,29 @@ void Deposit(Api* api, Exchange& ex) {
   ex.response.set("Location", JobHref(job->id));
   if (repeat) {
     ex.response.set("Idempotent-Replayed", "true");
-    if (job->done()) {
-      auto doc = api->deposits->JobDocument(job->id);  // the first deposit's result, as it was
-      if (!doc.ok()) return SendStatus(ex, doc.status());
-      return SendJson(ex, 200, *doc);
-    }
+    if (services::IsDone(job->state)) return SendJobDocument(api, ex, 200, *job);  // the first deposit's result
   }
   SendJson(ex, 202, JobLinks(*job).dump());
 }
 
-void GetJob(Api* api, Exchange& ex) {
+void GetJob(DepositApi* api, Exchange& ex) {
   auto job = api->deposits->Find(ex.Param("id"), ex.who);
   if (!job) return SendError(ex, 404, "not_found", "no job '" + ex.Param("id") + "'");
-  if (!job->done()) {
+  if (!services::IsDone(job->state)) {
     nlohmann::json j = JobLinks(*job);
     j["created"] = job->created;
     ex.response.set("Retry-After", "1");
-    return SendJson(ex, 200, j.dump());
+    return SendJson(ex, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
-  auto doc = api->deposits->JobDocument(job->id);
-  if (!doc.ok()) return SendStatus(ex, doc.status());
-  SendJson(ex, 200, *doc);
+  SendJobDocument(api, ex, 200, *job);
 }
 
 }  // namespace
 
-std::vector<Route> DepositRoutes(Api* api) {
+std::vector<Route> DepositRoutes(DepositApi* api) {
   return {
-      {"POST", "/api/v1/packages", roles::kDepositors, [api](Exchange& ex) { Deposit(api, ex); }},
-      {"GET", "/api/v1/jobs/{id}", roles::kReaders, [api](Exchange& ex) { GetJob(api, ex); }},
+      {"POST", "/api/v1/packages", roles::kDepositors, Bind(api, Deposit)},
+      {"GET", "/api/v1/jobs/{id}", roles::kReaders, Bind(api, GetJob)},
   };
 }
 

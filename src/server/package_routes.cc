@@ -26,7 +26,7 @@ nlohmann::json SummaryJson(const PackageSummary& p) {
 
 // The package if the caller may see it; otherwise answers 404 (or 500) and
 // returns nullopt. A package of another producer is as absent as a missing one.
-std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
+std::optional<PackageSummary> VisiblePackage(PackageApi* api, Exchange& ex) {
   auto p = api->archive->catalog()->GetPackage(ex.Param("id"));
   if (!p.ok()) {
     SendStatus(ex, p.status());
@@ -35,7 +35,7 @@ std::optional<PackageSummary> VisiblePackage(Api* api, Exchange& ex) {
   if (!*p || !ex.who.MaySeeProducer((*p)->producer_id)) {
     // Another producer's package is refused exactly like a missing one, but
     // the attempt is recorded.
-    if (*p) Audit(api, ex, "read.denied", (*p)->id, "denied", "package of another producer");
+    if (*p) Audit(api->context, ex, "read.denied", (*p)->id, "denied", "package of another producer");
     SendError(ex, 404, "not_found", "no package '" + ex.Param("id") + "'");
     return std::nullopt;
   }
@@ -57,9 +57,9 @@ std::optional<uint32_t> RequestedVersion(Exchange& ex, const PackageSummary& p) 
   return static_cast<uint32_t>(v);
 }
 
-void ListPackages(Api* api, Exchange& ex) {
+void ListPackages(PackageApi* api, Exchange& ex) {
   uint64_t limit = 100;
-  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->config.max_page_size), &limit);
+  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
   if (!s.ok()) return SendStatus(ex, s);
   std::string state = ex.Query("state").value_or("archived");
   if (state != "archived") return SendError(ex, 400, "bad_request", "state must be 'archived' (the only state a package has)");
@@ -82,17 +82,17 @@ void ListPackages(Api* api, Exchange& ex) {
     }
     if (list.size() == limit) {
       next = list.back()["id"];
-      return Status::AlreadyExists("page full");  // stops the scan
+      return Status::StopIteration();
     }
     list.push_back(SummaryJson(p));
     return Status::OK();
   });
-  if (!s.ok() && !s.IsAlreadyExists()) return SendStatus(ex, s);
+  if (!s.ok()) return SendStatus(ex, s);
   nlohmann::json body = {{"packages", list}, {"next", next.empty() ? nlohmann::json() : nlohmann::json(next)}};
   SendJson(ex, 200, body.dump());
 }
 
-void GetPackage(Api* api, Exchange& ex) {
+void GetPackage(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
@@ -125,7 +125,7 @@ void GetPackage(Api* api, Exchange& ex) {
   SendJson(ex, 200, body.dump());
 }
 
-void GetFile(Api* api, Exchange& ex) {
+void GetFile(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
@@ -134,13 +134,13 @@ void GetFile(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(p->id, *version, path);
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no file '" + path + "'");
-  if (!Audit(api, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version)).ok()) {
+  if (!Audit(api->context, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version)).ok()) {
     return RefuseUnrecorded(ex);
   }
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
-void GetMets(Api* api, Exchange& ex) {
+void GetMets(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
@@ -148,13 +148,13 @@ void GetMets(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(p->id, *version, "METS.xml");
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "version has no AIP METS");
-  if (!Audit(api, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version)).ok()) {
+  if (!Audit(api->context, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version)).ok()) {
     return RefuseUnrecorded(ex);
   }
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, "application/xml", "METS.xml");
 }
 
-void GetEvents(Api* api, Exchange& ex) {
+void GetEvents(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   nlohmann::json events = nlohmann::json::array();
@@ -193,17 +193,17 @@ nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& 
   return j;
 }
 
-void GetCase(Api* api, Exchange& ex) {
+void GetCase(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  const std::string today = TodayUtc(api->env);
+  const std::string today = TodayUtc(api->context->env);
   auto view = api->cases->Get(p->id, *version, today);
   if (!view.ok()) return SendStatus(ex, view.status());
   if (!*view) return SendError(ex, 404, "not_found", "package '" + p->id + "' holds no case metadata (ERMS)");
   // Titles of secret records are in it: the read is recorded like a file's.
-  if (!Audit(api, ex, "case.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
+  if (!Audit(api->context, ex, "case.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
   const ingest::CaseMetadata& c = (*view)->metadata;
   const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
   nlohmann::json records = nlohmann::json::array();
@@ -227,7 +227,7 @@ void GetCase(Api* api, Exchange& ex) {
 }
 
 // PUT .../records/{record}/access {"state": "public|secret|restricted", "reason": "..."}
-void DecideAccess(Api* api, Exchange& ex) {
+void DecideAccess(PackageApi* api, Exchange& ex) {
   nlohmann::json body;
   if (!ReadJsonObject(ex, &body)) return;
   auto p = VisiblePackage(api, ex);
@@ -235,22 +235,22 @@ void DecideAccess(Api* api, Exchange& ex) {
   if (!body.contains("state") || !body["state"].is_string() || !body.contains("reason") || !body["reason"].is_string()) {
     return SendError(ex, 400, "bad_request", "the body must be {\"state\": ..., \"reason\": ...}");
   }
-  const std::string today = TodayUtc(api->env);
+  const std::string today = TodayUtc(api->context->env);
   const std::string record_id = ex.Param("record");
   auto view = api->cases->Get(p->id, p->head, today);
   if (!view.ok()) return SendStatus(ex, view.status());
   const bool known = *view && std::any_of((*view)->records.begin(), (*view)->records.end(),
                                           [&](const services::CaseRecordView& r) { return r.record.system_id == record_id; });
   if (!known) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
-  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, NowRfc3339(api->env)};
+  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, NowRfc3339(api->context->env)};
   Status s = api->decisions->Record(d);
   if (!s.ok()) return SendStatus(ex, s);
-  Audit(api, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);
+  Audit(api->context, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);
   // In search before the answer: the public index gains or loses the record now.
   if (api->indexer) {
     Status indexed = api->indexer->Refresh(p->id, today);
     if (!indexed.ok()) {
-      std::cerr << "bevara serve: search index: " << p->id << ": " << indexed.ToString() << "\n";
+      api->context->env->Log(LogLevel::kError, "search index: " + p->id + ": " + indexed.ToString());
       if (api->index_worker) api->index_worker->Enqueue(p->id);
       ex.response.set("Retry-After", "60");
       return SendError(ex, 503, "search_not_updated",
@@ -267,18 +267,18 @@ void DecideAccess(Api* api, Exchange& ex) {
   SendStatus(ex, Status::Internal("record vanished"));
 }
 
-void GetDip(Api* api, Exchange& ex) {
+void GetDip(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  if (!Audit(api, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
+  if (!Audit(api->context, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
   SendDip(api->archive, ex, *p, *version);
 }
 
 }  // namespace
 
-std::vector<Route> PackageRoutes(Api* api) {
+std::vector<Route> PackageRoutes(PackageApi* api) {
   return {
       {"GET", "/api/v1/packages", roles::kReaders, Bind(api, ListPackages)},
       {"GET", "/api/v1/packages/{id}", roles::kReaders, Bind(api, GetPackage)},

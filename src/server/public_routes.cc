@@ -24,7 +24,7 @@ struct PublicRecord {
 };
 
 // The record if it is public today; otherwise answers 404 and returns nullopt.
-std::optional<PublicRecord> FindPublicRecord(Api* api, Exchange& ex) {
+std::optional<PublicRecord> FindPublicRecord(PublicApi* api, Exchange& ex) {
   const std::string id = ex.Param("id");
   auto not_found = [&]() -> std::optional<PublicRecord> {
     SendPublicJson(ex, 404, nlohmann::json({{"error", {{"code", "not_found"}, {"message", "no public record '" + id + "'"}}}}).dump());
@@ -47,7 +47,7 @@ std::optional<PublicRecord> FindPublicRecord(Api* api, Exchange& ex) {
   }
   if (!*package) return not_found();
   r.version = (*package)->head;
-  auto view = api->cases->Get(r.package_id, r.version, TodayUtc(api->env));
+  auto view = api->cases->Get(r.package_id, r.version, TodayUtc(api->context->env));
   if (!view.ok()) {
     SendStatus(ex, view.status());
     return std::nullopt;
@@ -62,8 +62,8 @@ std::optional<PublicRecord> FindPublicRecord(Api* api, Exchange& ex) {
   return not_found();
 }
 
-void GetPublicRecord(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void GetPublicRecord(PublicApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   auto r = FindPublicRecord(api, ex);
   if (!r) return;
   const std::string href = "/public/v1/records/" + ex.Param("id");
@@ -85,8 +85,8 @@ void GetPublicRecord(Api* api, Exchange& ex) {
   SendPublicJson(ex, 200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void GetPublicFile(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void GetPublicFile(PublicApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   auto r = FindPublicRecord(api, ex);
   if (!r) return;
   const std::string path = ex.Param("path");
@@ -102,7 +102,7 @@ void GetPublicFile(Api* api, Exchange& ex) {
 
 }  // namespace
 
-std::vector<Route> PublicRoutes(Api* api) {
+std::vector<Route> PublicRoutes(PublicApi* api) {
   return {
       {"GET", "/public/v1/records/{id}", roles::kAnyone, Bind(api, GetPublicRecord)},
       {"GET", "/public/v1/records/{id}/files/{path+}", roles::kAnyone, Bind(api, GetPublicFile)},

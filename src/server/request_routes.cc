@@ -18,7 +18,7 @@ namespace {
 
 // The records a request concerns: those it names, and those of the case it
 // names, as the archive index describes them (summaries with access state).
-std::vector<nlohmann::json> Candidates(Api* api, const access::RecordRequest& q) {
+std::vector<nlohmann::json> Candidates(RequestApi* api, const access::RecordRequest& q) {
   std::vector<nlohmann::json> out;
   std::set<std::string> seen;
   for (const std::string& id : q.records) {
@@ -62,7 +62,7 @@ nlohmann::json ArchivistView(const access::RecordRequest& q, std::vector<nlohman
 }
 
 // What the citizen sees: decisions (with what was released) and what waits.
-nlohmann::json CitizenView(Api* api, const access::RecordRequest& q, const std::string& token) {
+nlohmann::json CitizenView(RequestApi* api, const access::RecordRequest& q, const std::string& token) {
   nlohmann::json items = nlohmann::json::array();
   std::set<std::string> listed;
   auto item = [&](const std::string& record) {
@@ -101,8 +101,8 @@ std::string Text(const nlohmann::json& body, const char* name) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-void CreateRequest(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void CreateRequest(RequestApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   nlohmann::json body;
   if (!ReadJsonObject(ex, &body)) return;
   access::NewRequest n;
@@ -113,10 +113,10 @@ void CreateRequest(Api* api, Exchange& ex) {
   n.case_number = Text(body, "case_number");
   n.description = Text(body, "description");
   n.contact = Text(body, "contact");
-  auto created = api->requests->Create(n, NowRfc3339(api->env));
+  auto created = api->requests->Create(n, NowRfc3339(api->context->env));
   if (!created.ok()) return SendStatus(ex, created.status());
   const auto& [q, token] = *created;
-  Audit(api, ex, "request.create", q.id, "ok",
+  Audit(api->context, ex, "request.create", q.id, "ok",
         std::to_string(q.records.size()) + " records" + (q.case_number.empty() ? "" : ", case " + q.case_number), true);
   nlohmann::json answer = CitizenView(api, q, token);
   answer["token"] = token;
@@ -125,21 +125,21 @@ void CreateRequest(Api* api, Exchange& ex) {
   SendPublicJson(ex, 201, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::optional<access::RecordRequest> RequestByToken(Api* api, Exchange& ex) {
+std::optional<access::RecordRequest> RequestByToken(RequestApi* api, Exchange& ex) {
   auto q = api->requests->FindByToken(ex.Param("token"));
   if (!q) SendError(ex, 404, "not_found", "no request with this token");
   return q;
 }
 
-void GetRequest(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void GetRequest(RequestApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   auto q = RequestByToken(api, ex);
   if (!q) return;
   SendPublicJson(ex, 200, CitizenView(api, *q, ex.Param("token")).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void GetReleasedFile(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void GetReleasedFile(RequestApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   auto q = RequestByToken(api, ex);
   if (!q) return;
   const std::string record = ex.Param("record"), path = ex.Param("path");
@@ -158,24 +158,24 @@ void GetReleasedFile(Api* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "nothing released under this name");
-  if (!Audit(api, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) return RefuseUnrecorded(ex);
+  if (!Audit(api->context, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) return RefuseUnrecorded(ex);
   ex.response.set("Cache-Control", "no-store");
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
-void ListRequests(Api* api, Exchange& ex) {
+void ListRequests(RequestApi* api, Exchange& ex) {
   const std::string state = ex.Query("state").value_or("open");
   if (state != "open" && state != "all") return SendError(ex, 400, "bad_request", "state is open or all");
   nlohmann::json list = nlohmann::json::array();
   for (const access::RecordRequest& q : api->requests->List(state == "open")) list.push_back(ArchivistView(q, Candidates(api, q)));
   // The queue holds citizens' contacts: reading it is recorded.
-  if (!Audit(api, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
+  if (!Audit(api->context, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
     return RefuseUnrecorded(ex);
   }
   SendJson(ex, 200, nlohmann::json({{"requests", list}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void DecideRequest(Api* api, Exchange& ex) {
+void DecideRequest(RequestApi* api, Exchange& ex) {
   nlohmann::json body;
   if (!ReadJsonObject(ex, &body)) return;
   auto q = api->requests->Find(ex.Param("id"));
@@ -204,17 +204,17 @@ void DecideRequest(Api* api, Exchange& ex) {
     }
   }
   d.by = ex.who.token_id;
-  d.at = NowRfc3339(api->env);
+  d.at = NowRfc3339(api->context->env);
   auto decided = api->requests->Decide(q->id, d);
   if (!decided.ok()) return SendStatus(ex, decided.status());
-  Audit(api, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);
+  Audit(api->context, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);
   // The records a request concerns do not depend on its decisions.
   SendJson(ex, 200, ArchivistView(*decided, std::move(candidates)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
 
-std::vector<Route> RequestRoutes(Api* api) {
+std::vector<Route> RequestRoutes(RequestApi* api) {
   return {
       {"POST", "/public/v1/requests", roles::kAnyone, Bind(api, CreateRequest)},
       {"GET", "/public/v1/requests/{token}", roles::kAnyone, Bind(api, GetRequest)},

@@ -99,20 +99,20 @@ std::string ResultBody(const search::SearchQuery& q, const search::SearchResult&
   return body;
 }
 
-void ArchiveSearch(Api* api, Exchange& ex) {
+void ArchiveSearch(SearchApi* api, Exchange& ex) {
   auto q = ParseQuery(ex, search::Audience::kArchive);
   if (!q) return;
   auto result = api->search->Search(*q, search::Audience::kArchive);
   if (!result.ok()) return SendStatus(ex, result.status());
   // Hits show secret records' titles and snippets: searches are recorded.
-  if (!Audit(api, ex, "search", "records", "ok", "q=" + q->text + ", hits " + std::to_string(result->total)).ok()) {
+  if (!Audit(api->context, ex, "search", "records", "ok", "q=" + q->text + ", hits " + std::to_string(result->total)).ok()) {
     return RefuseUnrecorded(ex);
   }
   SendJson(ex, 200, ResultBody(*q, *result, search::Audience::kArchive));
 }
 
-void PublicSearch(Api* api, Exchange& ex) {
-  if (!AdmitPublic(api, ex)) return;
+void PublicSearch(SearchApi* api, Exchange& ex) {
+  if (!AdmitPublic(api->public_limiter, ex)) return;
   if (!api->indexer->public_index_trusted()) {
     ex.response.set("Retry-After", "60");
     return SendError(ex, 503, "search_unavailable", "search is being brought up to date; try again shortly");
@@ -126,8 +126,8 @@ void PublicSearch(Api* api, Exchange& ex) {
 
 }  // namespace
 
-bool AdmitPublic(Api* api, Exchange& ex) {
-  const int wait = api->public_limiter ? api->public_limiter->Admit(ex.client) : 0;
+bool AdmitPublic(RateLimiter* limiter, Exchange& ex) {
+  const int wait = limiter ? limiter->Admit(ex.client) : 0;
   if (wait == 0) return true;
   ex.response.set("Retry-After", std::to_string(wait));
   SendError(ex, 429, "too_many_requests", "too many requests from this address; try again in " +
@@ -141,7 +141,7 @@ void SendPublicJson(Exchange& ex, int status, std::string json) {
   SendJson(ex, status, json);
 }
 
-std::vector<Route> SearchRoutes(Api* api) {
+std::vector<Route> SearchRoutes(SearchApi* api) {
   return {
       {"GET", "/api/v1/search", roles::kSearchers, Bind(api, ArchiveSearch)},
       {"GET", "/public/v1/search", roles::kAnyone, Bind(api, PublicSearch)},

@@ -1,50 +1,28 @@
 #include "src/services/audit_service.h"
 
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "src/common/clock.h"
-#include "src/common/file_util.h"
 #include "src/common/random.h"
 
 namespace bevara::services {
-
 namespace {
 
-nlohmann::json RunToJson(const AuditRun& r) {
-  return {{"id", r.id},           {"package_id", r.package_id}, {"requested_by", r.requested_by},
-          {"state", r.state},     {"started", r.started},       {"finished", r.finished},
-          {"blobs_done", r.progress.blobs_done}, {"blobs_total", r.progress.blobs_total},
-          {"bytes_done", r.progress.bytes_done}, {"seconds", r.progress.seconds}, {"report", r.report_json}};
-}
-
-AuditRun RunFromJson(const nlohmann::json& j) {
-  AuditRun r;
-  r.id = j.value("id", "");
-  r.package_id = j.value("package_id", "");
-  r.requested_by = j.value("requested_by", "");
-  r.state = j.value("state", "");
-  r.started = j.value("started", "");
-  r.finished = j.value("finished", "");
-  r.progress.blobs_done = j.value("blobs_done", uint64_t{0});
-  r.progress.blobs_total = j.value("blobs_total", uint64_t{0});
-  r.progress.bytes_done = j.value("bytes_done", uint64_t{0});
-  r.progress.seconds = j.value("seconds", 0.0);
-  r.report_json = j.value("report", "");
-  return r;
-}
-
-bool IsAuditId(const std::string& id) {
-  return !id.empty() && id.size() <= 32 &&
-         id.find_first_not_of("0123456789abcdef") == std::string::npos;  // never a path
+nlohmann::json ProgressJson(const storage::AuditProgress& p) {
+  return {{"blobs_done", p.blobs_done}, {"blobs_total", p.blobs_total}, {"bytes_done", p.bytes_done},
+          {"seconds", p.seconds}};
 }
 
 }  // namespace
 
-AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, std::string dir,
+AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, JobStore* jobs,
                            uint64_t max_bytes_per_second)
-    : archive_(archive), log_(log), dir_(std::move(dir)), max_bytes_per_second_(max_bytes_per_second) {
-  (void)archive_->env()->CreateDir(dir_, kDefaultDirMode);
+    : archive_(archive), env_(archive->env()), log_(log), jobs_(jobs), max_bytes_per_second_(max_bytes_per_second) {
+  // Audits a stop or crash cut short: their reports would be incomplete.
+  for (Job job : jobs_->Unfinished(JobKind::kAudit)) {
+    job.state = JobState::kCancelled;
+    job.finished = NowRfc3339(env_);
+    Status s = jobs_->Finish(job, {{"report", nullptr}, {"progress", ProgressJson({})}});
+    if (!s.ok()) env_->Log(LogLevel::kError, "audit " + job.id + ": " + s.ToString());
+  }
 }
 
 AuditService::~AuditService() {
@@ -52,9 +30,9 @@ AuditService::~AuditService() {
   if (thread_.joinable()) thread_.join();
 }
 
-Result<AuditRun> AuditService::Start(const std::string& package_id, const std::string& requested_by) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!running_.empty()) return Status::AlreadyExists(running_);
+Result<StartedAudit> AuditService::Start(const std::string& package_id, const std::string& requested_by) {
+  MutexLock lock(&mu_);
+  if (running_) return StartedAudit{*running_, true};
   if (!package_id.empty()) {
     auto known = archive_->catalog()->GetPackage(package_id);
     if (!known.ok()) return known.status();
@@ -65,65 +43,104 @@ Result<AuditRun> AuditService::Start(const std::string& package_id, const std::s
   run.id = RandomHex(8);
   run.package_id = package_id;
   run.requested_by = requested_by;
-  run.state = "running";
-  run.started = NowRfc3339(archive_->env());
-  runs_[run.id] = run;
-  running_ = run.id;
-  thread_ = std::thread([this, id = run.id] { Run(id); });
-  return run;
+  run.started = NowRfc3339(env_);
+  Job job;
+  job.id = run.id;
+  job.kind = JobKind::kAudit;
+  job.state = JobState::kRunning;
+  job.token_id = requested_by;
+  job.created = run.started;
+  job.package_id = package_id;
+  BEVARA_RETURN_IF_ERROR(jobs_->Add(job));
+  running_ = run;
+  thread_ = std::thread([this, id = run.id, package_id] { Run(id, package_id); });
+  return StartedAudit{run, false};
 }
 
 std::optional<AuditRun> AuditService::Get(const std::string& id) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = runs_.find(id);
-    if (it != runs_.end()) return it->second;
+    MutexLock lock(&mu_);
+    if (running_ && running_->id == id) return *running_;
   }
-  if (!IsAuditId(id)) return std::nullopt;
-  auto text = ReadFileToString(archive_->env(), dir_ + "/" + id + ".json", 1ull << 30);
-  if (!text.ok()) return std::nullopt;
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  return RunFromJson(j);
+  auto job = jobs_->Find(id);
+  if (!job || job->kind != JobKind::kAudit) return std::nullopt;
+  AuditRun run;
+  run.id = job->id;
+  run.package_id = job->package_id;
+  run.requested_by = job->token_id;
+  run.state = job->state;
+  run.started = job->created;
+  run.finished = job->finished;
+  if (IsDone(job->state)) {
+    auto result = jobs_->ResultOf(id);
+    if (!result.ok()) {
+      env_->Log(LogLevel::kError, "audit " + id + ": " + result.status().ToString());
+      return std::nullopt;
+    }
+    run.report = (*result)["report"];
+    const nlohmann::json& p = (*result)["progress"];
+    run.progress.blobs_done = p.value("blobs_done", uint64_t{0});
+    run.progress.blobs_total = p.value("blobs_total", uint64_t{0});
+    run.progress.bytes_done = p.value("bytes_done", uint64_t{0});
+    run.progress.seconds = p.value("seconds", 0.0);
+  }
+  return run;
 }
 
-void AuditService::Run(std::string id) {
-  std::string package_id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    package_id = runs_[id].package_id;
-  }
+void AuditService::Run(const std::string& id, const std::string& package_id) {
   storage::AuditOptions options;
   options.max_bytes_per_second = max_bytes_per_second_;
   options.cancel = &cancel_;
   options.progress = [&](const storage::AuditProgress& p) {
-    std::lock_guard<std::mutex> lock(mu_);
-    runs_[id].progress = p;
+    MutexLock lock(&mu_);
+    if (running_) running_->progress = p;
   };
-  auto report = package_id.empty() ? storage::AuditArchive(archive_, options)
-                                   : storage::VerifyPackage(archive_, package_id, options);
-  std::lock_guard<std::mutex> lock(mu_);
-  AuditRun& run = runs_[id];
-  run.finished = NowRfc3339(archive_->env());
+  Result<storage::AuditReport> report = Status::Internal("not run");
+  try {
+    report = package_id.empty() ? storage::AuditArchive(archive_, options)
+                                : storage::VerifyPackage(archive_, package_id, options);
+  } catch (const std::exception& e) {  // must not happen; never ends the server
+    env_->Log(LogLevel::kError, "audit " + id + ": an exception escaped (a bug): " + e.what());
+    report = Status::Internal("an exception escaped the audit");
+  }
+  AuditRun run;
+  {
+    MutexLock lock(&mu_);
+    run = *running_;
+  }
+  run.finished = NowRfc3339(env_);
   if (cancel_.load()) {
-    run.state = "cancelled";
+    run.state = JobState::kCancelled;
   } else if (!report.ok()) {
-    run.state = "failed";
-    run.report_json = nlohmann::json({{"error", StatusCodeName(report.status().code())}}).dump();
+    run.state = JobState::kFailed;
+    run.report = {{"error", StatusCodeName(report.status().code())}};
+    env_->Log(LogLevel::kError, "audit " + id + ": " + report.status().ToString());
   } else {
-    run.state = report->clean() ? "clean" : "problems";
-    run.report_json = report->ToJson();
+    run.state = report->clean() ? JobState::kClean : JobState::kProblems;
+    run.report = nlohmann::json::parse(report->ToJson(), nullptr, false);
   }
-  if (run.state != "cancelled") {
-    Status saved = WriteFileDurably(archive_->env(), dir_ + "/" + id + ".json", RunToJson(run).dump());
-    if (!saved.ok()) std::cerr << "bevara serve: audit " << id << ": " << saved.ToString() << "\n";
-  }
-  (void)log_->Append({run.requested_by, "", "audit.finished", package_id.empty() ? "(archive)" : package_id, run.state,
-                      "audit " + id + ": " + std::to_string(run.progress.blobs_done) + " blobs, " +
+  Record(run);
+  MutexLock lock(&mu_);
+  running_.reset();
+}
+
+void AuditService::Record(AuditRun run) {
+  Job job;
+  job.id = run.id;
+  job.kind = JobKind::kAudit;
+  job.state = run.state;
+  job.token_id = run.requested_by;
+  job.created = run.started;
+  job.finished = run.finished;
+  job.package_id = run.package_id;
+  Status saved = jobs_->Finish(job, {{"report", run.report}, {"progress", ProgressJson(run.progress)}});
+  if (!saved.ok()) env_->Log(LogLevel::kError, "audit " + run.id + ": could not record its report: " + saved.ToString());
+  (void)log_->Append({run.requested_by, "", "audit.finished", run.package_id.empty() ? "(archive)" : run.package_id,
+                      JobStateName(run.state),
+                      "audit " + run.id + ": " + std::to_string(run.progress.blobs_done) + " blobs, " +
                           std::to_string(run.progress.bytes_done) + " bytes",
                       ""},
                      true);
-  running_.clear();
 }
 
 }  // namespace bevara::services

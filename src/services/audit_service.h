@@ -1,22 +1,25 @@
 // AuditService: fixity audits started over the API, run one at a time on a
 // background thread (an audit reads every byte of the archive; two at once
-// would only halve each other's speed). A finished audit's report is kept
-// in <dir>/<id>.json, so it outlives the server process.
+// would only halve each other's speed). Each audit is a job in the JobStore,
+// its report the job's result, so it outlives the server process. An audit
+// the server's stop (or a crash) cut short is recorded as cancelled.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "src/access/audit_log.h"
+#include "src/common/mutex.h"
 #include "src/common/result.h"
+#include "src/services/job_store.h"
 #include "storage/archive/archive.h"
 #include "storage/archive/audit.h"
 
@@ -26,33 +29,40 @@ struct AuditRun {
   std::string id;
   std::string package_id;  // empty: the whole archive
   std::string requested_by;
-  std::string state;       // running, clean, problems, failed
+  JobState state = JobState::kRunning;  // running, clean, problems, failed, cancelled
   std::string started, finished;
   storage::AuditProgress progress;
-  std::string report_json;  // when finished (AuditReport::ToJson), or the error
+  nlohmann::json report;  // when finished: the AuditReport, or {"error": code}
+};
+
+struct StartedAudit {
+  AuditRun run;
+  bool already_running = false;  // `run` is the audit that was running; none was started
 };
 
 class AuditService {
  public:
-  AuditService(storage::Archive* archive, access::AuditLog* log, std::string dir, uint64_t max_bytes_per_second);
+  // REQUIRES: archive, log and jobs outlive the service.
+  AuditService(storage::Archive* archive, access::AuditLog* log, JobStore* jobs, uint64_t max_bytes_per_second);
   ~AuditService();  // waits for a running audit to stop at its next progress report
 
-  // AlreadyExists (with the running audit's id as message) while one runs.
-  Result<AuditRun> Start(const std::string& package_id, const std::string& requested_by);
+  // NotFound for an unknown package.
+  Result<StartedAudit> Start(const std::string& package_id, const std::string& requested_by);
   // A running or finished audit (also of an earlier server run).
   std::optional<AuditRun> Get(const std::string& id);
 
  private:
-  void Run(std::string id);
+  void Run(const std::string& id, const std::string& package_id);
+  void Record(AuditRun run);  // the finished run into the job store
 
   storage::Archive* archive_;
+  Env* env_;
   access::AuditLog* log_;
-  std::string dir_;
+  JobStore* jobs_;
   uint64_t max_bytes_per_second_;
-  std::mutex mu_;
-  std::map<std::string, AuditRun> runs_;  // guarded by mu_
-  std::string running_;                   // guarded by mu_
-  std::atomic<bool> cancel_{false};       // set at shutdown
+  Mutex mu_;
+  std::optional<AuditRun> running_ GUARDED_BY(mu_);
+  std::atomic<bool> cancel_{false};  // set at shutdown
   std::thread thread_;
 };
 

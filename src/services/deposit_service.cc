@@ -1,43 +1,13 @@
 #include "src/services/deposit_service.h"
 
-#include <iostream>
-#include <nlohmann/json.hpp>
+#include <set>
 
 #include "src/common/clock.h"
 #include "src/common/digest.h"
-#include "src/common/file_util.h"
 #include "src/common/random.h"
 
 namespace bevara::services {
 namespace {
-
-nlohmann::json SummaryJson(const JobSummary& j) {
-  nlohmann::json out = {{"id", j.id},         {"state", j.state},           {"created", j.created},
-                        {"token", j.token_id}, {"producer", j.producer},     {"idempotency_key", j.idempotency_key},
-                        {"sha256", j.body_sha256}, {"size", j.size}};
-  if (!j.finished.empty()) out["finished"] = j.finished;
-  if (!j.package_id.empty()) {
-    out["package_id"] = j.package_id;
-    out["version"] = j.version;
-  }
-  return out;
-}
-
-JobSummary SummaryFromJson(const nlohmann::json& j) {
-  JobSummary s;
-  s.id = j.value("id", "");
-  s.state = j.value("state", "");
-  s.created = j.value("created", "");
-  s.finished = j.value("finished", "");
-  s.token_id = j.value("token", "");
-  s.producer = j.value("producer", "");
-  s.idempotency_key = j.value("idempotency_key", "");
-  s.body_sha256 = j.value("sha256", "");
-  s.size = j.value("size", uint64_t{0});
-  s.package_id = j.value("package_id", "");
-  s.version = j.value("version", 0u);
-  return s;
-}
 
 // How a deposit is ingested: for an e-service, only its producer's packages.
 ingest::IngestOptions DepositIngestOptions(const std::string& producer, const std::string& token_id) {
@@ -47,36 +17,90 @@ ingest::IngestOptions DepositIngestOptions(const std::string& producer, const st
   return options;
 }
 
+// What a finished deposit's job records: its outcome, and the report and
+// receipt that say why (the receipt names the version record, which holds
+// the file list).
+nlohmann::json ResultDocument(DepositOutcome outcome, const Result<ingest::IngestOutcome>& ingest) {
+  nlohmann::json result = {{"outcome", DepositOutcomeName(outcome)}};
+  if (!ingest.ok()) {
+    result["cause"] = StatusCodeName(ingest.status().code());
+    return result;
+  }
+  nlohmann::json report = nlohmann::json::parse(ingest->report.ToJson(), nullptr, false);
+  if (!ingest->archived) {
+    result["report"] = std::move(report);
+    return result;
+  }
+  result["receipt"] = {{"archived", true},
+                       {"duplicate", ingest->duplicate},
+                       {"package_id", ingest->record.package_id},
+                       {"version", ingest->record.version},
+                       {"record", ingest->record_blob},
+                       {"stored", {{"new_blobs", ingest->stored.new_blobs}, {"new_bytes", ingest->stored.new_bytes}}},
+                       {"validation", std::move(report)}};
+  return result;
+}
+
+DepositOutcome OutcomeOf(const Result<ingest::IngestOutcome>& o) {
+  if (!o.ok()) return DepositOutcome::kFailed;
+  if (o->archived) return o->duplicate ? DepositOutcome::kDuplicate : DepositOutcome::kArchived;
+  return o->report.Has("DEPOSIT-PRODUCER") ? DepositOutcome::kRejectedProducer : DepositOutcome::kRejected;
+}
+
+JobState StateOf(DepositOutcome outcome) {
+  switch (outcome) {
+    case DepositOutcome::kArchived:
+    case DepositOutcome::kDuplicate: return JobState::kArchived;
+    case DepositOutcome::kRejected:
+    case DepositOutcome::kRejectedProducer: return JobState::kRejected;
+    case DepositOutcome::kFailed: break;
+  }
+  return JobState::kFailed;
+}
+
 }  // namespace
 
-// ---- PendingDeposit ----------------------------------------------------------
+const char* DepositOutcomeName(DepositOutcome outcome) {
+  switch (outcome) {
+    case DepositOutcome::kArchived: return "archived";
+    case DepositOutcome::kDuplicate: return "duplicate";
+    case DepositOutcome::kRejected: return "rejected";
+    case DepositOutcome::kRejectedProducer: return "rejected_producer";
+    case DepositOutcome::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+// ---- StreamingRun ----------------------------------------------------------
 
 void StreamingRun::Decide(Decision d) {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     if (decision == Decision::kPending) decision = d;
   }
-  cv.notify_all();
+  cv.SignalAll();
 }
 
 StreamingRun::Decision StreamingRun::Wait() {
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return decision != Decision::kPending; });
+  MutexLock lock(&mu);
+  while (decision == Decision::kPending) cv.Wait(&mu);
   return decision;
 }
 
 void StreamingRun::Conclude() {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     concluded = true;
   }
-  cv.notify_all();
+  cv.SignalAll();
 }
 
 void StreamingRun::WaitConcluded() {
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return concluded; });
+  MutexLock lock(&mu);
+  while (!concluded) cv.Wait(&mu);
 }
+
+// ---- PendingDeposit ----------------------------------------------------------
 
 struct PendingDeposit::Impl {
   DepositService* service;
@@ -90,7 +114,7 @@ struct PendingDeposit::Impl {
 };
 
 PendingDeposit::PendingDeposit(DepositService* service, access::Principal who, std::string id)
-    : impl_(new Impl{service, std::move(who), id, service->UploadPath(id), nullptr}) {}
+    : impl_(new Impl{service, std::move(who), id, service->UploadPath(id), nullptr, nullptr}) {}
 
 PendingDeposit::~PendingDeposit() {
   if (impl_->finished) return;
@@ -100,7 +124,7 @@ PendingDeposit::~PendingDeposit() {
     return;
   }
   if (impl_->file) (void)impl_->file->Close();
-  (void)impl_->service->archive_->env()->RemoveFile(impl_->path);
+  (void)impl_->service->env_->RemoveFile(impl_->path);
   impl_->service->Release();
 }
 
@@ -119,7 +143,7 @@ Status PendingDeposit::Write(const char* data, size_t n) {
     return Status::OK();
   }
   if (!impl_->file) {
-    auto file = impl_->service->archive_->env()->CreateExclusive(impl_->path, kDefaultFileMode);
+    auto file = impl_->service->env_->CreateExclusive(impl_->path, kDefaultFileMode);
     if (!file.ok()) return file.status();
     impl_->file = std::move(*file);
   }
@@ -130,20 +154,21 @@ Status PendingDeposit::Write(const char* data, size_t n) {
   return Status::OK();
 }
 
-Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bool* repeat) {
+Result<Job> PendingDeposit::Finish(const std::string& idempotency_key, bool* repeat) {
   if (impl_->bytes == 0) return Status::InvalidArgument("the request has no body: send the package (tar or zip)");
   if (impl_->streaming) impl_->streaming->body->Complete();  // its ingest reads the rest
   impl_->digest.Finish();
-  JobSummary job;
+  Job job;
   job.id = impl_->id;
-  job.state = "queued";
-  job.created = NowRfc3339(impl_->service->archive_->env());
+  job.kind = JobKind::kDeposit;
+  job.state = JobState::kQueued;
+  job.created = NowRfc3339(impl_->service->env_);
   job.token_id = impl_->who.token_id;
   job.producer = impl_->who.role == access::Role::kEService ? impl_->who.producer : "";
   job.idempotency_key = idempotency_key;
   job.body_sha256 = impl_->digest.Hex(DigestAlgorithm::kSha256);
   job.size = impl_->bytes;
-  Result<JobSummary> accepted = Status::Internal("unset");
+  Result<Job> accepted = Status::Internal("unset");
   if (impl_->streaming) {
     accepted = impl_->service->AcceptStreaming(std::move(job), repeat, impl_->streaming.get());
   } else {
@@ -161,20 +186,20 @@ Result<JobSummary> PendingDeposit::Finish(const std::string& idempotency_key, bo
 // ---- DepositService ------------------------------------------------------------
 
 DepositService::DepositService(storage::Archive* archive, std::shared_ptr<const ingest::SchemaSet> schemas,
-                               access::AuditLog* log, DepositOptions options)
-    : archive_(archive), schemas_(std::move(schemas)), log_(log), options_(std::move(options)) {}
+                               access::AuditLog* log, JobStore* jobs, DepositOptions options)
+    : archive_(archive), env_(archive->env()), schemas_(std::move(schemas)), log_(log), jobs_(jobs),
+      options_(std::move(options)) {}
 
-std::string DepositService::JobPath(const std::string& id) const { return options_.server_dir + "/jobs/" + id + ".json"; }
 std::string DepositService::UploadPath(const std::string& id) const {
   return options_.server_dir + "/uploads/" + id + ".pkg";
 }
 
 Result<std::unique_ptr<DepositService>> DepositService::Start(storage::Archive* archive,
                                                               std::shared_ptr<const ingest::SchemaSet> schemas,
-                                                              access::AuditLog* log, DepositOptions options) {
-  std::unique_ptr<DepositService> s(new DepositService(archive, std::move(schemas), log, std::move(options)));
-  Env* env = archive->env();
-  for (const char* sub : {"", "/jobs", "/uploads"}) BEVARA_RETURN_IF_ERROR(env->CreateDir(s->options_.server_dir + sub, kDefaultDirMode));
+                                                              access::AuditLog* log, JobStore* jobs,
+                                                              DepositOptions options) {
+  std::unique_ptr<DepositService> s(new DepositService(archive, std::move(schemas), log, jobs, std::move(options)));
+  for (const char* sub : {"", "/uploads"}) BEVARA_RETURN_IF_ERROR(s->env_->CreateDir(s->options_.server_dir + sub, kDefaultDirMode));
   BEVARA_RETURN_IF_ERROR(s->Recover());
   for (int i = 0; i < s->options_.workers; ++i) s->workers_.emplace_back([p = s.get()] { p->WorkerLoop(); });
   return s;
@@ -182,51 +207,44 @@ Result<std::unique_ptr<DepositService>> DepositService::Start(storage::Archive* 
 
 DepositService::~DepositService() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  work_.notify_all();
+  work_.SignalAll();
   for (auto& t : workers_) t.join();
 }
 
 Status DepositService::Recover() {
-  Env* env = archive_->env();
-  auto names = env->ListDir(options_.server_dir + "/jobs");
-  if (!names.ok()) return names.status();
-  std::vector<JobSummary> pending;
-  for (const std::string& name : *names) {
-    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".json") != 0) {
-      (void)env->RemoveFile(options_.server_dir + "/jobs/" + name);  // a temporary file of a crashed write
+  MutexLock lock(&mu_);
+  std::set<std::string> queued;
+  for (const Job& job : jobs_->List(JobKind::kDeposit, /*newest_first=*/false)) {
+    if (job.state != JobState::kFailed) repeats_.Remember(job);
+  }
+  for (const Job& job : jobs_->Unfinished(JobKind::kDeposit)) {
+    if (!env_->Lstat(UploadPath(job.id)).ok()) {
+      // Streamed (no upload), and cut off before its client was answered.
+      Job failed = job;
+      failed.state = JobState::kFailed;
+      failed.finished = NowRfc3339(env_);
+      BEVARA_RETURN_IF_ERROR(jobs_->Finish(failed, {{"outcome", "failed"}, {"cause", "Interrupted"}}));
+      repeats_.Forget(job);
       continue;
     }
-    auto text = ReadFileToString(env, options_.server_dir + "/jobs/" + name, 1ull << 30);
-    if (!text.ok()) return text.status();
-    auto j = nlohmann::json::parse(*text, nullptr, false);
-    if (!j.is_object()) return Status::Corruption("job file " + name + " is unreadable");
-    JobSummary job = SummaryFromJson(j);
-    if (!job.done()) pending.push_back(job);
-    if (!job.idempotency_key.empty() && job.state != "failed") by_key_[job.token_id + '\0' + job.idempotency_key] = job.id;
-    if (job.state != "failed") by_bytes_[job.token_id + '\0' + job.body_sha256] = job.id;
-    jobs_[job.id] = std::move(job);
+    queue_.push_back(job.id);
+    queued.insert(job.id);
+    ++places_used_;
   }
-  // Uploads no job names: a deposit cut off before it was accepted.
-  auto uploads = env->ListDir(options_.server_dir + "/uploads");
+  // Uploads no queued job names: a deposit cut off before it was accepted.
+  auto uploads = env_->ListDir(options_.server_dir + "/uploads");
   if (!uploads.ok()) return uploads.status();
   for (const std::string& name : *uploads) {
-    auto it = jobs_.find(name.substr(0, name.find('.')));
-    if (it == jobs_.end() || it->second.done()) (void)env->RemoveFile(options_.server_dir + "/uploads/" + name);
-  }
-  std::sort(pending.begin(), pending.end(), [](auto& a, auto& b) { return a.created < b.created; });
-  for (JobSummary& job : pending) {
-    job.state = "queued";
-    queue_.push_back(job.id);
-    ++places_used_;
+    if (!queued.count(name.substr(0, name.find('.')))) (void)env_->RemoveFile(options_.server_dir + "/uploads/" + name);
   }
   return Status::OK();
 }
 
 Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Principal& who) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (places_used_ >= options_.queue) {
     return Status::Unavailable("the deposit queue is full (" + std::to_string(options_.queue) + " waiting)");
   }
@@ -235,7 +253,7 @@ Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Prin
 }
 
 std::shared_ptr<StreamingRun> DepositService::TryStream(const std::string& id, const access::Principal& who) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (idle_workers_ == 0 || !queue_.empty()) return nullptr;
   auto run = std::make_shared<StreamingRun>();
   run->body = std::make_shared<StreamingBody>(UploadPath(id));
@@ -243,112 +261,85 @@ std::shared_ptr<StreamingRun> DepositService::TryStream(const std::string& id, c
   streaming_[id] = run;
   queue_.push_back(id);  // the worker that takes it takes this deposit's place too
   --idle_workers_;       // now, so that a second deposit does not count on it as well
-  work_.notify_one();
+  work_.Signal();
   return run;
 }
 
 void DepositService::Release() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   --places_used_;
 }
 
 int DepositService::waiting() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return places_used_;
 }
 
-Status DepositService::SaveJob(const JobSummary& job, const std::string& result_json) {
-  std::string doc = SummaryJson(job).dump();
-  if (!result_json.empty()) {
-    doc.pop_back();
-    doc += "," + result_json.substr(1);  // the result's members after the summary's
-  }
-  return WriteFileDurably(archive_->env(), JobPath(job.id), doc + "\n");
-}
-
-std::optional<Result<JobSummary>> DepositService::FindRepeatLocked(const JobSummary& job, bool* repeat) {
+Result<Job> DepositService::Accept(Job job, const std::string& upload, bool* repeat) {
   *repeat = false;
-  std::string first;
-  auto by_key = by_key_.find(job.token_id + '\0' + job.idempotency_key);
-  if (!job.idempotency_key.empty() && by_key != by_key_.end()) {
-    first = by_key->second;
-    if (jobs_[first].body_sha256 != job.body_sha256) {
-      return Result<JobSummary>(Status::Rejected("IDEMPOTENCY-KEY-REUSED", "Idempotency-Key '" + job.idempotency_key +
-                                                                              "' was used before for a different package"));
-    }
-  } else if (auto by_bytes = by_bytes_.find(job.token_id + '\0' + job.body_sha256); by_bytes != by_bytes_.end()) {
-    first = by_bytes->second;
-  }
-  if (first.empty()) return std::nullopt;
-  *repeat = true;
-  return Result<JobSummary>(jobs_[first]);
-}
-
-void DepositService::RegisterLocked(const JobSummary& job) {
-  if (!job.idempotency_key.empty()) by_key_[job.token_id + '\0' + job.idempotency_key] = job.id;
-  by_bytes_[job.token_id + '\0' + job.body_sha256] = job.id;
-  jobs_[job.id] = job;
-}
-
-Result<JobSummary> DepositService::Accept(JobSummary job, const std::string& upload, bool* repeat) {
-  Env* env = archive_->env();
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto first = FindRepeatLocked(job, repeat)) {
+    MutexLock lock(&mu_);
+    if (auto first = repeats_.FirstOf(job)) {
       --places_used_;
-      (void)env->RemoveFile(upload);
-      return *first;
+      (void)env_->RemoveFile(upload);
+      if (!first->ok()) return first->status();
+      *repeat = true;
+      auto found = jobs_->Find(**first);
+      return found ? Result<Job>(*found) : Result<Job>(Status::Internal("a remembered deposit is gone"));
     }
+    repeats_.Remember(job);  // a second copy arriving meanwhile is a repeat of this one
   }
-  Status saved = SaveJob(job, "");
+  Status saved = jobs_->Add(job);
   if (!saved.ok()) {
-    Release();
-    (void)env->RemoveFile(upload);
+    MutexLock lock(&mu_);
+    repeats_.Forget(job);
+    --places_used_;
+    (void)env_->RemoveFile(upload);
     return saved;
   }
   (void)log_->Append({job.token_id, "", "deposit", job.id, "accepted",
                       std::to_string(job.size) + " bytes, sha256 " + job.body_sha256, ""}, true);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    RegisterLocked(job);
+    MutexLock lock(&mu_);
     queue_.push_back(job.id);
   }
-  work_.notify_one();
+  work_.Signal();
   return job;
 }
 
-Result<JobSummary> DepositService::AcceptStreaming(JobSummary job, bool* repeat, StreamingRun* run) {
+Result<Job> DepositService::AcceptStreaming(Job job, bool* repeat, StreamingRun* run) {
+  *repeat = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto first = FindRepeatLocked(job, repeat)) {
+    MutexLock lock(&mu_);
+    if (auto first = repeats_.FirstOf(job)) {
       run->Decide(StreamingRun::Decision::kDropped);  // the worker stops before storing anything
-      return *first;
+      if (!first->ok()) return first->status();
+      *repeat = true;
+      auto found = jobs_->Find(**first);
+      return found ? Result<Job>(*found) : Result<Job>(Status::Internal("a remembered deposit is gone"));
     }
-    job.state = "running";
-    RegisterLocked(job);
+    repeats_.Remember(job);
+  }
+  job.state = JobState::kRunning;
+  Status saved = jobs_->Add(job);
+  if (!saved.ok()) {
+    run->Decide(StreamingRun::Decision::kDropped);
+    MutexLock lock(&mu_);
+    repeats_.Forget(job);
+    return saved;
   }
   (void)log_->Append({job.token_id, "", "deposit", job.id, "accepted",
                       std::to_string(job.size) + " bytes, sha256 " + job.body_sha256, ""});
   run->Decide(StreamingRun::Decision::kAccepted);
   run->WaitConcluded();  // the result is durable before the client hears of the job
-  std::lock_guard<std::mutex> lock(mu_);
-  return jobs_[job.id];
+  auto done = jobs_->Find(job.id);
+  return done ? Result<Job>(*done) : Result<Job>(Status::Internal("the deposit's job is gone"));
 }
 
-std::optional<JobSummary> DepositService::Find(const std::string& id, const access::Principal& who) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = jobs_.find(id);
-  if (it == jobs_.end()) return std::nullopt;
-  const JobSummary& job = it->second;
-  bool visible = who.role == access::Role::kArchivist || who.role == access::Role::kAuditor ||
-                 job.token_id == who.token_id ||
-                 (who.role == access::Role::kEService && !job.producer.empty() && job.producer == who.producer);
-  if (!visible) return std::nullopt;
+std::optional<Job> DepositService::Find(const std::string& id, const access::Principal& who) {
+  auto job = jobs_->Find(id);
+  if (!job || job->kind != JobKind::kDeposit || !who.MaySeeWorkOf(job->token_id, job->producer)) return std::nullopt;
   return job;
-}
-
-Result<std::string> DepositService::JobDocument(const std::string& id) {
-  return ReadFileToString(archive_->env(), JobPath(id), 1ull << 30);
 }
 
 void DepositService::WorkerLoop() {
@@ -356,9 +347,9 @@ void DepositService::WorkerLoop() {
     std::string id;
     std::shared_ptr<StreamingRun> streaming;
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       ++idle_workers_;
-      work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      while (!stop_ && queue_.empty()) work_.Wait(&mu_);
       if (stop_) return;
       id = queue_.front();
       queue_.pop_front();
@@ -369,20 +360,35 @@ void DepositService::WorkerLoop() {
         streaming_.erase(it);
       } else {
         --idle_workers_;
-        jobs_[id].state = "running";
       }
     }
+    RunOne(id, std::move(streaming));
+  }
+}
+
+// One job, whatever happens in it: an exception that escaped the ingest
+// (it must not: a bug) fails this job and is logged; the worker goes on.
+void DepositService::RunOne(const std::string& id, std::shared_ptr<StreamingRun> streaming) {
+  try {
     if (streaming) {
       RunStreaming(id, streaming);
     } else {
       RunJob(id);
     }
+  } catch (const std::exception& e) {
+    env_->Log(LogLevel::kError, "deposit " + id + ": an exception escaped the ingest (a bug): " + e.what());
+    Conclude(id, Status::Internal("an exception escaped the ingest"));
+    if (streaming) {
+      streaming->Decide(StreamingRun::Decision::kDropped);
+      streaming->body->CloseReader();
+      streaming->Conclude();
+    }
   }
 }
 
 void DepositService::RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run) {
-  ingest::IngestOptions options = DepositIngestOptions(
-      run->who.role == access::Role::kEService ? run->who.producer : "", run->who.token_id);
+  ingest::IngestOptions options =
+      DepositIngestOptions(run->who.role == access::Role::kEService ? run->who.producer : "", run->who.token_id);
   options.before_commit = [run] {
     // The package has been read (a tar's end marker may come before the end
     // of the body): let the rest drain, or a body with more than the buffer
@@ -390,9 +396,9 @@ void DepositService::RunStreaming(const std::string& id, std::shared_ptr<Streami
     run->body->CloseReader();
     // Nothing is published before the deposit is known to stand.
     return run->Wait() == StreamingRun::Decision::kAccepted ? Status::OK()
-                                                            : Status::Internal("the deposit was withdrawn");
+                                                            : Status::Unavailable("the deposit was withdrawn");
   };
-  BodyEnv body_env(archive_->env(), run->body);
+  BodyEnv body_env(env_, run->body);
   options.package_env = &body_env;
   ingest::Ingester ingester(archive_, schemas_, options);
   auto outcome = ingester.Ingest(run->body->path());
@@ -402,75 +408,46 @@ void DepositService::RunStreaming(const std::string& id, std::shared_ptr<Streami
 }
 
 void DepositService::RunJob(const std::string& id) {
-  JobSummary job;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    job = jobs_[id];
-  }
-  ingest::Ingester ingester(archive_, schemas_, DepositIngestOptions(job.producer, job.token_id));
+  auto job = jobs_->Find(id);
+  if (!job) return;
+  Status running = jobs_->SetRunning(id);
+  if (!running.ok()) env_->Log(LogLevel::kWarning, "deposit " + id + ": could not record that it runs: " + running.ToString());
+  ingest::Ingester ingester(archive_, schemas_, DepositIngestOptions(job->producer, job->token_id));
   Conclude(id, ingester.Ingest(UploadPath(id)));
 }
 
 void DepositService::Conclude(const std::string& id, const Result<ingest::IngestOutcome>& outcome) {
-  JobSummary job;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    job = jobs_[id];
-  }
-  nlohmann::json result;
-  std::string receipt;
-  std::string log_outcome;
+  auto found = jobs_->Find(id);
+  if (!found) return;
+  Job job = *found;
+  const DepositOutcome how = OutcomeOf(outcome);
   if (!outcome.ok()) {
-    // The details (paths, errno) go to the server's log, not to the client.
-    std::cerr << "bevara serve: job " << id << " failed: " << outcome.status().ToString() << "\n";
-    job.state = "failed";
-    result["error"] = {{"code", "ingest_failed"},
-                       {"message", std::string("the archive could not store the package (") +
-                                       StatusCodeName(outcome.status().code()) + "); deposit it again later"}};
-    log_outcome = "failed";
-  } else if (!outcome->archived) {
-    job.state = "rejected";
-    result["report"] = nlohmann::json::parse(outcome->report.ToJson(), nullptr, false);
-    if (outcome->report.Has("DEPOSIT-PRODUCER")) {
-      result["error"] = {{"code", "forbidden"}, {"status", 403},
-                         {"message", "this token may deposit only packages of producer '" + job.producer + "'"}};
-    } else {
-      result["error"] = {{"code", "invalid_package"}, {"message", "the package broke the rules the report names"}};
-    }
-    log_outcome = "rejected";
-  } else {
-    job.state = "archived";
+    // The details (paths, errno) go to the operator's log, not to the client.
+    env_->Log(LogLevel::kError, "deposit " + id + " failed: " + outcome.status().ToString());
+  }
+  job.state = StateOf(how);
+  job.finished = NowRfc3339(env_);
+  if (outcome.ok() && outcome->archived) {
     job.package_id = outcome->record.package_id;
     job.version = outcome->record.version;
-    receipt = ingest::ReceiptJson(*outcome);
-    log_outcome = outcome->duplicate ? "duplicate" : "archived";
   }
-  job.finished = NowRfc3339(archive_->env());
-  std::string result_text = result.empty() ? "{}" : result.dump();
-  if (!receipt.empty()) {
-    while (!receipt.empty() && receipt.back() == '\n') receipt.pop_back();
-    result_text = result_text.size() == 2 ? "{\"receipt\":" + receipt + "}"
-                                          : result_text.substr(0, result_text.size() - 1) + ",\"receipt\":" + receipt + "}";
-  }
-  Status saved = SaveJob(job, result_text);
+  Status saved = jobs_->Finish(job, ResultDocument(how, outcome));
   if (!saved.ok()) {
-    // Left queued on disk: the next start runs it again (idempotent).
-    std::cerr << "bevara serve: job " << id << ": could not record its result: " << saved.ToString() << "\n";
-    std::lock_guard<std::mutex> lock(mu_);
-    jobs_[id].state = "failed";
+    // Left queued or running in the log: the next start runs it again (idempotent).
+    env_->Log(LogLevel::kError, "deposit " + id + ": could not record its result: " + saved.ToString());
     return;
   }
-  (void)archive_->env()->RemoveFile(UploadPath(id));
-  (void)log_->Append({job.token_id, "", "deposit." + log_outcome, job.package_id.empty() ? id : job.package_id,
-                      log_outcome, "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
+  (void)env_->RemoveFile(UploadPath(id));
+  const char* logged = how == DepositOutcome::kRejectedProducer ? "rejected" : DepositOutcomeName(how);
+  (void)log_->Append({job.token_id, "", std::string("deposit.") + logged, job.package_id.empty() ? id : job.package_id,
+                      logged,
+                      "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
                      true);
-  if (job.state == "archived" && !outcome->duplicate && options_.on_archived) options_.on_archived(job.package_id);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (job.state == "failed") {  // a retry must run again, not return this failure
-    by_bytes_.erase(job.token_id + '\0' + job.body_sha256);
-    by_key_.erase(job.token_id + '\0' + job.idempotency_key);
+  if (how == DepositOutcome::kArchived && options_.on_archived) options_.on_archived(job.package_id);
+  if (how == DepositOutcome::kFailed) {  // a retry must run again, not return this failure
+    MutexLock lock(&mu_);
+    repeats_.Forget(job);
   }
-  jobs_[id] = job;
 }
 
 }  // namespace bevara::services

@@ -130,11 +130,37 @@ TEST(Abuse, ADepositCutOffMidwayLeavesNothing) {
   HttpReply list = server->Request("GET", "/api/v1/packages", token);
   EXPECT_EQ(nlohmann::json::parse(list.body)["packages"].size(), 0u) << list.body;
   EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/uploads") + ")\"").c_str()), 0);
-  EXPECT_EQ(::system(("test -z \"$(ls " + dir.Join("data/server/jobs") + ")\"").c_str()), 0);
+  EXPECT_EQ(ReadFile(dir.Join("data/server/jobs.log")).find("\"event\":\"created\""), std::string::npos)
+      << "a deposit never finished was recorded as a job";
   // The same package, sent whole, is archived: nothing of the first attempt is in the way.
   std::ofstream(dir.Join("whole.tar"), std::ios::binary) << package;
   HttpReply job = server->DepositAndWait(token, dir.Join("whole.tar"));
   EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << job.body;
+}
+
+// An Idempotency-Key that is not text (once, its invalid UTF-8 ended the
+// whole server on a worker thread): refused, and the server stays up.
+TEST(Abuse, AnIdempotencyKeyThatIsNotTextIsRefusedAndTheServerStaysUp) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string token = server->CreateToken("archivist");
+  const std::string package = ReadFile(GenerateProducerPackage(dir, 79, "212000-0001", 2));
+  for (const std::string& key : {std::string("\xff\xfe\x80"), std::string("k\x01y"), std::string(300, 'k')}) {
+    int fd = Connect(server->port());
+    std::string request = "POST /api/v1/packages HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + token +
+                          "\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + std::to_string(package.size()) +
+                          "\r\nConnection: close\r\n\r\n" + package;
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string reply = ReadAll(fd);
+    ::close(fd);
+    EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply.substr(0, 300);
+  }
+  EXPECT_EQ(server->Request("GET", "/health", "").status, 200);
+  HttpReply job = server->Upload("/api/v1/packages", token, GenerateProducerPackage(dir, 79, "212000-0001", 2),
+                                 {{"Idempotency-Key", "6f1e0b7c-2d4a-4c55-9a51-3b8f9e2d7a10"}});
+  ASSERT_EQ(job.status, 202) << job.body;
+  HttpReply done = server->WaitForJob(job.Header("location"), token);
+  EXPECT_EQ(nlohmann::json::parse(done.body)["state"], "archived") << done.body;
 }
 
 // A valid tar followed by more bytes than the streaming buffer holds: the
