@@ -10,7 +10,7 @@ if ! command -v clang++ >/dev/null || ! dpkg-query -W -f='${Status}' libclang-rt
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
 fi
-CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEVARA_SANITIZE=ON >/dev/null
+CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEVARA_SANITIZE=ON -DBEVARA_WERROR=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 # Xerces is not built with frame pointers: slow unwinding gives whole stacks.
 export ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0

@@ -1,12 +1,12 @@
 #include "ingest/xml/parallel_parse.h"
 
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <system_error>
 #include <thread>
+
+#include "src/common/mutex.h"
 
 namespace bevara::ingest {
 namespace {
@@ -19,32 +19,32 @@ class ChunkQueue {
  public:
   // Blocks while full. A no-op once the consumer has closed the queue.
   void Push(std::shared_ptr<const std::string> chunk) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return chunks_.size() < kQueueDepth || closed_; });
+    MutexLock lock(&mu_);
+    while (chunks_.size() >= kQueueDepth && !closed_) not_full_.Wait(&mu_);
     if (closed_) return;
     chunks_.push_back(std::move(chunk));
-    not_empty_.notify_one();
+    not_empty_.Signal();
   }
   void EndOfInput() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     eof_ = true;
-    not_empty_.notify_one();
+    not_empty_.Signal();
   }
   // The consumer is done: the producer stops feeding it.
   void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     closed_ = true;
     chunks_.clear();
-    not_full_.notify_one();
+    not_full_.Signal();
   }
   bool closed() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return closed_;
   }
   // Copies up to n bytes; 0 at the end of input.
   size_t Pop(char* buf, size_t n) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_empty_.wait(lock, [&] { return !chunks_.empty() || eof_; });
+    MutexLock lock(&mu_);
+    while (chunks_.empty() && !eof_) not_empty_.Wait(&mu_);
     if (chunks_.empty()) return 0;
     const std::string& front = *chunks_.front();
     size_t k = std::min(n, front.size() - offset_);
@@ -53,17 +53,18 @@ class ChunkQueue {
     if (offset_ == front.size()) {
       chunks_.pop_front();
       offset_ = 0;
-      not_full_.notify_one();
+      not_full_.Signal();
     }
     return k;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<std::shared_ptr<const std::string>> chunks_;
-  size_t offset_ = 0;
-  bool eof_ = false, closed_ = false;
+  Mutex mu_;
+  CondVar not_full_, not_empty_;
+  std::deque<std::shared_ptr<const std::string>> chunks_ GUARDED_BY(mu_);
+  size_t offset_ GUARDED_BY(mu_) = 0;
+  bool eof_ GUARDED_BY(mu_) = false;
+  bool closed_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace

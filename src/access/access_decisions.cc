@@ -14,8 +14,11 @@ Result<std::unique_ptr<AccessDecisions>> AccessDecisions::Open(Env* env, const s
   AccessDecisions* self = d.get();
   RecordLogOptions options;
   options.legacy_path = dir + "/access-decisions.jsonl";
-  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
-  std::lock_guard<std::mutex> lock(d->mu_);
+  options.on_record = [self](uint64_t, std::string_view payload) {
+    self->mu_.AssertHeld();  // the log calls back while Open (below) holds it
+    return self->Apply(payload);
+  };
+  MutexLock lock(&d->mu_);
   auto log = RecordLog::Open(env, dir + "/access-decisions.log", options);
   if (!log.ok()) return log.status();
   d->log_ = std::move(*log);
@@ -34,14 +37,14 @@ Status AccessDecisions::Record(const AccessDecision& decision) {
     return Status::InvalidArgument("state must be public, secret or restricted");
   }
   if (decision.reason.empty()) return Status::InvalidArgument("a decision needs a reason");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->Append(ToJsonText(decision), /*sync=*/true).status());
   latest_[{decision.package_id, decision.record_id}] = decision;
   return Status::OK();
 }
 
 std::optional<AccessDecision> AccessDecisions::Find(const std::string& package_id, const std::string& record_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = latest_.find({package_id, record_id});
   if (it == latest_.end()) return std::nullopt;
   return it->second;

@@ -12,12 +12,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/record_log.h"
 #include "src/common/result.h"
 
@@ -42,11 +42,11 @@ class AccessDecisions {
  private:
   AccessDecisions() = default;
   // Applies one record of the log. REQUIRES: mu_ held.
-  Status Apply(std::string_view payload);
+  Status Apply(std::string_view payload) REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<RecordLog> log_;  // guarded by mu_
-  std::map<std::pair<std::string, std::string>, AccessDecision> latest_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<RecordLog> log_ GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, AccessDecision> latest_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::access

@@ -22,7 +22,10 @@ std::string LogPath(const std::string& dir) { return dir + "/audit.log"; }
 
 }  // namespace
 
-AuditLog::AuditLog(Env* env, std::string dir) : env_(env), dir_(std::move(dir)), last_hash_(kGenesis) {}
+AuditLog::AuditLog(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {
+  MutexLock lock(&chain_mu_);
+  last_hash_ = kGenesis;
+}
 
 Status AuditLog::Follow(std::string_view payload) {
   auto j = nlohmann::json::parse(payload, nullptr, false);
@@ -42,9 +45,12 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(Env* env, const std::string& di
   RecordLogOptions options;
   // Every call into the record log is made with chain_mu_ held (here, in
   // Append and in Sync), so the callback may touch the chain.
-  options.on_record = [self](uint64_t, std::string_view payload) { return self->Follow(payload); };
+  options.on_record = [self](uint64_t, std::string_view payload) {
+    self->chain_mu_.AssertHeld();
+    return self->Follow(payload);
+  };
   {
-    std::lock_guard<std::mutex> lock(log->chain_mu_);
+    MutexLock lock(&log->chain_mu_);
     auto records = RecordLog::Open(env, LogPath(dir), options);
     if (!records.ok()) return records.status();
     log->log_ = std::move(*records);
@@ -57,20 +63,21 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(Env* env, const std::string& di
 
 AuditLog::~AuditLog() {
   {
-    std::lock_guard<std::mutex> lock(flush_mu_);
+    MutexLock lock(&flush_mu_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (flusher_.joinable()) flusher_.join();
-  if (log_) (void)Sync();
+  (void)Sync();
 }
 
 Status AuditLog::Append(const AuditEntry& e, bool durable) {
-  std::lock_guard<std::mutex> lock(chain_mu_);
+  MutexLock lock(&chain_mu_);
   uint64_t seq = 0;
   std::string hash;
   auto appended = log_->AppendWith(
       [&]() -> Result<std::string> {
+        chain_mu_.AssertHeld();
         // Runs after the records other processes appended were followed.
         nlohmann::json j = {{"seq", seq_ + 1},      {"time", NowRfc3339(env_)}, {"actor", e.actor},
                             {"role", e.role},       {"action", e.action},       {"target", e.target},
@@ -87,31 +94,35 @@ Status AuditLog::Append(const AuditEntry& e, bool durable) {
   last_hash_ = std::move(hash);
   if (!durable) {
     {
-      std::lock_guard<std::mutex> flush(flush_mu_);
+      MutexLock flush(&flush_mu_);
       unsynced_ = true;
     }
-    wake_.notify_one();
+    wake_.Signal();
   }
   return Status::OK();
 }
 
 Status AuditLog::Sync() {
-  std::lock_guard<std::mutex> lock(chain_mu_);
-  return log_->Sync();
+  MutexLock lock(&chain_mu_);
+  return log_ ? log_->Sync() : Status::OK();
 }
 
 void AuditLog::FlushLoop() {
-  std::unique_lock<std::mutex> lock(flush_mu_);
-  while (!stop_) {
-    wake_.wait(lock, [&] { return stop_ || unsynced_; });
-    if (stop_) break;
-    // Gather a second's worth of entries into one fsync.
-    wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
-    unsynced_ = false;
-    lock.unlock();
+  for (;;) {
+    {
+      MutexLock lock(&flush_mu_);
+      while (!stop_ && !unsynced_) wake_.Wait(&flush_mu_);
+      if (stop_) return;
+      // Gather a second's worth of entries into one fsync.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      while (!stop_ && std::chrono::steady_clock::now() < until) {
+        wake_.WaitFor(&flush_mu_, until - std::chrono::steady_clock::now());
+      }
+      unsynced_ = false;
+    }
     Status s = Sync();
-    lock.lock();
     if (!s.ok()) {
+      MutexLock lock(&flush_mu_);
       unsynced_ = true;  // tried again with the next entry, or in a second
       env_->Log(LogLevel::kError, "audit log: " + s.ToString());
     }

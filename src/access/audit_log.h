@@ -20,15 +20,14 @@
 // server, and `bevara token` beside it): the record log orders appends.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/record_log.h"
 #include "src/common/result.h"
 
@@ -58,18 +57,20 @@ class AuditLog {
   AuditLog(Env* env, std::string dir);
   void FlushLoop();
   // The chain as far as the log goes: every record read updates it.
-  Status Follow(std::string_view payload);
+  Status Follow(std::string_view payload) REQUIRES(chain_mu_);
 
   Env* env_;
   std::string dir_;
-  std::unique_ptr<RecordLog> log_;
-  std::mutex chain_mu_;      // held by the record log's callbacks and appends
-  uint64_t seq_ = 0;         // last in the log; guarded by chain_mu_
-  std::string last_hash_;    // guarded by chain_mu_
-  std::mutex flush_mu_;
-  bool unsynced_ = false;    // guarded by flush_mu_
-  bool stop_ = false;        // guarded by flush_mu_
-  std::condition_variable wake_;
+  // Every call into the log is made with chain_mu_ held: the log's callback
+  // (Follow) and the payload maker then work on the chain safely.
+  Mutex chain_mu_;
+  std::unique_ptr<RecordLog> log_ GUARDED_BY(chain_mu_);
+  uint64_t seq_ GUARDED_BY(chain_mu_) = 0;  // last in the log
+  std::string last_hash_ GUARDED_BY(chain_mu_);
+  Mutex flush_mu_;
+  bool unsynced_ GUARDED_BY(flush_mu_) = false;
+  bool stop_ GUARDED_BY(flush_mu_) = false;
+  CondVar wake_;
   std::thread flusher_;
 };
 

@@ -42,8 +42,11 @@ Result<std::unique_ptr<RecordRequests>> RecordRequests::Open(Env* env, const std
   RecordRequests* self = r.get();
   RecordLogOptions options;
   options.legacy_path = dir + "/requests.jsonl";
-  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
-  std::lock_guard<std::mutex> lock(r->mu_);
+  options.on_record = [self](uint64_t, std::string_view payload) {
+    self->mu_.AssertHeld();  // the log calls back while Open (below) holds it
+    return self->Apply(payload);
+  };
+  MutexLock lock(&r->mu_);
   auto log = RecordLog::Open(env, dir + "/requests.log", options);
   if (!log.ok()) return log.status();
   r->log_ = std::move(*log);
@@ -115,7 +118,7 @@ Result<std::pair<RecordRequest, std::string>> RecordRequests::Create(const NewRe
                           {"token_sha256", q.token_sha256}, {"created", q.created},
                           {"records", q.records},       {"case_number", q.case_number},
                           {"description", q.description}, {"contact", q.contact}};
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(AppendLocked(event));
   return std::make_pair(by_id_[q.id], token);
 }
@@ -133,7 +136,7 @@ Result<RecordRequest> RecordRequests::Decide(const std::string& request_id, Reco
     return Status::InvalidArgument("a partial release needs the files released and a note of what is withheld");
   }
   if (d.decision == "deny") d.files.clear();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!by_id_.count(request_id)) return Status::NotFound("no request '" + request_id + "'");
   BEVARA_RETURN_IF_ERROR(AppendLocked(DecisionJson(request_id, d)));
   return by_id_[request_id];
@@ -142,7 +145,7 @@ Result<RecordRequest> RecordRequests::Decide(const std::string& request_id, Reco
 std::optional<RecordRequest> RecordRequests::FindByToken(const std::string& token) {
   if (token.rfind("req_", 0) != 0 || token.size() != 68) return std::nullopt;
   const std::string digest = Sha256Hex(token);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = by_token_.find(digest);
   // The map lookup compares the digest; the comparison below is constant-time
   // anyway, as the token store's is.
@@ -153,14 +156,14 @@ std::optional<RecordRequest> RecordRequests::FindByToken(const std::string& toke
 }
 
 std::optional<RecordRequest> RecordRequests::Find(const std::string& request_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = by_id_.find(request_id);
   if (it == by_id_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<RecordRequest> RecordRequests::List(bool open_only) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<RecordRequest> out;
   for (const std::string& id : order_) {
     const RecordRequest& q = by_id_[id];

@@ -20,7 +20,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +27,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/record_log.h"
 #include "src/common/result.h"
 
@@ -80,15 +80,15 @@ class RecordRequests {
   RecordRequests() = default;
   // Applies one record of the log: a request, or a decision on one.
   // REQUIRES: mu_ held.
-  Status Apply(std::string_view payload);
-  // Appends an event and applies it. REQUIRES: mu_ held.
-  Status AppendLocked(const nlohmann::json& event);
+  Status Apply(std::string_view payload) REQUIRES(mu_);
+  // Appends an event and applies it.
+  Status AppendLocked(const nlohmann::json& event) REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<RecordLog> log_;              // guarded by mu_
-  std::map<std::string, RecordRequest> by_id_;  // guarded by mu_
-  std::map<std::string, std::string> by_token_; // token SHA-256 -> id; guarded by mu_
-  std::vector<std::string> order_;              // ids, oldest first; guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<RecordLog> log_ GUARDED_BY(mu_);
+  std::map<std::string, RecordRequest> by_id_ GUARDED_BY(mu_);
+  std::map<std::string, std::string> by_token_ GUARDED_BY(mu_);  // token SHA-256 -> id
+  std::vector<std::string> order_ GUARDED_BY(mu_);               // ids, oldest first
 };
 
 // Whether `id` has the form of a record id ("r" + 24 hex digits).

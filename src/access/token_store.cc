@@ -43,12 +43,16 @@ Result<std::unique_ptr<TokenStore>> TokenStore::Open(Env* env, const std::string
   TokenStore* self = store.get();
   RecordLogOptions options;
   options.legacy_path = dir + "/tokens.jsonl";
-  options.on_record = [self](uint64_t, std::string_view payload) { return self->Apply(payload); };
-  std::unique_lock lock(store->mu_);
-  auto log = RecordLog::Open(env, dir + "/tokens.log", options);
-  if (!log.ok()) return log.status();
-  store->log_ = std::move(*log);
-  lock.unlock();
+  options.on_record = [self](uint64_t, std::string_view payload) {
+    self->mu_.AssertHeld();  // the log calls back while a writer holds it
+    return self->Apply(payload);
+  };
+  {
+    WriterLock lock(&store->mu_);
+    auto log = RecordLog::Open(env, dir + "/tokens.log", options);
+    if (!log.ok()) return log.status();
+    store->log_ = std::move(*log);
+  }
   return store;
 }
 
@@ -107,7 +111,7 @@ Status TokenStore::Apply(std::string_view payload) {
 std::string TokenStore::log_path() const { return dir_ + "/tokens.log"; }
 
 Status TokenStore::Refresh() {
-  std::unique_lock lock(mu_);
+  WriterLock lock(&mu_);
   return log_->CatchUp();
 }
 
@@ -143,13 +147,13 @@ Result<IssuedToken> TokenStore::Create(const TokenSpec& spec) {
   nlohmann::json j = {{"op", "create"},          {"id", out.info.id},         {"role", RoleName(spec.role)},
                       {"sha256", out.info.sha256}, {"created", out.info.created}, {"expires", out.info.expires},
                       {"producer", spec.producer}, {"label", spec.label}};
-  std::unique_lock lock(mu_);
+  WriterLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(AppendLocked(j));
   return out;
 }
 
 Status TokenStore::Revoke(const std::string& id) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return Status::NotFound("no token with id '" + id + "'");
@@ -171,7 +175,7 @@ AuthOutcome TokenStore::Authenticate(std::string_view secret, const std::string&
     }
   }
   const std::string hash = Sha256Hex(secret);
-  std::shared_lock lock(mu_);
+  ReaderLock lock(&mu_);
   auto it = by_hash_.find(hash);
   if (it == by_hash_.end()) return AuthOutcome::kUnknown;
   const TokenInfo& t = tokens_[it->second];
@@ -188,7 +192,7 @@ AuthOutcome TokenStore::Authenticate(std::string_view secret, const std::string&
 
 Result<std::vector<TokenInfo>> TokenStore::List() {
   BEVARA_RETURN_IF_ERROR(Refresh());
-  std::shared_lock lock(mu_);
+  ReaderLock lock(&mu_);
   return tokens_;
 }
 

@@ -15,8 +15,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +24,7 @@
 
 #include "src/access/principal.h"
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/record_log.h"
 #include "src/common/result.h"
 
@@ -85,17 +84,19 @@ class TokenStore {
   // Reads what other processes appended since the last look.
   Status Refresh();
   // Applies one record of the log. REQUIRES: mu_ held exclusively.
-  Status Apply(std::string_view payload);
-  // Appends a change and applies it. REQUIRES: mu_ held exclusively.
-  Status AppendLocked(const nlohmann::json& change);
+  Status Apply(std::string_view payload) REQUIRES(mu_);
+  // Appends a change and applies it.
+  Status AppendLocked(const nlohmann::json& change) REQUIRES(mu_);
   std::string log_path() const;
 
   Env* env_;
   std::string dir_;
-  std::unique_ptr<RecordLog> log_;  // calls into it are made with mu_ held exclusively
-  std::shared_mutex mu_;
-  std::vector<TokenInfo> tokens_;                          // guarded by mu_
-  std::unordered_map<std::string, size_t> by_hash_, by_id_;  // guarded by mu_
+  // Set once by Open. Thread-safe itself; calls that may apply records
+  // (Append, CatchUp) are made with mu_ held exclusively.
+  std::unique_ptr<RecordLog> log_;
+  SharedMutex mu_;
+  std::vector<TokenInfo> tokens_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, size_t> by_hash_ GUARDED_BY(mu_), by_id_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::access

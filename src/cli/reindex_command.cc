@@ -4,13 +4,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include "ingest/xml/schema_set.h"
 #include "src/access/access_decisions.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/common/file_util.h"
 #include "src/common/clock.h"
 #include "src/search/search_index.h"
 #include "src/services/case_service.h"
@@ -74,15 +74,15 @@ int ReindexCommand(const std::vector<std::string>& argv) {
 
   // Holding the current index's lock keeps a server from starting on it meanwhile.
   const std::string current = data + "/index", fresh = data + "/index.new", old = data + "/index.old";
-  auto held = search::SearchIndex::Open(current);
+  auto held = search::SearchIndex::Open(env, current);
   if (!held.ok()) return Fail(held.status().message());
-  std::error_code ec;
-  std::filesystem::remove_all(fresh, ec);
-  std::filesystem::remove_all(old, ec);
+  for (const std::string& leftover : {fresh, old}) {  // of a reindex interrupted earlier
+    if (Status s = RemoveTree(env, leftover); !s.ok()) return Fail(s.ToString());
+  }
   services::IndexProgress last;
   ProgressPrinter printer;
   {
-    auto index = search::SearchIndex::Open(fresh);
+    auto index = search::SearchIndex::Open(env, fresh);
     if (!index.ok()) return Fail(index.status().ToString());
     services::CaseService cases(archive->get(), *schemas, decisions->get());
     services::Indexer indexer(archive->get(), &cases, index->get(), *schemas);
@@ -97,19 +97,19 @@ int ReindexCommand(const std::vector<std::string>& argv) {
   // A fresh index is compacted once (full blocks: smaller and faster to
   // search); incremental writes after this leave it as Xapian keeps it.
   const std::string compacted = data + "/index.compact";
-  std::filesystem::remove_all(compacted, ec);
-  if (Status s = search::SearchIndex::Compact(fresh, compacted); !s.ok()) {
-    std::filesystem::remove_all(compacted, ec);
-    std::filesystem::remove_all(fresh, ec);
+  if (Status s = RemoveTree(env, compacted); !s.ok()) return Fail(s.ToString());
+  if (Status s = search::SearchIndex::Compact(env, fresh, compacted); !s.ok()) {
+    (void)RemoveTree(env, compacted);
+    (void)RemoveTree(env, fresh);
     return Fail(s.ToString() + " (the old index is unchanged)");
   }
-  std::filesystem::remove_all(fresh, ec);
+  if (Status s = RemoveTree(env, fresh); !s.ok()) return Fail(s.ToString());
   held->reset();
-  if (std::filesystem::exists(current)) std::filesystem::rename(current, old, ec);
-  if (!ec) std::filesystem::rename(compacted, current, ec);
-  if (ec) return Fail("could not put the new index in place: " + ec.message());
+  Status moved = env->Lstat(current).ok() ? env->RenameNoReplace(current, old) : Status::OK();
+  if (moved.ok()) moved = env->RenameNoReplace(compacted, current);
+  if (!moved.ok()) return Fail("could not put the new index in place: " + moved.ToString());
   if (Status s = env->SyncDir(data); !s.ok()) return Fail(s.ToString());
-  std::filesystem::remove_all(old, ec);
+  if (Status s = RemoveTree(env, old); !s.ok()) return Fail(s.ToString());
   std::printf("reindexed %llu packages, %llu records in %.1f s (%.0f records/s); %llu files without full text\n",
               static_cast<unsigned long long>(last.packages_done), static_cast<unsigned long long>(last.records),
               printer.Seconds(), printer.Rate(last), static_cast<unsigned long long>(last.text_notes));

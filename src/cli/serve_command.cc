@@ -114,11 +114,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (!decisions.ok()) return Fail(decisions.status().ToString());
   services::CaseService cases(archive->get(), *schemas, decisions->get());
   // The search index: derived data, caught up with the archive in the background.
-  auto index = search::SearchIndex::Open(config.data_dir + "/index");
+  auto index = search::SearchIndex::Open(env, config.data_dir + "/index");
   if (!index.ok()) return Fail(index.status().message());
   search::ExtractLimits limits{config.extract_max_file_bytes, static_cast<size_t>(config.extract_max_text_bytes)};
   services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, limits);
-  services::IndexWorker index_worker(&indexer, [env] { return TodayUtc(env); });
+  services::IndexWorker index_worker(env, &indexer, [env] { return TodayUtc(env); });
 
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
                                            config.max_package_bytes,

@@ -205,7 +205,7 @@ RecordLog::~RecordLog() = default;
 
 Result<std::unique_ptr<RecordLog>> RecordLog::Open(Env* env, const std::string& path, RecordLogOptions options) {
   std::unique_ptr<RecordLog> log(new RecordLog(env, path, std::move(options)));
-  std::lock_guard<std::mutex> lock(log->mu_);
+  MutexLock lock(&log->mu_);
   auto file_lock = LockLog(env, path);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(log->OpenLocked());
@@ -266,7 +266,7 @@ Status RecordLog::CatchUpLocked() {
 }
 
 Status RecordLog::CatchUp() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   return CatchUpLocked();
@@ -296,7 +296,7 @@ Result<uint64_t> RecordLog::Append(std::string_view payload, bool sync) {
 }
 
 Result<uint64_t> RecordLog::AppendWith(const std::function<Result<std::string>()>& make_payload, bool sync) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
@@ -314,7 +314,7 @@ Status RecordLog::SyncLocked() {
 }
 
 Status RecordLog::Sync() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
@@ -322,7 +322,7 @@ Status RecordLog::Sync() {
 }
 
 uint64_t RecordLog::size() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return state_->size;
 }
 

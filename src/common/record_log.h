@@ -36,11 +36,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/result.h"
 
 namespace bevara {
@@ -89,16 +89,16 @@ class RecordLog {
  private:
   RecordLog(Env* env, std::string path, RecordLogOptions options);
   struct State;
-  Status OpenLocked();
-  Status CatchUpLocked();
-  Result<uint64_t> AppendLocked(const std::string& payload, bool sync);
-  Status SyncLocked();
+  Status OpenLocked() REQUIRES(mu_);
+  Status CatchUpLocked() REQUIRES(mu_);
+  Result<uint64_t> AppendLocked(const std::string& payload, bool sync) REQUIRES(mu_);
+  Status SyncLocked() REQUIRES(mu_);
 
   Env* const env_;
   const std::string path_;
   const RecordLogOptions options_;
-  std::mutex mu_;
-  std::unique_ptr<State> state_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<State> state_ PT_GUARDED_BY(mu_);
 };
 
 struct RecordLogStats {

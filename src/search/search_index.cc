@@ -3,11 +3,11 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <mutex>
 #include <set>
 #include <vector>
 
+#include "src/common/file_util.h"
+#include "src/common/mutex.h"
 #include "src/search/docid_sample.h"
 #include "src/search/facet_counter.h"
 #include "src/search/facet_table.h"
@@ -91,7 +91,7 @@ class ReaderPool {
   std::unique_ptr<Reader> Acquire() {
     std::unique_ptr<Reader> r;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (!free_.empty()) {
         r = std::move(free_.back());
         free_.pop_back();
@@ -107,15 +107,15 @@ class ReaderPool {
     return r;
   }
   void Release(std::unique_ptr<Reader> r) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     free_.push_back(std::move(r));
   }
 
  private:
   std::string path_;
   const std::atomic<uint64_t>* gen_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Reader>> free_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Reader>> free_ GUARDED_BY(mu_);
 };
 
 // Runs `fn` on a pooled reader; retries once on a fresh handle when the
@@ -274,8 +274,8 @@ void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, const std::st
 
 struct SearchIndex::Impl {
   std::string dir;
-  std::mutex write_mu;
-  std::unique_ptr<Xapian::WritableDatabase> all, pub;
+  Mutex write_mu;
+  std::unique_ptr<Xapian::WritableDatabase> all PT_GUARDED_BY(write_mu), pub PT_GUARDED_BY(write_mu);
   std::atomic<uint64_t> generation{0};
   std::unique_ptr<ReaderPool> all_readers, public_readers;
   // The facet values of each database's documents, kept up to date by Put.
@@ -288,12 +288,10 @@ struct SearchIndex::Impl {
 SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SearchIndex::~SearchIndex() = default;
 
-Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir) {
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(Env* env, const std::string& dir) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("search index: cannot create " + dir + ": " + ec.message());
+  if (Status s = CreateDirs(env, dir); !s.ok()) return s.WithMessage("search index: " + s.message());
   try {
     // Opened in the order Commit() writes them.
     impl->pub = std::make_unique<Xapian::WritableDatabase>(dir + "/public", Xapian::DB_CREATE_OR_OPEN);
@@ -320,11 +318,9 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir) {
   return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
 }
 
-Status SearchIndex::Compact(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  if (std::filesystem::exists(to, ec)) return Status::InvalidArgument("search index: " + to + " exists");
-  std::filesystem::create_directories(to, ec);
-  if (ec) return Status::IOError("search index: cannot create " + to + ": " + ec.message());
+Status SearchIndex::Compact(Env* env, const std::string& from, const std::string& to) {
+  if (env->Lstat(to).ok()) return Status::InvalidArgument("search index: " + to + " exists");
+  if (Status s = CreateDirs(env, to); !s.ok()) return s.WithMessage("search index: " + s.message());
   try {
     for (const char* db : {"public", "all"}) Xapian::Database(from + "/" + db).compact(to + "/" + db);
   } catch (const Xapian::Error& e) {
@@ -334,7 +330,7 @@ Status SearchIndex::Compact(const std::string& from, const std::string& to) {
 }
 
 Status SearchIndex::Put(const IndexedRecord& record, const std::string& today) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   const std::string id_term = kPrefixId + record.id;
   try {
     const Xapian::Document archive_doc = ToDocument(record, Audience::kArchive);
@@ -352,7 +348,7 @@ Status SearchIndex::Put(const IndexedRecord& record, const std::string& today) {
 }
 
 Status SearchIndex::DeletePackage(const std::string& package_id) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   const std::string term = FilterTerm(kPrefixPackage, package_id);
   try {
     impl_->pub->delete_document(term);
@@ -364,7 +360,7 @@ Status SearchIndex::DeletePackage(const std::string& package_id) {
 }
 
 Result<uint32_t> SearchIndex::IndexedVersion(const std::string& package_id) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   try {
     std::string v = impl_->all->get_metadata(kVersionKeyPrefix + package_id);
     return v.empty() ? 0u : static_cast<uint32_t>(std::stoul(v));
@@ -376,7 +372,7 @@ Result<uint32_t> SearchIndex::IndexedVersion(const std::string& package_id) {
 }
 
 Status SearchIndex::SetIndexedVersion(const std::string& package_id, uint32_t version) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   try {
     impl_->all->set_metadata(kVersionKeyPrefix + package_id, std::to_string(version));
   } catch (const Xapian::Error& e) {
@@ -386,7 +382,7 @@ Status SearchIndex::SetIndexedVersion(const std::string& package_id, uint32_t ve
 }
 
 Result<std::vector<std::string>> SearchIndex::PackagesBecomingVisible(const std::string& today) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   std::vector<std::string> packages;
   try {
     std::string last = impl_->all->get_metadata(kPromotedThrough);
@@ -413,7 +409,7 @@ Result<std::vector<std::string>> SearchIndex::PackagesBecomingVisible(const std:
 }
 
 Status SearchIndex::SetPromotedThrough(const std::string& today) {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   try {
     impl_->all->set_metadata(kPromotedThrough, today);
   } catch (const Xapian::Error& e) {
@@ -423,7 +419,7 @@ Status SearchIndex::SetPromotedThrough(const std::string& today) {
 }
 
 Status SearchIndex::Commit() {
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  MutexLock lock(&impl_->write_mu);
   try {
     impl_->pub->commit();
     impl_->all->commit();

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/common/env.h"
 #include "src/common/result.h"
 #include "src/search/indexed_record.h"
 #include "src/search/search_query.h"
@@ -36,14 +37,14 @@ class SearchIndex {
   // lock: Busy when another process (a running server) holds it. An index
   // written in another format (an older bevara) is emptied, to be filled
   // again by the indexer's catch-up or `bevara reindex`.
-  static Result<std::unique_ptr<SearchIndex>> Open(const std::string& dir);
+  static Result<std::unique_ptr<SearchIndex>> Open(Env* env, const std::string& dir);
   ~SearchIndex();
 
   // Writes a compacted copy of the closed index in `from` to `to` (which
   // must not exist): full blocks, shallower trees, no free space. A fresh
   // index of a million records shrank from 5.9 to 4.3 GB (public/) and
   // answered in 0.8x the time. REQUIRES: nobody writes `from` meanwhile.
-  static Status Compact(const std::string& from, const std::string& to);
+  static Status Compact(Env* env, const std::string& from, const std::string& to);
 
   // Adds or replaces `record` (by id) in all/, and in public/ exactly when
   // it is visible on `today`. Not searchable before Commit().

@@ -10,7 +10,6 @@
 
 #include <charconv>
 #include <ctime>
-#include <iostream>
 #include <ostream>
 
 #include "src/common/digest.h"
@@ -230,7 +229,7 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   if (!ok) {
     // Never end a damaged or cut-off zip the way a whole one ends: close the
     // connection without the final chunk.
-    std::cerr << "bevara serve: DIP of " << package.id << " v" << version << " was cut off\n";
+    ex.env->Log(LogLevel::kWarning, "DIP of " + package.id + " v" + std::to_string(version) + " was cut off");
     res.setKeepAlive(false);
     static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket().shutdown();
     return;

@@ -4,7 +4,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <iostream>
 #include <ostream>
 #include <nlohmann/json.hpp>
 
@@ -84,8 +83,7 @@ void SendStatus(Exchange& ex, const Status& s) {
       ex.response.set("Retry-After", "5");
       return SendError(ex, 503, "unavailable", s.message());
     default:
-      std::cerr << "bevara serve: " << ex.request.getMethod() << " " << ex.request.getURI() << ": " << s.ToString()
-                << "\n";
+      ex.env->Log(LogLevel::kError, ex.request.getMethod() + " " + ex.request.getURI() + ": " + s.ToString());
       return SendError(ex, 500, "internal", "the server could not complete the request");
   }
 }

@@ -15,6 +15,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "src/access/principal.h"
+#include "src/common/env.h"
 #include "src/common/status.h"
 
 namespace bevara::server {
@@ -22,6 +23,7 @@ namespace bevara::server {
 struct Exchange {
   Poco::Net::HTTPServerRequest& request;
   Poco::Net::HTTPServerResponse& response;
+  Env* env;  // the operator's log, for what the client is not told
   access::Principal who;
   std::map<std::string, std::string> params;  // path parameters, percent-decoded
   std::map<std::string, std::string> query;   // query parameters, percent-decoded

@@ -26,7 +26,7 @@ void RateLimiter::DropIdle(Clock::time_point now) {
 
 int RateLimiter::Admit(const std::string& client, Clock::time_point now) {
   if (per_second_ <= 0) return 0;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = buckets_.find(client);
   Bucket* b;
   if (it != buckets_.end()) {

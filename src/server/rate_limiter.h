@@ -13,9 +13,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "src/common/mutex.h"
 
 namespace bevara::server {
 
@@ -35,13 +36,13 @@ class RateLimiter {
     Clock::time_point updated;
   };
   void Refill(Bucket* b, Clock::time_point now) const;
-  void DropIdle(Clock::time_point now);  // REQUIRES: mu_ held
+  void DropIdle(Clock::time_point now) REQUIRES(mu_);
 
   const double per_second_, burst_;
   const size_t max_clients_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
-  Bucket overflow_;
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
+  Bucket overflow_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::server

@@ -4,7 +4,6 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
-#include <iostream>
 
 #include "src/common/clock.h"
 #include "src/common/path.h"
@@ -140,7 +139,7 @@ bool Router::Authenticate(Exchange& ex, const Route& route) {
 }
 
 void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-  Exchange ex{request, response, {}, {}, {},
+  Exchange ex{request, response, env_, {}, {}, {},
               ClientAddress(request.clientAddress().host().toString(), request.get("X-Forwarded-For", ""),
                             trusted_proxies_)};
   try {
@@ -180,7 +179,7 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     LingerAfterRefusal(ex);
   } catch (const std::exception& e) {
     // A handler must not throw; if one does, the client learns nothing of it.
-    std::cerr << "bevara serve: " << request.getMethod() << " " << request.getURI() << ": " << e.what() << "\n";
+    env_->Log(LogLevel::kError, request.getMethod() + " " + request.getURI() + ": " + e.what());
     if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
   }
 }

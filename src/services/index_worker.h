@@ -7,13 +7,12 @@
 // Thread-safety: Enqueue and Stop may be called from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "src/common/mutex.h"
 #include "src/services/indexer.h"
 
 namespace bevara::services {
@@ -22,7 +21,7 @@ class IndexWorker {
  public:
   // `today` gives the current date as YYYY-MM-DD (a parameter so that tests
   // can move the calendar).
-  IndexWorker(Indexer* indexer, std::function<std::string()> today);
+  IndexWorker(Env* env, Indexer* indexer, std::function<std::string()> today);
   ~IndexWorker();  // Stop()s
 
   void Start();
@@ -37,12 +36,14 @@ class IndexWorker {
  private:
   void Run();
 
+  Env* env_;  // the operator's log
   Indexer* indexer_;
   std::function<std::string()> today_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> queue_;
-  bool stop_ = false, caught_up_ = false;
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<std::string> queue_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
+  bool caught_up_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

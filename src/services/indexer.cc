@@ -78,7 +78,7 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
 }
 
 Status Indexer::IndexPackage(const std::string& package_id, const std::string& today, IndexProgress* progress) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return IndexPackageLocked(package_id, today, progress);
 }
 
@@ -158,7 +158,7 @@ Status Indexer::Promote(const std::string& today) {
 Status Indexer::Refresh(const std::string& package_id, const std::string& today) {
   Status s = IndexPackage(package_id, today);
   if (s.ok()) s = index_->Commit();
-  std::lock_guard<std::mutex> lock(stale_mu_);
+  MutexLock lock(&stale_mu_);
   if (s.ok()) {
     stale_.erase(package_id);
   } else {
@@ -168,7 +168,7 @@ Status Indexer::Refresh(const std::string& package_id, const std::string& today)
 }
 
 bool Indexer::public_index_trusted() const {
-  std::lock_guard<std::mutex> lock(stale_mu_);
+  MutexLock lock(&stale_mu_);
   return stale_.empty();
 }
 

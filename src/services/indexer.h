@@ -19,11 +19,11 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
 #include "ingest/xml/schema_set.h"
+#include "src/common/mutex.h"
 #include "src/common/result.h"
 #include "src/search/search_index.h"
 #include "src/search/text_extract.h"
@@ -72,11 +72,12 @@ class Indexer {
   Status AddText(const std::string& package_id, uint32_t version, const std::string& path,
                  search::IndexedRecord* record, IndexProgress* progress);
 
-  Status IndexPackageLocked(const std::string& package_id, const std::string& today, IndexProgress* progress);
+  Status IndexPackageLocked(const std::string& package_id, const std::string& today, IndexProgress* progress)
+      REQUIRES(mu_);
 
-  std::mutex mu_;  // one package at a time
-  mutable std::mutex stale_mu_;
-  std::set<std::string> stale_;  // packages whose refresh failed; guarded by stale_mu_
+  Mutex mu_;  // one package at a time
+  mutable Mutex stale_mu_;
+  std::set<std::string> stale_ GUARDED_BY(stale_mu_);  // packages whose refresh failed
   storage::Archive* archive_;
   CaseService* cases_;
   search::SearchIndex* index_;

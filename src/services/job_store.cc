@@ -58,16 +58,19 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(Env* env, const std::string& se
   std::unique_ptr<JobStore> store(new JobStore());
   JobStore* self = store.get();
   RecordLogOptions options;
-  options.on_record = [self](uint64_t offset, std::string_view payload) { return self->Apply(offset, payload); };
+  options.on_record = [self](uint64_t offset, std::string_view payload) {
+    self->mu_.AssertHeld();  // the log calls back while Open (below) holds it
+    return self->Apply(offset, payload);
+  };
   {
-    std::lock_guard<std::mutex> lock(store->mu_);
+    MutexLock lock(&store->mu_);
     auto log = RecordLog::Open(env, server_dir + "/jobs.log", options);
     if (!log.ok()) return log.status();
     store->log_ = std::move(*log);
   }
   BEVARA_RETURN_IF_ERROR(store->MigrateJobFiles(env, server_dir + "/jobs", JobKind::kDeposit));
   BEVARA_RETURN_IF_ERROR(store->MigrateJobFiles(env, server_dir + "/audits", JobKind::kAudit));
-  std::lock_guard<std::mutex> lock(store->mu_);
+  MutexLock lock(&store->mu_);
   for (const std::string& id : store->order_) {
     if (!IsDone(store->jobs_[id].state)) store->unfinished_at_open_.push_back(id);
   }
@@ -114,33 +117,33 @@ Status JobStore::AppendLocked(const nlohmann::json& record, uint64_t* offset) {
 }
 
 Status JobStore::Add(const Job& job) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (jobs_.count(job.id)) return Status::AlreadyExists("job " + job.id + " exists");
   return AppendLocked({{"event", "created"}, {"job", job}}, nullptr);
 }
 
 Status JobStore::SetRunning(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!jobs_.count(id)) return Status::NotFound("no job " + id);
   return AppendLocked({{"event", "running"}, {"id", id}}, nullptr);
 }
 
 Status JobStore::Finish(const Job& done, const nlohmann::json& result) {
   if (!IsDone(done.state)) return Status::InvalidArgument("a job finishes in a state that says how it ended");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!jobs_.count(done.id)) return Status::NotFound("no job " + done.id);
   return AppendLocked({{"event", "finished"}, {"id", done.id}, {"job", done}, {"result", result}}, nullptr);
 }
 
 std::optional<Job> JobStore::Find(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<Job> JobStore::List(JobKind kind, bool newest_first) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<Job> out;
   for (const std::string& id : order_) {
     if (jobs_[id].kind == kind) out.push_back(jobs_[id]);
@@ -150,7 +153,7 @@ std::vector<Job> JobStore::List(JobKind kind, bool newest_first) {
 }
 
 std::vector<Job> JobStore::Unfinished(JobKind kind) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<Job> out;
   for (const std::string& id : unfinished_at_open_) {
     if (jobs_[id].kind == kind) out.push_back(jobs_[id]);
@@ -226,7 +229,7 @@ Status JobStore::MigrateJobFiles(Env* env, const std::string& dir, JobKind kind)
 Result<nlohmann::json> JobStore::ResultOf(const std::string& id) {
   uint64_t offset = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     auto it = jobs_.find(id);
     if (it == jobs_.end() || it->second.result_offset == 0) return Status::NotFound("job " + id + " has no result yet");
     offset = it->second.result_offset;

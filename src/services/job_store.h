@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/record_log.h"
 #include "src/common/result.h"
 
@@ -91,16 +91,18 @@ class JobStore {
 
  private:
   JobStore() = default;
-  // Applies one record. REQUIRES: mu_ held.
-  Status Apply(uint64_t offset, std::string_view payload);
-  Status AppendLocked(const nlohmann::json& record, uint64_t* offset);  // REQUIRES: mu_ held
-  Status MigrateJobFiles(Env* env, const std::string& dir, JobKind kind);
+  // Applies one record.
+  Status Apply(uint64_t offset, std::string_view payload) REQUIRES(mu_);
+  Status AppendLocked(const nlohmann::json& record, uint64_t* offset) REQUIRES(mu_);
+  Status MigrateJobFiles(Env* env, const std::string& dir, JobKind kind) EXCLUDES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<RecordLog> log_;  // guarded by mu_
-  std::map<std::string, Job> jobs_;  // guarded by mu_
-  std::vector<std::string> order_;   // ids, oldest first; guarded by mu_
-  std::vector<std::string> unfinished_at_open_;  // guarded by mu_
+  // Set once by Open; thread-safe itself. Calls that may apply records are
+  // made with mu_ held.
+  std::unique_ptr<RecordLog> log_;
+  Mutex mu_;
+  std::map<std::string, Job> jobs_ GUARDED_BY(mu_);
+  std::vector<std::string> order_ GUARDED_BY(mu_);  // ids, oldest first
+  std::vector<std::string> unfinished_at_open_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::services

@@ -8,10 +8,10 @@ namespace bevara::services {
 StreamingBody::StreamingBody(std::string path, size_t capacity) : path_(std::move(path)), ring_(capacity) {}
 
 void StreamingBody::Write(const char* data, size_t n) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   total_ += n;
   while (n > 0 && !reader_closed_) {
-    cv_.wait(lock, [&] { return size_ < ring_.size() || reader_closed_; });
+    while (size_ == ring_.size() && !reader_closed_) cv_.Wait(&mu_);
     if (reader_closed_) break;
     size_t tail = (head_ + size_) % ring_.size();
     size_t room = std::min(ring_.size() - size_, ring_.size() - tail);
@@ -20,46 +20,46 @@ void StreamingBody::Write(const char* data, size_t n) {
     size_ += k;
     data += k;
     n -= k;
-    cv_.notify_all();
+    cv_.SignalAll();
   }
 }
 
 void StreamingBody::Complete() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   complete_ = true;
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 void StreamingBody::Abandon() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!complete_) abandoned_ = true;
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 Result<size_t> StreamingBody::Read(char* buf, size_t n) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return size_ > 0 || complete_ || abandoned_; });
+  MutexLock lock(&mu_);
+  while (size_ == 0 && !complete_ && !abandoned_) cv_.Wait(&mu_);
   if (abandoned_) return Status::IOError("the deposit was not received whole");
   if (size_ == 0) return size_t{0};
   size_t k = std::min({n, size_, ring_.size() - head_});
   std::memcpy(buf, ring_.data() + head_, k);
   head_ = (head_ + k) % ring_.size();
   size_ -= k;
-  cv_.notify_all();
+  cv_.SignalAll();
   return k;
 }
 
 bool StreamingBody::WaitForStart() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return total_ > 0 || complete_ || abandoned_; });
+  MutexLock lock(&mu_);
+  while (total_ == 0 && !complete_ && !abandoned_) cv_.Wait(&mu_);
   return !abandoned_;
 }
 
 void StreamingBody::CloseReader() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   reader_closed_ = true;
   size_ = 0;
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 namespace {

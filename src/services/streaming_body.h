@@ -12,14 +12,13 @@
 // Thread-safety: one writer thread and one reader thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 
 namespace bevara::services {
 
@@ -42,12 +41,15 @@ class StreamingBody {
 
  private:
   const std::string path_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<char> ring_;       // guarded by mu_
-  size_t head_ = 0, size_ = 0;   // read position, bytes held; guarded by mu_
-  uint64_t total_ = 0;           // bytes written so far; guarded by mu_
-  bool complete_ = false, abandoned_ = false, reader_closed_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<char> ring_ GUARDED_BY(mu_);
+  size_t head_ GUARDED_BY(mu_) = 0;  // read position
+  size_t size_ GUARDED_BY(mu_) = 0;  // bytes held
+  uint64_t total_ GUARDED_BY(mu_) = 0;  // bytes written so far
+  bool complete_ GUARDED_BY(mu_) = false;
+  bool abandoned_ GUARDED_BY(mu_) = false;
+  bool reader_closed_ GUARDED_BY(mu_) = false;
 };
 
 // An Env whose file `body->path()` is the streaming body (opened once);

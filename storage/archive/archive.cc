@@ -30,8 +30,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
 Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& id) {
   std::unique_ptr<PackageUpdate> update(new PackageUpdate(this, id));
   {
-    std::unique_lock<std::mutex> lock(busy_mu_);
-    busy_cv_.wait(lock, [&] { return !busy_.count(id); });
+    MutexLock lock(&busy_mu_);
+    while (busy_.count(id)) busy_cv_.Wait(&busy_mu_);
     busy_.insert(id);
   }
   // From here on the destructor gives the package back.
@@ -47,10 +47,10 @@ Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& i
 
 void Archive::EndUpdate(const std::string& id) {
   {
-    std::lock_guard<std::mutex> lock(busy_mu_);
+    MutexLock lock(&busy_mu_);
     busy_.erase(id);
   }
-  busy_cv_.notify_all();
+  busy_cv_.SignalAll();
 }
 
 PackageUpdate::~PackageUpdate() {

@@ -26,10 +26,8 @@
 // updates of different packages run side by side.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -37,6 +35,7 @@
 #include <vector>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 #include "src/common/result.h"
 #include "storage/aip/version_log.h"
 #include "storage/blobs/blob_store.h"
@@ -133,10 +132,12 @@ class Archive {
   std::unique_ptr<BlobStore> store_;
   std::unique_ptr<VersionLog> versions_;
   std::unique_ptr<Catalog> catalog_;
-  std::shared_mutex gc_lock_;  // shared by updates, exclusive for gc
-  std::mutex busy_mu_;
-  std::condition_variable busy_cv_;
-  std::set<std::string> busy_;  // packages being updated; guarded by busy_mu_
+  // Not a data guard but a protocol, held across a PackageUpdate's life:
+  // shared by updates, exclusive for gc.
+  std::shared_mutex gc_lock_;
+  Mutex busy_mu_;
+  CondVar busy_cv_;
+  std::set<std::string> busy_ GUARDED_BY(busy_mu_);  // packages being updated
   ReplayStats recovery_;
 };
 

@@ -227,7 +227,7 @@ std::string LocalBlobStore::PathOf(const std::string& name) const {
 Result<std::unique_ptr<BlobBatch>> LocalBlobStore::NewBatch() {
   std::string id = RandomHex(8);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     live_batches_.insert(id);
   }
   auto batch = std::make_unique<LocalBlobBatch>(this, id);
@@ -236,7 +236,7 @@ Result<std::unique_ptr<BlobBatch>> LocalBlobStore::NewBatch() {
 }
 
 void LocalBlobStore::EndBatch(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   live_batches_.erase(id);
 }
 
@@ -286,7 +286,7 @@ Result<uint64_t> LocalBlobStore::RemoveStaleStaging() {
   uint64_t removed = 0;
   for (const std::string& id : *batches) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (live_batches_.count(id)) continue;
     }
     std::string dir = root_ + "/staging/" + id;

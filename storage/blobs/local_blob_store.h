@@ -19,10 +19,10 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "src/common/mutex.h"
 #include "storage/blobs/blob_store.h"
 
 namespace bevara::storage {
@@ -54,8 +54,8 @@ class LocalBlobStore final : public BlobStore {
   const std::string root_;
   const BlobStoreOptions options_;
   std::unique_ptr<FileLock> lock_;
-  std::mutex mu_;
-  std::set<std::string> live_batches_;  // guarded by mu_
+  Mutex mu_;
+  std::set<std::string> live_batches_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::storage

@@ -20,7 +20,7 @@ TEST(ReindexCommandTest, BuildsTheIndexFromTheArchiveAndReplacesALostOne) {
     ASSERT_EQ(RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, seed, 12)).exit_code, 0);
   }
   auto count = [&](search::Audience audience) -> uint64_t {
-    auto index = search::SearchIndex::Open(dir.Join("data/index"));
+    auto index = search::SearchIndex::Open(Env::Default(), dir.Join("data/index"));
     EXPECT_TRUE(index.ok()) << index.status().ToString();
     auto n = index.ok() ? (*index)->Count(audience) : Result<uint64_t>(uint64_t{0});
     return n.ok() ? *n : 0;
@@ -42,7 +42,7 @@ TEST(ReindexCommandTest, BuildsTheIndexFromTheArchiveAndReplacesALostOne) {
   EXPECT_FALSE(std::filesystem::exists(dir.Join("data/index.old")));
 
   // Refused while someone holds the index (a running server).
-  auto held = search::SearchIndex::Open(dir.Join("data/index"));
+  auto held = search::SearchIndex::Open(Env::Default(), dir.Join("data/index"));
   ASSERT_TRUE(held.ok());
   EXPECT_EQ(RunBevara("reindex " + data).exit_code, 2);
 }

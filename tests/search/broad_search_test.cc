@@ -33,7 +33,7 @@ IndexedRecord Numbered(int n, const std::string& text) {
 class BroadSearchTest : public ::testing::Test {
  protected:
   void Open() {
-    auto index = SearchIndex::Open(dir_.Join("index"));
+    auto index = SearchIndex::Open(Env::Default(), dir_.Join("index"));
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_ = std::move(*index);
   }
@@ -150,9 +150,9 @@ TEST_F(BroadSearchTest, ACompactedIndexAnswersTheSameAndTakesWrites) {
   PutMany(3000);
   const SearchResult before = Search({.text = "udda", .date_from = "2024-01-01"});
   index_.reset();
-  ASSERT_TRUE(SearchIndex::Compact(dir_.Join("index"), dir_.Join("compact")).ok());
-  EXPECT_FALSE(SearchIndex::Compact(dir_.Join("index"), dir_.Join("compact")).ok());  // never over an existing one
-  auto compacted = SearchIndex::Open(dir_.Join("compact"));
+  ASSERT_TRUE(SearchIndex::Compact(Env::Default(), dir_.Join("index"), dir_.Join("compact")).ok());
+  EXPECT_FALSE(SearchIndex::Compact(Env::Default(), dir_.Join("index"), dir_.Join("compact")).ok());  // never over an existing one
+  auto compacted = SearchIndex::Open(Env::Default(), dir_.Join("compact"));
   ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
   index_ = std::move(*compacted);
   EXPECT_EQ(*index_->Count(Audience::kArchive), 3000u);  // the same format: not emptied

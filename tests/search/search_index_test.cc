@@ -33,7 +33,7 @@ IndexedRecord Record(const std::string& package, int n, const std::string& title
 class SearchIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto index = SearchIndex::Open(dir_.Join("index"));
+    auto index = SearchIndex::Open(Env::Default(), dir_.Join("index"));
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_ = std::move(*index);
   }
@@ -161,11 +161,13 @@ TEST_F(SearchIndexTest, PackagesBecomingVisibleAfterTheLastPromotion) {
 TEST_F(SearchIndexTest, BadQueriesAreInvalidArguments) {
   auto r = index_->Search({.text = "\"unterminated AND ("}, Audience::kPublic);
   // Xapian's parser forgives most input; what it refuses is a 400, never a crash.
-  if (!r.ok()) EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  if (!r.ok()) {
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  }
 }
 
 TEST_F(SearchIndexTest, ASecondWriterIsRefused) {
-  auto second = SearchIndex::Open(dir_.Join("index"));
+  auto second = SearchIndex::Open(Env::Default(), dir_.Join("index"));
   EXPECT_FALSE(second.ok());
 }
 

@@ -257,7 +257,9 @@ TEST(AuthorizationMatrix, EveryRoleEveryObject) {
           EXPECT_TRUE(j.is_object() && j["error"].is_object() && j["error"]["code"].is_string())
               << "not the error shape: " << r.body.substr(0, 200);
         }
-        if (r.status == 401) EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer", 0), 0u);
+        if (r.status == 401) {
+          EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer", 0), 0u);
+        }
       }
     }
   }

@@ -218,7 +218,9 @@ TEST(EndToEnd, TheCaseAndItsRecordsWithTheirAccessState) {
   server = ServerProcess::Start(dir.Join("data"));
   after = nlohmann::json::parse(server->Request("GET", "/api/v1/packages/" + id + "/case", archivist).body);
   for (const auto& r : after["records"]) {
-    if (r["id"] == released) EXPECT_EQ(r["access"]["state"], "public");
+    if (r["id"] == released) {
+      EXPECT_EQ(r["access"]["state"], "public");
+    }
   }
   // A package without ERMS has no case.
   HttpReply none = server->Request("GET", "/api/v1/packages/no-such/case", archivist);

@@ -123,7 +123,7 @@ IndexedRecord MakeRecord(uint64_t i, WordSource* w) {
 }
 
 int Build(const std::string& dir, uint64_t n) {
-  auto index = bevara::search::SearchIndex::Open(dir + "/index");
+  auto index = bevara::search::SearchIndex::Open(bevara::Env::Default(), dir + "/index");
   if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
   WordSource words(1);
   auto start = Clock::now();
@@ -145,7 +145,7 @@ int Build(const std::string& dir, uint64_t n) {
 
 int Query(const std::string& dir, const std::string& queries_file) {
   // A second handle on the index: read-only use is what the server does too.
-  auto index = bevara::search::SearchIndex::Open(dir + "/index");
+  auto index = bevara::search::SearchIndex::Open(bevara::Env::Default(), dir + "/index");
   if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
   std::ifstream in(queries_file);
   std::vector<double> ms;
