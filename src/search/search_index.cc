@@ -292,6 +292,7 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(Env* env, const std::stri
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   if (Status s = CreateDirs(env, dir); !s.ok()) return s.WithMessage("search index: " + s.message());
+  MutexLock lock(&impl->write_mu);  // no one else has it yet; the analysis wants it held all the same
   try {
     // Opened in the order Commit() writes them.
     impl->pub = std::make_unique<Xapian::WritableDatabase>(dir + "/public", Xapian::DB_CREATE_OR_OPEN);

@@ -11,6 +11,16 @@ void Report(Env* env, const char* what, const std::string& subject, const Status
   if (!s.ok()) env->Log(LogLevel::kError, std::string("search index: ") + what + " " + subject + ": " + s.ToString());
 }
 
+// Runs one step of the worker; an exception that escapes it (a bug) is a
+// failed step and a log line, never the end of the thread or the server.
+Status Guarded(const std::function<Status()>& step) {
+  try {
+    return step();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("an exception escaped (a bug): ") + e.what());
+  }
+}
+
 }  // namespace
 
 IndexWorker::IndexWorker(Env* env, Indexer* indexer, std::function<std::string()> today)
@@ -42,9 +52,11 @@ bool IndexWorker::caught_up() const {
 
 void IndexWorker::Run() {
   std::string day = today_();
-  Status s = indexer_->CatchUp(day, [this](const IndexProgress&) {
-    MutexLock lock(&mu_);
-    return !stop_;
+  Status s = Guarded([&] {
+    return indexer_->CatchUp(day, [this](const IndexProgress&) {
+      MutexLock lock(&mu_);
+      return !stop_;
+    });
   });
   Report(env_, "catching up", "with the archive", s);
   {
@@ -65,9 +77,11 @@ void IndexWorker::Run() {
     const std::string now = today_();
     if (now != day) {
       day = now;
-      Report(env_, "moving records whose secrecy ended on", day, indexer_->Promote(day));
+      Report(env_, "moving records whose secrecy ended on", day, Guarded([&] { return indexer_->Promote(day); }));
     }
-    if (!package.empty()) Report(env_, "indexing package", package, indexer_->Refresh(package, day));
+    if (!package.empty()) {
+      Report(env_, "indexing package", package, Guarded([&] { return indexer_->Refresh(package, day); }));
+    }
   }
 }
 

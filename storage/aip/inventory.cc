@@ -68,8 +68,10 @@ void WritePathLists(const std::map<Key, Paths>& lists, PieceWriter& w) {
 // for a first version nothing is held as a JSON tree (a tree of 100,000
 // state and manifest entries costs over 100 MB). A later version parses the
 // previous inventory, and only the parts it copies are trees.
-Status WriteNextInventory(std::string previous, const std::string& object_id, const InventoryVersion& version,
-                          const std::function<Status(std::string_view)>& out) {
+namespace {
+
+Status WriteNextInventoryUnguarded(std::string previous, const std::string& object_id, const InventoryVersion& version,
+                                   const std::function<Status(std::string_view)>& out) {
   json prev = json::object();
   unsigned number = 1;
   if (!previous.empty()) {
@@ -153,6 +155,19 @@ Status WriteNextInventory(std::string previous, const std::string& object_id, co
   }
   w << "}}}";
   return w.Flush();
+}
+
+}  // namespace
+
+// The previous inventory is bevara's own, but read back from the store: a
+// value of another shape in it is Corruption, not an exception.
+Status WriteNextInventory(std::string previous, const std::string& object_id, const InventoryVersion& version,
+                          const std::function<Status(std::string_view)>& out) {
+  try {
+    return WriteNextInventoryUnguarded(std::move(previous), object_id, version, out);
+  } catch (const std::exception& e) {
+    return Status::Corruption("the previous inventory of '" + object_id + "' does not read: " + e.what());
+  }
 }
 
 }  // namespace bevara::storage
