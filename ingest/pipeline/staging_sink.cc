@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "src/common/hex.h"
+
 namespace bevara::ingest {
 
 Status StagingSink::BeginFile(const std::string& path) {
@@ -20,13 +22,23 @@ Status StagingSink::Write(const char* data, size_t n) {
   return writer_->Append(data, n);
 }
 
-Status StagingSink::EndFile(const ScannedFile& file) {
-  // The store hashes the bytes it wrote itself; they must agree with the
-  // validator's digest of the bytes it read, or nothing is stored.
-  auto name = writer_->Finish(*file.Hex(DigestAlgorithm::kSha256));
+Result<std::array<uint8_t, 32>> StagingSink::CompleteSha256() {
+  auto name = writer_->Finish();
   writer_.reset();
   if (!name.ok()) return name.status();
-  files_.push_back({path_, file.size, *name, file.other_digests, identifier_->Identify(head_.data(), head_.size())});
+  std::string raw;
+  if (!HexDecode(*name, &raw) || raw.size() != 32) return Status::Internal("a blob name that is not a SHA-256");
+  name_ = std::move(*name);
+  std::array<uint8_t, 32> digest;
+  std::copy(raw.begin(), raw.end(), digest.begin());
+  return digest;
+}
+
+Status StagingSink::EndFile(const ScannedFile& file) {
+  if (name_.empty()) return Status::Internal("a file ended before its blob was complete");
+  files_.push_back({path_, file.size, std::move(name_), file.other_digests,
+                    identifier_->Identify(head_.data(), head_.size())});
+  name_.clear();
   return Status::OK();
 }
 

@@ -1,6 +1,8 @@
 // StagingSink: the EntrySink that stores a package's files while the
 // validator reads them — every byte goes to a staging blob and its first
-// bytes to format identification, in the same pass that hashes and validates.
+// bytes to format identification, in the same pass that validates. The store
+// hashes what it writes; that digest, of the bytes stored, is the one the
+// validator checks against the package's declarations.
 //
 // Thread-safety: one per ingest.
 #pragma once
@@ -30,6 +32,8 @@ class StagingSink final : public EntrySink {
 
   Status BeginFile(const std::string& path) override;
   Status Write(const char* data, size_t n) override;
+  bool ComputesSha256() const override { return true; }
+  Result<std::array<uint8_t, 32>> CompleteSha256() override;
   Status EndFile(const ScannedFile& file) override;
 
   // The files staged so far. Hands the list over (memory: a package may have 100,000 files).
@@ -40,6 +44,7 @@ class StagingSink final : public EntrySink {
   storage::FormatIdentifier* identifier_;
   std::unique_ptr<storage::BlobWriter> writer_;
   std::string path_;
+  std::string name_;  // the current file's blob name, once complete
   std::string head_;  // the first bytes of the current file, for libmagic
   std::vector<StagedFile> files_;
 };

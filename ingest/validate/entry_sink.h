@@ -2,9 +2,15 @@
 // so that ingest stores a package in the same single pass that validates it.
 //
 // For every file of the package, in archive order: BeginFile(), then the
-// file's bytes in one or more Write() calls, then EndFile() with the digests
-// computed from those same bytes. A non-OK Status from any call stops the
-// validation with that status (an I/O error, not a finding about the package).
+// file's bytes in one or more Write() calls, then (a sink that hashes)
+// CompleteSha256(), then EndFile() with the digests of those same bytes. A
+// non-OK Status from any call stops the validation with that status (an I/O
+// error, not a finding about the package).
+//
+// A sink that computes the SHA-256 of what it is given (the archive's store,
+// which names every file by it) says so, and then the validator does not
+// compute SHA-256 itself: it checks the declared checksum against the digest
+// of the bytes the sink stored. One hash per byte, in the pass that writes.
 #pragma once
 
 #include <array>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "src/common/digest.h"
+#include "src/common/result.h"
 #include "src/common/status.h"
 
 namespace bevara::ingest {
@@ -37,6 +44,11 @@ class EntrySink {
   virtual Status BeginFile(const std::string& path) = 0;
   virtual Status Write(const char* data, size_t n) = 0;
   virtual Status EndFile(const ScannedFile& file) = 0;
+  // Whether CompleteSha256() gives the SHA-256 of each file's bytes.
+  virtual bool ComputesSha256() const { return false; }
+  // After a file's last Write(): the SHA-256 of its bytes (32 bytes).
+  // REQUIRES: ComputesSha256().
+  virtual Result<std::array<uint8_t, 32>> CompleteSha256() { return Status::NotSupported("this sink does not hash"); }
 };
 
 }  // namespace bevara::ingest

@@ -153,9 +153,11 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
   std::string prefix;
   Role role = Classify(components, &prefix);
   auto extra = extra_algorithms_.find(entry.path);
-  DigestSet algorithms =
-      (extra == extra_algorithms_.end() ? DigestSet() : extra->second).With(DigestAlgorithm::kSha256);
-  MultiDigester digester(algorithms);
+  // SHA-256 is always known: from the sink that stores the bytes when it
+  // hashes them (the store), else computed here.
+  const bool sink_hashes = sink_ && sink_->ComputesSha256();
+  const DigestSet declared_others = extra == extra_algorithms_.end() ? DigestSet() : extra->second;
+  MultiDigester digester(sink_hashes ? declared_others : declared_others.With(DigestAlgorithm::kSha256));
   Status read_error;
   if (sink_) BEVARA_RETURN_IF_ERROR(sink_->BeginFile(entry.path));
   // Every byte the XML parser reads is hashed (and handed to the sink) on its
@@ -210,10 +212,16 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
 
   ScannedFile file;
   file.size = digester.bytes();
-  std::memcpy(file.sha256.data(), digester.Raw(DigestAlgorithm::kSha256).data(), file.sha256.size());
+  if (sink_hashes) {
+    auto stored = sink_->CompleteSha256();
+    if (!stored.ok()) return stored.status();
+    file.sha256 = *stored;
+  } else {
+    std::memcpy(file.sha256.data(), digester.Raw(DigestAlgorithm::kSha256).data(), file.sha256.size());
+  }
   for (int a = 1; a < kDigestAlgorithmCount; ++a) {
     auto alg = static_cast<DigestAlgorithm>(a);
-    if (algorithms.Has(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
+    if (declared_others.Has(alg)) file.other_digests.emplace_back(alg, digester.Hex(alg));
   }
   if (sink_) BEVARA_RETURN_IF_ERROR(sink_->EndFile(file));
   ++result->file_count;

@@ -7,13 +7,9 @@
 #include "src/common/hex.h"
 #include "src/common/path.h"
 #include "src/common/random.h"
+#include "storage/blobs/hashing_writer.h"
 
 namespace bevara::storage {
-namespace {
-
-constexpr size_t kWriteBuffer = 256 << 10;
-
-}  // namespace
 
 // A finished blob waiting in staging for Publish().
 struct StagedBlob {
@@ -26,36 +22,16 @@ struct StagedBlob {
 class LocalBlobWriter final : public BlobWriter {
  public:
   LocalBlobWriter(class LocalBlobBatch* batch, std::string path, std::unique_ptr<WritableFile> file)
-      : batch_(batch), path_(std::move(path)), file_(std::move(file)), digester_(DigestSet::Of(DigestAlgorithm::kSha256)) {}
+      : batch_(batch), path_(std::move(path)), writer_(std::move(file)) {}
   ~LocalBlobWriter() override;
 
-  // Small pieces are gathered into one write; the buffer grows only as far as
-  // the blob needs (most blobs are small).
-  Status Append(const char* data, size_t n) override {
-    digester_.Update(data, n);
-    if (buffer_.size() + n > kWriteBuffer) {
-      BEVARA_RETURN_IF_ERROR(Flush());
-      if (n >= kWriteBuffer) return file_->Append(data, n);
-    }
-    buffer_.insert(buffer_.end(), data, data + n);
-    return Status::OK();
-  }
-
+  Status Append(const char* data, size_t n) override { return writer_.Append(data, n); }
   Result<std::string> Finish(std::string_view expected) override;
 
  private:
-  Status Flush() {
-    if (buffer_.empty()) return Status::OK();
-    Status s = file_->Append(buffer_.data(), buffer_.size());
-    buffer_.clear();
-    return s;
-  }
-
   LocalBlobBatch* batch_;
   std::string path_;
-  std::unique_ptr<WritableFile> file_;
-  MultiDigester digester_;
-  std::vector<char> buffer_;
+  HashingWriter writer_;  // the store's own hash of the bytes it writes
   bool finished_ = false;
 };
 
@@ -101,27 +77,23 @@ class LocalBlobBatch final : public BlobBatch {
 };
 
 LocalBlobWriter::~LocalBlobWriter() {
-  if (!finished_) {
-    file_.reset();
-    batch_->Abandoned(path_);
-  }
+  if (!finished_) batch_->Abandoned(path_);
 }
 
 Result<std::string> LocalBlobWriter::Finish(std::string_view expected) {
   finished_ = true;
-  digester_.Finish();
-  const std::string& name = digester_.Hex(DigestAlgorithm::kSha256);
-  StagedBlob blob{path_, name, digester_.bytes(), false};
-  Status s = Flush();
+  Status s = writer_.Finish();
+  const std::string name = writer_.sha256();
+  StagedBlob blob{path_, name, writer_.bytes(), false};
   if (s.ok() && !expected.empty() && !HexDigestEquals(expected, name)) {
     s = Status::Corruption("blob has SHA-256 " + name + ", expected " + std::string(expected));
   }
   bool sync_now = !batch_->options().use_syncfs || blob.size >= batch_->options().fsync_threshold;
   if (s.ok() && sync_now) {
-    s = file_->Sync();
+    s = writer_.file()->Sync();
     blob.synced = s.ok();
   }
-  Status closed = file_->Close();
+  Status closed = writer_.file()->Close();
   if (s.ok()) s = closed;
   if (!s.ok()) {
     batch_->Abandoned(path_);

@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "ingest/xml/schema_set.h"
+#include "src/common/digest.h"
 #include "src/common/memory_file.h"
+#include "storage/blobs/blob_store.h"
 #include "tests/test_util.h"
 
 namespace bevara::search {
@@ -129,6 +131,24 @@ TEST_F(TextExtractTest, LimitsCutTextAndSkipLargeFiles) {
   ExtractedText skipped = Extract(TextFormat::kPlain, std::string(200, 'a'), limits);
   EXPECT_TRUE(skipped.text.empty());
   EXPECT_NE(skipped.note.find("larger than"), std::string::npos);
+}
+
+// A stored blob is read through storage::VerifyingReader: bytes that do not
+// hash to their name give no text at all, only a note.
+TEST_F(TextExtractTest, TextIsNeverExtractedFromBytesThatReadWrong) {
+  const std::string text = "Beslut om bygglov för fastigheten Ekbacken 3:14. " + std::string(5000, 'x');
+  auto good = ExtractText(TextFormat::kPlain,
+                                  storage::VerifyingReader(std::make_unique<MemoryFile>(text), Sha256Hex(text)).get(),
+                                  text.size(), {}, schemas_);
+  EXPECT_NE(good.text.find("bygglov"), std::string::npos);
+  EXPECT_TRUE(good.note.empty()) << good.note;
+  std::string rotten = text;
+  rotten[text.size() - 10] ^= 0x01;  // after the words: only the digest can tell
+  auto bad = ExtractText(TextFormat::kPlain,
+                                 storage::VerifyingReader(std::make_unique<MemoryFile>(rotten), Sha256Hex(text)).get(),
+                                 rotten.size(), {}, schemas_);
+  EXPECT_TRUE(bad.text.empty()) << "text from damaged bytes was kept";
+  EXPECT_NE(bad.note.find("damaged"), std::string::npos) << bad.note;
 }
 
 }  // namespace

@@ -174,6 +174,41 @@ TEST(IngesterTest, InvalidPackageLeavesNothingBehind) {
   EXPECT_FALSE(archive->catalog()->GetPackage(plan.objid).value().has_value());
 }
 
+// The store's own SHA-256 of the bytes it wrote is what the declared
+// checksum is checked against; other algorithms are hashed by the validator.
+// A large file goes through the store's hashing and writing threads.
+TEST(IngesterTest, DeclaredChecksumsAreCheckedAgainstTheBytesStoredInEveryAlgorithm) {
+  TempDir dir;
+  auto archive = OpenArchiveOrDie(dir.Join("data"));
+  uint64_t seed = 40;
+  for (DigestAlgorithm alg : {DigestAlgorithm::kSha256, DigestAlgorithm::kSha512, DigestAlgorithm::kMd5}) {
+    SCOPED_TRACE(MetsChecksumName(alg));
+    sipgen::SipSpec spec;
+    spec.seed = ++seed;
+    spec.files = 2;
+    spec.min_file_size = spec.max_file_size = 12 << 20;  // past the point where the store's threads take over
+    spec.checksum = alg;
+    sipgen::SipPlan plan = sipgen::PlanSip(spec);
+    IngestOutcome good = IngestOrDie(archive.get(), testing::WritePackage(plan, "tar", dir, "good" + std::to_string(seed)));
+    EXPECT_TRUE(good.archived);
+    bool changed = false;
+    for (auto& e : plan.entries) {
+      if (e.content != sipgen::ContentKind::kLiteral && e.size >= (12u << 20)) {
+        e.content_seed += 1;  // same size, other bytes: the declared checksum is now wrong
+        changed = true;
+        break;
+      }
+    }
+    ASSERT_TRUE(changed);
+    Ingester ingester(archive.get(), testing::Schemas());
+    auto bad = ingester.Ingest(testing::WritePackage(plan, "tar", dir, "bad" + std::to_string(seed)));
+    ASSERT_TRUE(bad.ok());
+    EXPECT_FALSE(bad->archived);
+    EXPECT_TRUE(bad->report.Has("FILE-CHECKSUM")) << testing::Describe(bad->report);
+  }
+  testing::ExpectAuditClean(archive.get());
+}
+
 TEST(IngesterTest, FilesSharedByPackagesAreStoredOnceAndFoundByDigest) {
   TempDir dir;
   auto archive = OpenArchiveOrDie(dir.Join("data"));
