@@ -1,10 +1,10 @@
 // bevara ingest: packages into the archive, one receipt per package.
-#include <fstream>
 #include <iostream>
 
 #include "ingest/pipeline/ingester.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/common/file_util.h"
 
 namespace bevara::cli {
 namespace {
@@ -49,11 +49,11 @@ int IngestCommand(const std::vector<std::string>& argv) {
       return 2;
     }
     // Written in pieces, then flushed: a receipt printed is a package acknowledged.
-    std::ofstream file;
-    if (!args.Get("--receipt").empty()) file.open(args.Get("--receipt"), std::ios::binary | std::ios::trunc);
+    const std::string receipt_file = args.Get("--receipt");
+    std::string receipt;
     ingest::WriteReceipt(*outcome, [&](std::string_view piece) {
       std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-      if (file.is_open()) file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      if (!receipt_file.empty()) receipt.append(piece);
       return Status::OK();
     });
     std::cout.flush();
@@ -64,9 +64,11 @@ int IngestCommand(const std::vector<std::string>& argv) {
       std::cerr << package << ": rejected with " << outcome->report.error_count() << " errors\n";
       exit_code = 1;
     }
-    if (file.is_open() && !file.flush()) {
-      std::cerr << "bevara ingest: cannot write " << args.Get("--receipt") << "\n";
-      return 2;
+    if (!receipt_file.empty()) {
+      if (Status s = WriteFileDurably(Env::Default(), receipt_file, receipt); !s.ok()) {
+        std::cerr << "bevara ingest: cannot write " << receipt_file << ": " << s.ToString() << "\n";
+        return 2;
+      }
     }
   }
   return exit_code;

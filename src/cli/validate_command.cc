@@ -1,9 +1,9 @@
-#include <fstream>
 #include <iostream>
 
 #include "ingest/validate/package_validator.h"
 #include "src/cli/commands.h"
 #include "src/common/env.h"
+#include "src/common/file_util.h"
 
 namespace bevara::cli {
 
@@ -55,10 +55,8 @@ int ValidateCommand(const std::vector<std::string>& args) {
   std::string json = report->ToJson();
   std::cout << (format == "json" ? json : report->ToText());
   if (!report_file.empty()) {
-    std::ofstream out(report_file, std::ios::binary | std::ios::trunc);
-    out << json;
-    if (!out) {
-      std::cerr << "bevara validate: cannot write " << report_file << "\n";
+    if (Status s = WriteFileDurably(Env::Default(), report_file, json); !s.ok()) {
+      std::cerr << "bevara validate: cannot write " << report_file << ": " << s.ToString() << "\n";
       return 2;
     }
   }

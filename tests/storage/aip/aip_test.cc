@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/common/record_log.h"
 #include "storage/aip/format_identifier.h"
 #include "storage/aip/inventory.h"
-#include "src/common/record_log.h"
 #include "storage/aip/version_log.h"
 #include "tests/test_util.h"
 
