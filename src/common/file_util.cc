@@ -61,7 +61,7 @@ Result<uint64_t> ForEachLine(Env* env, const std::string& path,
   }
 }
 
-Status WriteFileDurably(Env* env, const std::string& path, const std::string& content) {
+Status WriteFileDurably(Env* env, const std::string& path, std::string_view content, bool replace_existing) {
   const std::string tmp = path + ".tmp-" + RandomHex(6);
   auto file = env->CreateExclusive(tmp, kDefaultFileMode);
   if (!file.ok()) return file.status();
@@ -69,7 +69,7 @@ Status WriteFileDurably(Env* env, const std::string& path, const std::string& co
   if (s.ok()) s = (*file)->Sync();
   Status closed = (*file)->Close();
   if (s.ok()) s = closed;
-  if (s.ok()) s = env->Rename(tmp, path);
+  if (s.ok()) s = replace_existing ? env->Rename(tmp, path) : env->RenameNoReplace(tmp, path);
   if (!s.ok()) {
     (void)env->RemoveFile(tmp);
     return s;

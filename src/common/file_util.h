@@ -16,10 +16,12 @@ namespace bevara {
 // The whole file. ResourceExhausted when it is larger than `max_bytes`.
 Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes = 16u << 20);
 
-// Replaces `path` with `content` durably: a temporary file beside it,
-// fsync, rename over `path`, fsync of the directory. A crash leaves either
-// the old or the new content, never a mix. REQUIRES: the directory exists.
-Status WriteFileDurably(Env* env, const std::string& path, const std::string& content);
+// Puts `content` at `path` durably: a temporary file beside it, fsync,
+// rename to `path`, fsync of the directory. A crash leaves either the old
+// file (or none) or the new one, never a mix. With `replace_existing` false,
+// a `path` that exists is AlreadyExists and stays as it was.
+// REQUIRES: the directory exists.
+Status WriteFileDurably(Env* env, const std::string& path, std::string_view content, bool replace_existing = true);
 
 // Creates `dir` and every missing folder above it (mkdir -p).
 Status CreateDirs(Env* env, const std::string& dir, uint32_t mode = kDefaultDirMode);

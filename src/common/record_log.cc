@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "src/common/file_util.h"
 #include "src/common/log_head.h"
 #include "src/common/path.h"
-#include "src/common/random.h"
 #include "src/common/record_log_format.h"
 #include "src/common/record_log_recovery.h"
 
@@ -170,23 +170,6 @@ Result<std::unique_ptr<FileLock>> LockLog(Env* env, const std::string& path) {
   }
 }
 
-// Writes `content` as a new file durably and puts it at `path` (which must not exist).
-Status PublishNewFile(Env* env, const std::string& path, std::string_view content) {
-  const std::string tmp = path + ".new-" + RandomHex(4);
-  auto file = env->CreateExclusive(tmp, kDefaultFileMode);
-  if (!file.ok()) return file.status();
-  Status s = (*file)->Append(content.data(), content.size());
-  if (s.ok()) s = (*file)->Sync();
-  Status closed = (*file)->Close();
-  if (s.ok()) s = closed;
-  if (s.ok()) s = env->RenameNoReplace(tmp, path);
-  if (!s.ok()) {
-    (void)env->RemoveFile(tmp);
-    return s;
-  }
-  return env->SyncDir(DirName(path));
-}
-
 }  // namespace
 
 struct RecordLog::State {
@@ -216,7 +199,7 @@ Status RecordLog::OpenLocked() {
   BEVARA_RETURN_IF_ERROR(MigrateJsonLines(env_, options_.legacy_path.empty() ? path_ : options_.legacy_path, path_));
   auto info = env_->Lstat(path_);
   if (!info.ok() && !info.status().IsNotFound()) return info.status();
-  if (!info.ok()) BEVARA_RETURN_IF_ERROR(PublishNewFile(env_, path_, kRecordLogHeader));
+  if (!info.ok()) BEVARA_RETURN_IF_ERROR(WriteFileDurably(env_, path_, kRecordLogHeader, /*replace_existing=*/false));
   auto head = LogHeadFile::Open(env_, path_ + ".head");
   if (!head.ok()) return head.status();
   state_->head = std::move(*head);

@@ -23,15 +23,6 @@ Result<bool> IsRecordLog(Env* env, const std::string& path) {
   return *n == 1 && first == kRecordLogHeader[0];
 }
 
-Status WriteDurably(Env* env, const std::string& path, const std::string& content) {
-  auto file = env->CreateExclusive(path, kDefaultFileMode);
-  if (!file.ok()) return file.status();
-  Status s = (*file)->Append(content.data(), content.size());
-  if (s.ok()) s = (*file)->Sync();
-  Status closed = (*file)->Close();
-  return s.ok() ? closed : s;
-}
-
 }  // namespace
 
 Status SetAsideTornTail(Env* env, const std::string& path, uint64_t offset, const std::string& why) {
@@ -48,8 +39,7 @@ Status SetAsideTornTail(Env* env, const std::string& path, uint64_t offset, cons
   }
   std::string aside = path + ".torn-" + std::to_string(offset);
   if (Exists(env, aside)) aside += "-" + RandomHex(4);
-  BEVARA_RETURN_IF_ERROR(WriteDurably(env, aside, torn));
-  BEVARA_RETURN_IF_ERROR(env->SyncDir(DirName(path)));
+  BEVARA_RETURN_IF_ERROR(WriteFileDurably(env, aside, torn, /*replace_existing=*/false));
   BEVARA_RETURN_IF_ERROR(env->Truncate(path, offset));
   auto file = env->OpenForAppend(path);
   if (!file.ok()) return file.status();
@@ -95,8 +85,7 @@ Status MigrateJsonLines(Env* env, const std::string& legacy_path, const std::str
   auto info = env->Stat(source);
   if (!info.ok()) return info.status();
   const std::string fresh = path + ".migrating";
-  if (Exists(env, fresh)) BEVARA_RETURN_IF_ERROR(env->RemoveFile(fresh));
-  BEVARA_RETURN_IF_ERROR(WriteDurably(env, fresh, content));
+  BEVARA_RETURN_IF_ERROR(WriteFileDurably(env, fresh, content));
   // The head before the log: a record log is never at `path` without it.
   auto head = LogHeadFile::Open(env, path + ".head");
   if (!head.ok()) return head.status();
