@@ -60,7 +60,6 @@ class EntryPolicy {
 };
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
-bool IsValidUtf8(std::string_view s);
 // The Unicode NFC form of valid UTF-8 text.
 std::string NfcNormalize(std::string_view utf8);
 // Renders a raw name for a report: invalid bytes and controls as \xNN.

@@ -1,18 +1,14 @@
 #include "src/search/text_sink.h"
 
+#include "src/common/utf8.h"
+
 namespace bevara::search {
 namespace {
 
 // The length of the valid UTF-8 sequence at s[i], or 0.
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const unsigned char c = s[i];
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (len == 2 && c < 0xC2) return 0;  // overlong
-  return len;
+  uint32_t cp = 0;
+  return DecodeUtf8(s, i, &cp);
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }

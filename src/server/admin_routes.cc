@@ -20,7 +20,7 @@ void ListTokens(AdminApi* api, Exchange& ex) {
   if (!all.ok()) return SendStatus(ex, all.status());
   nlohmann::json list = nlohmann::json::array();
   for (const auto& t : *all) list.push_back(TokenJson(t));
-  SendJson(ex, 200, nlohmann::json({{"tokens", list}}).dump());
+  SendJson(ex, 200, JsonText(nlohmann::json({{"tokens", list}})));
 }
 
 void CreateToken(AdminApi* api, Exchange& ex) {
@@ -37,7 +37,7 @@ void CreateToken(AdminApi* api, Exchange& ex) {
   nlohmann::json out = TokenJson(issued->info);
   out["token"] = issued->secret;  // shown this once
   ex.response.set("Location", "/api/v1/tokens/" + issued->info.id);
-  SendJson(ex, 201, out.dump());
+  SendJson(ex, 201, JsonText(out));
 }
 
 void RevokeToken(AdminApi* api, Exchange& ex) {
@@ -63,7 +63,7 @@ void GetConfig(AdminApi* api, Exchange& ex) {
       {"ingest", {{"workers", c.ingest_workers}, {"deposit_queue", c.deposit_queue}, {"waiting", api->deposits->waiting()}}},
       {"audit", {{"max_bytes_per_second", c.audit_max_bytes_per_second}}},
       {"tls", c.tls()}};
-  SendJson(ex, 200, j.dump());
+  SendJson(ex, 200, JsonText(j));
 }
 
 }  // namespace

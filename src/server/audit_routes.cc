@@ -43,13 +43,13 @@ void StartAudit(AuditApi* api, Exchange& ex) {
     return SendError(ex, 409, "audit_running", "an audit is already running", {{"id", run.id}});
   }
   Audit(api->context, ex, "audit.start", package_id.empty() ? "(archive)" : package_id, "ok", "audit " + run.id, true);
-  SendJson(ex, 202, RunJson(run).dump());
+  SendJson(ex, 202, JsonText(RunJson(run)));
 }
 
 void GetAudit(AuditApi* api, Exchange& ex) {
   auto run = api->audits->Get(ex.Param("id"));
   if (!run) return SendError(ex, 404, "not_found", "no audit '" + ex.Param("id") + "'");
-  SendJson(ex, 200, RunJson(*run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendJson(ex, 200, JsonText(RunJson(*run)));
 }
 
 void GetLog(AuditApi* api, Exchange& ex) {

@@ -86,7 +86,7 @@ Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
 void SendJobDocument(DepositApi* api, Exchange& ex, int status, const Job& job) {
   auto doc = JobDocument(api, job);
   if (!doc.ok()) return SendStatus(ex, doc.status());
-  SendJson(ex, status, doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendJson(ex, status, JsonText(*doc));
 }
 
 // Reads the body into the deposit. A fixed-length body is read straight from
@@ -169,7 +169,7 @@ void Deposit(DepositApi* api, Exchange& ex) {
     ex.response.set("Idempotent-Replayed", "true");
     if (services::IsDone(job->state)) return SendJobDocument(api, ex, 200, *job);  // the first deposit's result
   }
-  SendJson(ex, 202, JobLinks(*job).dump());
+  SendJson(ex, 202, JsonText(JobLinks(*job)));
 }
 
 void GetJob(DepositApi* api, Exchange& ex) {
@@ -179,7 +179,7 @@ void GetJob(DepositApi* api, Exchange& ex) {
     nlohmann::json j = JobLinks(*job);
     j["created"] = job->created;
     ex.response.set("Retry-After", "1");
-    return SendJson(ex, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return SendJson(ex, 200, JsonText(j));
   }
   SendJobDocument(api, ex, 200, *job);
 }

@@ -46,6 +46,10 @@ bool ReadJsonObject(Exchange& ex, nlohmann::json* body) {
   return true;
 }
 
+std::string JsonText(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void SendJson(Exchange& ex, int status, const std::string& json) {
   auto& res = ex.response;
   res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
@@ -65,7 +69,7 @@ void SendError(Exchange& ex, int status, const std::string& code, const std::str
                const nlohmann::json& details) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
   if (!details.is_null()) body["error"]["details"] = details;
-  SendJson(ex, status, body.dump());
+  SendJson(ex, status, JsonText(body));
 }
 
 void SendError(Exchange& ex, int status, const std::string& code, const std::string& message) {

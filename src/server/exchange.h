@@ -39,6 +39,9 @@ struct Exchange {
 };
 
 void SendJson(Exchange& ex, int status, const std::string& json);
+// JSON text of a value built from what a client sent (a path segment of
+// invalid UTF-8, say): such bytes become U+FFFD instead of an exception.
+std::string JsonText(const nlohmann::json& value);
 void SendError(Exchange& ex, int status, const std::string& code, const std::string& message);
 void SendError(Exchange& ex, int status, const std::string& code, const std::string& message,
                const nlohmann::json& details);

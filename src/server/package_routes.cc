@@ -89,7 +89,7 @@ void ListPackages(PackageApi* api, Exchange& ex) {
   });
   if (!s.ok()) return SendStatus(ex, s);
   nlohmann::json body = {{"packages", list}, {"next", next.empty() ? nlohmann::json() : nlohmann::json(next)}};
-  SendJson(ex, 200, body.dump());
+  SendJson(ex, 200, JsonText(body));
 }
 
 void GetPackage(PackageApi* api, Exchange& ex) {
@@ -122,7 +122,7 @@ void GetPackage(PackageApi* api, Exchange& ex) {
   });
   if (!s.ok()) return SendStatus(ex, s);
   body["files"] = std::move(files);
-  SendJson(ex, 200, body.dump());
+  SendJson(ex, 200, JsonText(body));
 }
 
 void GetFile(PackageApi* api, Exchange& ex) {
@@ -167,7 +167,7 @@ void GetEvents(PackageApi* api, Exchange& ex) {
     });
     if (!s.ok()) return SendStatus(ex, s);
   }
-  SendJson(ex, 200, nlohmann::json({{"package_id", p->id}, {"events", events}}).dump());
+  SendJson(ex, 200, JsonText(nlohmann::json({{"package_id", p->id}, {"events", events}})));
 }
 
 nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& package_href) {
@@ -223,7 +223,7 @@ void GetCase(PackageApi* api, Exchange& ex) {
         {"closed", c.closed},
         {"agents", c.agents}}},
       {"records", records}};
-  SendJson(ex, 200, body.dump());
+  SendJson(ex, 200, JsonText(body));
 }
 
 // PUT .../records/{record}/access {"state": "public|secret|restricted", "reason": "..."}
@@ -262,7 +262,7 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   if (!after.ok() || !*after) return SendStatus(ex, after.ok() ? Status::Internal("case vanished") : after.status());
   const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
   for (const auto& r : (*after)->records) {
-    if (r.record.system_id == record_id) return SendJson(ex, 200, RecordJson(r, href).dump());
+    if (r.record.system_id == record_id) return SendJson(ex, 200, JsonText(RecordJson(r, href)));
   }
   SendStatus(ex, Status::Internal("record vanished"));
 }

@@ -27,7 +27,7 @@ struct PublicRecord {
 std::optional<PublicRecord> FindPublicRecord(PublicApi* api, Exchange& ex) {
   const std::string id = ex.Param("id");
   auto not_found = [&]() -> std::optional<PublicRecord> {
-    SendPublicJson(ex, 404, nlohmann::json({{"error", {{"code", "not_found"}, {"message", "no public record '" + id + "'"}}}}).dump());
+    SendPublicJson(ex, 404, JsonText(nlohmann::json({{"error", {{"code", "not_found"}, {"message", "no public record '" + id + "'"}}}})));
     return std::nullopt;
   };
   auto found = api->search->Find(id, search::Audience::kPublic);
@@ -82,7 +82,7 @@ void GetPublicRecord(PublicApi* api, Exchange& ex) {
   body.erase("package_id");
   body["files"] = std::move(files);
   body["href"] = href;
-  SendPublicJson(ex, 200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendPublicJson(ex, 200, JsonText(body));
 }
 
 void GetPublicFile(PublicApi* api, Exchange& ex) {

@@ -122,7 +122,7 @@ void CreateRequest(RequestApi* api, Exchange& ex) {
   answer["token"] = token;
   answer["href"] = "/public/v1/requests/" + token;
   ex.response.set("Location", answer["href"].get<std::string>());
-  SendPublicJson(ex, 201, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendPublicJson(ex, 201, JsonText(answer));
 }
 
 std::optional<access::RecordRequest> RequestByToken(RequestApi* api, Exchange& ex) {
@@ -135,7 +135,7 @@ void GetRequest(RequestApi* api, Exchange& ex) {
   if (!AdmitPublic(api->public_limiter, ex)) return;
   auto q = RequestByToken(api, ex);
   if (!q) return;
-  SendPublicJson(ex, 200, CitizenView(api, *q, ex.Param("token")).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendPublicJson(ex, 200, JsonText(CitizenView(api, *q, ex.Param("token"))));
 }
 
 void GetReleasedFile(RequestApi* api, Exchange& ex) {
@@ -172,7 +172,7 @@ void ListRequests(RequestApi* api, Exchange& ex) {
   if (!Audit(api->context, ex, "request.list", "requests", "ok", std::to_string(list.size()) + " requests").ok()) {
     return RefuseUnrecorded(ex);
   }
-  SendJson(ex, 200, nlohmann::json({{"requests", list}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendJson(ex, 200, JsonText(nlohmann::json({{"requests", list}})));
 }
 
 void DecideRequest(RequestApi* api, Exchange& ex) {
@@ -209,7 +209,7 @@ void DecideRequest(RequestApi* api, Exchange& ex) {
   if (!decided.ok()) return SendStatus(ex, decided.status());
   Audit(api->context, ex, "request.decision", q->id + "/" + d.record, "ok", d.decision + (d.note.empty() ? "" : ": " + d.note), true);
   // The records a request concerns do not depend on its decisions.
-  SendJson(ex, 200, ArchivistView(*decided, std::move(candidates)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  SendJson(ex, 200, JsonText(ArchivistView(*decided, std::move(candidates))));
 }
 
 }  // namespace

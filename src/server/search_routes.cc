@@ -2,6 +2,7 @@
 // (anyone: the public index, which holds only public records).
 #include <nlohmann/json.hpp>
 
+#include "src/common/utf8.h"
 #include "src/search/personnummer.h"
 #include "src/server/api.h"
 #include "storage/archive/archive.h"
@@ -34,6 +35,13 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
     SendError(ex, 400, "bad_request", "q is longer than 1024 bytes");
     return std::nullopt;
   }
+  for (const std::string* v : {&q.text, &q.case_number, &q.creator, &q.classification, &q.record_type, &q.direction,
+                               &q.access_state, &q.package_id}) {
+    if (!IsValidUtf8(*v)) {
+      SendError(ex, 400, "bad_request", "search parameters are text: percent-encoded UTF-8");
+      return std::nullopt;
+    }
+  }
   for (const std::string* d : {&q.date_from, &q.date_to}) {
     if (!d->empty() && (d->size() != 10 || !search::StartsWithIsoDate(*d))) {
       SendError(ex, 400, "bad_request", "from and to are dates, YYYY-MM-DD");
@@ -54,7 +62,7 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
 
 // A JSON string, invalid UTF-8 replaced.
 std::string JsonString(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(nlohmann::json(s));
 }
 
 // Whether `json` looks like the object the index writes (anything else is
@@ -95,7 +103,7 @@ std::string ResultBody(const search::SearchQuery& q, const search::SearchResult&
     AppendHit(hit, audience, &body);
   }
   body += "],";
-  body += rest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(1);
+  body += JsonText(rest).substr(1);
   return body;
 }
 

@@ -163,6 +163,27 @@ TEST(Abuse, AnIdempotencyKeyThatIsNotTextIsRefusedAndTheServerStaysUp) {
   EXPECT_EQ(nlohmann::json::parse(done.body)["state"], "archived") << done.body;
 }
 
+// Bytes that are not UTF-8 in a path segment or a query go into error
+// messages and searches: an answer of 4xx, never 500, and the server stays up.
+TEST(Abuse, InvalidUtf8InPathsAndQueriesIsAClientError) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  const std::string auditor = server->CreateToken("auditor");
+  for (const char* path :
+       {"/api/v1/packages/%ff", "/api/v1/packages/%ff%fe/files/a", "/api/v1/packages/%c3/case", "/api/v1/jobs/%ff%fe",
+        "/api/v1/search?q=%ff%fe", "/api/v1/search?creator=%c3", "/public/v1/records/%ff%fe",
+        "/public/v1/records/%ff/files/x%fe", "/public/v1/search?q=%80abc", "/public/v1/requests/%ff"}) {
+    HttpReply r = server->Request("GET", path, archivist);
+    EXPECT_GE(r.status, 400) << path;
+    EXPECT_LT(r.status, 500) << path << ": " << r.body.substr(0, 200);
+    EXPECT_TRUE(nlohmann::json::parse(r.body, nullptr, false).is_object()) << path;
+  }
+  HttpReply audit = server->Request("GET", "/api/v1/audits/%ff%fe", auditor);
+  EXPECT_EQ(audit.status, 404) << audit.body;
+  EXPECT_EQ(server->Request("GET", "/health", "").status, 200);
+}
+
 // A valid tar followed by more bytes than the streaming buffer holds: the
 // ingest has read the package before the body ends, and must not wait for it.
 TEST(Abuse, ATarWithALongTailAfterItsEndIsAnsweredNotStuck) {
