@@ -46,7 +46,9 @@ class LogHeadFile {
   // Reads the head again (another process may have written it).
   Result<LogHead> Reload();
   // Writes {size, tally} as the next head and makes it durable.
-  // REQUIRES: size is at least the current head's.
+  // REQUIRES: size is at least the current head's, unless it takes back an
+  // extent whose write failed (under the log's file lock, so that no other
+  // process saw it).
   Status Write(uint64_t size, const LogTally& tally);
 
  private:

@@ -65,12 +65,12 @@ class PosixWritableFile final : public WritableFile {
   }
 
   Status Append(const char* data, size_t n) override {
-    offset_ += n;
     while (n > 0) {
       ssize_t w = RetryEintr([&] { return ::write(fd_, data, n); });
       if (w < 0) return Status::FromErrno(errno, "write " + path_);
       data += w;
       n -= static_cast<size_t>(w);
+      offset_ += static_cast<uint64_t>(w);
     }
     return Status::OK();
   }
@@ -82,6 +82,7 @@ class PosixWritableFile final : public WritableFile {
     for (size_t done = 0; done < n;) {
       ssize_t w = RetryEintr(
           [&] { return ::pwrite(direct_fd_, data + done, n - done, static_cast<off_t>(offset_ + done)); });
+      if (w < 0 && errno == EINVAL) return FallBackToBuffered(data + done, n - done, done);
       if (w < 0) return Status::FromErrno(errno, "write " + path_);
       if (w == 0 || w % static_cast<ssize_t>(kDirectIoAlignment) != 0) {
         return Status::IOError("write " + path_ + ": a direct write stopped short");
@@ -114,6 +115,17 @@ class PosixWritableFile final : public WritableFile {
   }
 
  private:
+  // Some file systems accept O_DIRECT at open and refuse the write itself
+  // (EINVAL, e.g. for an alignment stricter than ours): write on buffered.
+  Status FallBackToBuffered(const char* data, size_t n, size_t written_direct) {
+    ::close(direct_fd_);
+    direct_fd_ = -1;
+    direct_refused_ = true;
+    offset_ += written_direct;
+    if (::lseek(fd_, static_cast<off_t>(offset_), SEEK_SET) < 0) return Status::FromErrno(errno, "seek " + path_);
+    return Append(data, n);
+  }
+
   // A second descriptor on the file, for direct writes; false when the file
   // system refuses O_DIRECT (tmpfs), and then every write is buffered.
   bool OpenDirect() {

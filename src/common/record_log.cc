@@ -1,5 +1,6 @@
 #include "src/common/record_log.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -67,7 +68,8 @@ class Scanner {
       pos_ = 0;
     }
     while (buf_.size() - pos_ < need && !eof_) {
-      const size_t want = std::max<size_t>(need - (buf_.size() - pos_), 64 << 10);
+      // In steps of at most 1 MiB: a length field may promise more than the file holds.
+      const size_t want = std::clamp<size_t>(need - (buf_.size() - pos_), 64 << 10, 1 << 20);
       const size_t at = buf_.size();
       buf_.resize(at + want);
       auto n = file_->Read(buf_.data() + at, want);
@@ -97,6 +99,11 @@ struct ScanEnd {
 };
 
 std::string Offset(uint64_t o) { return std::to_string(o); }
+
+Status BrokenLog(const std::string& path) {
+  return Status::IOError(path + ": an earlier write to the log failed and could not be undone; it takes no more "
+                                "records until it is opened again");
+}
 
 // Reads records from `from` (with the tally up to there) to the end, giving
 // each to `fn`, and checks them against the acknowledged extent `head`.
@@ -144,6 +151,16 @@ Status Scan(const std::string& path, ReadableFile* file, uint64_t from, LogTally
                               " bytes were acknowledged: acknowledged records are missing");
   }
   return Status::OK();
+}
+
+// A head is written as soon as a log is made, before any append: a log
+// without one that holds anything after its first line was damaged (its
+// head lost), and what was acknowledged in it is unknown.
+Status CheckHeadVouches(const std::string& path, const LogHead& head, const ScanEnd& end) {
+  if (head.present || (end.tally.count == 0 && !end.invalid)) return Status::OK();
+  return Status::Corruption(path + ".head is missing or unreadable, but the log holds " +
+                            std::to_string(end.tally.count) + " records" + (end.invalid ? " and more bytes" : "") +
+                            ": what was acknowledged is unknown");
 }
 
 // Checks the first line. Corruption when the file is not a record log.
@@ -199,7 +216,12 @@ Status RecordLog::OpenLocked() {
   BEVARA_RETURN_IF_ERROR(MigrateJsonLines(env_, options_.legacy_path.empty() ? path_ : options_.legacy_path, path_));
   auto info = env_->Lstat(path_);
   if (!info.ok() && !info.status().IsNotFound()) return info.status();
-  if (!info.ok()) BEVARA_RETURN_IF_ERROR(WriteFileDurably(env_, path_, kRecordLogHeader, /*replace_existing=*/false));
+  if (!info.ok()) {
+    if (env_->Lstat(path_ + ".head").ok()) {
+      return Status::Corruption(path_ + " is missing, but " + path_ + ".head says a log was written there");
+    }
+    BEVARA_RETURN_IF_ERROR(WriteFileDurably(env_, path_, kRecordLogHeader, /*replace_existing=*/false));
+  }
   auto head = LogHeadFile::Open(env_, path_ + ".head");
   if (!head.ok()) return head.status();
   state_->head = std::move(*head);
@@ -210,10 +232,7 @@ Status RecordLog::OpenLocked() {
   ScanEnd end;
   Status s = Scan(path_, file->get(), kRecordLogHeader.size(), LogTally{}, acknowledged, options_.on_record, &end);
   if (!s.ok()) return s.IsStopIteration() ? Status::InvalidArgument(path_ + ": a reader stopped the opening") : s;
-  if (!state_->head->present() && end.tally.count > 0) {
-    return Status::Corruption(path_ + ".head is missing or unreadable, but the log holds " +
-                              std::to_string(end.tally.count) + " records: what was acknowledged is unknown");
-  }
+  BEVARA_RETURN_IF_ERROR(CheckHeadVouches(path_, acknowledged, end));
   state_->size = end.end;
   state_->tally = end.tally;
   if (end.invalid) BEVARA_RETURN_IF_ERROR(SetAsideTornTail(env_, path_, end.end, end.why));
@@ -229,12 +248,16 @@ Status RecordLog::CatchUpLocked() {
   auto info = env_->Stat(path_);
   if (!info.ok()) return info.status();
   if (info->size == state_->size) return Status::OK();
+  if (info->size < state_->size) {
+    return Status::Corruption(path_ + " shrank from " + Offset(state_->size) + " to " + Offset(info->size) +
+                              " bytes while open: records this process read or wrote are gone");
+  }
   // Another process appended (or a crash of one left a torn tail).
   auto file = env_->OpenForRead(path_, OpenOptions{true});
   if (!file.ok()) return file.status();
   auto head = state_->head->Reload();
   if (!head.ok()) return head.status();
-  if (head->size < state_->synced_size || (!head->present && state_->tally.count > 0)) {
+  if (head->size < state_->synced_size || !head->present) {
     return Status::Corruption(path_ + ".head no longer vouches for what was acknowledged (it is gone, or went back "
                               "from " + Offset(state_->synced_size) + " to " + Offset(head->size) + " bytes)");
   }
@@ -256,22 +279,51 @@ Status RecordLog::CatchUp() {
 }
 
 Result<uint64_t> RecordLog::AppendLocked(const std::string& payload, bool sync) {
-  if (state_->broken) return Status::IOError(path_ + ": an earlier append failed and could not be undone; reopen the log");
+  if (state_->broken) return BrokenLog(path_);
   if (payload.size() > kMaxRecordPayload) return Status::InvalidArgument(path_ + ": a record of over 1 GiB");
   uint32_t crc = 0;
   const std::string record = FrameRecord(payload, &crc);
   const uint64_t offset = state_->size;
+  const LogTally before = state_->tally;
+  // Whether this append is all that is not yet durable (a failed sync can
+  // then be undone without losing another caller's record).
+  const bool alone = state_->synced_size == offset;
   Status s = state_->file->Append(record.data(), record.size());
-  if (!s.ok()) {
-    // The file may end in part of the record: cut it off, or no later record
-    // could follow it intact.
-    if (!env_->Truncate(path_, offset).ok()) state_->broken = true;
-    return s;
+  if (s.ok()) {
+    state_->size += record.size();
+    state_->tally.Add(crc);
+    if (!sync) return offset;
+    s = SyncLocked();
+    if (s.ok()) return offset;
+    if (!alone) {
+      // Records appended before without sync may not have reached the disk
+      // either, and their callers were told they were appended.
+      state_->broken = true;
+      return s;
+    }
   }
-  state_->size += record.size();
-  state_->tally.Add(crc);
-  if (sync) BEVARA_RETURN_IF_ERROR(SyncLocked());
-  return offset;
+  UndoLocked(offset, before);
+  return s;
+}
+
+void RecordLog::UndoLocked(uint64_t offset, const LogTally& before) {
+  // The file may end in part of the record, or in a whole record whose
+  // caller is told it failed: cut it off, so that no later record follows a
+  // partial one and a failed record never becomes acknowledged. The head may
+  // hold the record's extent if its write reached the file but its fsync
+  // failed: write it back.
+  Status s = env_->Truncate(path_, offset);
+  if (s.ok()) s = state_->file->Sync();
+  auto head = s.ok() ? state_->head->Reload() : Result<LogHead>(s);
+  if (head.ok() && head->size > offset) s = state_->head->Write(offset, before);
+  if (!head.ok()) s = head.status();
+  state_->size = offset;
+  state_->tally = before;
+  if (!s.ok()) {
+    state_->broken = true;
+    env_->Log(LogLevel::kError, path_ + ": a failed append could not be undone (" + s.ToString() +
+                                    "); the log takes no more records until it is opened again");
+  }
 }
 
 Result<uint64_t> RecordLog::Append(std::string_view payload, bool sync) {
@@ -301,7 +353,11 @@ Status RecordLog::Sync() {
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
-  return SyncLocked();
+  if (state_->broken) return BrokenLog(path_);
+  Status s = SyncLocked();
+  // Whether the records appended without sync reached the disk is unknown.
+  if (!s.ok()) state_->broken = true;
+  return s;
 }
 
 uint64_t RecordLog::size() {
@@ -332,10 +388,7 @@ Status ReadRecordLog(Env* env, const std::string& path, const RecordFn& fn, Reco
   Status s = Scan(path, file->get(), kRecordLogHeader.size(), LogTally{}, *head, fn, &end);
   if (s.IsStopIteration()) return Status::OK();
   BEVARA_RETURN_IF_ERROR(s);
-  if (!head->present && end.tally.count > 0) {
-    return Status::Corruption(path + ".head is missing or unreadable, but the log holds " +
-                              std::to_string(end.tally.count) + " records: what was acknowledged is unknown");
-  }
+  BEVARA_RETURN_IF_ERROR(CheckHeadVouches(path, *head, end));
   if (stats) {
     auto info = env->Stat(path);
     stats->records = end.tally.count;

@@ -45,6 +45,8 @@
 
 namespace bevara {
 
+struct LogTally;
+
 // Called with each record: its offset in the file and its payload. A non-OK
 // status stops the reading and is returned (StopIteration: stop, OK).
 using RecordFn = std::function<Status(uint64_t offset, std::string_view payload)>;
@@ -92,6 +94,7 @@ class RecordLog {
   Status OpenLocked() REQUIRES(mu_);
   Status CatchUpLocked() REQUIRES(mu_);
   Result<uint64_t> AppendLocked(const std::string& payload, bool sync) REQUIRES(mu_);
+  void UndoLocked(uint64_t offset, const LogTally& before) REQUIRES(mu_);
   Status SyncLocked() REQUIRES(mu_);
 
   Env* const env_;

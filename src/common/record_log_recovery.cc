@@ -53,17 +53,31 @@ Status SetAsideTornTail(Env* env, const std::string& path, uint64_t offset, cons
 }
 
 Status MigrateJsonLines(Env* env, const std::string& legacy_path, const std::string& path) {
+  // A migration writes <path>.migrating, then the head, then moves the old
+  // file to .migrated and the new one to <path>: a crash between leaves
+  // .migrating behind, and the migration is done again from the start.
+  const bool interrupted = Exists(env, path + ".migrating");
   std::string source;
   if (Exists(env, path)) {
     if (legacy_path != path) return Status::OK();
     auto is_log = IsRecordLog(env, path);
     if (!is_log.ok()) return is_log.status();
     if (*is_log) return Status::OK();
+    if (Exists(env, path + ".head") && !interrupted) {
+      // A head is written only for a record log: this one was damaged at
+      // its first byte, and reading it as JSON lines would lose it.
+      return Status::Corruption(path + " does not begin as a record log, but " + path +
+                                ".head says records were acknowledged in it: the log is damaged");
+    }
     source = path;
   } else if (legacy_path != path && Exists(env, legacy_path)) {
     source = legacy_path;
   } else if (Exists(env, legacy_path + ".migrated")) {
-    source = legacy_path + ".migrated";  // a migration a crash cut short
+    if (!interrupted) {
+      return Status::Corruption(path + " is missing, though " + legacy_path +
+                                ".migrated says a log was made there from it");
+    }
+    source = legacy_path + ".migrated";
   } else {
     return Status::OK();
   }
@@ -96,13 +110,14 @@ Status MigrateJsonLines(Env* env, const std::string& legacy_path, const std::str
   BEVARA_RETURN_IF_ERROR(env->RenameNoReplace(fresh, path));
   BEVARA_RETURN_IF_ERROR(env->SyncDir(DirName(path)));
   if (DirName(legacy_path) != DirName(path)) BEVARA_RETURN_IF_ERROR(env->SyncDir(DirName(legacy_path)));
-  env->Log(LogLevel::kInfo, legacy_path + ": " + std::to_string(tally.count) + " JSON lines became records of " +
-                                path + "; the old file is kept as " + legacy_path + ".migrated" +
-                                (skipped || info->size > *end
-                                     ? " (" + std::to_string(skipped) + " lines that were not JSON, and " +
-                                           std::to_string(info->size - *end) +
-                                           " bytes of a torn last line, which the old readers ignored too, are left out)"
-                                     : ""));
+  const bool left_out = skipped > 0 || info->size > *end;
+  env->Log(left_out ? LogLevel::kWarning : LogLevel::kInfo,
+           legacy_path + ": " + std::to_string(tally.count) + " JSON lines became records of " + path +
+               "; the old file is kept as " + legacy_path + ".migrated" +
+               (left_out ? " (" + std::to_string(skipped) + " lines that were not JSON, and " +
+                               std::to_string(info->size - *end) +
+                               " bytes of a torn last line, which the old readers ignored too, are left out)"
+                         : ""));
   return Status::OK();
 }
 

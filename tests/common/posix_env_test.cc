@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <gtest/gtest.h>
 
@@ -53,6 +54,37 @@ TEST(PosixEnvTest, NoFollowRefusesSymlinksAndLstatSeesThem) {
   ASSERT_TRUE(names.ok());
   std::sort(names->begin(), names->end());
   EXPECT_EQ(*names, (std::vector<std::string>{"link", "target"}));
+}
+
+// Direct writes of whole aligned chunks and buffered writes between them
+// (or where the file system refuses O_DIRECT) make one file, in order.
+TEST(PosixEnvTest, AlignedAndBufferedAppendsMakeOneFile) {
+  testing::TempDir dir;
+  Env* env = Env::Default();
+  auto f = env->CreateExclusive(dir.Join("mixed"), kDefaultFileMode);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto* aligned = static_cast<char*>(std::aligned_alloc(kDirectIoAlignment, 2 * kDirectIoAlignment));
+  ASSERT_NE(aligned, nullptr);
+  std::string expected;
+  auto append = [&](const std::string& bytes) {
+    ASSERT_TRUE((*f)->Append(bytes.data(), bytes.size()).ok());
+    expected += bytes;
+  };
+  auto append_aligned = [&](char fill) {
+    std::fill(aligned, aligned + 2 * kDirectIoAlignment, fill);
+    ASSERT_TRUE((*f)->AppendAligned(aligned, 2 * kDirectIoAlignment).ok());
+    expected.append(2 * kDirectIoAlignment, fill);
+  };
+  append_aligned('a');                                // at 0: direct where the file system allows
+  append(std::string(100, 'b'));                      // buffered, leaves the offset unaligned
+  append_aligned('c');                                // unaligned offset: buffered
+  append(std::string(kDirectIoAlignment - 100, 'd'));  // back to an aligned offset
+  append_aligned('e');                                // direct again
+  append("tail");
+  ASSERT_TRUE((*f)->Sync().ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  std::free(aligned);
+  EXPECT_EQ(testing::ReadFile(dir.Join("mixed")), expected);
 }
 
 TEST(PosixEnvTest, MissingFileIsNotFound) {

@@ -180,15 +180,89 @@ TEST(RecordLogTest, AFailedAppendLeavesNoPartialRecord) {
     ASSERT_TRUE(o.ok());
     ASSERT_TRUE(o->log->Append("{\"n\":0}").ok());
     env.FailNth(testing::FaultKind::kSync, 1, EIO);
-    EXPECT_FALSE(o->log->Append("{\"n\":1}").ok());  // written, not synced: not acknowledged
+    EXPECT_FALSE(o->log->Append("{\"n\":1}").ok());  // written, not synced: taken back
     ASSERT_TRUE(o->log->Append("{\"n\":2}").ok());
+    env.FailNth(testing::FaultKind::kSync, 2, EIO);    // the head's fsync, after the log's
+    EXPECT_FALSE(o->log->Append("{\"n\":3}").ok());
+    env.FailNth(testing::FaultKind::kWrite, 1, ENOSPC);
+    EXPECT_FALSE(o->log->Append("{\"n\":4}").ok());
+    ASSERT_TRUE(o->log->Append("{\"n\":5}").ok());
   }
   auto o = OpenLog(Env::Default(), path);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
-  // The record whose sync failed may be there; nothing is torn or mixed.
-  auto p = Payloads(*o);
-  EXPECT_EQ(p.front(), "{\"n\":0}");
-  EXPECT_EQ(p.back(), "{\"n\":2}");
+  // A record whose caller was told it failed never becomes part of the log.
+  EXPECT_EQ(Payloads(*o), (std::vector<std::string>{"{\"n\":0}", "{\"n\":2}", "{\"n\":5}"}));
+}
+
+// A failed fsync after appends made without one: whether those reached the
+// disk is unknown, and their callers were told they were appended. The log
+// refuses more until it is opened again, which reads what is there.
+TEST(RecordLogTest, AFailedSyncAfterUnsyncedAppendsStopsTheLog) {
+  TempDir dir;
+  const std::string path = dir.Join("x.log");
+  FaultInjectionEnv env(Env::Default());
+  {
+    auto o = OpenLog(&env, path);
+    ASSERT_TRUE(o.ok());
+    ASSERT_TRUE(o->log->Append("{\"n\":0}", /*sync=*/false).ok());
+    env.FailNth(testing::FaultKind::kSync, 1, EIO);
+    EXPECT_FALSE(o->log->Append("{\"n\":1}").ok());
+    EXPECT_EQ(o->log->Append("{\"n\":2}").status().code(), StatusCode::kIOError);
+    EXPECT_EQ(o->log->Sync().code(), StatusCode::kIOError);
+  }
+  auto o = OpenLog(&env, path);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(Payloads(*o), Expected(2));
+  EXPECT_TRUE(o->log->Append("{\"n\":2}").ok());
+}
+
+// What is not a legacy file of JSON lines is never read as one: a record
+// log damaged at its first byte, or gone with its head left, or gone after
+// a migration finished, is damage.
+TEST(RecordLogTest, ADamagedLogIsNotMistakenForOneToMigrate) {
+  TempDir dir;
+  const std::string path = dir.Join("versions.log");
+  WriteRecords(path, 2);
+  const std::string intact = ReadFile(path);
+  WriteFile(path, "x" + intact.substr(1));
+  EXPECT_EQ(OpenLog(Env::Default(), path).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ReadFile(path), "x" + intact.substr(1));
+  EXPECT_FALSE(std::filesystem::exists(path + ".migrated"));
+
+  std::filesystem::remove(path);
+  EXPECT_EQ(OpenLog(Env::Default(), path).status().code(), StatusCode::kCorruption);
+  EXPECT_FALSE(std::filesystem::exists(path));
+
+  const std::string migrated = dir.Join("audit.log");
+  WriteFile(migrated, "{\"n\":0}\n");
+  ASSERT_TRUE(OpenLog(Env::Default(), migrated).ok());
+  std::filesystem::remove(migrated);
+  std::filesystem::remove(migrated + ".head");
+  EXPECT_EQ(OpenLog(Env::Default(), migrated).status().code(), StatusCode::kCorruption);
+}
+
+// Without a head, even bytes that do not read as a record are damage, not
+// a torn tail: the head is written before the first append.
+TEST(RecordLogTest, BytesInALogWithoutAHeadAreDamage) {
+  TempDir dir;
+  const std::string path = dir.Join("x.log");
+  WriteRecords(path, 0);
+  std::filesystem::remove(path + ".head");
+  WriteFile(path, ReadFile(path) + "0000000");
+  EXPECT_EQ(OpenLog(Env::Default(), path).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ReadRecordLog(Env::Default(), path, nullptr).code(), StatusCode::kCorruption);
+}
+
+TEST(RecordLogTest, ALogThatShrinksWhileOpenIsDamage) {
+  TempDir dir;
+  const std::string path = dir.Join("x.log");
+  auto o = OpenLog(Env::Default(), path);
+  ASSERT_TRUE(o.ok());
+  ASSERT_TRUE(o->log->Append("{\"n\":0}").ok());
+  ASSERT_TRUE(o->log->Append("{\"n\":1}").ok());
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 9);
+  EXPECT_EQ(o->log->CatchUp().code(), StatusCode::kCorruption);
+  EXPECT_FALSE(o->log->Append("{\"n\":2}").ok());
 }
 
 // A power cut at every step of a series of appends: what was acknowledged
