@@ -152,7 +152,7 @@ int RebuildCommand(const std::vector<std::string>& argv) {
   }
   if (!outcome->missing_from_log.empty()) {
     std::cerr << "bevara rebuild: refused: the catalog knows " << outcome->missing_from_log.size()
-              << " versions that the version log does not (the log lost them, or is not this archive's); "
+              << " versions or removals that the version log does not (the log lost them, or is not this archive's); "
                  "the catalog is unchanged. Run bevara audit. Missing from the log:\n";
     for (const std::string& v : outcome->missing_from_log) std::cerr << "  " << v << "\n";
     return 1;

@@ -1,6 +1,8 @@
 #include "storage/archive/archive.h"
 
 #include <map>
+#include <set>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "src/common/clock.h"
@@ -18,7 +20,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
   auto log = VersionLog::Open(env, data_dir + "/store/versions.log");
   if (!log.ok()) return log.status();
   a->versions_ = std::move(*log);
-  auto catalog = Catalog::Open(options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir);
+  auto catalog = Catalog::Open(options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir, options.catalog);
   if (!catalog.ok()) return catalog.status();
   a->catalog_ = std::move(*catalog);
   auto recovered = a->ReplayVersionLog();
@@ -27,7 +29,38 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
   return a;
 }
 
+void Archive::MarkCatalogBehind() {
+  MutexLock lock(&busy_mu_);
+  catalog_behind_ = true;
+}
+
+Status Archive::CatchUpCatalog() {
+  {
+    MutexLock lock(&busy_mu_);
+    if (!catalog_behind_) return Status::OK();
+  }
+  auto exclusive = ExcludeUpdates();
+  {
+    MutexLock lock(&busy_mu_);
+    if (!catalog_behind_) return Status::OK();  // another update did it meanwhile
+  }
+  Status resumed = catalog_->Resume();
+  auto replay = resumed.ok() ? ReplayVersionLog() : Result<ReplayStats>(resumed);
+  if (!replay.ok()) {
+    return Status::Unavailable("the catalog is behind the version log after an earlier failure and cannot be "
+                               "brought level now (" + replay.status().message() + "); nothing was changed");
+  }
+  env_->Log(LogLevel::kWarning, "the catalog was behind the version log after a failed step: " +
+                                    std::to_string(replay->committed) + " versions and " +
+                                    std::to_string(replay->removed) + " removals rolled forward");
+  MutexLock lock(&busy_mu_);
+  catalog_behind_ = false;
+  return Status::OK();
+}
+
 Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& id) {
+  // Before the package's lock: rolling forward waits for every update to end.
+  BEVARA_RETURN_IF_ERROR(CatchUpCatalog());
   std::unique_ptr<PackageUpdate> update(new PackageUpdate(this, id));
   {
     MutexLock lock(&busy_mu_);
@@ -63,7 +96,11 @@ Status PackageUpdate::Commit(const VersionRecord& record, const std::string& rec
   if (removal_) return Status::InvalidArgument("package '" + id_ + "' was removed; its id is not used again");
   BEVARA_RETURN_IF_ERROR(archive_->versions_->Append(
       {VersionLogKind::kVersion, record.package_id, record.version, record.created, record_blob, "", ""}));
-  return archive_->catalog_->CommitVersion(record, record_blob);
+  Status s = archive_->catalog_->CommitVersion(record, record_blob);
+  // The version is in the log and will be in the catalog (the next update
+  // rolls it forward), but this caller is told it failed.
+  if (!s.ok()) archive_->MarkCatalogBehind();
+  return s;
 }
 
 Status Archive::RemovePackage(const std::string& id, const std::string& reason, const std::string& by) {
@@ -76,7 +113,9 @@ Status Archive::RemovePackage(const std::string& id, const std::string& reason, 
   const Removal removal{id, (*update)->head()->head, NowRfc3339(env_), reason, by};
   BEVARA_RETURN_IF_ERROR(versions_->Append({VersionLogKind::kRemoval, id, removal.through_version, removal.at, "",
                                             removal.reason, removal.by}));
-  return catalog_->RemovePackage(removal);
+  Status s = catalog_->RemovePackage(removal);
+  if (!s.ok()) MarkCatalogBehind();
+  return s;
 }
 
 Result<std::string> Archive::ReadBlob(const std::string& name, uint64_t max_bytes) {
@@ -103,11 +142,22 @@ Result<VersionRecord> Archive::ReadVersionRecord(const std::string& name) {
 
 Result<ReplayStats> Archive::ReplayVersionLog() {
   ReplayStats stats;
-  // First the removals: a version of a package removed later is not brought back.
+  // First the removals: a version of a package removed later is not
+  // brought back. And the versions logged twice with different records:
+  // which one holds is not for a replay to guess.
   std::map<std::string, VersionLogEntry> removals;
+  std::map<std::pair<std::string, uint32_t>, std::string> records;
+  std::set<std::pair<std::string, uint32_t>> contradicted;
   BEVARA_RETURN_IF_ERROR(versions_->ForEach([&](const VersionLogEntry& e) {
     ++stats.entries;
     if (e.kind == VersionLogKind::kRemoval) removals[e.package_id] = e;
+    if (e.kind != VersionLogKind::kVersion) return Status::OK();
+    auto [it, first] = records.emplace(std::make_pair(e.package_id, e.version), e.record);
+    if (!first && it->second != e.record && contradicted.insert(it->first).second) {
+      stats.unreadable.push_back(e.package_id + " v" + std::to_string(e.version) +
+                                 ": the version log names two different records for it (" + it->second + " and " +
+                                 e.record + ")");
+    }
     return Status::OK();
   }));
   BEVARA_RETURN_IF_ERROR(versions_->ForEach([&](const VersionLogEntry& e) -> Status {
@@ -119,7 +169,12 @@ Result<ReplayStats> Archive::ReplayVersionLog() {
       ++stats.removed;
       return Status::OK();
     }
-    if (removals.count(e.package_id)) return Status::OK();
+    if (removals.count(e.package_id) || contradicted.count({e.package_id, e.version})) return Status::OK();
+    // Removed by the catalog's account and not by the log's: the log lost
+    // the removal. Audit reports it; nothing is brought back meanwhile.
+    auto removed = catalog_->GetRemoval(e.package_id);
+    if (!removed.ok()) return removed.status();
+    if (*removed) return Status::OK();
     auto known = catalog_->GetVersion(e.package_id, e.version);
     if (!known.ok()) return known.status();
     if (*known) return Status::OK();

@@ -20,6 +20,9 @@
 // A crash between the log and the catalog leaves the log ahead: Open()
 // finds what the catalog lacks and commits it, or removes what the log
 // removed (roll forward), so the log and the catalog agree after Open().
+// A catalog step that fails without a crash leaves the log ahead the same
+// way: the next update rolls forward first (under ExcludeUpdates), or is
+// refused, so that no version number is logged twice.
 //
 // Thread-safety: safe for concurrent use. An update of a package holds that
 // package's lock and keeps gc away, from reading its head to committing;
@@ -47,7 +50,10 @@ struct ReplayStats {
   uint64_t entries = 0;    // entries in the log
   uint64_t committed = 0;  // versions the catalog lacked, now added
   uint64_t removed = 0;    // removals the catalog lacked, now carried out
-  std::vector<std::string> unreadable;  // versions whose record could not be read, with the reason
+  // Versions the log names that could not be brought into the catalog,
+  // with the reason: their record cannot be read, or the log names two
+  // different records for one version (audit reports them; gc refuses).
+  std::vector<std::string> unreadable;
 };
 
 struct ArchiveOptions {
@@ -55,6 +61,7 @@ struct ArchiveOptions {
   // Where the catalog lives; empty: <data_dir>/catalog. (`bevara rebuild`
   // builds a new one beside the old.)
   std::string catalog_dir;
+  CatalogOptions catalog;
 };
 
 class Archive;
@@ -126,6 +133,10 @@ class Archive {
   friend class PackageUpdate;
   Archive(Env* env, std::string data_dir) : env_(env), data_dir_(std::move(data_dir)) {}
   void EndUpdate(const std::string& id);
+  // After a log step that succeeded and a catalog step that did not.
+  void MarkCatalogBehind();
+  // Rolls the catalog forward if a catalog step failed since the last time.
+  Status CatchUpCatalog();
 
   Env* env_;
   std::string data_dir_;
@@ -138,6 +149,7 @@ class Archive {
   Mutex busy_mu_;
   CondVar busy_cv_;
   std::set<std::string> busy_ GUARDED_BY(busy_mu_);  // packages being updated
+  bool catalog_behind_ GUARDED_BY(busy_mu_) = false;
   ReplayStats recovery_;
 };
 

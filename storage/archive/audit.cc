@@ -131,6 +131,14 @@ Status CompareCatalogWithLog(Archive* archive, AuditReport* report) {
     if (e.kind == VersionLogKind::kVersion) logged[{e.package_id, e.version}] = e.record;
     return Status::OK();
   }));
+  BEVARA_RETURN_IF_ERROR(archive->catalog()->ForEachRemoval([&](const Removal& r) {
+    if (!removed.count(r.package_id)) {
+      report->problems.push_back({"inconsistent", "", "the catalog records the removal of package '" + r.package_id +
+                                                          "', the version log does not: the log lost it (do not rebuild "
+                                                          "the catalog, it would bring the package back)", {}});
+    }
+    return Status::OK();
+  }));
   return archive->catalog()->ForEachVersion([&](const VersionSummary& v) {
     auto it = logged.find({v.package_id, v.version});
     std::string detail;

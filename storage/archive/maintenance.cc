@@ -92,6 +92,16 @@ Result<GcStats> CollectGarbage(Archive* archive) {
   }
   auto removed = RemovedPackages(archive);
   if (!removed.ok()) return removed.status();
+  std::string lost_removal;
+  BEVARA_RETURN_IF_ERROR(archive->catalog()->ForEachRemoval([&](const Removal& r) {
+    if (removed->count(r.package_id)) return Status::OK();
+    lost_removal = r.package_id;
+    return Status::StopIteration();
+  }));
+  if (!lost_removal.empty()) {
+    return Status::InvalidArgument("the catalog records the removal of '" + lost_removal +
+                                   "' and the version log does not; run bevara audit, nothing was removed");
+  }
   GcStats stats;
   ReferenceSet refs;
   BEVARA_RETURN_IF_ERROR(AddCatalogReferences(archive->catalog(), *removed, &refs));
@@ -154,6 +164,11 @@ Result<RebuildOutcome> RebuildCatalog(Env* env, const std::string& data_dir) {
         auto have = (*archive)->catalog()->GetVersion(v.package_id, v.version);
         if (!have.ok()) return have.status();
         if (!*have || (*have)->record != v.record) out.missing_from_log.push_back(v.package_id + " v" + std::to_string(v.version));
+        return Status::OK();
+      }));
+      // A removal only the old catalog knows: rebuilding would bring the package back.
+      BEVARA_RETURN_IF_ERROR((*old)->ForEachRemoval([&](const Removal& r) {
+        if (!removed->count(r.package_id)) out.missing_from_log.push_back("the removal of " + r.package_id);
         return Status::OK();
       }));
     }

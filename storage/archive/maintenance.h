@@ -38,8 +38,9 @@ Result<GcStats> CollectGarbage(Archive* archive);
 
 struct RebuildOutcome {
   ReplayStats replay;
-  // Versions the replaced catalog has and the log does not ("id vN"). When
-  // not empty the rebuild was refused: the old catalog is still in place.
+  // Versions ("id vN") and removals ("the removal of id") the replaced
+  // catalog has and the log does not. When not empty the rebuild was
+  // refused: the old catalog is still in place.
   std::vector<std::string> missing_from_log;
   std::string kept_as;  // where the old catalog went
 };

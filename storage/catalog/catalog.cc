@@ -92,8 +92,9 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path) 
   return std::unique_ptr<Catalog>(new Catalog(db));
 }
 
-Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const CatalogOptions& catalog_options) {
   rocksdb::Options options;
+  if (catalog_options.rocksdb_env) options.env = catalog_options.rocksdb_env;
   options.create_if_missing = true;
   options.paranoid_checks = true;
   options.max_open_files = 256;
@@ -115,6 +116,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
   if (!dropped.ok()) return dropped.status();
   return catalog;
 }
+
+Status Catalog::Resume() { return FromRocks(db_->Resume()); }
 
 // A version's file rows can be hundreds of thousands: written in one batch
 // they would sit in memory twice (the batch and the memtable, ~125 MB for
@@ -342,6 +345,14 @@ Status Catalog::ForEachVersion(const std::function<Status(const VersionSummary&)
     auto version = RowAs<VersionSummary>(v, "version");
     if (!version.ok()) return version.status();
     return fn(*version);
+  });
+}
+
+Status Catalog::ForEachRemoval(const std::function<Status(const Removal&)>& fn) {
+  return Scan(std::string("Z") + '\0', [&](std::string_view, std::string_view v) {
+    auto removal = RowAs<Removal>(v, "removal");
+    if (!removal.ok()) return removal.status();
+    return fn(*removal);
   });
 }
 

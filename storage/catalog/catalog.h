@@ -35,6 +35,7 @@
 
 namespace rocksdb {
 class DB;
+class Env;
 }
 
 namespace bevara::storage {
@@ -68,13 +69,23 @@ struct PackageFilter {
   std::string created_to;        // exclusive
 };
 
+struct CatalogOptions {
+  // The file system RocksDB writes through; null: the default. Tests put
+  // one that fails writes here (RocksDB keeps its own, not bevara's Env).
+  rocksdb::Env* rocksdb_env = nullptr;
+};
+
 class Catalog {
  public:
-  static Result<std::unique_ptr<Catalog>> Open(const std::string& path);
+  static Result<std::unique_ptr<Catalog>> Open(const std::string& path, const CatalogOptions& options = {});
   // An earlier copy of the catalog, only to read (gc and rebuild consult
   // the copies `bevara rebuild` kept). No recovery is done.
   static Result<std::unique_ptr<Catalog>> OpenReadOnly(const std::string& path);
   ~Catalog();
+
+  // After a write failed, RocksDB refuses every write until it recovers:
+  // tries to (OK when it needed none).
+  Status Resume();
 
   // Commits one version. `record_blob` names the version record in the store.
   // REQUIRES: every blob the record names is durable in the store.
@@ -98,6 +109,7 @@ class Catalog {
   Status ForEachFile(const std::string& id, uint32_t version, const std::function<Status(const FileRecord&)>& fn);
   Status ForEachEvent(const std::string& id, uint32_t version, const std::function<Status(const PremisEvent&)>& fn);
   Status ForEachVersion(const std::function<Status(const VersionSummary&)>& fn);
+  Status ForEachRemoval(const std::function<Status(const Removal&)>& fn);
   Status ListPackages(const PackageFilter& filter, const std::function<Status(const PackageSummary&)>& fn);
   // Which package versions hold a file with this SHA-256, and under what path.
   Status ForEachHolder(const std::string& sha256,
