@@ -275,24 +275,51 @@ int DepositService::waiting() {
   return places_used_;
 }
 
+std::optional<Result<Job>> DepositService::RepeatOfLocked(const Job& job) {
+  for (;;) {
+    auto first = repeats_.FirstOf(job);
+    if (!first) return std::nullopt;
+    if (!first->ok()) return Result<Job>(first->status());
+    if (recording_.count(**first)) {
+      // An identical deposit a moment earlier, not yet in the job log: its
+      // recording ends (or fails, and it is forgotten) soon.
+      recorded_.Wait(&mu_);
+      continue;
+    }
+    auto found = jobs_->Find(**first);
+    if (found) return Result<Job>(*found);
+    return Result<Job>(Status::Internal("deposit " + **first + " is remembered but not in the job log"));
+  }
+}
+
+Status DepositService::Record(const Job& job) {
+  Status saved = jobs_->Add(job);
+  {
+    MutexLock lock(&mu_);
+    recording_.erase(job.id);
+    if (!saved.ok()) repeats_.Forget(job);
+  }
+  recorded_.SignalAll();
+  return saved;
+}
+
 Result<Job> DepositService::Accept(Job job, const std::string& upload, bool* repeat) {
   *repeat = false;
   {
     MutexLock lock(&mu_);
-    if (auto first = repeats_.FirstOf(job)) {
+    if (auto first = RepeatOfLocked(job)) {
       --places_used_;
       (void)env_->RemoveFile(upload);
       if (!first->ok()) return first->status();
       *repeat = true;
-      auto found = jobs_->Find(**first);
-      return found ? Result<Job>(*found) : Result<Job>(Status::Internal("a remembered deposit is gone"));
+      return *first;
     }
     repeats_.Remember(job);  // a second copy arriving meanwhile is a repeat of this one
+    recording_.insert(job.id);
   }
-  Status saved = jobs_->Add(job);
+  Status saved = Record(job);
   if (!saved.ok()) {
     MutexLock lock(&mu_);
-    repeats_.Forget(job);
     --places_used_;
     (void)env_->RemoveFile(upload);
     return saved;
@@ -311,21 +338,19 @@ Result<Job> DepositService::AcceptStreaming(Job job, bool* repeat, StreamingRun*
   *repeat = false;
   {
     MutexLock lock(&mu_);
-    if (auto first = repeats_.FirstOf(job)) {
+    if (auto first = RepeatOfLocked(job)) {
       run->Decide(StreamingRun::Decision::kDropped);  // the worker stops before storing anything
       if (!first->ok()) return first->status();
       *repeat = true;
-      auto found = jobs_->Find(**first);
-      return found ? Result<Job>(*found) : Result<Job>(Status::Internal("a remembered deposit is gone"));
+      return *first;
     }
     repeats_.Remember(job);
+    recording_.insert(job.id);
   }
   job.state = JobState::kRunning;
-  Status saved = jobs_->Add(job);
+  Status saved = Record(job);
   if (!saved.ok()) {
     run->Decide(StreamingRun::Decision::kDropped);
-    MutexLock lock(&mu_);
-    repeats_.Forget(job);
     return saved;
   }
   (void)log_->Append({job.token_id, "", "deposit", job.id, "accepted",
@@ -333,7 +358,24 @@ Result<Job> DepositService::AcceptStreaming(Job job, bool* repeat, StreamingRun*
   run->Decide(StreamingRun::Decision::kAccepted);
   run->WaitConcluded();  // the result is durable before the client hears of the job
   auto done = jobs_->Find(job.id);
-  return done ? Result<Job>(*done) : Result<Job>(Status::Internal("the deposit's job is gone"));
+  if (!done) return Status::Internal("deposit " + job.id + " is not in the job log");
+  if (IsDone(done->state)) return *done;
+  // The worker could not record the result: a streamed deposit has no upload
+  // to run again, so it failed (a retry runs it again; an ingest that did
+  // archive it finds it there).
+  Job failed = *done;
+  failed.state = JobState::kFailed;
+  failed.finished = NowRfc3339(env_);
+  Status recorded = jobs_->Finish(failed, {{"outcome", "failed"}, {"cause", "Unrecorded"}});
+  {
+    MutexLock lock(&mu_);
+    repeats_.Forget(failed);
+  }
+  if (!recorded.ok()) {
+    env_->Log(LogLevel::kError, "deposit " + job.id + ": could not record that it failed: " + recorded.ToString());
+    return Status::Unavailable("the deposit's result could not be recorded; send it again");
+  }
+  return failed;
 }
 
 std::optional<Job> DepositService::Find(const std::string& id, const access::Principal& who) {
@@ -376,13 +418,19 @@ void DepositService::RunOne(const std::string& id, std::shared_ptr<StreamingRun>
       RunJob(id);
     }
   } catch (const std::exception& e) {
-    env_->Log(LogLevel::kError, "deposit " + id + ": an exception escaped the ingest (a bug): " + e.what());
-    Conclude(id, Status::Internal("an exception escaped the ingest"));
-    if (streaming) {
-      streaming->Decide(StreamingRun::Decision::kDropped);
-      streaming->body->CloseReader();
-      streaming->Conclude();
-    }
+    Escaped(id, streaming.get(), e.what());
+  } catch (...) {
+    Escaped(id, streaming.get(), "not a std::exception");
+  }
+}
+
+void DepositService::Escaped(const std::string& id, StreamingRun* streaming, const std::string& what) {
+  env_->Log(LogLevel::kError, "deposit " + id + ": an exception escaped the ingest (a bug): " + what);
+  Conclude(id, Status::Internal("an exception escaped the ingest"));
+  if (streaming) {
+    streaming->Decide(StreamingRun::Decision::kDropped);
+    streaming->body->CloseReader();
+    streaming->Conclude();
   }
 }
 
@@ -418,7 +466,7 @@ void DepositService::RunJob(const std::string& id) {
 
 void DepositService::Conclude(const std::string& id, const Result<ingest::IngestOutcome>& outcome) {
   auto found = jobs_->Find(id);
-  if (!found) return;
+  if (!found || IsDone(found->state)) return;
   Job job = *found;
   const DepositOutcome how = OutcomeOf(outcome);
   if (!outcome.ok()) {

@@ -41,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,6 +142,11 @@ class DepositService {
   void Release();  // gives a place back
   Result<Job> Accept(Job job, const std::string& upload, bool* repeat);
   Result<Job> AcceptStreaming(Job job, bool* repeat, StreamingRun* run);
+  // The job an identical earlier deposit became (waiting while that one is
+  // still being recorded); nullopt when `job` repeats none.
+  std::optional<Result<Job>> RepeatOfLocked(const Job& job) REQUIRES(mu_);
+  // Remembers `job` as the first of its kind and records it (job log).
+  Status Record(const Job& job) EXCLUDES(mu_);
   // A streaming run for deposit `id` if a worker is idle and nothing waits; else null.
   std::shared_ptr<StreamingRun> TryStream(const std::string& id, const access::Principal& who);
   void WorkerLoop();
@@ -148,6 +154,8 @@ class DepositService {
   void RunJob(const std::string& id);
   void RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run);
   void Conclude(const std::string& id, const Result<ingest::IngestOutcome>& outcome);
+  // After an exception escaped a job (a bug): fails it, and frees its client.
+  void Escaped(const std::string& id, StreamingRun* streaming, const std::string& what);
   std::string UploadPath(const std::string& id) const;
 
   storage::Archive* archive_;
@@ -163,6 +171,8 @@ class DepositService {
   int places_used_ GUARDED_BY(mu_) = 0;
   std::deque<std::string> queue_ GUARDED_BY(mu_);  // job ids
   IdempotencyIndex repeats_ GUARDED_BY(mu_);
+  std::set<std::string> recording_ GUARDED_BY(mu_);  // jobs remembered, not yet in the job log
+  CondVar recorded_;
   std::map<std::string, std::shared_ptr<StreamingRun>> streaming_ GUARDED_BY(mu_);  // not yet taken by a worker
   int idle_workers_ GUARDED_BY(mu_) = 0;
   std::vector<std::thread> workers_;

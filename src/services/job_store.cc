@@ -95,6 +95,7 @@ Status JobStore::Apply(uint64_t offset, std::string_view payload) {
   }
   auto it = jobs_.find(j.value("id", ""));
   if (it == jobs_.end()) return damaged("changes a job that was never created");
+  if (IsDone(it->second.state)) return damaged("changes job " + it->first + ", which had finished");
   if (event == "running") {
     it->second.state = JobState::kRunning;
   } else if (event == "finished") {
@@ -124,14 +125,19 @@ Status JobStore::Add(const Job& job) {
 
 Status JobStore::SetRunning(const std::string& id) {
   MutexLock lock(&mu_);
-  if (!jobs_.count(id)) return Status::NotFound("no job " + id);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return Status::NotFound("no job " + id);
+  if (IsDone(it->second.state)) return Status::InvalidArgument("job " + id + " has finished");
   return AppendLocked({{"event", "running"}, {"id", id}}, nullptr);
 }
 
 Status JobStore::Finish(const Job& done, const nlohmann::json& result) {
   if (!IsDone(done.state)) return Status::InvalidArgument("a job finishes in a state that says how it ended");
   MutexLock lock(&mu_);
-  if (!jobs_.count(done.id)) return Status::NotFound("no job " + done.id);
+  auto it = jobs_.find(done.id);
+  if (it == jobs_.end()) return Status::NotFound("no job " + done.id);
+  // A job ends once: its first end stands.
+  if (IsDone(it->second.state)) return Status::InvalidArgument("job " + done.id + " has finished already");
   return AppendLocked({{"event", "finished"}, {"id", done.id}, {"job", done}, {"result", result}}, nullptr);
 }
 
@@ -213,12 +219,16 @@ Status JobStore::MigrateJobFiles(Env* env, const std::string& dir, JobKind kind)
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first.created < b.first.created; });
   for (auto& [job, result] : found) {
-    if (Find(job.id)) continue;  // taken over already, before a crash cut the migration short
-    Job created = job;
-    created.state = IsDone(job.state) ? JobState::kRunning : JobState::kQueued;
-    created.finished.clear();
-    BEVARA_RETURN_IF_ERROR(Add(created));
-    if (IsDone(job.state)) BEVARA_RETURN_IF_ERROR(Finish(job, result));
+    // Taken over already (in part, if a crash cut the migration short
+    // between a job's two records).
+    std::optional<Job> known = Find(job.id);
+    if (!known) {
+      Job created = job;
+      created.state = IsDone(job.state) ? JobState::kRunning : JobState::kQueued;
+      created.finished.clear();
+      BEVARA_RETURN_IF_ERROR(Add(created));
+    }
+    if (IsDone(job.state) && !(known && IsDone(known->state))) BEVARA_RETURN_IF_ERROR(Finish(job, result));
   }
   BEVARA_RETURN_IF_ERROR(env->RenameNoReplace(dir, dir + ".migrated"));
   env->Log(LogLevel::kInfo, std::to_string(found.size()) + " " + JobKindName(kind) + " jobs of " + dir +

@@ -74,10 +74,12 @@ class JobStore {
 
   // Records a new job. AlreadyExists when the id is taken. Durable on OK.
   Status Add(const Job& job);
-  // Records that a queued job runs. Durable on OK.
+  // Records that a queued job runs. Durable on OK. InvalidArgument for a
+  // job that has finished.
   Status SetRunning(const std::string& id);
   // Records how a job ended, with its result document. `done` carries the
-  // state, finished time and (deposits) package id and version. Durable on OK.
+  // state, finished time and (deposits) package id and version. Durable on
+  // OK. A job ends once: InvalidArgument when it has finished already.
   Status Finish(const Job& done, const nlohmann::json& result);
 
   std::optional<Job> Find(const std::string& id);

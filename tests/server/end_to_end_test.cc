@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -268,6 +269,31 @@ TEST(EndToEnd, RepeatedDepositsReturnTheFirstResult) {
   EXPECT_EQ(other.status, 422) << other.body;
   // ...and was not archived, although an idle worker began ingesting it as it arrived.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  HttpReply list = server->Request("GET", "/api/v1/packages", archivist);
+  EXPECT_EQ(nlohmann::json::parse(list.body)["packages"].size(), 1u) << list.body;
+}
+
+// Identical deposits at the same moment: one job, and every client is told
+// of it (none hears of an error because the first was still being recorded).
+TEST(EndToEnd, IdenticalDepositsAtOnceAreOneJob) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  const std::string a = GenerateProducerPackage(dir, 45, "212000-0001", 3);
+  constexpr int kClients = 6;
+  std::vector<HttpReply> replies(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] { replies[i] = server->Upload("/api/v1/packages", archivist, a, {{"Idempotency-Key", "same"}}); });
+  }
+  for (auto& t : clients) t.join();
+  std::set<std::string> jobs;
+  for (const HttpReply& r : replies) {
+    EXPECT_TRUE(r.status == 200 || r.status == 202) << r.status << " " << r.body;
+    jobs.insert(r.Header("location"));
+  }
+  EXPECT_EQ(jobs.size(), 1u);
+  server->WaitForJob(*jobs.begin(), archivist);
   HttpReply list = server->Request("GET", "/api/v1/packages", archivist);
   EXPECT_EQ(nlohmann::json::parse(list.body)["packages"].size(), 1u) << list.body;
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "src/services/idempotency.h"
+#include "tests/support/fault_injection_env.h"
 #include "tests/test_util.h"
 
 namespace bevara::services {
@@ -43,6 +44,12 @@ TEST(JobStoreTest, JobsAndResultsSurviveARestartAndUnfinishedOnesAreHandedBack) 
     done.finished = "2026-11-30T10:00:05.000Z";
     ASSERT_TRUE((*store)->Finish(done, {{"outcome", "archived"}, {"receipt", {{"record", "r"}}}}).ok());
     EXPECT_FALSE((*store)->Finish(Deposit("b"), {}).ok()) << "a job finishes in a state that says how";
+    // A job ends once.
+    Job again = done;
+    again.state = JobState::kFailed;
+    EXPECT_EQ((*store)->Finish(again, {}).code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ((*store)->SetRunning("a").code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ((*store)->Find("a")->state, JobState::kArchived);
     EXPECT_TRUE((*store)->ResultOf("b").status().IsNotFound());
   }
   auto store = JobStore::Open(Env::Default(), dir.path());
@@ -74,8 +81,7 @@ TEST(JobStoreTest, DamageToTheJobLogIsAnErrorNamingIt) {
   EXPECT_NE(store.status().message().find("jobs.log"), std::string::npos) << store.status().ToString();
 }
 
-TEST(JobStoreTest, TheJobFilesOfAnOlderBevaraAreTakenOver) {
-  TempDir dir;
+void WriteOldJobFiles(const TempDir& dir) {
   std::filesystem::create_directories(dir.Join("jobs"));
   std::filesystem::create_directories(dir.Join("audits"));
   testing::WriteFile(dir.Join("jobs/j1.json"),
@@ -89,6 +95,11 @@ TEST(JobStoreTest, TheJobFilesOfAnOlderBevaraAreTakenOver) {
   testing::WriteFile(dir.Join("audits/a1.json"),
                      R"({"id":"a1","package_id":"","requested_by":"t","state":"clean","started":"s","finished":"f",)"
                      R"("blobs_done":3,"blobs_total":3,"bytes_done":99,"seconds":0.5,"report":"{\"clean\":true}"})");
+}
+
+TEST(JobStoreTest, TheJobFilesOfAnOlderBevaraAreTakenOver) {
+  TempDir dir;
+  WriteOldJobFiles(dir);
   auto store = JobStore::Open(Env::Default(), dir.path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->Find("j1")->state, JobState::kArchived);
@@ -104,6 +115,30 @@ TEST(JobStoreTest, TheJobFilesOfAnOlderBevaraAreTakenOver) {
   auto again = JobStore::Open(Env::Default(), dir.path());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*again)->List(JobKind::kDeposit).size(), 2u);
+}
+
+// A crash at every step of the taking over: the next open finishes it, and
+// a finished job is never left created but unfinished (it would run again).
+TEST(JobStoreTest, ATakeOverCutShortIsFinishedAtTheNextOpen) {
+  for (int crash_after = 1; crash_after < 30; ++crash_after) {
+    SCOPED_TRACE("crash after " + std::to_string(crash_after));
+    TempDir dir;
+    WriteOldJobFiles(dir);
+    {
+      testing::FaultInjectionEnv env(Env::Default());
+      env.CrashAfter(static_cast<uint64_t>(crash_after));
+      (void)JobStore::Open(&env, dir.path());
+      env.DropUnsyncedData();
+    }
+    auto store = JobStore::Open(Env::Default(), dir.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Find("j1").has_value());
+    EXPECT_EQ((*store)->Find("j1")->state, JobState::kArchived);
+    EXPECT_EQ((*store)->Find("a1")->state, JobState::kClean);
+    auto unfinished = (*store)->Unfinished(JobKind::kDeposit);
+    ASSERT_EQ(unfinished.size(), 1u);
+    EXPECT_EQ(unfinished[0].id, "j2");
+  }
 }
 
 TEST(IdempotencyIndexTest, ARepeatIsTheSameKeyWithTheSameBytesOrTheSameBytes) {
