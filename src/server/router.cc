@@ -181,6 +181,9 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     // A handler must not throw; if one does, the client learns nothing of it.
     env_->Log(LogLevel::kError, request.getMethod() + " " + request.getURI() + ": " + e.what());
     if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
+  } catch (...) {
+    env_->Log(LogLevel::kError, request.getMethod() + " " + request.getURI() + ": an exception not of std::exception");
+    if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
   }
 }
 

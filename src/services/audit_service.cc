@@ -102,6 +102,9 @@ void AuditService::Run(const std::string& id, const std::string& package_id) {
   } catch (const std::exception& e) {  // must not happen; never ends the server
     env_->Log(LogLevel::kError, "audit " + id + ": an exception escaped (a bug): " + e.what());
     report = Status::Internal("an exception escaped the audit");
+  } catch (...) {
+    env_->Log(LogLevel::kError, "audit " + id + ": an exception escaped (a bug), not a std::exception");
+    report = Status::Internal("an exception escaped the audit");
   }
   AuditRun run;
   {

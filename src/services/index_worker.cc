@@ -18,6 +18,8 @@ Status Guarded(const std::function<Status()>& step) {
     return step();
   } catch (const std::exception& e) {
     return Status::Internal(std::string("an exception escaped (a bug): ") + e.what());
+  } catch (...) {
+    return Status::Internal("an exception escaped (a bug), not a std::exception");
   }
 }
 
