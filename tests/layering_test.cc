@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct LayerRow {
+  int layer = -1;  // -1: "—", outside the order (tools, tests)
   std::string folder;
   std::vector<std::string> may_include;
 };
@@ -54,7 +58,9 @@ std::vector<LayerRow> ParseLayerTable(const std::string& readme) {
     if (cells.size() < 4) continue;
     std::vector<std::string> folder = Backticked(cells[1]);
     if (folder.size() != 1) continue;  // the header and separator rows
-    rows.push_back({folder[0], Backticked(cells[3])});
+    const std::string number = cells[0].substr(cells[0].find_first_not_of(' '));
+    const int layer = std::isdigit(static_cast<unsigned char>(number[0])) ? std::stoi(number) : -1;
+    rows.push_back({layer, folder[0], Backticked(cells[3])});
   }
   return rows;
 }
@@ -74,14 +80,83 @@ const LayerRow* RowOf(const std::vector<LayerRow>& rows, const std::string& path
   return best;
 }
 
-// Every quoted include of `text`.
-std::vector<std::string> QuotedIncludes(const std::string& text) {
-  std::vector<std::string> out;
-  static const std::regex include(R"re(^\s*#\s*include\s+"([^"]+)")re", std::regex::multiline);
+struct Include {
+  std::string path;
+  bool quoted;  // "..." rather than <...>
+};
+
+// Every include of `text`.
+std::vector<Include> Includes(const std::string& text) {
+  std::vector<Include> out;
+  static const std::regex include(R"re(^\s*#\s*include\s*(["<])([^">]+)[">])re", std::regex::multiline);
   for (auto it = std::sregex_iterator(text.begin(), text.end(), include); it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1]);
+    out.push_back({(*it)[2], (*it)[1] == "\""});
   }
   return out;
+}
+
+// Whether an include path walks the tree (".." or "." segments, a leading
+// or doubled slash): such a path could name a folder its text does not.
+bool Walks(const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find("//") != std::string::npos) return true;
+  std::stringstream in(path);
+  for (std::string segment; std::getline(in, segment, '/');) {
+    if (segment == ".." || segment == ".") return true;
+  }
+  return false;
+}
+
+// The rows inside `folder`, or the one holding it: what naming `folder`
+// in "may include" lets a row use.
+std::vector<const LayerRow*> RowsNamedBy(const std::vector<LayerRow>& rows, const std::string& folder) {
+  std::vector<const LayerRow*> out;
+  for (const LayerRow& r : rows) {
+    if (Inside(r.folder, folder)) out.push_back(&r);
+  }
+  if (out.empty()) {
+    if (const LayerRow* holder = RowOf(rows, folder)) out.push_back(holder);
+  }
+  return out;
+}
+
+// What is wrong with the table itself: a numbered row that may include a
+// higher layer, or rows that may include each other round in a circle.
+std::vector<std::string> CheckTable(const std::vector<LayerRow>& rows) {
+  std::vector<std::string> problems;
+  std::map<const LayerRow*, std::vector<const LayerRow*>> uses;
+  for (const LayerRow& r : rows) {
+    for (const std::string& allowed : r.may_include) {
+      std::vector<const LayerRow*> named = RowsNamedBy(rows, allowed);
+      if (named.empty()) problems.push_back(r.folder + " may include `" + allowed + "`, which is in no row");
+      for (const LayerRow* other : named) {
+        if (other == &r) continue;
+        uses[&r].push_back(other);
+        if (r.layer >= 0 && (other->layer < 0 || other->layer > r.layer)) {
+          problems.push_back(r.folder + " (layer " + std::to_string(r.layer) + ") may include " + other->folder +
+                             ", a higher layer");
+        }
+      }
+    }
+  }
+  // Rows of one layer may use each other, but not in a circle.
+  std::map<const LayerRow*, int> state;  // 1: on the path, 2: done
+  std::function<bool(const LayerRow*)> circles = [&](const LayerRow* r) {
+    if (r->layer < 0 || state[r] == 2) return false;
+    if (state[r] == 1) return true;
+    state[r] = 1;
+    for (const LayerRow* next : uses[r]) {
+      if (next->layer >= 0 && circles(next)) {
+        problems.push_back(r->folder + " is part of a circle of folders that may include each other");
+        return true;
+      }
+    }
+    state[r] = 2;
+    return false;
+  };
+  for (const LayerRow& r : rows) {
+    if (circles(&r)) break;
+  }
+  return problems;
 }
 
 // What is wrong with `file` (a path from the repository root) including `included`.
@@ -105,6 +180,26 @@ TEST(LayeringTest, ReadmeHasTheTable) {
   EXPECT_EQ(RowOf(rows, "storage/blobs/blob_store.h")->folder, "storage/blobs");
 }
 
+TEST(LayeringTest, TheTableKeepsItsOwnOrder) {
+  auto rows = ParseLayerTable(ReadAll(fs::path(BEVARA_SOURCE_DIR) / "README.md"));
+  for (const std::string& p : CheckTable(rows)) ADD_FAILURE() << "README's layer table: " << p;
+  // And the check of the table can fail.
+  std::vector<LayerRow> upward = {{0, "src/common", {"src/server"}}, {4, "src/server", {"src/common"}}};
+  EXPECT_FALSE(CheckTable(upward).empty());
+  std::vector<LayerRow> circle = {{1, "storage/aip", {"storage/catalog"}}, {1, "storage/catalog", {"storage/aip"}}};
+  EXPECT_FALSE(CheckTable(circle).empty());
+  std::vector<LayerRow> fine = {{0, "src/common", {}}, {1, "storage/aip", {"src/common"}}};
+  EXPECT_TRUE(CheckTable(fine).empty());
+}
+
+TEST(LayeringTest, AnIncludeThatWalksTheTreeIsRefused) {
+  EXPECT_TRUE(Walks("src/common/../../storage/archive/archive.h"));
+  EXPECT_TRUE(Walks("./src/common/status.h"));
+  EXPECT_TRUE(Walks("/work/main/src/common/status.h"));
+  EXPECT_TRUE(Walks("src//common/status.h"));
+  EXPECT_FALSE(Walks("src/common/status.h"));
+}
+
 TEST(LayeringTest, TheCheckCatchesAnIncludeThatReachesUp) {
   auto rows = ParseLayerTable(ReadAll(fs::path(BEVARA_SOURCE_DIR) / "README.md"));
   EXPECT_EQ(Check(rows, "storage/blobs/x.cc", "src/common/status.h"), "");
@@ -126,11 +221,19 @@ TEST(LayeringTest, EveryIncludeKeepsToItsLayer) {
   size_t files = 0;
   for (const char* top : {"src", "ingest", "storage", "tools", "tests", "schemas"}) {
     for (const auto& entry : fs::recursive_directory_iterator(root / top)) {
-      const std::string ext = entry.path().extension().string();
-      if (!entry.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
+      static const std::set<std::string> kSource = {".cc", ".h", ".cpp", ".hpp", ".hh", ".cxx", ".inc", ".ipp"};
+      if (!entry.is_regular_file() || !kSource.count(entry.path().extension().string())) continue;
       ++files;
       const std::string file = fs::relative(entry.path(), root).string();
-      for (const std::string& included : QuotedIncludes(ReadAll(entry.path()))) {
+      for (const Include& include : Includes(ReadAll(entry.path()))) {
+        const std::string& included = include.path;
+        // <...> is a system or library header, unless it names a file of
+        // this repository (which then keeps to the layers like any other).
+        if (!include.quoted && (Walks(included) || !fs::exists(root / included) || !RowOf(rows, included))) continue;
+        if (Walks(included)) {
+          problems.push_back(file + " includes \"" + included + "\", a path that walks the tree");
+          continue;
+        }
         if (!fs::exists(root / included)) {
           problems.push_back(file + " includes \"" + included + "\", which is not a path from the repository root");
           continue;
