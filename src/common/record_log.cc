@@ -195,7 +195,7 @@ struct RecordLog::State {
   uint64_t size = 0;         // the end of the last record this process knows
   LogTally tally;            // of the records up to `size`
   uint64_t synced_size = 0;  // what the head says
-  bool broken = false;       // an append failed and its bytes could not be cut: refuse more
+  bool broken = false;       // what is durable is unknown after a failure: refuse more until reopened
 };
 
 RecordLog::RecordLog(Env* env, std::string path, RecordLogOptions options)
@@ -273,6 +273,7 @@ Status RecordLog::CatchUpLocked() {
 
 Status RecordLog::CatchUp() {
   MutexLock lock(&mu_);
+  if (state_->broken) return BrokenLog(path_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   return CatchUpLocked();
@@ -295,14 +296,16 @@ Result<uint64_t> RecordLog::AppendLocked(const std::string& payload, bool sync) 
     if (!sync) return offset;
     s = SyncLocked();
     if (s.ok()) return offset;
-    if (!alone) {
-      // Records appended before without sync may not have reached the disk
-      // either, and their callers were told they were appended.
-      state_->broken = true;
-      return s;
-    }
   }
   UndoLocked(offset, before);
+  if (!alone) {
+    // Records appended before without sync may not have reached the disk
+    // either (a failed fsync may drop them), and their callers were told they
+    // were appended: opening the log again reads what is really there.
+    state_->broken = true;
+    env_->Log(LogLevel::kError, path_ + ": an fsync failed with records appended before it not yet durable; the "
+                                        "log takes no more records until it is opened again");
+  }
   return s;
 }
 
@@ -311,15 +314,18 @@ void RecordLog::UndoLocked(uint64_t offset, const LogTally& before) {
   // caller is told it failed: cut it off, so that no later record follows a
   // partial one and a failed record never becomes acknowledged. The head may
   // hold the record's extent if its write reached the file but its fsync
-  // failed: write it back.
-  Status s = env_->Truncate(path_, offset);
+  // failed: write it back first (a crash between the two then leaves a
+  // record after the acknowledged end, as a crash before any answer would,
+  // rather than a head that vouches for more than the file holds).
+  auto head = state_->head->Reload();
+  Status s = head.status();
+  if (s.ok() && head->size > offset) s = state_->head->Write(offset, before);
+  if (s.ok()) s = env_->Truncate(path_, offset);
   if (s.ok()) s = state_->file->Sync();
-  auto head = s.ok() ? state_->head->Reload() : Result<LogHead>(s);
-  if (head.ok() && head->size > offset) s = state_->head->Write(offset, before);
-  if (!head.ok()) s = head.status();
-  state_->size = offset;
-  state_->tally = before;
-  if (!s.ok()) {
+  if (s.ok()) {
+    state_->size = offset;
+    state_->tally = before;
+  } else {
     state_->broken = true;
     env_->Log(LogLevel::kError, path_ + ": a failed append could not be undone (" + s.ToString() +
                                     "); the log takes no more records until it is opened again");
@@ -332,6 +338,7 @@ Result<uint64_t> RecordLog::Append(std::string_view payload, bool sync) {
 
 Result<uint64_t> RecordLog::AppendWith(const std::function<Result<std::string>()>& make_payload, bool sync) {
   MutexLock lock(&mu_);
+  if (state_->broken) return BrokenLog(path_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
@@ -350,10 +357,10 @@ Status RecordLog::SyncLocked() {
 
 Status RecordLog::Sync() {
   MutexLock lock(&mu_);
+  if (state_->broken) return BrokenLog(path_);
   auto file_lock = LockLog(env_, path_);
   if (!file_lock.ok()) return file_lock.status();
   BEVARA_RETURN_IF_ERROR(CatchUpLocked());
-  if (state_->broken) return BrokenLog(path_);
   Status s = SyncLocked();
   // Whether the records appended without sync reached the disk is unknown.
   if (!s.ok()) state_->broken = true;

@@ -71,7 +71,10 @@ class RecordLog {
 
   // Appends one record and returns its offset. With `sync` it is durable
   // (and the head says so) when this returns OK; without, it becomes durable
-  // at the next Sync() of any process.
+  // at the next Sync() of any process. On error the record is cut from the
+  // file again: it never becomes part of the log. When a failed fsync may
+  // also have lost records appended before without sync, or the cut itself
+  // failed, every later call is an IOError until the log is opened again.
   Result<uint64_t> Append(std::string_view payload, bool sync = true);
   // As Append, with the payload made under the log's lock after what other
   // processes appended was read (the audit log chains each entry to the last).

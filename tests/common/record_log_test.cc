@@ -210,10 +210,12 @@ TEST(RecordLogTest, AFailedSyncAfterUnsyncedAppendsStopsTheLog) {
     EXPECT_EQ(o->log->Append("{\"n\":2}").status().code(), StatusCode::kIOError);
     EXPECT_EQ(o->log->Sync().code(), StatusCode::kIOError);
   }
+  // The record whose fsync failed is cut; the one appended without sync
+  // before it is there (here: it reached the page cache, and the log reads it).
   auto o = OpenLog(&env, path);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
-  EXPECT_EQ(Payloads(*o), Expected(2));
-  EXPECT_TRUE(o->log->Append("{\"n\":2}").ok());
+  EXPECT_EQ(Payloads(*o), Expected(1));
+  EXPECT_TRUE(o->log->Append("{\"n\":1}").ok());
 }
 
 // What is not a legacy file of JSON lines is never read as one: a record
