@@ -92,7 +92,7 @@ class JobStore {
   Result<nlohmann::json> ResultOf(const std::string& id);
 
  private:
-  JobStore() = default;
+  explicit JobStore(Env* env) : env_(env) {}
   // Applies one record.
   Status Apply(uint64_t offset, std::string_view payload) REQUIRES(mu_);
   Status AppendLocked(const nlohmann::json& record, uint64_t* offset) REQUIRES(mu_);
@@ -100,6 +100,7 @@ class JobStore {
 
   // Set once by Open; thread-safe itself. Calls that may apply records are
   // made with mu_ held.
+  Env* const env_;
   std::unique_ptr<RecordLog> log_;
   Mutex mu_;
   std::map<std::string, Job> jobs_ GUARDED_BY(mu_);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "src/common/record_log.h"
 #include "src/services/idempotency.h"
 #include "tests/support/fault_injection_env.h"
 #include "tests/test_util.h"
@@ -64,6 +65,33 @@ TEST(JobStoreTest, JobsAndResultsSurviveARestartAndUnfinishedOnesAreHandedBack) 
   EXPECT_EQ(unfinished[0].id, "b");
   EXPECT_TRUE((*store)->Unfinished(JobKind::kAudit).empty());
   EXPECT_EQ((*store)->List(JobKind::kDeposit).front().id, "b");  // newest first
+}
+
+// A second end recorded for a finished job (an earlier build could write
+// one) is not damage: the log opens, and the first end stands.
+TEST(JobStoreTest, ASecondEndOfAJobInTheLogLeavesTheFirst) {
+  TempDir dir;
+  {
+    auto store = JobStore::Open(Env::Default(), dir.path());
+    ASSERT_TRUE((*store)->Add(Deposit("a")).ok());
+    Job done = *(*store)->Find("a");
+    done.state = JobState::kArchived;
+    ASSERT_TRUE((*store)->Finish(done, {{"outcome", "archived"}}).ok());
+  }
+  {
+    auto log = RecordLog::Open(Env::Default(), dir.Join("jobs.log"));
+    ASSERT_TRUE(log.ok());
+    const nlohmann::json failed = {{"id", "a"},          {"kind", "deposit"},      {"state", "failed"},
+                                   {"token_id", "tok"},  {"producer", ""},         {"created", ""},
+                                   {"finished", ""},     {"idempotency_key", ""},  {"body_sha256", "aa"},
+                                   {"size", 42},         {"package_id", ""},       {"version", 0}};
+    nlohmann::json record = {{"event", "finished"}, {"id", "a"}, {"job", failed}, {"result", {{"outcome", "failed"}}}};
+    ASSERT_TRUE((*log)->Append(record.dump()).ok());
+  }
+  auto store = JobStore::Open(Env::Default(), dir.path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->Find("a")->state, JobState::kArchived);
+  EXPECT_EQ((*(*store)->ResultOf("a"))["outcome"], "archived");
 }
 
 TEST(JobStoreTest, DamageToTheJobLogIsAnErrorNamingIt) {
