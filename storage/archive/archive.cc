@@ -1,5 +1,6 @@
 #include "storage/archive/archive.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -50,6 +51,14 @@ Status Archive::CatchUpCatalog() {
     return Status::Unavailable("the catalog is behind the version log after an earlier failure and cannot be "
                                "brought level now (" + replay.status().message() + "); nothing was changed");
   }
+  // A logged version whose record cannot be read now (and could when the
+  // archive was opened) was not rolled forward: its package's head would be
+  // stale and the next version number logged twice.
+  for (const std::string& u : replay->unreadable) {
+    if (std::find(recovery_.unreadable.begin(), recovery_.unreadable.end(), u) != recovery_.unreadable.end()) continue;
+    return Status::Unavailable("the catalog is behind the version log and " + u +
+                               " cannot be rolled forward; run bevara audit, nothing was changed");
+  }
   env_->Log(LogLevel::kWarning, "the catalog was behind the version log after a failed step: " +
                                     std::to_string(replay->committed) + " versions and " +
                                     std::to_string(replay->removed) + " removals rolled forward");
@@ -59,16 +68,28 @@ Status Archive::CatchUpCatalog() {
 }
 
 Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& id) {
-  // Before the package's lock: rolling forward waits for every update to end.
-  BEVARA_RETURN_IF_ERROR(CatchUpCatalog());
-  std::unique_ptr<PackageUpdate> update(new PackageUpdate(this, id));
-  {
-    MutexLock lock(&busy_mu_);
-    while (busy_.count(id)) busy_cv_.Wait(&busy_mu_);
-    busy_.insert(id);
+  std::unique_ptr<PackageUpdate> update;
+  for (;;) {
+    // Before the package's lock: rolling forward waits for every update to end.
+    BEVARA_RETURN_IF_ERROR(CatchUpCatalog());
+    update.reset(new PackageUpdate(this, id));
+    {
+      MutexLock lock(&busy_mu_);
+      while (busy_.count(id)) busy_cv_.Wait(&busy_mu_);
+      busy_.insert(id);
+    }
+    // From here on the destructor gives the package back.
+    update->no_gc_ = std::shared_lock<std::shared_mutex>(gc_lock_);
+    // The update this one waited for may have logged a version the catalog
+    // then failed to take: its head would be stale here, so roll forward first.
+    bool behind;
+    {
+      MutexLock lock(&busy_mu_);
+      behind = catalog_behind_;
+    }
+    if (!behind) break;
+    update.reset();
   }
-  // From here on the destructor gives the package back.
-  update->no_gc_ = std::shared_lock<std::shared_mutex>(gc_lock_);
   auto head = catalog_->GetPackage(id);
   if (!head.ok()) return head.status();
   update->head_ = std::move(*head);
@@ -97,10 +118,13 @@ Status PackageUpdate::Commit(const VersionRecord& record, const std::string& rec
   BEVARA_RETURN_IF_ERROR(archive_->versions_->Append(
       {VersionLogKind::kVersion, record.package_id, record.version, record.created, record_blob, "", ""}));
   Status s = archive_->catalog_->CommitVersion(record, record_blob);
-  // The version is in the log and will be in the catalog (the next update
-  // rolls it forward), but this caller is told it failed.
-  if (!s.ok()) archive_->MarkCatalogBehind();
-  return s;
+  if (s.ok()) return s;
+  // The version is in the log, so it is kept: the next update rolls the
+  // catalog forward first. The caller hears that it is not visible yet.
+  archive_->MarkCatalogBehind();
+  return Status::Unavailable("version " + std::to_string(record.version) + " of '" + id_ +
+                             "' is in the version log but the catalog could not record it (" + s.message() +
+                             "); it appears once the catalog can be written again");
 }
 
 Status Archive::RemovePackage(const std::string& id, const std::string& reason, const std::string& by) {

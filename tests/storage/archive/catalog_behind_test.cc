@@ -93,6 +93,9 @@ TEST(CatalogBehindTest, TheNextUpdateRollsTheCatalogForwardFirst) {
   failing.fs->Arm(true);
   auto failed = ingester.Ingest(package);
   ASSERT_FALSE(failed.ok()) << "the catalog write was meant to fail";
+  // The caller hears the truth: logged, kept, not visible yet.
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().ToString();
+  EXPECT_NE(failed.status().message().find("is in the version log"), std::string::npos) << failed.status().ToString();
   failing.fs->Arm(false);
   // The failed attempt is in the log only.
   auto logged = LoggedVersions(archive.get());
