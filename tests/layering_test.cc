@@ -227,13 +227,15 @@ TEST(LayeringTest, EveryIncludeKeepsToItsLayer) {
       const std::string file = fs::relative(entry.path(), root).string();
       for (const Include& include : Includes(ReadAll(entry.path()))) {
         const std::string& included = include.path;
-        // <...> is a system or library header, unless it names a file of
-        // this repository (which then keeps to the layers like any other).
-        if (!include.quoted && (Walks(included) || !fs::exists(root / included) || !RowOf(rows, included))) continue;
+        // No include walks the tree, <...> or "...": no library header
+        // needs to, and it could reach past a layer unseen.
         if (Walks(included)) {
           problems.push_back(file + " includes \"" + included + "\", a path that walks the tree");
           continue;
         }
+        // <...> is a system or library header, unless it names a file of
+        // this repository (which then keeps to the layers like any other).
+        if (!include.quoted && (!fs::exists(root / included) || !RowOf(rows, included))) continue;
         if (!fs::exists(root / included)) {
           problems.push_back(file + " includes \"" + included + "\", which is not a path from the repository root");
           continue;
