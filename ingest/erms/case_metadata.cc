@@ -1,5 +1,7 @@
 #include "ingest/erms/case_metadata.h"
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <regex>
 
@@ -45,19 +47,86 @@ std::string NextDay(const std::string& date) {
 
 }  // namespace
 
+int Strictness(AccessState state) {
+  switch (state) {
+    case AccessState::kPublic: return 0;
+    case AccessState::kRestricted: return 1;
+    case AccessState::kSecret: return 2;
+  }
+  return 2;
+}
+
+RecordAccess Stricter(RecordAccess a, RecordAccess b) {
+  if (Strictness(b.state) > Strictness(a.state)) return b;
+  // Two secrecies: the one lasting longer (no end lasts longest).
+  if (a.state == AccessState::kSecret && b.state == AccessState::kSecret && !a.public_from.empty() &&
+      (b.public_from.empty() || b.public_from > a.public_from)) {
+    return b;
+  }
+  return a;
+}
+
+std::string ParseErmsDate(const std::string& text) {
+  static const std::regex kDate(R"(^\s*(\d{4,})-(\d{2})-(\d{2})(?:[T\s].*|Z.*|[+-]\d{2}:\d{2})?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kDate)) return "";
+  std::string year = m[1];
+  size_t nonzero = year.find_first_not_of('0');
+  if (nonzero == std::string::npos) return "";  // year 0000 is not one
+  if (year.size() - nonzero > 4) return "9999-12-31";
+  year = std::string(4 - std::min<size_t>(4, year.size() - nonzero), '0') + year.substr(nonzero);
+  const int month = std::stoi(m[2].str()), day = std::stoi(m[3].str());
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return "";
+  return year + "-" + m[2].str() + "-" + m[3].str();
+}
+
+namespace {
+
+std::string Folded(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  std::string out = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// What one restriction means on `today`.
+RecordAccess OneRestriction(const Restriction& r, const std::string& today) {
+  std::string type = Folded(r.type);
+  if (type == "other" || type == "other_type" || type == "othertype") type = Folded(r.other_type);
+  RecordAccess a;
+  if (type == "confidential" || type == "secrecy" || type == "sekretess" || type == "secret") {
+    const std::string ends = r.end.empty() ? "" : ParseErmsDate(r.end);
+    if (!r.end.empty() && ends.empty()) {
+      a.state = AccessState::kSecret;  // an end bevara cannot read never comes
+      a.ground = (r.regulation.empty() ? std::string("secrecy") : r.regulation) + " (end date not understood)";
+      return a;
+    }
+    if (!ends.empty() && ends != "9999-12-31" && today > ends) return a;  // lapsed
+    a.state = AccessState::kSecret;
+    a.ground = r.regulation.empty() ? "secrecy (no legal ground given)" : r.regulation;
+    if (!ends.empty() && ends != "9999-12-31") a.public_from = NextDay(ends);
+    return a;
+  }
+  a.state = AccessState::kRestricted;
+  if (type == "personaldata" || type == "personal data" || type == "personuppgifter") {
+    a.ground = "personal data";
+  } else if (type == "protectedidentity" || type == "protected identity" || type == "skyddad identitet" ||
+             type == "skyddade personuppgifter") {
+    a.ground = "protected identity";
+  } else {
+    a.ground = "a restriction bevara does not know (" + (r.type.empty() ? std::string("no type") : r.type) +
+               (r.other_type.empty() ? "" : " / " + r.other_type) + ")";
+  }
+  return a;
+}
+
+}  // namespace
+
 RecordAccess DeriveAccess(const RecordMetadata& record, const std::string& today) {
   RecordAccess access;
-  if (record.secrecy) {
-    const SecrecyMarking& s = *record.secrecy;
-    bool lapsed = !s.ends.empty() && today > s.ends;
-    if (!lapsed) {
-      access.state = AccessState::kSecret;
-      access.ground = s.regulation.empty() ? "secrecy (no legal ground given)" : s.regulation;
-      if (!s.ends.empty()) access.public_from = NextDay(s.ends);
-      return access;
-    }
-  }
-  if (record.personal_data) {
+  for (const Restriction& r : record.restrictions) access = Stricter(access, OneRestriction(r, today));
+  if (record.personal_data && access.state == AccessState::kPublic) {
     access.state = AccessState::kRestricted;
     access.ground = "personal data";
   }

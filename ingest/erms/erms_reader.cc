@@ -4,7 +4,9 @@
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/util/XMLString.hpp>
 
+#include <cctype>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "ingest/xml/xml_platform.h"
@@ -20,24 +22,37 @@ std::string Attr(const xercesc_3_2::Attributes& attrs, const char16_t* name) {
   return v ? ToUtf8(v) : std::string();
 }
 
-// Fills a CaseMetadata from SAX events, by the path of local names.
+// Fills a CaseMetadata from SAX events, by the path of ERMS elements.
+// Elements of other namespaces, and everything inside additionalXMLData,
+// are skipped whole: foreign XML can neither open nor close a record.
 class ErmsHandler : public xercesc_3_2::DefaultHandler {
  public:
   explicit ErmsHandler(CaseMetadata* out) : out_(out) {}
 
-  void startElement(const XMLCh* const, const XMLCh* const localname, const XMLCh* const,
+  void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
                     const xercesc_3_2::Attributes& attrs) override {
+    if (skip_depth_ > 0) {
+      ++skip_depth_;
+      return;
+    }
     std::string name = ToUtf8(localname);
+    if (ToUtf8(uri) != kErmsNamespace || name == "additionalXMLData") {
+      skip_depth_ = 1;
+      return;
+    }
     path_.push_back(name);
     text_.clear();
     if (name == "identification") {
       identification_type_ = Attr(attrs, u"identificationType");
     } else if (name == "aggregation") {
-      ++aggregation_depth_;
+      aggregations_.push_back({aggregation_stack_.empty() ? kNone : aggregation_stack_.back(),
+                               Attr(attrs, u"systemIdentifier"), {}});
+      aggregation_stack_.push_back(aggregations_.size() - 1);
     } else if (name == "record") {
       if (out_->records.size() < kMaxRecords) {
         out_->records.emplace_back();
         record_index_ = out_->records.size() - 1;
+        record_aggregation_.push_back(aggregation_stack_.empty() ? kNone : aggregation_stack_.back());
         record()->system_id = Attr(attrs, u"systemIdentifier");
         record()->record_type = Attr(attrs, u"recordType");
       }
@@ -49,15 +64,16 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
       record()->direction = Attr(attrs, u"directionDefinition");
     } else if (name == "date") {
       date_type_ = Attr(attrs, u"dateType");
-    } else if (name == "restriction" && record()) {
-      restriction_type_ = Attr(attrs, u"restrictionType");
-      if (IsSecrecy(restriction_type_)) record()->secrecy.emplace();
-      if (IsPersonalData(restriction_type_)) record()->personal_data = true;
+    } else if (name == "restriction") {
+      restriction_.emplace();
+      restriction_->type = Attr(attrs, u"restrictionType");
+      restriction_->other_type = Attr(attrs, u"otherRestrictionType");
     } else if (name == "agent") {
       agent_ = Attr(attrs, u"agentType") + ": ";
     } else if (name == "idNumber" && record()) {
+      // Any identity number of a person named by the record: personal data.
       std::string type = Attr(attrs, u"idNumberType");
-      if (type == "personnummer" || type == "samordningsnummer") record()->personal_data = true;
+      if (type != "organisationsnummer" && type != "orgnr") record()->personal_data = true;
     } else if (name == "document" && record()) {
       std::string href = Attr(attrs, u"href");
       if (!href.empty()) record()->documents.push_back(href);
@@ -65,10 +81,14 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
   }
 
   void characters(const XMLCh* const chars, const XMLSize_t length) override {
-    if (text_.size() < kMaxText) AppendUtf8(chars, length, &text_);
+    if (skip_depth_ == 0 && text_.size() < kMaxText) AppendUtf8(chars, length, &text_);
   }
 
   void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    if (skip_depth_ > 0) {
+      --skip_depth_;
+      return;
+    }
     if (path_.empty()) return;
     const std::string name = path_.back();
     const std::string parent = path_.size() > 1 ? path_[path_.size() - 2] : "";
@@ -76,9 +96,9 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
     if (name == "record") {
       record_index_ = kNone;
     } else if (name == "aggregation") {
-      --aggregation_depth_;
+      if (!aggregation_stack_.empty()) aggregation_stack_.pop_back();
     } else if (name == "restriction") {
-      restriction_type_.clear();
+      EndRestriction();
     } else if (name == "agent") {
       if (!record() && out_->agents.size() < 1000) out_->agents.push_back(agent_);
     } else {
@@ -87,30 +107,67 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
     text_.clear();
   }
 
- private:
-  static bool IsSecrecy(const std::string& type) {
-    return type == "confidential" || type == "secrecy" || type == "sekretess";
+  // After the parse: every record gets the restrictions of the aggregations
+  // around it (which may be written after its records).
+  void Finish() {
+    for (size_t i = 0; i < out_->records.size(); ++i) {
+      RecordMetadata& r = out_->records[i];
+      for (size_t a = record_aggregation_[i]; a != kNone; a = aggregations_[a].parent) {
+        for (const Restriction& x : aggregations_[a].restrictions) r.restrictions.push_back(x);
+      }
+    }
   }
-  static bool IsPersonalData(const std::string& type) {
-    return type == "personalData" || type == "personal data" || type == "personuppgifter";
+
+ private:
+  struct Aggregation {
+    size_t parent;
+    std::string id;
+    std::vector<Restriction> restrictions;
+  };
+
+  void EndRestriction() {
+    if (!restriction_) return;
+    Restriction r = std::move(*restriction_);
+    restriction_.reset();
+    if (record()) {
+      r.on = "record";
+      const std::string type = Lower(r.type);
+      if (!record()->secrecy && (type == "confidential" || type == "secrecy" || type == "sekretess")) {
+        SecrecyMarking& s = record()->secrecy.emplace();
+        s.regulation = r.regulation;
+        ParseOslReference(r.regulation, &s.chapter, &s.section);
+        s.explanation = r.explanation;
+        s.ends = ParseErmsDate(r.end);
+      }
+      if (record()->restrictions.size() < kMaxRestrictions) record()->restrictions.push_back(std::move(r));
+    } else if (!aggregation_stack_.empty()) {
+      Aggregation& a = aggregations_[aggregation_stack_.back()];
+      r.on = "aggregation " + a.id;
+      if (a.restrictions.size() < kMaxRestrictions) a.restrictions.push_back(std::move(r));
+    }
+  }
+
+  static std::string Lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
   }
 
   // The text of an element that has just ended.
   void OnText(const std::string& name, const std::string& parent) {
-    if (name == "identification" && parent == "control") {
+    if (restriction_) {
+      OnRestrictionText(name);
+    } else if (name == "identification" && parent == "control") {
       if (identification_type_ == "arkivbildare") out_->creator = text_;
       if (identification_type_ == "organisationsnummer") out_->creator_id = text_;
       if (identification_type_ == "ärendenummer" && out_->case_number.empty()) out_->case_number = text_;
     } else if (name == "name" || name == "organisation") {
       if (parent == "agent") agent_ += name == "name" ? text_ : " (" + text_ + ")";
-    } else if (record() && !restriction_type_.empty()) {
-      OnRestrictionText(name);
     } else if (record()) {
-      if (name == "objectId") record()->object_id = text_;
+      if (name == "objectId" && parent == "record") record()->object_id = text_;
       if (name == "title" && parent == "record") record()->title = text_;
       if (name == "date" && record()->created.empty()) record()->created = text_;
-    } else if (aggregation_depth_ > 0) {
-      if (name == "objectId") out_->case_number = text_;
+    } else if (!aggregation_stack_.empty()) {
+      if (name == "objectId" && parent == "aggregation") out_->case_number = text_;
       if (name == "title" && parent == "aggregation") out_->title = text_;
       if (name == "classification") out_->classification = text_;
       if (name == "date" && date_type_ == "opened") out_->opened = text_;
@@ -119,27 +176,33 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
   }
 
   void OnRestrictionText(const std::string& name) {
-    if (!record()->secrecy || !IsSecrecy(restriction_type_)) return;
-    SecrecyMarking& s = *record()->secrecy;
+    Restriction& r = *restriction_;
     if (name == "regulation") {
-      s.regulation = text_;
-      ParseOslReference(text_, &s.chapter, &s.section);
+      r.regulation = text_;
     } else if (name == "explanatoryText") {
-      s.explanation = text_;
+      r.explanation = text_;
     } else if (name == "date" && (date_type_ == "end" || date_type_ == "expires" || date_type_ == "ended")) {
-      s.ends = text_.substr(0, 10);
+      // Two end dates: the later one; one bevara cannot read wins (it never passes).
+      const std::string parsed = ParseErmsDate(text_), current = ParseErmsDate(r.end);
+      if (!r.end.empty() && current.empty()) return;  // already one that never passes
+      if (r.end.empty() || parsed.empty() || parsed > current) r.end = text_.empty() ? "(empty)" : text_;
     }
   }
 
   CaseMetadata* out_;
   std::vector<std::string> path_;
-  std::string text_, identification_type_, date_type_, restriction_type_, agent_;
+  std::string text_, identification_type_, date_type_, agent_;
+  std::optional<Restriction> restriction_;
+  int skip_depth_ = 0;
   // The open record, by index: a (invalid) record nested in another grows
   // the vector, which would leave a pointer dangling.
   static constexpr size_t kNone = static_cast<size_t>(-1);
+  static constexpr size_t kMaxRestrictions = 1000;
   size_t record_index_ = kNone;
   RecordMetadata* record() { return record_index_ == kNone ? nullptr : &out_->records[record_index_]; }
-  int aggregation_depth_ = 0;
+  std::vector<Aggregation> aggregations_;
+  std::vector<size_t> aggregation_stack_;   // the open aggregations, innermost last
+  std::vector<size_t> record_aggregation_;  // per record: its innermost aggregation
 };
 
 }  // namespace
@@ -150,6 +213,7 @@ Result<CaseMetadata> ReadCaseMetadata(std::shared_ptr<const SchemaSet> schemas, 
   ErmsHandler handler(&meta);
   SecureSaxParser parser(std::move(schemas));
   SaxOutcome outcome = parser.Parse(source, name, &handler, SaxOptions{});
+  handler.Finish();
   if (!outcome.source_error.ok()) return outcome.source_error;
   if (outcome.root_namespace != kErmsNamespace) {
     return Status::Rejected("ERMS-INVALID", "the root element is not ERMS (" + outcome.root_namespace + ")", name);

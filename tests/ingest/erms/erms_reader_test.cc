@@ -140,5 +140,107 @@ TEST(ErmsReader, ParsesOslReferencesAsTheyAreWritten) {
   EXPECT_FALSE(ParseOslReference("sekretess", &c, &s));
 }
 
+
+// Metadata written so that a careless reader would find no restriction in
+// force: each must come out secret or restricted.
+struct HostileCase {
+  const char* name;
+  std::string case_inside;    // inside the case aggregation, before its records
+  std::string record_inside;  // inside the record
+  AccessState at_least;
+};
+
+std::string ErmsWithCase(const std::string& case_inside, const std::string& records) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<erms xmlns="https://DILCIS.eu/XML/ERMS">
+  <control><identification identificationType="arkivbildare">Exempelby kommun</identification></control>
+  <aggregations><aggregation systemIdentifier="series" aggregationType="series">
+  <aggregation systemIdentifier="a1" aggregationType="caseFile">
+    <objectId>KS 2024-17</objectId><title>Ansökan</title>)" + case_inside + R"(
+    <records>)" + records + R"(</records>
+  </aggregation></aggregation></aggregations>
+</erms>
+)";
+}
+
+std::string Restricted(const std::string& attrs, const std::string& inside = "") {
+  return "<restriction " + attrs + "><regulation>OSL 26 kap. 1 §</regulation>" + inside + "</restriction>";
+}
+
+std::string End(const std::string& date) { return "<dates><date dateType=\"end\">" + date + "</date></dates>"; }
+
+TEST(ErmsReader, HostileRestrictionsFailClosed) {
+  const std::vector<HostileCase> cases = {
+      {"secrecy on the case, not the record", Restricted("restrictionType=\"confidential\""), "", AccessState::kSecret},
+      {"a lapsed restriction after an active one", "",
+       Restricted("restrictionType=\"confidential\"") + Restricted("restrictionType=\"confidential\"", End("2001-01-01T00:00:00Z")),
+       AccessState::kSecret},
+      {"a lapsed restriction before an active one", "",
+       Restricted("restrictionType=\"confidential\"", End("2001-01-01T00:00:00Z")) + Restricted("restrictionType=\"confidential\""),
+       AccessState::kSecret},
+      {"Confidential in capitals", "", Restricted("restrictionType=\"Confidential\""), AccessState::kSecret},
+      {"a space before confidential", "", Restricted("restrictionType=\" confidential\""), AccessState::kSecret},
+      {"other_type naming secrecy", "",
+       Restricted("restrictionType=\"other_type\" otherRestrictionType=\"sekretess\""), AccessState::kSecret},
+      {"other_type naming something unknown", "",
+       Restricted("restrictionType=\"other_type\" otherRestrictionType=\"nämndbeslut\""), AccessState::kRestricted},
+      {"a type nobody knows", "", Restricted("restrictionType=\"hush-hush\""), AccessState::kRestricted},
+      {"an end in year 10000", "", Restricted("restrictionType=\"confidential\"", End("10000-01-01T00:00:00Z")),
+       AccessState::kSecret},
+      {"two end dates, one passed", "",
+       Restricted("restrictionType=\"confidential\"", End("2001-01-01T00:00:00Z") + End("2999-01-01T00:00:00Z")),
+       AccessState::kSecret},
+      {"protected identity", "", Restricted("restrictionType=\"protectedIdentity\""), AccessState::kRestricted},
+      {"a foreign record inside additionalXMLData", "",
+       "<additionalXMLData><x:record xmlns:x=\"urn:other\"/><record xmlns=\"urn:other\"><title>t</title></record>"
+       "</additionalXMLData>" + Restricted("restrictionType=\"confidential\""),
+       AccessState::kSecret},
+      {"an agent with a samordningsnummer", "",
+       "<agents><agent agentType=\"part\"><name>P</name><idNumber idNumberType=\"samordningsnummer\">701263-2384"
+       "</idNumber></agent></agents>",
+       AccessState::kRestricted},
+  };
+  for (const HostileCase& c : cases) {
+    // The outer series also carries nothing, so only what the case says counts.
+    const std::string xml = ErmsWithCase(c.case_inside, Record("r1", c.record_inside));
+    auto meta = ReadCaseMetadata(testing::Schemas(), xml, "erms.xml");
+    ASSERT_TRUE(meta.ok()) << c.name << ": " << meta.status().ToString();
+    ASSERT_EQ(meta->records.size(), 1u) << c.name;
+    EXPECT_EQ(meta->records[0].system_id, "r1") << c.name;
+    RecordAccess a = DeriveAccess(meta->records[0], "2026-11-30");
+    EXPECT_GE(Strictness(a.state), Strictness(c.at_least)) << c.name << ": came out " << AccessStateName(a.state);
+  }
+}
+
+TEST(ErmsReader, RestrictionOnTheSeriesCountsForEveryRecordBelowIt) {
+  const std::string xml = std::string(R"(<?xml version="1.0" encoding="UTF-8"?>
+<erms xmlns="https://DILCIS.eu/XML/ERMS">
+  <control><identification identificationType="arkivbildare">K</identification></control>
+  <aggregations><aggregation systemIdentifier="s" aggregationType="series">
+    <aggregation systemIdentifier="a1" aggregationType="caseFile"><title>T</title><records>)") +
+                          Record("r1", "") + R"(</records></aggregation>
+    <restriction restrictionType="personalData"><explanatoryText>Elevakter</explanatoryText></restriction>
+  </aggregation></aggregations>
+</erms>)";
+  auto meta = ReadCaseMetadata(testing::Schemas(), xml, "erms.xml");
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  ASSERT_EQ(meta->records.size(), 1u);
+  EXPECT_EQ(DeriveAccess(meta->records[0], "2026-11-30").state, AccessState::kRestricted);
+  ASSERT_EQ(meta->records[0].restrictions.size(), 1u);
+  EXPECT_EQ(meta->records[0].restrictions[0].on, "aggregation s");
+}
+
+TEST(ErmsReader, DatesAreReadAsDates) {
+  EXPECT_EQ(ParseErmsDate("2026-11-30T23:59:59Z"), "2026-11-30");
+  EXPECT_EQ(ParseErmsDate("2026-11-30"), "2026-11-30");
+  EXPECT_EQ(ParseErmsDate("2026-11-30+01:00"), "2026-11-30");
+  EXPECT_EQ(ParseErmsDate("10000-01-01T00:00:00Z"), "9999-12-31");
+  EXPECT_EQ(ParseErmsDate("2026-02-30"), "");
+  EXPECT_EQ(ParseErmsDate("2026-13-01"), "");
+  EXPECT_EQ(ParseErmsDate("0000-01-01"), "");
+  EXPECT_EQ(ParseErmsDate("next year"), "");
+  EXPECT_EQ(ParseErmsDate(""), "");
+}
+
 }  // namespace
 }  // namespace bevara::ingest
