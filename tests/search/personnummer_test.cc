@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace bevara::search {
 namespace {
 
@@ -25,6 +27,51 @@ TEST(Personnummer, MasksDigitsAndKeepsTheRest) {
   EXPECT_EQ(MaskPersonnummer(&text), 2u);
   EXPECT_EQ(text, "Sökande XXXXXXXX-XXXX och XXXXXXXXXX, ärende KS 2024-0012.");
   EXPECT_FALSE(ContainsPersonnummer(text));
+}
+
+
+TEST(Personnummer, FindsEverydaySpellings) {
+  for (const char* text : {
+           "19121212\u20131212",          // en dash
+           "19121212\u20111212",          // non-breaking hyphen
+           "19121212\u22121212",          // minus sign
+           "19121212 1212", "121212 1212", "121212\u00a01212",
+           "19121212-\n1212",             // a hyphen at a line break
+           "191212-\r\n1212",
+           "1912 1212 1212",              // a kerning gap in a PDF text run
+           "1912121 21212",
+           "19121212\u00ad1212",          // soft hyphen
+           "121212+1212",                 // over 100
+           "19121212\u200b1212",          // zero-width space
+       }) {
+    EXPECT_TRUE(ContainsPersonnummer(text)) << text;
+  }
+}
+
+TEST(Personnummer, MasksSpellingsWithTheirSeparators) {
+  std::string text = "Part 19121212\u20131212 och 1912 1212 1212.";
+  EXPECT_EQ(MaskPersonnummer(&text), 2u);
+  EXPECT_EQ(text, "Part XXXXXXXX\u2013XXXX och XXXX XXXX XXXX.");
+}
+
+TEST(Personnummer, RawBytesInAnyEncodingAreSeen) {
+  auto scan = [](const std::string& bytes, size_t piece) {
+    RawPersonnummerScanner s;
+    for (size_t i = 0; i < bytes.size(); i += piece) s.Feed(bytes.data() + i, std::min(piece, bytes.size() - i));
+    return s.Finish();
+  };
+  std::string utf16;
+  for (char c : std::string("Part 19121212-1212.")) utf16 += std::string{c, '\0'};
+  const std::string cp1252 = "Part 19121212\x96" "1212.";
+  const std::string html = "<p title=\"19121212-1212\">x</p><!-- 121212-1212 -->";
+  const std::string long_prefix(200000, 'a');
+  for (size_t piece : {1u, 7u, 4096u, 1u << 20}) {
+    EXPECT_TRUE(scan(utf16, piece)) << piece;
+    EXPECT_TRUE(scan(cp1252, piece)) << piece;
+    EXPECT_TRUE(scan(html, piece)) << piece;
+    EXPECT_TRUE(scan(long_prefix + "19121212-1212", piece)) << piece;  // past the first window
+    EXPECT_FALSE(scan(long_prefix + "KS 2024-0012, 2024-11-24", piece)) << piece;
+  }
 }
 
 }  // namespace
