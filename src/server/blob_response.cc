@@ -116,7 +116,10 @@ void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256
   const std::string etag = "\"" + sha256 + "\"";
   res.set("ETag", etag);
   res.set("Accept-Ranges", "bytes");
-  res.set("Cache-Control", "private, max-age=31536000, immutable");  // content-addressed: never changes
+  // The bytes never change, but who may see them can: a cache keeps them
+  // only to ask again (the route's access check runs on every revalidation),
+  // and a route that answers the public has said "no-store" already.
+  if (!res.has("Cache-Control")) res.set("Cache-Control", "private, no-cache");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Content-Security-Policy", "default-src 'none'; sandbox");
   res.set("Content-Disposition", Disposition(path, Dangerous(content_type)));
