@@ -6,7 +6,7 @@
 
 namespace bevara::access {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AccessDecision, package_id, record_id, state, reason, by, at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccessDecision, package_id, record_id, state, reason, by, at, version, files)
 
 Result<std::unique_ptr<AccessDecisions>> AccessDecisions::Open(Env* env, const std::string& dir) {
   BEVARA_RETURN_IF_ERROR(env->CreateDir(dir, kDefaultDirMode));
@@ -33,10 +33,12 @@ Status AccessDecisions::Apply(std::string_view payload) {
 }
 
 Status AccessDecisions::Record(const AccessDecision& decision) {
-  if (decision.state != "public" && decision.state != "secret" && decision.state != "restricted") {
-    return Status::InvalidArgument("state must be public, secret or restricted");
+  if (decision.state != "published" && decision.state != "public" && decision.state != "secret" &&
+      decision.state != "restricted") {
+    return Status::InvalidArgument("state must be published, public, restricted or secret");
   }
   if (decision.reason.empty()) return Status::InvalidArgument("a decision needs a reason");
+  if (decision.version == 0) return Status::InvalidArgument("a decision names the version it was made on");
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->Append(ToJsonText(decision), /*sync=*/true).status());
   latest_[{decision.package_id, decision.record_id}] = decision;

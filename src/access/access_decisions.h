@@ -1,6 +1,12 @@
 // AccessDecisions: archivists' decisions on a record's access state, which
-// take the place of the state derived from its metadata (issue 5): a record
-// released after a secrecy review, or one kept secret longer.
+// take the place of the state derived from its metadata: a record released
+// after a secrecy review, one kept secret longer, or one published online.
+//
+// A decision is bound to the content the archivist saw: the package version
+// and the SHA-256 of every file of the record in it. It holds for a later
+// version only while those files are the same (access/record_state.h); a
+// decision of an older bevara names no content and is only ever kept when
+// it is the stricter.
 //
 // Stored append-only in <dir>/access-decisions.log (a RecordLog), one JSON
 // record per decision, fsynced before the change is acknowledged; the latest
@@ -25,17 +31,20 @@ namespace bevara::access {
 
 struct AccessDecision {
   std::string package_id, record_id;
-  std::string state;   // "public", "secret" or "restricted"
+  std::string state;   // "published", "public", "restricted" or "secret"
   std::string reason;  // required
   std::string by;      // token id
   std::string at;      // RFC 3339
+  uint32_t version = 0;                      // the version decided on; 0: bound to nothing (older bevara)
+  std::map<std::string, std::string> files;  // every file of the record in it: AIP path -> SHA-256
 };
 
 class AccessDecisions {
  public:
   static Result<std::unique_ptr<AccessDecisions>> Open(Env* env, const std::string& dir);
 
-  // InvalidArgument for an unknown state or an empty reason. Durable on OK.
+  // InvalidArgument for an unknown state, an empty reason or no version.
+  // Durable on OK.
   Status Record(const AccessDecision& decision);
   std::optional<AccessDecision> Find(const std::string& package_id, const std::string& record_id);
 

@@ -15,7 +15,8 @@ constexpr size_t kMaxDescription = 4000, kMaxContact = 500, kMaxNote = 4000, kMa
 
 nlohmann::json DecisionJson(const std::string& request_id, const RecordDecision& d) {
   return {{"type", "decision"}, {"request", request_id}, {"record", d.record}, {"decision", d.decision},
-          {"note", d.note},     {"files", d.files},      {"by", d.by},         {"at", d.at}};
+          {"note", d.note},     {"files", d.files},      {"by", d.by},         {"at", d.at},
+          {"digests", d.digests}};
 }
 
 }  // namespace
@@ -76,6 +77,8 @@ Status RecordRequests::Apply(std::string_view payload) {
       RecordDecision d{j.at("record").get<std::string>(), j.at("decision").get<std::string>(),
                        j.at("note").get<std::string>(), j.at("files").get<std::vector<std::string>>(),
                        j.at("by").get<std::string>(),   j.at("at").get<std::string>()};
+      // A release of an older bevara names no digests: it releases nothing now.
+      if (j.contains("digests")) d.digests = j.at("digests").get<std::map<std::string, std::string>>();
       it->second.decisions[d.record] = std::move(d);
     } else {
       return Status::Corruption("requests: an event '" + type + "' this bevara does not know");

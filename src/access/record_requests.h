@@ -39,6 +39,11 @@ struct RecordDecision {
   std::string note;       // partial: what is withheld; deny: the legal ground
   std::vector<std::string> files;  // partial: the files released (AIP paths); release: all, filled by the caller
   std::string by, at;
+  // What was released: each released file's SHA-256 when the archivist
+  // decided. A later version's different bytes at the same path are not
+  // released by it; a release without digests (an older bevara's) releases
+  // nothing until decided again.
+  std::map<std::string, std::string> digests;
 };
 
 struct RecordRequest {

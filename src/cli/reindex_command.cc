@@ -8,6 +8,7 @@
 
 #include "ingest/xml/schema_set.h"
 #include "src/access/access_decisions.h"
+#include "src/access/publication_rules.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
 #include "src/common/clock.h"
@@ -71,6 +72,8 @@ int ReindexCommand(const std::vector<std::string>& argv) {
   if (!schemas.ok()) return Fail(schemas.status().ToString());
   auto decisions = access::AccessDecisions::Open(env, data + "/access");
   if (!decisions.ok()) return Fail(decisions.status().ToString());
+  auto rules = access::PublicationRules::Open(env, data + "/access");
+  if (!rules.ok()) return Fail(rules.status().ToString());
 
   // Holding the current index's lock keeps a server from starting on it meanwhile.
   const std::string current = data + "/index", fresh = data + "/index.new", old = data + "/index.old";
@@ -85,7 +88,7 @@ int ReindexCommand(const std::vector<std::string>& argv) {
     auto index = search::SearchIndex::Open(env, fresh);
     if (!index.ok()) return Fail(index.status().ToString());
     services::CaseService cases(archive->get(), *schemas, decisions->get());
-    services::Indexer indexer(archive->get(), &cases, index->get(), *schemas);
+    services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, {}, rules->get());
     const std::string today = TodayUtc(env);
     Status s = indexer.CatchUp(today, [&](const services::IndexProgress& p) {
       last = p;

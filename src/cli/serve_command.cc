@@ -117,7 +117,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto index = search::SearchIndex::Open(env, config.data_dir + "/index");
   if (!index.ok()) return Fail(index.status().message());
   search::ExtractLimits limits{config.extract_max_file_bytes, static_cast<size_t>(config.extract_max_text_bytes)};
-  services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, limits);
+  auto rules = access::PublicationRules::Open(env, access_dir);
+  if (!rules.ok()) return Fail(rules.status().ToString());
+  services::Indexer indexer(archive->get(), &cases, index->get(), *schemas, limits, rules->get());
+  services::PublicationCheck publication_check(archive->get(), decisions->get(), rules->get());
   services::IndexWorker index_worker(env, &indexer, [env] { return TodayUtc(env); });
 
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
@@ -139,8 +142,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api.packages = {context, archive->get(), &cases, decisions->get(), &indexer, &index_worker};
   api.audits = {context, &audits, access_dir};
   api.admin = {context, tokens->get(), deposits->get()};
-  api.search = {context, index->get(), &indexer, &public_limiter};
-  api.public_records = {context, index->get(), archive->get(), &cases, &public_limiter};
+  api.search = {context, index->get(), &indexer, &publication_check, &public_limiter};
+  api.public_records = {context, index->get(), archive->get(), &publication_check, &public_limiter};
+  api.publication = {context, rules->get(), archive->get(), &index_worker};
   api.requests = {context, requests->get(), index->get(), archive->get(), &public_limiter};
   server::Router router(env, server::ApiRoutes(&api), tokens->get(), log->get());
   std::set<std::string> proxies;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,12 @@ struct IndexedRecord {
   std::string classification_code, classification;
   std::string title, record_type, direction;
   std::string date;  // YYYY-MM-DD: the record's date, else the case's opening date; may be empty
-  std::string access_state, access_ground;  // in force today: public, secret, restricted
+  std::string access_state, access_ground;  // in force today: published, public, restricted, secret
+  std::string review;        // why an archivist should look at it; empty when nothing waits
   std::string visible_from;  // the first day the public may see it (kVisibleNow, a date, kNeverVisible)
+  std::string published_by;  // what publishes it: "decision", or a publication rule's id
   std::vector<std::string> files;  // AIP paths
+  std::map<std::string, std::string> digests;  // of the files in this version: path -> SHA-256
   std::string text;                // extracted from the files
   std::vector<std::string> text_notes;  // files whose text is missing or partial, and why
 };

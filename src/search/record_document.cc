@@ -44,6 +44,7 @@ nlohmann::json SummaryJson(const IndexedRecord& r, Audience audience) {
   };
   if (audience == Audience::kArchive) {
     j["access"] = {{"state", r.access_state}, {"ground", r.access_ground}, {"visible_from", r.visible_from}};
+    if (!r.review.empty()) j["access"]["review"] = r.review;
     j["text_notes"] = r.text_notes;
   }
   return j;
@@ -98,6 +99,12 @@ std::string RecordSearchId(const std::string& package_id, const std::string& rec
   return "r" + Sha256Hex(input).substr(0, 24);
 }
 
+std::string PackageTerm(const std::string& package_id) {
+  const std::string term = kPrefixPackage + package_id;
+  if (term.size() <= kMaxTermBytes) return term;
+  return std::string(kPrefixPackage) + "#" + Sha256Hex(package_id);
+}
+
 std::string FilterTerm(const char* prefix, const std::string& value) {
   std::string v = Xapian::Unicode::tolower(value);
   size_t b = v.find_first_not_of(" \t");
@@ -130,7 +137,7 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
   gen.index_text(text);
 
   doc.add_boolean_term(kPrefixId + r.id);
-  doc.add_boolean_term(FilterTerm(kPrefixPackage, r.package_id));
+  doc.add_boolean_term(PackageTerm(r.package_id));
   doc.add_boolean_term(FilterTerm(kPrefixCaseNumber, field("case_number")));
   doc.add_boolean_term(FilterTerm(kPrefixCreator, field("creator")));
   doc.add_boolean_term(FilterTerm(kPrefixClassification, field("classification_code")));
@@ -142,6 +149,7 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
                                            audience == Audience::kArchive ? r.access_state : std::string()}));
   if (audience == Audience::kArchive) {
     doc.add_boolean_term(FilterTerm(kPrefixAccessState, r.access_state));
+    if (!r.review.empty()) doc.add_boolean_term(kTermReview);
     doc.add_value(kSlotVisibleFrom, r.visible_from);
   }
   std::string package_id = r.package_id;
@@ -151,6 +159,9 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
   AppendPart(package_id, &data);
   // Replacing invalid UTF-8 here makes the stored JSON safe to send as it is.
   AppendPart(summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &data);
+  const nlohmann::json proof = {{"package_id", r.package_id}, {"record_id", r.record_id}, {"version", r.version},
+                                {"published_by", r.published_by}, {"digests", r.digests}};
+  AppendPart(proof.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &data);
   data += CutUtf8(std::move(text), kSnippetTextBytes);
   doc.set_data(data);
   return doc;
@@ -160,8 +171,9 @@ std::optional<StoredRecord> ParseStoredRecord(std::string_view data) {
   auto id = TakePart(&data);
   auto package_id = id ? TakePart(&data) : std::nullopt;
   auto summary_json = package_id ? TakePart(&data) : std::nullopt;
-  if (!summary_json) return std::nullopt;
-  return StoredRecord{*id, *package_id, *summary_json, data};
+  auto proof_json = summary_json ? TakePart(&data) : std::nullopt;
+  if (!proof_json) return std::nullopt;
+  return StoredRecord{*id, *package_id, *summary_json, *proof_json, data};
 }
 
 nlohmann::json SearchHit::Json() const {
@@ -179,6 +191,7 @@ nlohmann::json SummaryOf(const Xapian::Document& doc) {
   nlohmann::json summary = nlohmann::json::parse(stored->summary_json, nullptr, false);
   if (!summary.is_object()) return nlohmann::json::object();
   summary["package_id"] = std::string(stored->package_id);
+  summary["proof"] = nlohmann::json::parse(stored->proof_json, nullptr, false);
   return summary;
 }
 

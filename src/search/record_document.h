@@ -15,7 +15,7 @@ namespace bevara::search {
 
 // The layout of the index's documents; an index of another format is
 // rebuilt (see SearchIndex::Open).
-inline constexpr const char* kIndexFormat = "3";
+inline constexpr const char* kIndexFormat = "4";
 
 // Value slots. (1-6 held one facet each in format 1.)
 enum Slot : Xapian::valueno {
@@ -39,35 +39,44 @@ inline constexpr const char* kPrefixClassification = "XK";
 inline constexpr const char* kPrefixRecordType = "XT";
 inline constexpr const char* kPrefixDirection = "XR";
 inline constexpr const char* kPrefixAccessState = "XA";
+inline constexpr const char* kTermReview = "XVreview";  // all/ only: waiting for review
 // Free-text prefix for title:word.
 inline constexpr const char* kPrefixTitle = "S";
 
 // Lower-cased (Unicode) and trimmed, for boolean terms; cut to fit
 // Xapian's term length limit.
 std::string FilterTerm(const char* prefix, const std::string& value);
+// A package's term: its id exactly as it is (package ids are compared
+// exactly everywhere; two that differ in letter case are two packages).
+// An id too long for a term is hashed.
+std::string PackageTerm(const std::string& package_id);
 
 // The document for `audience`: for kPublic every field and the text have
 // personnummer masked, and the access details and extraction notes are
 // left out. Its data is a StoredRecord (below).
 Xapian::Document ToDocument(const IndexedRecord& record, Audience audience);
 
-// A document's data (format 3): the record's search id, its package id,
-// and its summary as JSON without the package id (what a hit shows: sent as
-// stored, not parsed and written again), each after its length in 4 bytes
-// (little-endian); then the start of the text (for snippets; not JSON, so
-// not unescaped on every hit).
+// A document's data (format 4): the record's search id, its package id,
+// its summary as JSON without the package id (what a hit shows: sent as
+// stored, not parsed and written again), and its proof (what the public
+// interface checks at the moment of answering: the package id unmasked,
+// the record id, the version, what published it, and the files' digests,
+// as JSON), each after its length in 4 bytes (little-endian); then the
+// start of the text (for snippets; not JSON, so not unescaped on every hit).
 struct StoredRecord {
   std::string_view id;
   std::string_view package_id;
   std::string_view summary_json;
+  std::string_view proof_json;
   std::string_view text;
 };
 
 // The parts of `data`, which must outlive them; nullopt when malformed.
 std::optional<StoredRecord> ParseStoredRecord(std::string_view data);
 
-// The stored summary with its package id (an empty object when the data
-// is malformed).
+// The stored summary with its package id and, under "proof", its proof
+// (an empty object when the data is malformed). Callers that answer the
+// public take "proof" out.
 nlohmann::json SummaryOf(const Xapian::Document& doc);
 
 }  // namespace bevara::search

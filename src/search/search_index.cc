@@ -189,8 +189,11 @@ Xapian::Query BuildQuery(const SearchQuery& sq, Audience audience, const Xapian:
   q = Filter(q, kPrefixClassification, sq.classification);
   q = Filter(q, kPrefixRecordType, sq.record_type);
   q = Filter(q, kPrefixDirection, sq.direction);
-  q = Filter(q, kPrefixPackage, sq.package_id);
+  if (!sq.package_id.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(PackageTerm(sq.package_id)));
   if (audience == Audience::kArchive) q = Filter(q, kPrefixAccessState, sq.access_state);
+  if (audience == Audience::kArchive && sq.review_only) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(kTermReview));
+  }
   if (!sq.date_from.empty() || !sq.date_to.empty()) {
     Xapian::Query range;
     if (sq.date_to.empty()) {
@@ -266,7 +269,7 @@ void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, const std::st
     if (!stored) continue;  // not written by ToDocument: never the case in an index of this format
     result->hits.push_back(SearchHit{std::string(stored->id), std::string(stored->package_id),
                                      std::string(stored->summary_json),
-                                     MakeSnippet(stemmer, words, stored->text)});
+                                     MakeSnippet(stemmer, words, stored->text), std::string(stored->proof_json)});
   }
 }
 
@@ -350,7 +353,7 @@ Status SearchIndex::Put(const IndexedRecord& record, const std::string& today) {
 
 Status SearchIndex::DeletePackage(const std::string& package_id) {
   MutexLock lock(&impl_->write_mu);
-  const std::string term = FilterTerm(kPrefixPackage, package_id);
+  const std::string term = PackageTerm(package_id);
   try {
     impl_->pub->delete_document(term);
     impl_->all->delete_document(term);

@@ -33,7 +33,8 @@ struct SearchQuery {
   // Exact filters; empty means any. Case-insensitive.
   std::string case_number, creator, classification, record_type, direction;
   std::string access_state;  // archive only; ignored for the public
-  std::string package_id;
+  std::string package_id;    // exactly (package ids are case-sensitive)
+  bool review_only = false;  // archive only: the records waiting for an archivist's review
   std::string date_from, date_to;  // YYYY-MM-DD, inclusive
   uint32_t offset = 0, limit = 20;
 };
@@ -50,6 +51,7 @@ struct SearchHit {
   std::string package_id;
   std::string summary_json;  // a JSON object: the record's summary without package_id
   std::string snippet;       // HTML: the text around the query's words, the words in <mark>
+  std::string proof_json;    // what the public interface checks before answering (record_document.h)
 
   // The summary with "package_id" and "snippet" added, parsed: for callers
   // that want fields rather than speed. An empty object if malformed.

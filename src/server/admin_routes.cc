@@ -85,7 +85,7 @@ std::vector<Route> ApiRoutes(Api* api) {
       DepositRoutes(api ? &api->deposits : nullptr), PackageRoutes(api ? &api->packages : nullptr),
       AuditRoutes(api ? &api->audits : nullptr),     AdminRoutes(api ? &api->admin : nullptr),
       SearchRoutes(api ? &api->search : nullptr),    PublicRoutes(api ? &api->public_records : nullptr),
-      RequestRoutes(api ? &api->requests : nullptr)};
+      RequestRoutes(api ? &api->requests : nullptr), PublicationRoutes(api ? &api->publication : nullptr)};
   std::vector<Route> all;
   for (auto& group : groups) {
     for (Route& r : group) all.push_back(std::move(r));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "src/access/audit_log.h"
+#include "src/access/publication_rules.h"
 #include "src/access/record_requests.h"
 #include "src/access/token_store.h"
 #include "src/search/search_index.h"
@@ -22,6 +23,7 @@
 #include "src/services/deposit_service.h"
 #include "src/services/index_worker.h"
 #include "src/services/indexer.h"
+#include "src/services/publication_check.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::server {
@@ -62,14 +64,21 @@ struct SearchApi {
   Context* context = nullptr;
   search::SearchIndex* search = nullptr;
   services::Indexer* indexer = nullptr;
+  services::PublicationCheck* check = nullptr;
   RateLimiter* public_limiter = nullptr;
 };
 struct PublicApi {
   Context* context = nullptr;
   search::SearchIndex* search = nullptr;
   storage::Archive* archive = nullptr;
-  services::CaseService* cases = nullptr;
+  services::PublicationCheck* check = nullptr;
   RateLimiter* public_limiter = nullptr;
+};
+struct PublicationApi {
+  Context* context = nullptr;
+  access::PublicationRules* rules = nullptr;
+  storage::Archive* archive = nullptr;          // which packages to index again
+  services::IndexWorker* index_worker = nullptr;
 };
 struct RequestApi {
   Context* context = nullptr;
@@ -89,6 +98,7 @@ struct Api {
   SearchApi search;
   PublicApi public_records;
   RequestApi requests;
+  PublicationApi publication;
 };
 
 // Who may call what. Route tables use these sets, and the authorisation
@@ -118,6 +128,7 @@ std::vector<Route> AdminRoutes(AdminApi* api);
 std::vector<Route> SearchRoutes(SearchApi* api);  // the archivists' search and the public's
 std::vector<Route> PublicRoutes(PublicApi* api);  // public records and their files
 std::vector<Route> RequestRoutes(RequestApi* api);  // requests for records, and decisions on them
+std::vector<Route> PublicationRoutes(PublicationApi* api);  // publication rules
 
 // The answer when an access that must be recorded cannot be: 503 with
 // Retry-After. Every retrieval of stored content, and every read of what

@@ -172,19 +172,25 @@ void GetEvents(PackageApi* api, Exchange& ex) {
 
 nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& package_href) {
   const ingest::RecordMetadata& r = v.record;
-  nlohmann::json access = {{"state", ingest::AccessStateName(v.access.state)}};
-  if (!v.access.ground.empty()) access["ground"] = v.access.ground;
-  if (!v.access.public_from.empty()) access["public_from"] = v.access.public_from;
+  nlohmann::json access = {{"state", services::RecordStateName(v.state.state)}};
+  if (!v.state.ground.empty()) access["ground"] = v.state.ground;
+  if (!v.state.public_from.empty()) access["public_from"] = v.state.public_from;
+  if (!v.state.review.empty()) access["review"] = v.state.review;
   nlohmann::json files = nlohmann::json::array();
   for (const std::string& path : v.files) {
-    files.push_back({{"path", path}, {"href", package_href + "/files/" + PercentEncode(path, true)}});
+    nlohmann::json f = {{"path", path}, {"href", package_href + "/files/" + PercentEncode(path, true)}};
+    auto digest = v.digests.find(path);
+    if (digest != v.digests.end()) f["sha256"] = digest->second;
+    files.push_back(std::move(f));
   }
   nlohmann::json j = {{"id", r.system_id},     {"registration_number", r.object_id}, {"title", r.title},
                       {"type", r.record_type}, {"direction", r.direction},          {"created", r.created},
                       {"personal_data", r.personal_data}, {"access", access},       {"files", files}};
   if (v.decision) {
     j["access"]["decision"] = {{"state", v.decision->state}, {"reason", v.decision->reason},
-                               {"by", v.decision->by}, {"at", v.decision->at}};
+                               {"by", v.decision->by},       {"at", v.decision->at},
+                               {"version", v.decision->version}, {"files", v.decision->files},
+                               {"in_force", v.state.by_decision}};
   }
   if (r.secrecy) {
     j["secrecy"] = {{"regulation", r.secrecy->regulation}, {"ends", r.secrecy->ends}};
@@ -226,7 +232,9 @@ void GetCase(PackageApi* api, Exchange& ex) {
   SendJson(ex, 200, JsonText(body));
 }
 
-// PUT .../records/{record}/access {"state": "public|secret|restricted", "reason": "..."}
+// PUT .../records/{record}/access {"state": "published|public|restricted|secret", "reason": "..."}
+// The decision is bound to the head version and the digests of the
+// record's files as they are now: what the archivist decided on.
 void DecideAccess(PackageApi* api, Exchange& ex) {
   nlohmann::json body;
   if (!ReadJsonObject(ex, &body)) return;
@@ -239,13 +247,23 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   const std::string record_id = ex.Param("record");
   auto view = api->cases->Get(p->id, p->head, today);
   if (!view.ok()) return SendStatus(ex, view.status());
-  const bool known = *view && std::any_of((*view)->records.begin(), (*view)->records.end(),
-                                          [&](const services::CaseRecordView& r) { return r.record.system_id == record_id; });
-  if (!known) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
-  access::AccessDecision d{p->id, record_id, body["state"], body["reason"], ex.who.token_id, NowRfc3339(api->context->env)};
+  const services::CaseRecordView* seen = nullptr;
+  if (*view) {
+    for (const services::CaseRecordView& r : (*view)->records) {
+      if (r.record.system_id == record_id) seen = &r;
+    }
+  }
+  if (!seen) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
+  // A version may name a file it does not hold: what cannot be read cannot be decided on.
+  if (body["state"] == "published" && seen->digests.size() != seen->files.size()) {
+    return SendError(ex, 409, "conflict", "the record names a file the package does not hold; it cannot be published");
+  }
+  access::AccessDecision d{p->id,           record_id, body["state"], body["reason"], ex.who.token_id,
+                           NowRfc3339(api->context->env), p->head, seen->digests};
   Status s = api->decisions->Record(d);
   if (!s.ok()) return SendStatus(ex, s);
-  Audit(api->context, ex, "access.change", p->id + "/" + record_id, "ok", "state " + d.state + ": " + d.reason, true);
+  Audit(api->context, ex, "access.change", p->id + "/" + record_id, "ok",
+        "state " + d.state + " on version " + std::to_string(d.version) + ": " + d.reason, true);
   // In search before the answer: the public index gains or loses the record now.
   if (api->indexer) {
     Status indexed = api->indexer->Refresh(p->id, today);

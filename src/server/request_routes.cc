@@ -158,6 +158,11 @@ void GetReleasedFile(RequestApi* api, Exchange& ex) {
   auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
   if (!f.ok()) return SendStatus(ex, f.status());
   if (!*f) return SendError(ex, 404, "not_found", "nothing released under this name");
+  // The release follows the content, not the path.
+  auto released = d->second.digests.find(path);
+  if (released == d->second.digests.end() || released->second != (*f)->sha256) {
+    return SendError(ex, 404, "not_found", "the file has changed since it was released; the archive decides on it again");
+  }
   if (!Audit(api->context, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) return RefuseUnrecorded(ex);
   ex.response.set("Cache-Control", "no-store");
   SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
@@ -201,6 +206,19 @@ void DecideRequest(RequestApi* api, Exchange& ex) {
   for (const std::string& f : d.files) {
     if (std::find(files.begin(), files.end(), f) == files.end()) {
       return SendError(ex, 400, "bad_request", "'" + f + "' is not a file of the record");
+    }
+  }
+  // Bound to the bytes as they are now, at the package's head.
+  if (record && !d.files.empty()) {
+    const std::string package = record->value("package_id", "");
+    auto p = api->archive->catalog()->GetPackage(package);
+    if (!p.ok()) return SendStatus(ex, p.status());
+    if (!*p) return SendError(ex, 409, "conflict", "the record's package is no longer in the archive");
+    for (const std::string& path : d.files) {
+      auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
+      if (!f.ok()) return SendStatus(ex, f.status());
+      if (!*f) return SendError(ex, 409, "conflict", "'" + path + "' is not in the package's current version");
+      d.digests[path] = (*f)->sha256;
     }
   }
   d.by = ex.who.token_id;

@@ -1,5 +1,7 @@
 // GET /api/v1/search (archivists: every record) and GET /public/v1/search
 // (anyone: the public index, which holds only public records).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "src/common/utf8.h"
@@ -30,6 +32,13 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
   if (audience == search::Audience::kArchive) {
     text("state", &q.access_state);
     text("package", &q.package_id);
+    if (auto review = ex.Query("review")) {
+      if (*review != "0" && *review != "1") {
+        SendError(ex, 400, "bad_request", "review is 0 or 1");
+        return std::nullopt;
+      }
+      q.review_only = *review == "1";
+    }
   }
   if (q.text.size() > 1024) {
     SendError(ex, 400, "bad_request", "q is longer than 1024 bytes");
@@ -129,6 +138,13 @@ void PublicSearch(SearchApi* api, Exchange& ex) {
   if (!q) return;
   auto result = api->search->Search(*q, search::Audience::kPublic);
   if (!result.ok()) return SendStatus(ex, result.status());
+  // One truth at the moment of answering: a hit whose publication no longer
+  // stands (a new version waits to be indexed, a decision or rule was
+  // withdrawn) is left out.
+  auto& hits = result->hits;
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](const search::SearchHit& h) { return !api->check->StillPublished(h.proof_json); }),
+             hits.end());
   SendPublicJson(ex, 200, ResultBody(*q, *result, search::Audience::kPublic));
 }
 

@@ -1,21 +1,25 @@
-// CaseService: a package version's case and records (issue 5), derived on
-// demand from the ERMS document stored in its AIP
-// (submission/metadata/descriptive/*.xml), with each record's access state
-// for today. Derived data: nothing is stored that the AIP does not hold,
-// except archivists' access decisions (access/access_decisions.h), which
-// take the place of a record's derived state.
+// CaseService: a package version's case and records, derived on demand
+// from the ERMS document stored in its AIP
+// (submission/metadata/descriptive/*.xml), with each record's state in
+// force today (services/record_state.h): every earlier version's metadata
+// and the archivists' decisions (access/access_decisions.h) count.
+// Derived data: nothing is stored that the AIP does not hold, except the
+// decisions.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ingest/erms/case_metadata.h"
 #include "ingest/xml/schema_set.h"
 #include "src/access/access_decisions.h"
+#include "src/services/record_state.h"
 #include "src/common/result.h"
 #include "storage/archive/archive.h"
 
@@ -23,9 +27,10 @@ namespace bevara::services {
 
 struct CaseRecordView {
   ingest::RecordMetadata record;
-  ingest::RecordAccess access;                   // in force: an archivist's decision, else derived
-  std::optional<access::AccessDecision> decision;  // the decision, when there is one
-  std::vector<std::string> files;  // logical paths in the AIP ("submission/...")
+  StateInForce state;                              // in force today
+  std::optional<access::AccessDecision> decision;  // the latest decision, when there is one
+  std::vector<std::string> files;                  // logical paths in the AIP ("submission/...")
+  std::map<std::string, std::string> digests;      // of those in the version: path -> SHA-256
 };
 
 struct CaseView {
@@ -45,6 +50,10 @@ class CaseService {
   Result<std::optional<CaseView>> Get(const std::string& package_id, uint32_t version, const std::string& today);
 
  private:
+  // The version's ERMS document, parsed; nullopt when it has none.
+  Result<std::optional<std::pair<ingest::CaseMetadata, std::string>>> ReadCase(const std::string& package_id,
+                                                                               uint32_t version);
+
   storage::Archive* archive_;
   std::shared_ptr<const ingest::SchemaSet> schemas_;
   access::AccessDecisions* decisions_;

@@ -1,7 +1,10 @@
 #include "src/services/indexer.h"
 
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
+#include "src/common/percent_encoding.h"
 #include "src/search/personnummer.h"
 
 namespace bevara::services {
@@ -10,43 +13,123 @@ namespace {
 constexpr uint64_t kCommitEveryRecords = 20000;
 constexpr size_t kMaxRecordTextBytes = 4u << 20;  // all files of one record together
 
-// When the public may see the record (see indexer.h), and the state in force.
-void DecideVisibility(const CaseRecordView& rv, search::IndexedRecord* r) {
-  r->access_state = ingest::AccessStateName(rv.access.state);
-  r->access_ground = rv.access.ground;
-  if (rv.decision) {
-    r->visible_from = rv.access.state == ingest::AccessState::kPublic ? search::kVisibleNow : search::kNeverVisible;
-    return;
+// Passes a file's bytes through, showing each to a scanner on the way, and
+// says whether the file was read to its end without error.
+class ScanningReader final : public ReadableFile {
+ public:
+  ScanningReader(ReadableFile* base, search::RawPersonnummerScanner* scanner) : base_(base), scanner_(scanner) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    auto got = base_->Read(buf, n);
+    if (!got.ok()) {
+      failed_ = true;
+      return got;
+    }
+    if (*got == 0) at_end_ = true;
+    if (scanner_) scanner_->Feed(buf, *got);
+    return got;
   }
-  // An identity number in the text is personal data even where the
-  // metadata does not say so: such a record is restricted instead of public
-  // (and stays out of view when its secrecy ends).
-  const bool identity_numbers = search::ContainsPersonnummer(r->text) || search::ContainsPersonnummer(r->title);
-  switch (rv.access.state) {
-    case ingest::AccessState::kPublic:
-      if (identity_numbers) {
-        r->access_state = ingest::AccessStateName(ingest::AccessState::kRestricted);
-        r->access_ground = "personal data: a personal identity number in the record";
-      }
-      r->visible_from = identity_numbers ? search::kNeverVisible : search::kVisibleNow;
-      break;
-    case ingest::AccessState::kSecret:
-      r->visible_from = (!rv.access.public_from.empty() && !rv.record.personal_data && !identity_numbers)
-                            ? rv.access.public_from
-                            : search::kNeverVisible;
-      break;
-    case ingest::AccessState::kRestricted: r->visible_from = search::kNeverVisible; break;
+  Status ReadToEnd() {
+    char buf[64 << 10];
+    for (;;) {
+      auto got = Read(buf, sizeof buf);
+      if (!got.ok()) return got.status();
+      if (*got == 0) return Status::OK();
+    }
   }
+  bool whole() {
+    if (!at_end_ && !failed_) (void)ReadToEnd();  // an extractor may stop early
+    return at_end_ && !failed_;
+  }
+
+ private:
+  ReadableFile* base_;
+  search::RawPersonnummerScanner* scanner_;
+  bool at_end_ = false, failed_ = false;
+};
+
+// Where a personal identity number stands in what the public would see of
+// the record, or "" when nowhere.
+std::string IdentityNumberIn(const search::IndexedRecord& r, const ingest::CaseMetadata& c) {
+  for (const auto& [where, text] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"the title", &r.title}, {"the case title", &c.title}, {"the registration number", &r.registration},
+           {"the case number", &r.case_number}, {"the record type", &r.record_type}, {"the package id", &r.package_id},
+           {"the creator", &r.creator}, {"the classification", &r.classification}, {"the text", &r.text}}) {
+    if (search::ContainsPersonnummer(*text)) return where;
+  }
+  for (const std::string& agent : c.agents) {
+    if (search::ContainsPersonnummer(agent)) return "a party of the case";
+  }
+  for (const std::string& path : r.files) {
+    // The name as the public sees it, and as its link encodes it.
+    if (search::ContainsPersonnummer(path) || search::ContainsPersonnummer(PercentEncode(path, true))) {
+      return "a file name";
+    }
+  }
+  return "";
 }
 
 }  // namespace
 
+// Whether the record is a candidate for publication, and by what: an
+// archivist's decision bound to these files, or a publication rule over a
+// record that is public by everything else (or will be when its secrecy
+// lapses). Files are then checked whole (AddText) before it is published.
+void Indexer::Candidate(const CaseRecordView& rv, search::IndexedRecord* r) {
+  r->access_state = RecordStateName(rv.state.state);
+  r->access_ground = rv.state.ground;
+  r->review = rv.state.review;
+  r->visible_from = search::kNeverVisible;
+  if (rv.state.state == RecordState::kPublished) {
+    r->published_by = "decision";
+    r->visible_from = search::kVisibleNow;
+    return;
+  }
+  if (!rules_ || rv.state.by_decision) return;  // an archivist's "public" is not to be widened by a rule
+  const bool lapsing = rv.state.state == RecordState::kSecret && !rv.state.public_from.empty() &&
+                       !rv.record.personal_data;
+  if (rv.state.state != RecordState::kPublic && !lapsing) return;
+  auto rule = rules_->Match({r->creator, r->classification_code, r->record_type, r->date});
+  if (!rule) return;
+  r->published_by = rule->id;
+  r->visible_from = lapsing ? rv.state.public_from : search::kVisibleNow;
+}
+
+// After the files were read: what keeps a candidate from the public.
+void Indexer::CheckCandidate(const ingest::CaseMetadata& c, const FileEvidence& evidence, search::IndexedRecord* r) {
+  if (r->published_by.empty()) return;
+  const std::vector<std::string>& unread = evidence.unread;
+  std::string number_in = evidence.number_in.empty() ? IdentityNumberIn(*r, c) : evidence.number_in;
+  std::string blocked;
+  if (!evidence.damaged.empty()) {
+    blocked = "the file " + evidence.damaged + " could not be read whole; it is not published until it can";
+  } else if (!number_in.empty()) {
+    blocked = "a personal identity number in " + number_in + "; it cannot be published (publish a masked version)";
+  } else if (r->published_by != "decision" && !unread.empty()) {
+    blocked = "the publication rule matches, but " + unread.front() + " could not be read whole; an archivist decides";
+  }
+  if (blocked.empty()) {
+    if (r->published_by != "decision" && r->visible_from == search::kVisibleNow) {
+      r->access_state = RecordStateName(RecordState::kPublished);
+      r->access_ground = "publication rule " + r->published_by;
+    }
+    return;
+  }
+  r->published_by.clear();
+  r->visible_from = search::kNeverVisible;
+  if (r->access_state == RecordStateName(RecordState::kPublished)) {
+    r->access_state = RecordStateName(RecordState::kRestricted);
+    r->access_ground = blocked;
+  }
+  r->review = blocked;
+}
+
 Status Indexer::AddText(const std::string& package_id, uint32_t version, const std::string& path,
-                        search::IndexedRecord* record, IndexProgress* progress) {
+                        search::IndexedRecord* record, IndexProgress* progress, FileEvidence* evidence) {
   auto file = archive_->catalog()->GetFile(package_id, version, path);
   if (!file.ok()) return file.status();
   auto note = [&](const std::string& why) {
     record->text_notes.push_back(path + ": " + why);
+    evidence->unread.push_back(path);
     if (progress) ++progress->text_notes;
   };
   if (!*file) {
@@ -55,7 +138,8 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
   }
   const std::string& mime = (*file)->mime_detected.empty() ? (*file)->mime_declared : (*file)->mime_detected;
   search::TextFormat format = search::TextFormatForMime(mime);
-  if (format == search::TextFormat::kUnsupported) {
+  const bool scan = !record->published_by.empty();  // only what may be published is read byte by byte
+  if (format == search::TextFormat::kUnsupported && !scan) {
     note("no text is extracted from " + (mime.empty() ? std::string("this format") : mime));
     return Status::OK();
   }
@@ -64,16 +148,31 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
     note("the stored file cannot be read (" + std::string(StatusCodeName(blob.status().code())) + ")");
     return Status::OK();
   }
-  // Checked as it is read: text from damaged bytes is never indexed.
+  // Checked as it is read: text from damaged bytes is never indexed. The raw
+  // bytes are searched for identity numbers too: comments, attributes,
+  // document metadata, other encodings.
   auto checked = storage::VerifyingReader(std::move(*blob), (*file)->sha256);
-  search::ExtractedText text = search::ExtractText(format, checked.get(), (*file)->size, limits_, schemas_);
-  if (!text.note.empty()) note(text.note);
-  if (record->text.size() + text.text.size() > kMaxRecordTextBytes) {
-    note("the record's text is longer than " + std::to_string(kMaxRecordTextBytes) + " bytes; this file is not indexed");
-    return Status::OK();
+  search::RawPersonnummerScanner scanner;
+  ScanningReader scanning(checked.get(), scan ? &scanner : nullptr);
+  if (format == search::TextFormat::kUnsupported) {
+    Status read = scanning.ReadToEnd();
+    note("no text is extracted from " + (mime.empty() ? std::string("this format") : mime));
+    if (!read.ok()) return Status::OK();
+  } else {
+    search::ExtractedText text = search::ExtractText(format, &scanning, (*file)->size, limits_, schemas_);
+    if (!text.note.empty()) note(text.note);
+    if (record->text.size() + text.text.size() > kMaxRecordTextBytes) {
+      note("the record's text is longer than " + std::to_string(kMaxRecordTextBytes) + " bytes; this file is not indexed");
+      return Status::OK();
+    }
+    if (!record->text.empty()) record->text += "\n";
+    record->text += text.text;
   }
-  if (!record->text.empty()) record->text += "\n";
-  record->text += text.text;
+  if (scan && !scanning.whole()) {
+    evidence->damaged = path;
+  } else if (scan && scanner.Finish() && evidence->number_in.empty()) {
+    evidence->number_in = "the file " + path;
+  }
   return Status::OK();
 }
 
@@ -114,8 +213,13 @@ Status Indexer::IndexPackageLocked(const std::string& package_id, const std::str
                : search::StartsWithIsoDate(c.opened)        ? c.opened.substr(0, 10)
                                             : std::string();
       r.files = rv.files;
-      for (const std::string& path : rv.files) BEVARA_RETURN_IF_ERROR(AddText(package_id, version, path, &r, progress));
-      DecideVisibility(rv, &r);
+      r.digests = rv.digests;
+      Candidate(rv, &r);
+      FileEvidence evidence;
+      for (const std::string& path : rv.files) {
+        BEVARA_RETURN_IF_ERROR(AddText(package_id, version, path, &r, progress, &evidence));
+      }
+      CheckCandidate(c, evidence, &r);
       BEVARA_RETURN_IF_ERROR(index_->Put(r, today));
       if (progress) ++progress->records;
     }

@@ -3,13 +3,15 @@
 // text of the records' files from the store, decides when each record may
 // be shown to the public, and puts the records into the index.
 //
-// When the public may see a record (IndexedRecord::visible_from):
-//   an archivist's decision    public: now; secret or restricted: not
-//   a personnummer in its text restricted for personal data: not
-//   derived public             now
-//   derived secret with an end the day after the end, unless the record
-//                              holds personal data
-//   otherwise                  not, without someone acting
+// When the public may see a record (IndexedRecord::visible_from): only
+// when it is published (services/record_state.h), by an archivist's
+// decision bound to its files or by a publication rule over a record that
+// is public by everything else, and then only if
+//   * no personal identity number stands in its title, case, parties, file
+//     names, text, or anywhere in the raw bytes of its files, and
+//   * (for a rule) bevara read every file whole with an extractor it trusts.
+// Otherwise it is never in the public index, and the reason is kept for
+// the archivists' review queue.
 //
 // Thread-safety: safe for concurrent use. One package is indexed at a time:
 // reading its case (and the archivists' decisions) and putting its records
@@ -21,8 +23,10 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "ingest/xml/schema_set.h"
+#include "src/access/publication_rules.h"
 #include "src/common/mutex.h"
 #include "src/common/result.h"
 #include "src/search/search_index.h"
@@ -42,9 +46,11 @@ using IndexProgressFn = std::function<bool(const IndexProgress&)>;
 
 class Indexer {
  public:
+  // `rules` (may be null: then only decisions publish) outlives the indexer.
   Indexer(storage::Archive* archive, CaseService* cases, search::SearchIndex* index,
-          std::shared_ptr<const ingest::SchemaSet> schemas, search::ExtractLimits limits = {})
-      : archive_(archive), cases_(cases), index_(index), schemas_(std::move(schemas)), limits_(limits) {}
+          std::shared_ptr<const ingest::SchemaSet> schemas, search::ExtractLimits limits = {},
+          access::PublicationRules* rules = nullptr)
+      : archive_(archive), cases_(cases), index_(index), schemas_(std::move(schemas)), limits_(limits), rules_(rules) {}
 
   // Replaces what the index holds of `package_id` with its head version.
   // Does not commit. Adds the package's records and notes to `progress`.
@@ -69,8 +75,16 @@ class Indexer {
   bool public_index_trusted() const;
 
  private:
+  // What reading a record's files showed.
+  struct FileEvidence {
+    std::vector<std::string> unread;  // files not read whole by a trusted extractor
+    std::string number_in;            // where raw bytes held an identity number
+    std::string damaged;              // a file that could not be read to its end
+  };
+  void Candidate(const CaseRecordView& rv, search::IndexedRecord* r);
+  void CheckCandidate(const ingest::CaseMetadata& c, const FileEvidence& evidence, search::IndexedRecord* r);
   Status AddText(const std::string& package_id, uint32_t version, const std::string& path,
-                 search::IndexedRecord* record, IndexProgress* progress);
+                 search::IndexedRecord* record, IndexProgress* progress, FileEvidence* evidence);
 
   Status IndexPackageLocked(const std::string& package_id, const std::string& today, IndexProgress* progress)
       REQUIRES(mu_);
@@ -83,6 +97,7 @@ class Indexer {
   search::SearchIndex* index_;
   std::shared_ptr<const ingest::SchemaSet> schemas_;
   search::ExtractLimits limits_;
+  access::PublicationRules* rules_;
 };
 
 }  // namespace bevara::services

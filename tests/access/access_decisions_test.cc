@@ -16,8 +16,8 @@ TEST(AccessDecisions, TheLatestDecisionHoldsAndSurvivesATornAppend) {
   {
     auto d = AccessDecisions::Open(Env::Default(), dir.path());
     ASSERT_TRUE(d.ok()) << d.status().ToString();
-    ASSERT_TRUE((*d)->Record({"p1", "r1", "secret", "prövning", "tok", "2026-11-24T10:00:00.000Z"}).ok());
-    ASSERT_TRUE((*d)->Record({"p1", "r1", "public", "utlämnas", "tok", "2026-11-24T11:00:00.000Z"}).ok());
+    ASSERT_TRUE((*d)->Record({"p1", "r1", "secret", "prövning", "tok", "2026-11-24T10:00:00.000Z", 1, {}}).ok());
+    ASSERT_TRUE((*d)->Record({"p1", "r1", "public", "utlämnas", "tok", "2026-11-24T11:00:00.000Z", 1, {}}).ok());
     EXPECT_FALSE((*d)->Record({"p1", "r2", "open", "x", "tok", ""}).ok());
     EXPECT_FALSE((*d)->Record({"p1", "r2", "public", "", "tok", ""}).ok());
   }
@@ -28,7 +28,7 @@ TEST(AccessDecisions, TheLatestDecisionHoldsAndSurvivesATornAppend) {
     ASSERT_TRUE(d.ok());
     EXPECT_EQ((*d)->Find("p1", "r1")->state, "public");
     EXPECT_FALSE((*d)->Find("p1", "r2"));
-    ASSERT_TRUE((*d)->Record({"p1", "r2", "restricted", "personuppgifter", "tok", ""}).ok());
+    ASSERT_TRUE((*d)->Record({"p1", "r2", "restricted", "personuppgifter", "tok", "", 1, {}}).ok());
   }
   auto d = AccessDecisions::Open(Env::Default(), dir.path());
   ASSERT_TRUE(d.ok());
@@ -42,8 +42,8 @@ TEST(AccessDecisions, DamageToTheDecisionsIsAnErrorNamingTheFile) {
   TempDir dir;
   {
     auto d = AccessDecisions::Open(Env::Default(), dir.path());
-    ASSERT_TRUE((*d)->Record({"p1", "r1", "public", "prövad", "tok", "t1"}).ok());
-    ASSERT_TRUE((*d)->Record({"p1", "r1", "secret", "OSL 21 kap. 7 §", "tok", "t2"}).ok());
+    ASSERT_TRUE((*d)->Record({"p1", "r1", "public", "prövad", "tok", "t1", 1, {}}).ok());
+    ASSERT_TRUE((*d)->Record({"p1", "r1", "secret", "OSL 21 kap. 7 §", "tok", "t2", 1, {}}).ok());
   }
   const std::string intact = testing::ReadFile(dir.Join("access-decisions.log"));
   for (const std::string& damaged : {intact.substr(0, intact.size() - 3), intact.substr(0, intact.rfind("\n0000") + 1),

@@ -53,10 +53,10 @@ TEST(RecordDocumentTest, SummaryOfPutsThePackageBack) {
 
 TEST(RecordDocumentTest, MalformedDataIsRefused) {
   const std::string data = ToDocument(Record(), Audience::kArchive).get_data();
-  // Cut inside each length and each of the three length-prefixed parts.
+  // Cut inside each length and each of the four length-prefixed parts.
   auto stored = ParseStoredRecord(data);
   ASSERT_TRUE(stored);
-  const size_t parts_end = static_cast<size_t>(stored->summary_json.data() + stored->summary_json.size() - data.data());
+  const size_t parts_end = static_cast<size_t>(stored->proof_json.data() + stored->proof_json.size() - data.data());
   for (size_t cut = 0; cut < parts_end; ++cut) EXPECT_FALSE(ParseStoredRecord(data.substr(0, cut))) << cut;
   EXPECT_TRUE(ParseStoredRecord(data.substr(0, parts_end)));  // no text is fine
   EXPECT_FALSE(ParseStoredRecord(std::string("\xff\xff\xff\xff", 4)));

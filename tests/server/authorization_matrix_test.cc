@@ -48,6 +48,7 @@ struct Fixture {
   std::string own_record, foreign_record, own_record_file, foreign_record_file;
   // A request for each of those records, released: its reference, token and file link.
   std::string own_request, foreign_request, own_request_token, foreign_request_token;
+  std::string setup;  // an archivist's token for making objects
   uint64_t seed = 100;
 };
 
@@ -90,6 +91,10 @@ void FindPublicRecord(ServerProcess& s, const std::string& token, const std::str
     if (record.size() > 3 && record.compare(record.size() - 3, 3, "-r1") == 0) continue;
     *id = hit["id"];
     *file = PercentEncode(hit["files"][0].get<std::string>(), true);
+    // Public is not published: an archivist publishes it.
+    HttpReply published = s.Request("PUT", "/api/v1/packages/" + package + "/records/" + record + "/access", token,
+                                    R"({"state":"published","reason":"matrix"})");
+    ASSERT_EQ(published.status, 200) << published.body;
     return;
   }
   ADD_FAILURE() << "no public record besides r1 in " << package;
@@ -167,6 +172,18 @@ std::vector<Row> Table() {
        [](Fixture& f, Object o) {
          return nlohmann::json({{"record", o == Object::kForeign ? f.foreign_record : f.own_record}, {"decision", "release"}}).dump();
        }},
+      {"GET", "/api/v1/publication-rules", {"archivist"}, {200}, false, false,
+       [](Fixture&, Object) { return "/api/v1/publication-rules"; }},
+      {"POST", "/api/v1/publication-rules", {"archivist"}, {201}, false, false,
+       [](Fixture&, Object) { return "/api/v1/publication-rules"; },
+       [](Fixture&, Object) { return std::string(R"({"creator":"Ingen nämnd","reason":"matrix"})"); }},
+      {"DELETE", "/api/v1/publication-rules/{id}", {"archivist"}, {200}, true, false,
+       [](Fixture& f, Object o) {
+         if (o == Object::kMissing) return std::string("/api/v1/publication-rules/rule-0000000000000000");
+         HttpReply made = f.server->Request("POST", "/api/v1/publication-rules", f.setup,
+                                            R"({"creator":"Ingen nämnd","reason":"matrix"})");
+         return "/api/v1/publication-rules/" + nlohmann::json::parse(made.body).value("id", std::string("none"));
+       }},
       {"GET", "/api/v1/openapi.json", {}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/openapi.json"; }},
       {"GET", "/health", {}, {200}, false, false, [](Fixture&, Object) { return "/health"; }},
   };
@@ -187,6 +204,7 @@ TEST(AuthorizationMatrix, EveryRoleEveryObject) {
   f.server = ServerProcess::Start(f.dir.Join("data"));
   ServerProcess& s = *f.server;
   const std::string setup = s.CreateToken("archivist");
+  f.setup = setup;
   std::map<std::string, std::string> callers = {
       {"admin", s.admin_token()},
       {"archivist", s.CreateToken("archivist")},

@@ -53,6 +53,13 @@ Corpus DepositCorpus(ServerProcess& s, const TempDir& dir, const std::string& to
   return c;
 }
 
+// The generated packages' creator: a rule publishes its public records.
+void PublishCreatorByRule(ServerProcess& s, const std::string& archivist) {
+  HttpReply r = s.Request("POST", "/api/v1/publication-rules", archivist,
+                          R"({"creator":"Exempelby kommun, kommunstyrelsen","reason":"bygglov publiceras"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+}
+
 class PublicBodies {
  public:
   HttpReply Get(ServerProcess& s, const std::string& path) {
@@ -79,6 +86,7 @@ TEST(PublicSearch, SecretRecordsLeakNothing) {
   auto server = ServerProcess::Start(dir.Join("data"));
   ServerProcess& s = *server;
   const std::string archivist = s.CreateToken("archivist");
+  PublishCreatorByRule(s, archivist);
   Corpus corpus = DepositCorpus(s, dir, archivist, 500, 6, 12);
   ASSERT_GE(corpus.secrets.size(), 5u) << "the generator should make about one record in five secret";
   s.SearchWhenIndexed(archivist, "limit=1", corpus.records);
@@ -134,6 +142,7 @@ TEST(PublicSearch, SecrecyThatEndedYesterdayIsPublicToday) {
   auto server = ServerProcess::Start(dir.Join("data"));
   ServerProcess& s = *server;
   const std::string archivist = s.CreateToken("archivist");
+  PublishCreatorByRule(s, archivist);
   Corpus ended = DepositCorpus(s, dir, archivist, 600, 2, 12, Day(-1), false);
   Corpus ending = DepositCorpus(s, dir, archivist, 700, 2, 12, Day(0), false);
   ASSERT_FALSE(ended.secrets.empty());
@@ -162,17 +171,24 @@ TEST(PublicSearch, AnArchivistsDecisionTakesEffectAtOnce) {
                              hit["record_id"].get<std::string>() + "/access";
   const std::string href = "/public/v1/records/" + hit["id"].get<std::string>();
   auto total = [&] { return nlohmann::json::parse(s.Request("GET", "/public/v1/search", "").body)["total"].get<int>(); };
+  // Public is not published: without a decision nobody online sees it.
+  EXPECT_EQ(s.Request("GET", href, "").status, 404);
+  EXPECT_EQ(total(), 0);
+  HttpReply r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"offentlig, publiceras"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(nlohmann::json::parse(r.body)["access"]["state"], "published") << r.body;
+  EXPECT_EQ(s.Request("GET", href, "").status, 200);
   const int before = total();
-  ASSERT_EQ(s.Request("GET", href, "").status, 200);
+  EXPECT_EQ(before, 1);
 
-  HttpReply r = s.Request("PUT", access, archivist, R"({"state":"secret","reason":"OSL 21 kap. 1 §, hälsa"})");
+  r = s.Request("PUT", access, archivist, R"({"state":"secret","reason":"OSL 21 kap. 1 §, hälsa"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(s.Request("GET", href, "").status, 404);
   EXPECT_EQ(total(), before - 1);
   auto archive_view = s.SearchWhenIndexed(archivist, "q=" + hit["title"].get<std::string>() + "&state=secret");
   EXPECT_GE(archive_view["total"].get<int>(), 1);
 
-  r = s.Request("PUT", access, archivist, R"({"state":"public","reason":"omprövning: ingen skadeverkan"})");
+  r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"omprövning: ingen skadeverkan"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(s.Request("GET", href, "").status, 200);
   EXPECT_EQ(total(), before);

@@ -53,7 +53,7 @@ std::vector<LogUser> Users() {
       {"access-decisions.log",
        [](const std::string& dir) {
          auto d = access::AccessDecisions::Open(Env::Default(), dir).value();
-         for (int i = 0; i < 4; ++i) ASSERT_TRUE(d->Record({"p", "r" + std::to_string(i), "secret", "skäl", "t", "at"}).ok());
+         for (int i = 0; i < 4; ++i) ASSERT_TRUE(d->Record({"p", "r" + std::to_string(i), "secret", "skäl", "t", "at", 1, {}}).ok());
        },
        [](const std::string& dir) { return access::AccessDecisions::Open(Env::Default(), dir).status(); }},
       {"requests.log",
