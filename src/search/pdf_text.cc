@@ -1,5 +1,5 @@
-// The text of a PDF through poppler-cpp, page by page, until the sink is
-// full. Encrypted and damaged files give a note instead of text.
+// The text of a PDF through poppler-cpp: its metadata, then page by page,
+// until the sink is full. Encrypted and damaged files give a note instead of text.
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-page.h>
@@ -30,6 +30,16 @@ std::string ExtractPdfText(ReadableFile* file, uint64_t size, TextSink* sink) {
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(data.data(), static_cast<int>(size)));
     if (!doc) return "could not be read (damaged, or not a PDF)";
     if (doc->is_locked()) return "encrypted; its text is not indexed";
+    // The document's own metadata (Title, Author, Subject, Keywords, XMP)
+    // is text the public would get with the file: it is read like a page.
+    for (const std::string& key : doc->info_keys()) {
+      poppler::byte_array value = doc->info_key(key).to_utf8();
+      sink->Append(std::string_view(value.data(), value.size()));
+      sink->Break();
+    }
+    poppler::byte_array xmp = doc->metadata().to_utf8();
+    sink->Append(std::string_view(xmp.data(), xmp.size()));
+    sink->Break();
     const int pages = doc->pages();
     for (int i = 0; i < pages && !sink->full(); ++i) {
       std::unique_ptr<poppler::page> page(doc->create_page(i));

@@ -1,5 +1,7 @@
 #include "src/search/text_extract.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -86,26 +88,41 @@ Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n) {
 }
 
 std::string ExtractPlainText(ReadableFile* file, TextSink* sink) {
-  // Decide the encoding on the first block, as editors do: UTF-8 when it
-  // reads as UTF-8, else Windows-1252 (which covers Latin-1).
+  // Decide the encoding on the first block, as editors do: UTF-16 when it
+  // has a byte-order mark or NUL bytes, UTF-8 when it reads as UTF-8, else
+  // Windows-1252 (which covers Latin-1).
   std::string block(64 << 10, '\0');
-  bool utf8 = true, first = true;
-  size_t carried = 0;  // bytes of a UTF-8 character cut by the previous block
+  enum class Encoding { kUtf8, kUtf16, kWindows1252 } encoding = Encoding::kUtf8;
+  bool first = true, little_endian = true;
+  size_t carried = 0;  // bytes of a character cut by the previous block
   for (;;) {
     auto n = ReadFull(file, block.data() + carried, block.size() - carried);
     if (!n.ok()) return "could not be read (" + n.status().message() + "); text up to there is indexed";
     if (*n == 0) return "";
     std::string_view bytes(block.data(), carried + *n);
-    if (first) utf8 = LooksLikeUtf8(bytes);
-    first = false;
-    if (!utf8) {
-      if (!sink->Append(Windows1252ToUtf8(bytes))) return "";
-      continue;
+    if (first) {
+      size_t bom = 0;
+      if (LooksLikeUtf16(bytes, &little_endian, &bom)) {
+        encoding = Encoding::kUtf16;
+        bytes.remove_prefix(bom);
+      } else {
+        encoding = LooksLikeUtf8(bytes) ? Encoding::kUtf8 : Encoding::kWindows1252;
+      }
     }
-    size_t keep = Utf8CompletePrefix(bytes);
-    if (!sink->Append(bytes.substr(0, keep))) return "";
+    first = false;
+    size_t keep = bytes.size();
+    if (encoding == Encoding::kWindows1252) {
+      if (!sink->Append(Windows1252ToUtf8(bytes))) return "";
+    } else if (encoding == Encoding::kUtf16) {
+      std::string utf8;
+      keep = Utf16ToUtf8(bytes, little_endian, &utf8);
+      if (!sink->Append(utf8)) return "";
+    } else {
+      keep = Utf8CompletePrefix(bytes);
+      if (!sink->Append(bytes.substr(0, keep))) return "";
+    }
     carried = bytes.size() - keep;
-    std::copy(block.begin() + keep, block.begin() + bytes.size(), block.begin());
+    std::memmove(block.data(), bytes.data() + keep, carried);
   }
 }
 

@@ -73,6 +73,72 @@ std::string Windows1252ToUtf8(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+void PutUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+size_t Utf16ToUtf8(std::string_view bytes, bool little_endian, std::string* out) {
+  auto unit = [&](size_t i) -> char16_t {
+    const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+    return static_cast<char16_t>(little_endian ? (b << 8) | a : (a << 8) | b);
+  };
+  size_t i = 0;
+  while (i + 1 < bytes.size()) {
+    const char16_t u = unit(i);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i + 3 >= bytes.size()) break;  // its pair comes with the next block
+      const char16_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        PutUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
+        i += 4;
+        continue;
+      }
+      PutUtf8(0xFFFD, out);
+    } else {
+      PutUtf8(u >= 0xDC00 && u <= 0xDFFF ? 0xFFFD : u, out);
+    }
+    i += 2;
+  }
+  return i;
+}
+
+bool LooksLikeUtf16(std::string_view block, bool* little_endian, size_t* bom_bytes) {
+  *bom_bytes = 0;
+  if (block.size() >= 2) {
+    const auto a = static_cast<unsigned char>(block[0]), b = static_cast<unsigned char>(block[1]);
+    if ((a == 0xFF && b == 0xFE) || (a == 0xFE && b == 0xFF)) {
+      *little_endian = a == 0xFF;
+      *bom_bytes = 2;
+      return true;
+    }
+  }
+  size_t even = 0, odd = 0;
+  for (size_t i = 0; i < block.size(); ++i) {
+    if (block[i] == '\0') ++(i % 2 == 0 ? even : odd);
+  }
+  if (even + odd == 0) return false;
+  *little_endian = odd >= even;  // "A\0B\0": the NULs stand at odd offsets
+  return true;
+}
+
 bool LooksLikeUtf8(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size();) {
     size_t len = Utf8SequenceLength(bytes, i);

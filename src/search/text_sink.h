@@ -31,6 +31,14 @@ class TextSink {
 
 // Latin-1 / Windows-1252 bytes as UTF-8 (old Swedish text files).
 std::string Windows1252ToUtf8(std::string_view bytes);
+// UTF-16 (little- or big-endian) as UTF-8; unpaired surrogates become
+// U+FFFD. Decodes whole code units only: returns how many bytes it used
+// (a byte or a high surrogate cut at the end is left for the next call).
+size_t Utf16ToUtf8(std::string_view bytes, bool little_endian, std::string* out);
+// Whether the first block of a text file is UTF-16: a byte-order mark, or
+// NUL bytes (which text in UTF-8 or Windows-1252 does not hold). Sets
+// *little_endian, and *bom_bytes to the length of a byte-order mark.
+bool LooksLikeUtf16(std::string_view first_block, bool* little_endian, size_t* bom_bytes);
 // Whether `bytes` is valid UTF-8, allowing a character cut at the very end.
 bool LooksLikeUtf8(std::string_view bytes);
 // The length of `bytes` without a UTF-8 character cut at its end.
