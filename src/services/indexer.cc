@@ -96,9 +96,15 @@ void Indexer::Candidate(const CaseRecordView& rv, search::IndexedRecord* r) {
 
 // After the files were read: what keeps a candidate from the public.
 void Indexer::CheckCandidate(const ingest::CaseMetadata& c, const FileEvidence& evidence, search::IndexedRecord* r) {
+  const std::string number_in = evidence.number_in.empty() ? IdentityNumberIn(*r, c) : evidence.number_in;
+  // An identity number is personal data, whatever the metadata says.
+  if (!number_in.empty() && (r->access_state == RecordStateName(RecordState::kPublic) ||
+                             r->access_state == RecordStateName(RecordState::kPublished))) {
+    r->access_state = RecordStateName(RecordState::kRestricted);
+    r->access_ground = "personal data: a personal identity number in " + number_in;
+  }
   if (r->published_by.empty()) return;
   const std::vector<std::string>& unread = evidence.unread;
-  std::string number_in = evidence.number_in.empty() ? IdentityNumberIn(*r, c) : evidence.number_in;
   std::string blocked;
   if (!evidence.damaged.empty()) {
     blocked = "the file " + evidence.damaged + " could not be read whole; it is not published until it can";
@@ -118,7 +124,7 @@ void Indexer::CheckCandidate(const ingest::CaseMetadata& c, const FileEvidence& 
   r->visible_from = search::kNeverVisible;
   if (r->access_state == RecordStateName(RecordState::kPublished)) {
     r->access_state = RecordStateName(RecordState::kRestricted);
-    r->access_ground = blocked;
+    r->access_ground = blocked;  // the decision stands, but cannot be carried out
   }
   r->review = blocked;
 }
