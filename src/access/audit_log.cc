@@ -129,7 +129,8 @@ void AuditLog::FlushLoop() {
   }
 }
 
-Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir) {
+Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir,
+                                       const std::function<void(uint64_t seq, const std::string& hash)>& each) {
   // An older bevara's log of JSON lines is first made a record log (nothing is lost).
   BEVARA_RETURN_IF_ERROR(MigrateJsonLines(env, LogPath(dir), LogPath(dir)));
   LogVerification v;
@@ -154,6 +155,7 @@ Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir) {
     if (ChainHash(j) != hash) return fail(at + ": its content does not match its hash: the entry was changed");
     prev = hash;
     ++v.entries;
+    if (each) each(v.entries, hash);
     return Status::OK();
   });
   if (!v.problem.empty()) return v;

@@ -81,7 +81,10 @@ struct LogVerification {
   uint64_t entry = 0;   // the entry where the problem is (1-based); 0: none, or the whole log
   bool ok() const { return problem.empty(); }
 };
-Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir);
+// `each` (may be empty) is called with every entry's seq and hash as the
+// chain is followed, up to the first problem.
+Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir,
+                                       const std::function<void(uint64_t seq, const std::string& hash)>& each = {});
 
 // Calls fn with each entry line (JSON text) whose seq >= from_seq, at most
 // `limit` of them, oldest first.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/access/audit_log.h"
+#include "src/access/log_checkpoint.h"
 #include "src/access/token_store.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
@@ -20,8 +21,14 @@ constexpr const char* kTokenUsage =
     "  create prints the token once; only its SHA-256 is kept.\n";
 
 constexpr const char* kLogUsage =
-    "usage: bevara log verify [--data DIR]\n"
-    "  Checks the audit log's hash chain: exit 0 intact, 1 broken, 2 could not run.\n";
+    "usage: bevara log verify [--data DIR] [--public-key FILE [--checkpoints FILE]]\n"
+    "       bevara log keygen --private-key FILE --public-key FILE\n"
+    "       bevara log checkpoint --private-key FILE [--data DIR] [--copy-to FILE]\n"
+    "  verify checks the audit log's hash chain, and with --public-key every signed\n"
+    "  checkpoint (those in the data directory, or a copy kept elsewhere): exit 0\n"
+    "  intact, 1 broken, 2 could not run. keygen makes an Ed25519 key pair; keep the\n"
+    "  private key outside the data directory. checkpoint signs the log's head and\n"
+    "  prints the checkpoint (one line of JSON) to copy to a second place.\n";
 
 int TokenCreate(access::TokenStore* tokens, access::AuditLog* log, const Args& args) {
   auto role = access::ParseRole(args.Get("--role"));
@@ -81,21 +88,66 @@ int TokenCommand(const std::vector<std::string>& argv) {
   return 2;
 }
 
-int LogCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--data"}, {});
-  if (args.help) return std::cout << kLogUsage, 0;
-  if (!args.error.empty() || args.positional.size() != 1 || args.positional[0] != "verify") {
-    return std::cerr << kLogUsage, 2;
+namespace {
+
+bool Given(const Args& args, const char* name) { return args.values.count(name) > 0; }
+
+int LogVerify(const Args& args) {
+  const std::string dir = DataDir(args) + "/access";
+  if (!Given(args, "--public-key")) {
+    if (Given(args, "--checkpoints")) return std::cerr << "bevara log: --checkpoints needs --public-key\n" << kLogUsage, 2;
+    auto v = access::VerifyAuditLog(Env::Default(), dir);
+    if (!v.ok()) return std::cerr << "bevara log: " << v.status().ToString() << "\n", 2;
+    if (!v->ok()) {
+      std::cout << "audit log BROKEN" << (v->entry ? " at entry " + std::to_string(v->entry) : "") << ": "
+                << v->problem << "\n";
+      return 1;
+    }
+    std::cout << "audit log intact: " << v->entries << " entries\n";
+    return 0;
   }
-  auto v = access::VerifyAuditLog(Env::Default(), DataDir(args) + "/access");
-  if (!v.ok()) return std::cerr << "bevara log: " << v.status().ToString() << "\n", 2;
-  if (!v->ok()) {
-    std::cout << "audit log BROKEN" << (v->entry ? " at entry " + std::to_string(v->entry) : "") << ": " << v->problem
-              << "\n";
-    return 1;
-  }
-  std::cout << "audit log intact: " << v->entries << " entries\n";
+  const std::string from = Given(args, "--checkpoints") ? args.Get("--checkpoints") : access::CheckpointsPath(dir);
+  auto checkpoints = access::ReadCheckpoints(Env::Default(), from);
+  if (!checkpoints.ok()) return std::cerr << "bevara log: " << checkpoints.status().message() << "\n", 2;
+  auto v = access::VerifyCheckpoints(Env::Default(), dir, args.Get("--public-key"), *checkpoints);
+  if (!v.ok()) return std::cerr << "bevara log: " << v.status().message() << "\n", 2;
+  if (!v->ok()) return std::cout << "audit log NOT PROVEN: " << v->problem << "\n", 1;
+  std::cout << "audit log intact: " << v->entries << " entries, " << v->checkpoints
+            << " signed checkpoints hold\n";
   return 0;
+}
+
+int LogKeygen(const Args& args) {
+  if (!Given(args, "--private-key") || !Given(args, "--public-key")) return std::cerr << kLogUsage, 2;
+  Status s = access::GenerateCheckpointKey(Env::Default(), args.Get("--private-key"), args.Get("--public-key"));
+  if (!s.ok()) return std::cerr << "bevara log: " << s.message() << "\n", 2;
+  std::cerr << "Ed25519 key pair written. Keep the private key outside the data directory.\n";
+  return 0;
+}
+
+int LogCheckpointCommand(const Args& args) {
+  if (!Given(args, "--private-key")) return std::cerr << kLogUsage, 2;
+  auto c = access::WriteCheckpoint(Env::Default(), DataDir(args), args.Get("--private-key"));
+  if (!c.ok()) return std::cerr << "bevara log: " << c.status().message() << "\n", c.status().code() == StatusCode::kCorruption ? 1 : 2;
+  if (Given(args, "--copy-to")) {
+    Status s = access::AppendCheckpoint(Env::Default(), args.Get("--copy-to"), *c);
+    if (!s.ok()) return std::cerr << "bevara log: the checkpoint is made, the copy is not: " << s.message() << "\n", 2;
+  }
+  std::cout << access::CheckpointJson(*c) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int LogCommand(const std::vector<std::string>& argv) {
+  Args args = ParseArgs(argv, {"--data", "--public-key", "--private-key", "--checkpoints", "--copy-to"}, {});
+  if (args.help) return std::cout << kLogUsage, 0;
+  if (!args.error.empty() || args.positional.size() != 1) return std::cerr << kLogUsage, 2;
+  const std::string& verb = args.positional[0];
+  if (verb == "verify") return LogVerify(args);
+  if (verb == "keygen") return LogKeygen(args);
+  if (verb == "checkpoint") return LogCheckpointCommand(args);
+  return std::cerr << kLogUsage, 2;
 }
 
 }  // namespace bevara::cli
