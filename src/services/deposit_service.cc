@@ -27,6 +27,9 @@ nlohmann::json ResultDocument(DepositOutcome outcome, const Result<ingest::Inges
     return result;
   }
   nlohmann::json report = nlohmann::json::parse(ingest->report.ToJson(), nullptr, false);
+  // The report names the package by the path it was read from: for a
+  // deposit that is the server's upload file, which is nobody's business.
+  if (report.is_object() && report.contains("package")) report["package"] = "the deposited body";
   if (!ingest->archived) {
     result["report"] = std::move(report);
     return result;

@@ -353,6 +353,7 @@ TEST(PublicAccess, HostileCorpusPublishesNothingItMustNot) {
   auto deposit = [&](const sipgen::SipPlan& plan, const std::string& token, const std::string& name) {
     HttpReply r = s.DepositAndWait(token, WritePackage(plan, "tar", dir, name));
     EXPECT_NE(r.body.find("\"archived\""), std::string::npos) << name << ": " << r.body.substr(0, 600);
+    EXPECT_EQ(r.body.find(s.data_dir()), std::string::npos) << "a server path in the answer: " << r.body.substr(0, 600);
     ++packages;
   };
   const std::vector<Hostile> corpus = Corpus();
