@@ -29,10 +29,12 @@ mkdir -p "$WORK"
 
 echo "== 1. index $RECORDS records"
 # The marker names the generator and index format: an index of another
-# kind is built again (opening one of another format would empty it).
-MARKER="$WORK/built-v3-$RECORDS"
+# kind is built again (opening one of another format would empty it). Since
+# format 4 the build also writes the archive the public answers are checked
+# against (each package's head in the catalog, a publication rule per creator).
+MARKER="$WORK/built-v4-$RECORDS"
 if [ ! -f "$MARKER" ]; then
-  rm -rf "$WORK/index" "$WORK/compact" "$WORK"/built-*
+  rm -rf "$WORK/index" "$WORK/compact" "$WORK/store" "$WORK/catalog" "$WORK/access" "$WORK"/built-*
   "$BIN/bevara-bench-search" build "$WORK" "$RECORDS" | tee "$WORK/build.txt"
   touch "$MARKER"
 else
@@ -62,6 +64,7 @@ LUA
 if [ ! -f "$WORK/compact/done" ]; then
   rm -rf "$WORK/compact"
   "$BIN/bevara-bench-search" compact "$WORK" | tee "$WORK/compact.txt"
+  cp -a "$WORK/store" "$WORK/catalog" "$WORK/access" "$WORK/compact/"
   touch "$WORK/compact/done"
 fi
 cat "$WORK/compact.txt"; du -sh "$WORK/compact/index/all" "$WORK/compact/index/public"
@@ -81,6 +84,12 @@ INI
   "$BIN/bevara" serve --config "$WORK/serve.ini" > "$WORK/serve.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do curl -sf http://127.0.0.1:18480/health >/dev/null && break; sleep 0.2; done
+  # The public answers must hold hits (published, and passing the check at
+  # answer time), or the figures below would measure empty answers.
+  word=$(head -1 "$WORK/queries-text.txt")
+  hits=$(curl -s "http://127.0.0.1:18480/public/v1/search?q=$word" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"]))')
+  if [ "$hits" -eq 0 ]; then echo "the public search for '$word' answers no hits: nothing would be measured" >&2; exit 1; fi
+  echo "(public search for '$word': $hits hits on the first page)"
   for mix in text uniform; do
     export QUERIES="$WORK/queries-$mix.txt"
     echo "-- HTTP, queries: $mix, one connection"

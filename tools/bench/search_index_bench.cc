@@ -24,11 +24,14 @@
 
 #include <xapian.h>
 
+#include "src/access/publication_rules.h"
 #include "src/search/search_index.h"
+#include "storage/archive/archive.h"
 #include "src/search/stopwords.h"
 
 namespace {
 
+using bevara::Status;
 using bevara::search::IndexedRecord;
 using Clock = std::chrono::steady_clock;
 
@@ -94,6 +97,10 @@ class WordSource {
   std::uniform_real_distribution<double> unit_{0.0, 1.0};
 };
 
+// The publication rule of each of the 20 creators (the public's answers are
+// checked against them, as a real archive's are).
+std::vector<std::string> g_rule_ids;
+
 IndexedRecord MakeRecord(uint64_t i, WordSource* w) {
   IndexedRecord r;
   r.package_id = "bench-" + std::to_string(i / 50);
@@ -116,13 +123,46 @@ IndexedRecord MakeRecord(uint64_t i, WordSource* w) {
   r.date = date;
   r.text = w->Text(150);  // about 1 KB of text per record
   const bool secret = i % 5 == 0;
-  r.access_state = secret ? "secret" : "public";
+  r.access_state = secret ? "secret" : "published";
   r.visible_from = secret ? bevara::search::kNeverVisible : bevara::search::kVisibleNow;
+  if (!secret && !g_rule_ids.empty()) r.published_by = g_rule_ids[c % 20];
   r.files = {"submission/representations/rep1/data/handling-" + std::to_string(i) + ".txt"};
   return r;
 }
 
+// The archive around the index, as the server's public answers need it:
+// each package at version 1 in the catalog (so the check at answer time
+// finds the head the index holds) and a publication rule per creator.
+int BuildArchive(const std::string& dir, uint64_t n) {
+  bevara::Env* env = bevara::Env::Default();
+  auto rules = bevara::access::PublicationRules::Open(env, dir + "/access");
+  if (!rules.ok()) return std::cerr << rules.status().ToString() << "\n", 2;
+  for (int c = 0; c < 20; ++c) {
+    bevara::access::PublicationRule rule;
+    rule.creator = "Kommun " + std::to_string(c);
+    rule.reason = "benchmark";
+    rule.by = "bench";
+    auto added = (*rules)->Add(rule, "2026-11-24T00:00:00Z");
+    if (!added.ok()) return std::cerr << added.status().ToString() << "\n", 2;
+    g_rule_ids.push_back(added->id);
+  }
+  auto archive = bevara::storage::Archive::Open(env, dir);
+  if (!archive.ok()) return std::cerr << archive.status().ToString() << "\n", 2;
+  for (uint64_t p = 0; p * 50 < n; ++p) {
+    bevara::storage::VersionRecord record;
+    record.package_id = "bench-" + std::to_string(p);
+    record.version = 1;
+    record.created = "2026-11-24T00:00:00Z";
+    auto update = (*archive)->BeginUpdate(record.package_id);
+    if (!update.ok()) return std::cerr << update.status().ToString() << "\n", 2;
+    Status s = (*update)->Commit(record, std::string(64, '0'));
+    if (!s.ok()) return std::cerr << s.ToString() << "\n", 2;
+  }
+  return 0;
+}
+
 int Build(const std::string& dir, uint64_t n) {
+  if (int rc = BuildArchive(dir, n); rc != 0) return rc;
   auto index = bevara::search::SearchIndex::Open(bevara::Env::Default(), dir + "/index");
   if (!index.ok()) return std::cerr << index.status().ToString() << "\n", 2;
   WordSource words(1);
