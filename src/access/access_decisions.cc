@@ -52,4 +52,11 @@ std::optional<AccessDecision> AccessDecisions::Find(const std::string& package_i
   return it->second;
 }
 
+bool AccessDecisions::Publishes(const std::string& package_id, const std::string& record_id,
+                                const std::map<std::string, std::string>& files) {
+  MutexLock lock(&mu_);
+  auto it = latest_.find({package_id, record_id});
+  return it != latest_.end() && it->second.state == "published" && it->second.files == files;
+}
+
 }  // namespace bevara::access

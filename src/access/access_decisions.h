@@ -47,6 +47,10 @@ class AccessDecisions {
   // Durable on OK.
   Status Record(const AccessDecision& decision);
   std::optional<AccessDecision> Find(const std::string& package_id, const std::string& record_id);
+  // Whether the decision in force publishes the record with exactly these
+  // files (path -> SHA-256). Copies nothing: asked for every public hit.
+  bool Publishes(const std::string& package_id, const std::string& record_id,
+                 const std::map<std::string, std::string>& files);
 
  private:
   AccessDecisions() = default;

@@ -102,6 +102,12 @@ std::optional<PublicationRule> PublicationRules::Find(const std::string& id) {
   return it->second;
 }
 
+bool PublicationRules::Active(const std::string& id) {
+  MutexLock lock(&mu_);
+  auto it = rules_.find(id);
+  return it != rules_.end() && it->second.active();
+}
+
 std::vector<PublicationRule> PublicationRules::List() {
   MutexLock lock(&mu_);
   std::vector<PublicationRule> out;

@@ -59,6 +59,8 @@ class PublicationRules {
   Result<PublicationRule> Revoke(const std::string& id, const std::string& by, const std::string& now);
 
   std::optional<PublicationRule> Find(const std::string& id);
+  // Whether the rule exists and is not revoked. Copies nothing.
+  bool Active(const std::string& id);
   std::vector<PublicationRule> List();
   // The first active rule that matches, if any.
   std::optional<PublicationRule> Match(const RuleSubject& record);

@@ -1,6 +1,7 @@
 #include "src/search/record_document.h"
 
 #include <initializer_list>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -99,6 +100,42 @@ std::string RecordSearchId(const std::string& package_id, const std::string& rec
   return "r" + Sha256Hex(input).substr(0, 24);
 }
 
+std::string EncodeProof(const PublicationProof& p) {
+  std::string out = p.package_id;
+  for (const std::string* field : {&p.record_id, &p.published_by}) {
+    out.push_back('\0');
+    out += *field;
+  }
+  out.push_back('\0');
+  out += std::to_string(p.version);
+  for (const auto& [path, sha256] : p.digests) {
+    out.push_back('\0');
+    out += path;
+    out.push_back('\0');
+    out += sha256;
+  }
+  return out;
+}
+
+std::optional<PublicationProof> DecodeProof(std::string_view data) {
+  std::vector<std::string_view> fields;
+  for (size_t start = 0;;) {
+    const size_t end = data.find('\0', start);
+    fields.push_back(data.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  if (fields.size() < 4 || fields.size() % 2 != 0) return std::nullopt;
+  PublicationProof p{std::string(fields[0]), std::string(fields[1]), 0, std::string(fields[2]), {}};
+  if (fields[3].empty() || fields[3].size() > 9) return std::nullopt;
+  for (char c : fields[3]) {
+    if (c < '0' || c > '9') return std::nullopt;
+    p.version = p.version * 10 + static_cast<uint32_t>(c - '0');
+  }
+  for (size_t i = 4; i < fields.size(); i += 2) p.digests.emplace(fields[i], fields[i + 1]);
+  return p;
+}
+
 std::string PackageTerm(const std::string& package_id) {
   const std::string term = kPrefixPackage + package_id;
   if (term.size() <= kMaxTermBytes) return term;
@@ -159,9 +196,7 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
   AppendPart(package_id, &data);
   // Replacing invalid UTF-8 here makes the stored JSON safe to send as it is.
   AppendPart(summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &data);
-  const nlohmann::json proof = {{"package_id", r.package_id}, {"record_id", r.record_id}, {"version", r.version},
-                                {"published_by", r.published_by}, {"digests", r.digests}};
-  AppendPart(proof.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &data);
+  AppendPart(EncodeProof({r.package_id, r.record_id, r.version, r.published_by, r.digests}), &data);
   data += CutUtf8(std::move(text), kSnippetTextBytes);
   doc.set_data(data);
   return doc;
@@ -171,9 +206,9 @@ std::optional<StoredRecord> ParseStoredRecord(std::string_view data) {
   auto id = TakePart(&data);
   auto package_id = id ? TakePart(&data) : std::nullopt;
   auto summary_json = package_id ? TakePart(&data) : std::nullopt;
-  auto proof_json = summary_json ? TakePart(&data) : std::nullopt;
-  if (!proof_json) return std::nullopt;
-  return StoredRecord{*id, *package_id, *summary_json, *proof_json, data};
+  auto proof = summary_json ? TakePart(&data) : std::nullopt;
+  if (!proof) return std::nullopt;
+  return StoredRecord{*id, *package_id, *summary_json, *proof, data};
 }
 
 nlohmann::json SearchHit::Json() const {
@@ -191,7 +226,7 @@ nlohmann::json SummaryOf(const Xapian::Document& doc) {
   nlohmann::json summary = nlohmann::json::parse(stored->summary_json, nullptr, false);
   if (!summary.is_object()) return nlohmann::json::object();
   summary["package_id"] = std::string(stored->package_id);
-  summary["proof"] = nlohmann::json::parse(stored->proof_json, nullptr, false);
+  summary["proof"] = std::string(stored->proof);
   return summary;
 }
 

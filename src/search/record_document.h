@@ -59,23 +59,23 @@ Xapian::Document ToDocument(const IndexedRecord& record, Audience audience);
 // A document's data (format 4): the record's search id, its package id,
 // its summary as JSON without the package id (what a hit shows: sent as
 // stored, not parsed and written again), and its proof (what the public
-// interface checks at the moment of answering: the package id unmasked,
-// the record id, the version, what published it, and the files' digests,
-// as JSON), each after its length in 4 bytes (little-endian); then the
+// interface checks at the moment of answering: EncodeProof of the package
+// id unmasked, the record id, the version, what published it, and the
+// files' digests), each after its length in 4 bytes (little-endian); then the
 // start of the text (for snippets; not JSON, so not unescaped on every hit).
 struct StoredRecord {
   std::string_view id;
   std::string_view package_id;
   std::string_view summary_json;
-  std::string_view proof_json;
+  std::string_view proof;
   std::string_view text;
 };
 
 // The parts of `data`, which must outlive them; nullopt when malformed.
 std::optional<StoredRecord> ParseStoredRecord(std::string_view data);
 
-// The stored summary with its package id and, under "proof", its proof
-// (an empty object when the data is malformed). Callers that answer the
+// The stored summary with its package id and, under "proof", its encoded
+// proof as a string (an empty object when the data is malformed). Callers that answer the
 // public take "proof" out.
 nlohmann::json SummaryOf(const Xapian::Document& doc);
 

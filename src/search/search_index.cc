@@ -269,7 +269,7 @@ void AddHits(const Xapian::MSet& mset, const Xapian::Query& query, const std::st
     if (!stored) continue;  // not written by ToDocument: never the case in an index of this format
     result->hits.push_back(SearchHit{std::string(stored->id), std::string(stored->package_id),
                                      std::string(stored->summary_json),
-                                     MakeSnippet(stemmer, words, stored->text), std::string(stored->proof_json)});
+                                     MakeSnippet(stemmer, words, stored->text), std::string(stored->proof)});
   }
 }
 

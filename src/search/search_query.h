@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +46,21 @@ struct FacetCount {
   uint64_t count = 0;
 };
 
+// What the public index holds of why a record is published, checked again
+// at the moment of answering (services/publication_check.h).
+struct PublicationProof {
+  std::string package_id, record_id;
+  uint32_t version = 0;
+  std::string published_by;                    // "decision", or a publication rule's id
+  std::map<std::string, std::string> digests;  // path -> SHA-256
+};
+
+// Fields apart by NUL bytes (which no id, path or digest holds): read
+// without a JSON parser on every hit of every public answer.
+std::string EncodeProof(const PublicationProof& proof);
+// nullopt when `data` is not an encoded proof.
+std::optional<PublicationProof> DecodeProof(std::string_view data);
+
 // One hit: the record's summary as the index stored it, sent without being
 // parsed and written again (a parse per hit was a tenth of a search).
 struct SearchHit {
@@ -51,7 +68,7 @@ struct SearchHit {
   std::string package_id;
   std::string summary_json;  // a JSON object: the record's summary without package_id
   std::string snippet;       // HTML: the text around the query's words, the words in <mark>
-  std::string proof_json;    // what the public interface checks before answering (record_document.h)
+  std::string proof;         // what the public interface checks before answering (EncodeProof)
 
   // The summary with "package_id" and "snippet" added, parsed: for callers
   // that want fields rather than speed. An empty object if malformed.

@@ -30,7 +30,9 @@ std::optional<PublicRecord> FindPublicRecord(PublicApi* api, Exchange& ex) {
     return std::nullopt;
   }
   std::optional<services::PublicationProof> proof;
-  if (*found && (*found)->contains("proof")) proof = services::ParsePublicationProof((**found)["proof"].dump());
+  if (*found && (*found)->contains("proof") && (**found)["proof"].is_string()) {
+    proof = search::DecodeProof((**found)["proof"].get<std::string>());
+  }
   if (!proof || !api->check->StillPublished(*proof)) {
     SendPublicJson(ex, 404, JsonText(nlohmann::json({{"error", {{"code", "not_found"}, {"message", "no public record '" + id + "'"}}}})));
     return std::nullopt;

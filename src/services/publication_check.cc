@@ -1,42 +1,29 @@
 #include "src/services/publication_check.h"
 
-#include <nlohmann/json.hpp>
-
 namespace bevara::services {
 
-std::optional<PublicationProof> ParsePublicationProof(std::string_view json) {
-  nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  try {
-    PublicationProof p;
-    p.package_id = j.at("package_id").get<std::string>();
-    p.record_id = j.at("record_id").get<std::string>();
-    p.published_by = j.at("published_by").get<std::string>();
-    p.version = j.at("version").get<uint32_t>();
-    p.digests = j.at("digests").get<std::map<std::string, std::string>>();
-    return p;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
-}
-
-bool PublicationCheck::StillPublished(const PublicationProof& proof) {
+bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* memo) {
   if (proof.published_by.empty() || proof.version == 0) return false;
-  auto package = archive_->catalog()->GetPackage(proof.package_id);
-  if (!package.ok() || !*package || (*package)->head != proof.version) return false;
-  if (proof.published_by == "decision") {
-    if (!decisions_) return false;
-    auto d = decisions_->Find(proof.package_id, proof.record_id);
-    return d && d->state == "published" && d->files == proof.digests;
+  uint32_t head = 0;
+  auto known = memo ? memo->find(proof.package_id) : HeadMemo::iterator();
+  if (memo && known != memo->end()) {
+    head = known->second;
+  } else {
+    auto package = archive_->catalog()->GetPackage(proof.package_id);
+    if (!package.ok()) return false;  // not memoised: an error is not an answer
+    head = *package ? (*package)->head : 0;
+    if (memo) memo->emplace(proof.package_id, head);
   }
-  if (!rules_) return false;
-  auto rule = rules_->Find(proof.published_by);
-  return rule && rule->active();
+  if (head != proof.version) return false;
+  if (proof.published_by == "decision") {
+    return decisions_ && decisions_->Publishes(proof.package_id, proof.record_id, proof.digests);
+  }
+  return rules_ && rules_->Active(proof.published_by);
 }
 
-bool PublicationCheck::StillPublished(std::string_view proof_json) {
-  auto proof = ParsePublicationProof(proof_json);
-  return proof && StillPublished(*proof);
+bool PublicationCheck::StillPublished(std::string_view encoded, HeadMemo* memo) {
+  auto proof = search::DecodeProof(encoded);
+  return proof && StillPublished(*proof, memo);
 }
 
 }  // namespace bevara::services

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,19 +19,17 @@
 
 #include "src/access/access_decisions.h"
 #include "src/access/publication_rules.h"
+#include "src/search/search_query.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::services {
 
-// What the index stored of a published record (search/record_document.h).
-struct PublicationProof {
-  std::string package_id, record_id, published_by;
-  uint32_t version = 0;
-  std::map<std::string, std::string> digests;  // path -> SHA-256
-};
+// What the index stored of a published record (search/search_query.h).
+using search::PublicationProof;
 
-// nullopt when `json` is not a proof.
-std::optional<PublicationProof> ParsePublicationProof(std::string_view json);
+// The package heads read while answering one request: a page of hits from
+// few packages reads each head once. One answer's, never kept longer.
+using HeadMemo = std::map<std::string, uint32_t, std::less<>>;
 
 class PublicationCheck {
  public:
@@ -39,8 +38,10 @@ class PublicationCheck {
       : archive_(archive), decisions_(decisions), rules_(rules) {}
 
   // Whether the record is published now. A failed catalog read says no.
-  bool StillPublished(const PublicationProof& proof);
-  bool StillPublished(std::string_view proof_json);
+  // `memo` (may be null) holds the heads read for this one answer.
+  bool StillPublished(const PublicationProof& proof, HeadMemo* memo = nullptr);
+  // The same for an encoded proof (search::EncodeProof); false when malformed.
+  bool StillPublished(std::string_view encoded, HeadMemo* memo = nullptr);
 
  private:
   storage::Archive* archive_;

@@ -56,7 +56,7 @@ TEST(RecordDocumentTest, MalformedDataIsRefused) {
   // Cut inside each length and each of the four length-prefixed parts.
   auto stored = ParseStoredRecord(data);
   ASSERT_TRUE(stored);
-  const size_t parts_end = static_cast<size_t>(stored->proof_json.data() + stored->proof_json.size() - data.data());
+  const size_t parts_end = static_cast<size_t>(stored->proof.data() + stored->proof.size() - data.data());
   for (size_t cut = 0; cut < parts_end; ++cut) EXPECT_FALSE(ParseStoredRecord(data.substr(0, cut))) << cut;
   EXPECT_TRUE(ParseStoredRecord(data.substr(0, parts_end)));  // no text is fine
   EXPECT_FALSE(ParseStoredRecord(std::string("\xff\xff\xff\xff", 4)));

@@ -34,7 +34,7 @@ const std::map<std::string, std::string> kDigests = {{"submission/a.txt", std::s
 TEST(PublicationCheck, ADecisionHoldsForItsVersionAndFilesOnly) {
   World w;
   w.Ingest(1);
-  PublicationProof proof{w.package_id, "r1", "decision", 1, kDigests};
+  PublicationProof proof{w.package_id, "r1", 1, "decision", kDigests};
   EXPECT_FALSE(w.check.StillPublished(proof)) << "no decision yet";
   ASSERT_TRUE(w.decisions->Record({w.package_id, "r1", "published", "prövad", "tok", "t", 1, kDigests}).ok());
   EXPECT_TRUE(w.check.StillPublished(proof));
@@ -49,7 +49,7 @@ TEST(PublicationCheck, ANewVersionNotYetIndexedHidesThePackage) {
   World w;
   w.Ingest(1);
   ASSERT_TRUE(w.decisions->Record({w.package_id, "r1", "published", "prövad", "tok", "t", 1, kDigests}).ok());
-  PublicationProof proof{w.package_id, "r1", "decision", 1, kDigests};
+  PublicationProof proof{w.package_id, "r1", 1, "decision", kDigests};
   ASSERT_TRUE(w.check.StillPublished(proof));
   // The same package id with other content: version 2 in the catalog, the
   // index still holding version 1.
@@ -71,12 +71,14 @@ TEST(PublicationCheck, ARuleHoldsWhileItIsActive) {
   rule.reason = "r";
   rule.by = "tok";
   auto added = w.rules->Add(rule, "t").value();
-  PublicationProof proof{w.package_id, "r1", added.id, 1, kDigests};
+  PublicationProof proof{w.package_id, "r1", 1, added.id, kDigests};
   EXPECT_TRUE(w.check.StillPublished(proof));
   ASSERT_TRUE(w.rules->Revoke(added.id, "tok", "t").ok());
   EXPECT_FALSE(w.check.StillPublished(proof));
-  EXPECT_FALSE(w.check.StillPublished(PublicationProof{"no-such-package", "r1", "decision", 1, kDigests}));
+  EXPECT_FALSE(w.check.StillPublished(PublicationProof{"no-such-package", "r1", 1, "decision", kDigests}));
   EXPECT_FALSE(w.check.StillPublished(std::string_view("{\"not\":\"a proof\"}")));
+  EXPECT_TRUE(w.check.StillPublished(std::string_view(search::EncodeProof({w.package_id, "r1", 1, "decision", kDigests}))) ==
+              w.check.StillPublished(PublicationProof{w.package_id, "r1", 1, "decision", kDigests}));
 }
 
 }  // namespace

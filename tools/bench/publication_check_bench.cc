@@ -6,7 +6,7 @@
 //
 // Ingests PACKAGES small generated packages into DIR (once; kept between
 // runs), records a publication decision for one record of each, then times
-// CHECKS checks (proof JSON parsed, head read, decision looked up) cycling
+// CHECKS checks (proof decoded, head read, decision looked up) cycling
 // over the packages, and as many bare catalog reads of the head.
 #include <chrono>
 #include <cstdio>
@@ -72,9 +72,7 @@ int main(int argc, char** argv) {
     }
     const std::map<std::string, std::string> digests = {{"submission/x", std::string(64, 'a')}};
     (void)(*decisions)->Record({plan.objid, plan.objid + "-r1", "published", "bench", "tok", "t", 1, digests});
-    proofs.push_back(nlohmann::json({{"package_id", plan.objid}, {"record_id", plan.objid + "-r1"}, {"version", 1},
-                                     {"published_by", "decision"}, {"digests", digests}})
-                         .dump());
+    proofs.push_back(bevara::search::EncodeProof({plan.objid, plan.objid + "-r1", 1, "decision", digests}));
   }
   bevara::services::PublicationCheck check(archive->get(), decisions->get(), rules->get());
   size_t yes = 0;
@@ -82,7 +80,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < checks; ++i) yes += check.StillPublished(std::string_view(proofs[i % proofs.size()]));
   const double per_check = NsPer(start, checks);
   std::vector<std::string> ids;
-  for (const std::string& p : proofs) ids.push_back(nlohmann::json::parse(p)["package_id"]);
+  for (const std::string& p : proofs) ids.push_back(bevara::search::DecodeProof(p)->package_id);
   size_t found = 0;
   start = Clock::now();
   for (size_t i = 0; i < checks; ++i) found += (*archive)->catalog()->GetPackage(ids[i % ids.size()]).value().has_value();
