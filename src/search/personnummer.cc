@@ -11,6 +11,11 @@ namespace {
 // raw bytes): a digit, a separator (' ', or '-' for a dash or plus sign), or
 // 'x' for anything that ends a number. Matching works on that.
 constexpr char kBreak = 'x';
+// A hyphen at a line break, or digits set apart by a kerning gap, make
+// gaps of up to three separators in text.
+constexpr size_t kTextGap = 3;
+// In raw bytes a separator may take up to six (a UTF-8 dash between spaces).
+constexpr size_t kRawGap = 6;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -74,9 +79,14 @@ struct Run {
 // Whether runs[i..j] (whole runs, the gaps between them only separators of
 // at most `max_gap` characters) spell a personal identity number.
 bool Spells(const std::string& reduced, const std::vector<Run>& runs, size_t i, size_t j) {
-  std::string digits;
-  for (size_t k = i; k <= j; ++k) digits.append(reduced, runs[k].begin, runs[k].end - runs[k].begin);
-  if (digits.size() != 10 && digits.size() != 12) return false;
+  char buf[12];
+  size_t n = 0;
+  for (size_t k = i; k <= j; ++k) {
+    if (n + (runs[k].end - runs[k].begin) > sizeof buf) return false;
+    for (size_t p = runs[k].begin; p < runs[k].end; ++p) buf[n++] = reduced[p];
+  }
+  if (n != 10 && n != 12) return false;
+  const std::string digits(buf, n);
   const size_t date_at = digits.size() == 12 ? 2 : 0;
   if (digits.size() == 12) {
     const int century = Number(digits, 0, 2);
@@ -143,7 +153,15 @@ size_t ForEachMatch(const std::string& reduced, size_t max_gap, Fn&& fn) {
 std::string Reduce(std::string_view text, std::vector<size_t>* offsets) {
   std::string reduced;
   reduced.reserve(text.size());
+  if (offsets) offsets->reserve(text.size());
   for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {  // ASCII, most of any text: no decoding
+      reduced.push_back(ClassifyCodePoint(byte));
+      if (offsets) offsets->push_back(i);
+      ++i;
+      continue;
+    }
     uint32_t cp = 0;
     size_t len = DecodeUtf8(text, i, &cp);
     if (len == 0) {  // not UTF-8: a byte as raw bytes are read
@@ -164,27 +182,54 @@ std::string Reduce(std::string_view text, std::vector<size_t>* offsets) {
   return reduced;
 }
 
-// A hyphen at a line break, or digits set apart by a kerning gap, make
-// gaps of up to three separators in text.
-constexpr size_t kTextGap = 3;
-// In raw bytes a separator may take up to six (a UTF-8 dash between spaces).
-constexpr size_t kRawGap = 6;
+// Calls fn(begin, end) for each stretch of `text` where digits stand close
+// enough together to be one number (at least ten of them, none further from
+// the next than a separator of three characters can reach): the only places
+// a number can be, so the rest of a long text is not looked at twice.
+template <typename Fn>
+void ForEachDigitCluster(std::string_view text, Fn&& fn) {
+  constexpr size_t kReach = 3 * kTextGap + 1;  // three separators of up to three bytes each
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && !IsDigit(text[i])) ++i;
+    if (i == text.size()) break;
+    const size_t begin = i;
+    size_t last = i, digits = 0;
+    for (; i < text.size() && i - last <= kReach; ++i) {
+      if (IsDigit(text[i])) {
+        last = i;
+        ++digits;
+      }
+    }
+    if (digits >= 10) fn(begin, last + 1);
+    i = last + 1;
+  }
+}
 
 }  // namespace
 
 bool ContainsPersonnummer(std::string_view text) {
-  return ForEachMatch(Reduce(text, nullptr), kTextGap, [](size_t, size_t, const std::vector<Run>&) { return false; }) > 0;
+  bool found = false;
+  ForEachDigitCluster(text, [&](size_t begin, size_t end) {
+    if (found) return;
+    found = ForEachMatch(Reduce(text.substr(begin, end - begin), nullptr), kTextGap,
+                         [](size_t, size_t, const std::vector<Run>&) { return false; }) > 0;
+  });
+  return found;
 }
 
 size_t MaskPersonnummer(std::string* text) {
-  std::vector<size_t> offsets;
-  const std::string reduced = Reduce(*text, &offsets);
-  return ForEachMatch(reduced, kTextGap, [&](size_t first, size_t last, const std::vector<Run>& runs) {
-    for (size_t k = first; k <= last; ++k) {
-      for (size_t p = runs[k].begin; p < runs[k].end; ++p) (*text)[offsets[p]] = 'X';
-    }
-    return true;
+  size_t masked = 0;
+  ForEachDigitCluster(*text, [&](size_t begin, size_t end) {
+    std::vector<size_t> offsets;
+    const std::string reduced = Reduce(std::string_view(*text).substr(begin, end - begin), &offsets);
+    masked += ForEachMatch(reduced, kTextGap, [&](size_t first, size_t last, const std::vector<Run>& runs) {
+      for (size_t k = first; k <= last; ++k) {
+        for (size_t p = runs[k].begin; p < runs[k].end; ++p) (*text)[begin + offsets[p]] = 'X';
+      }
+      return true;
+    });
   });
+  return masked;
 }
 
 void RawPersonnummerScanner::Feed(const char* data, size_t n) {
