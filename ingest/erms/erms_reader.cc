@@ -36,7 +36,7 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
       return;
     }
     std::string name = ToUtf8(localname);
-    if (ToUtf8(uri) != kErmsNamespace || name == "additionalXMLData") {
+    if (ToUtf8(uri) != kErmsNamespace || name == "additionalXMLData" || InsideLaxContent(name)) {
       skip_depth_ = 1;
       return;
     }
@@ -139,12 +139,38 @@ class ErmsHandler : public xercesc_3_2::DefaultHandler {
         s.explanation = r.explanation;
         s.ends = ParseErmsDate(r.end);
       }
-      if (record()->restrictions.size() < kMaxRestrictions) record()->restrictions.push_back(std::move(r));
+      Keep(&record()->restrictions, std::move(r));
     } else if (!aggregation_stack_.empty()) {
       Aggregation& a = aggregations_[aggregation_stack_.back()];
       r.on = "aggregation " + a.id;
-      if (a.restrictions.size() < kMaxRestrictions) a.restrictions.push_back(std::move(r));
+      Keep(&a.restrictions, std::move(r));
     }
+  }
+
+  // Up to kMaxRestrictions are kept; the last place then says that more
+  // were not read, as a secrecy without end: what is not read is not public.
+  static void Keep(std::vector<Restriction>* list, Restriction r) {
+    if (list->size() < kMaxRestrictions) {
+      list->push_back(std::move(r));
+      return;
+    }
+    Restriction& last = list->back();
+    last = Restriction{};
+    last.type = "confidential";
+    last.regulation = "more than " + std::to_string(kMaxRestrictions) + " restrictions, not all read";
+    last.on = r.on;
+  }
+
+  // Whether `name` opens inside an element whose content the schema leaves
+  // open (lax): ERMS-looking elements there (a <record> in <notes>) are not
+  // the document's structure, and must not open or end anything.
+  bool InsideLaxContent(const std::string& name) const {
+    if (path_.empty()) return false;
+    const std::string& parent = path_.back();
+    if (parent == "documents") return name != "document";
+    return parent == "document" || parent == "notes" || parent == "appendix" || parent == "appendices" ||
+           parent == "maintenanceInformation" || parent == "classificationSchema" || parent == "abbreviations" ||
+           parent == "contactInformation";
   }
 
   static std::string Lower(std::string s) {

@@ -195,6 +195,22 @@ TEST(ErmsReader, HostileRestrictionsFailClosed) {
        "<additionalXMLData><x:record xmlns:x=\"urn:other\"/><record xmlns=\"urn:other\"><title>t</title></record>"
        "</additionalXMLData>" + Restricted("restrictionType=\"confidential\""),
        AccessState::kSecret},
+      {"a record inside notes", "",
+       "<notes><record systemIdentifier=\"x\"><title>t</title></record></notes>" +
+           Restricted("restrictionType=\"confidential\""),
+       AccessState::kSecret},
+      {"a record inside documents", "",
+       "<documents><record systemIdentifier=\"y\"/></documents>" + Restricted("restrictionType=\"confidential\""),
+       AccessState::kSecret},
+      {"more restrictions than are read, the last one in force", "",
+       [] {
+         std::string many;
+         for (int i = 0; i < 1001; ++i) {
+           many += Restricted("restrictionType=\"confidential\"", End("2001-01-01T00:00:00Z"));
+         }
+         return many + Restricted("restrictionType=\"confidential\"");
+       }(),
+       AccessState::kSecret},
       {"an agent with a samordningsnummer", "",
        "<agents><agent agentType=\"part\"><name>P</name><idNumber idNumberType=\"samordningsnummer\">701263-2384"
        "</idNumber></agent></agents>",
