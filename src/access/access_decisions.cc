@@ -52,6 +52,11 @@ std::optional<AccessDecision> AccessDecisions::Find(const std::string& package_i
   return it->second;
 }
 
+bool AccessDecisions::Has(const std::string& package_id, const std::string& record_id) {
+  MutexLock lock(&mu_);
+  return latest_.count({package_id, record_id}) > 0;
+}
+
 bool AccessDecisions::Publishes(const std::string& package_id, const std::string& record_id,
                                 const std::map<std::string, std::string>& files) {
   MutexLock lock(&mu_);

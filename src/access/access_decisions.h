@@ -51,6 +51,8 @@ class AccessDecisions {
   // files (path -> SHA-256). Copies nothing: asked for every public hit.
   bool Publishes(const std::string& package_id, const std::string& record_id,
                  const std::map<std::string, std::string>& files);
+  // Whether any decision was made on the record.
+  bool Has(const std::string& package_id, const std::string& record_id);
 
  private:
   AccessDecisions() = default;

@@ -139,12 +139,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
   api.context = {config, env, log->get()};
   server::Context* context = &api.context;
   api.deposits = {context, deposits->get(), archive->get()};
-  api.packages = {context, archive->get(), &cases, decisions->get(), &indexer, &index_worker};
+  api.packages = {context, archive->get(), &cases, decisions->get(), &indexer, &index_worker, index->get()};
   api.audits = {context, &audits, access_dir};
   api.admin = {context, tokens->get(), deposits->get()};
   api.search = {context, index->get(), &indexer, &publication_check, &public_limiter};
   api.public_records = {context, index->get(), archive->get(), &publication_check, &public_limiter};
-  api.publication = {context, rules->get(), archive->get(), &index_worker};
+  api.publication = {context, rules->get(), index->get(), archive->get(), &index_worker};
   api.requests = {context, requests->get(), index->get(), archive->get(), &public_limiter};
   server::Router router(env, server::ApiRoutes(&api), tokens->get(), log->get());
   std::set<std::string> proxies;

@@ -184,6 +184,9 @@ Xapian::Document ToDocument(const IndexedRecord& r, Audience audience) {
   doc.add_value(kSlotFacets, PackedFacets({field("creator"), field("classification_code"), field("record_type"),
                                            r.date.substr(0, 4), field("direction"),
                                            audience == Audience::kArchive ? r.access_state : std::string()}));
+  if (audience == Audience::kPublic && !r.published_by.empty()) {
+    doc.add_boolean_term(CutUtf8(kPrefixPublishedBy + r.published_by, kMaxTermBytes));
+  }
   if (audience == Audience::kArchive) {
     doc.add_boolean_term(FilterTerm(kPrefixAccessState, r.access_state));
     if (!r.review.empty()) doc.add_boolean_term(kTermReview);

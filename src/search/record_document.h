@@ -40,6 +40,7 @@ inline constexpr const char* kPrefixRecordType = "XT";
 inline constexpr const char* kPrefixDirection = "XR";
 inline constexpr const char* kPrefixAccessState = "XA";
 inline constexpr const char* kTermReview = "XVreview";  // all/ only: waiting for review
+inline constexpr const char* kPrefixPublishedBy = "XB";  // public/ only: the rule (or "decision") that published it
 // Free-text prefix for title:word.
 inline constexpr const char* kPrefixTitle = "S";
 

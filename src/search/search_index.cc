@@ -363,6 +363,17 @@ Status SearchIndex::DeletePackage(const std::string& package_id) {
   return Status::OK();
 }
 
+Status SearchIndex::Withdraw(const std::string& published_by) {
+  if (published_by.empty()) return Status::InvalidArgument("withdraw what?");
+  MutexLock lock(&impl_->write_mu);
+  try {
+    impl_->pub->delete_document(std::string(kPrefixPublishedBy) + published_by);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e);
+  }
+  return Status::OK();
+}
+
 Result<uint32_t> SearchIndex::IndexedVersion(const std::string& package_id) {
   MutexLock lock(&impl_->write_mu);
   try {

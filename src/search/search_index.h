@@ -51,6 +51,10 @@ class SearchIndex {
   Status Put(const IndexedRecord& record, const std::string& today);
   // Removes every record of a package (before indexing its new head).
   Status DeletePackage(const std::string& package_id);
+  // Takes out of public/ every record that `published_by` (a publication
+  // rule's id) published: a revoked rule's records leave every total and
+  // facet at the next Commit(), not when the packages are indexed again.
+  Status Withdraw(const std::string& published_by);
   // The package version last indexed (0: none), kept in the index itself.
   Result<uint32_t> IndexedVersion(const std::string& package_id);
   Status SetIndexedVersion(const std::string& package_id, uint32_t version);

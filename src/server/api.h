@@ -49,6 +49,7 @@ struct PackageApi {
   access::AccessDecisions* decisions = nullptr;
   services::Indexer* indexer = nullptr;
   services::IndexWorker* index_worker = nullptr;
+  search::SearchIndex* search = nullptr;  // what the index made of a record (may be null)
 };
 struct AuditApi {
   Context* context = nullptr;
@@ -77,6 +78,7 @@ struct PublicApi {
 struct PublicationApi {
   Context* context = nullptr;
   access::PublicationRules* rules = nullptr;
+  search::SearchIndex* search = nullptr;        // a revoked rule's records leave public search at once
   storage::Archive* archive = nullptr;          // which packages to index again
   services::IndexWorker* index_worker = nullptr;
 };

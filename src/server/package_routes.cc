@@ -170,6 +170,20 @@ void GetEvents(PackageApi* api, Exchange& ex) {
   SendJson(ex, 200, JsonText(nlohmann::json({{"package_id", p->id}, {"events", events}})));
 }
 
+// What the search index made of the record: the state after the checks
+// only the indexer makes (identity numbers in the files, files not read
+// whole), which can keep a record from the public that its decision publishes.
+void AddIndexedState(PackageApi* api, const std::string& package_id, nlohmann::json* record) {
+  if (!api->search) return;
+  auto found = api->search->Find(search::RecordSearchId(package_id, record->value("id", "")), search::Audience::kArchive);
+  if (!found.ok() || !*found || !(*found)->contains("access")) return;
+  const nlohmann::json& access = (**found)["access"];
+  nlohmann::json indexed = {{"state", access.value("state", "")}, {"version", (*found)->value("version", 0)}};
+  if (!access.value("review", "").empty()) indexed["review"] = access["review"];
+  if (access.value("state", "") != "published" && !access.value("ground", "").empty()) indexed["ground"] = access["ground"];
+  (*record)["access"]["indexed"] = std::move(indexed);
+}
+
 nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& package_href) {
   const ingest::RecordMetadata& r = v.record;
   nlohmann::json access = {{"state", services::RecordStateName(v.state.state)}};
@@ -213,7 +227,10 @@ void GetCase(PackageApi* api, Exchange& ex) {
   const ingest::CaseMetadata& c = (*view)->metadata;
   const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
   nlohmann::json records = nlohmann::json::array();
-  for (const services::CaseRecordView& r : (*view)->records) records.push_back(RecordJson(r, href));
+  for (const services::CaseRecordView& r : (*view)->records) {
+    records.push_back(RecordJson(r, href));
+    AddIndexedState(api, p->id, &records.back());
+  }
   nlohmann::json body = {
       {"package_id", p->id},
       {"version", *version},
@@ -232,7 +249,8 @@ void GetCase(PackageApi* api, Exchange& ex) {
   SendJson(ex, 200, JsonText(body));
 }
 
-// PUT .../records/{record}/access {"state": "published|public|restricted|secret", "reason": "..."}
+// PUT .../records/{record}/access {"state": "published|public|restricted|secret", "reason": "...",
+//                                 "version": N (required to publish)}
 // The decision is bound to the head version and the digests of the
 // record's files as they are now: what the archivist decided on.
 void DecideAccess(PackageApi* api, Exchange& ex) {
@@ -242,6 +260,19 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   if (!p) return;
   if (!body.contains("state") || !body["state"].is_string() || !body.contains("reason") || !body["reason"].is_string()) {
     return SendError(ex, 400, "bad_request", "the body must be {\"state\": ..., \"reason\": ...}");
+  }
+  // What the archivist reviewed: a publication must name the version, and
+  // any decision that names one is refused if the package moved on since.
+  const bool publishing = body["state"] == "published";
+  if (body.contains("version") && !body["version"].is_number_unsigned()) {
+    return SendError(ex, 400, "bad_request", "version is the package version the decision was made on");
+  }
+  if (publishing && !body.contains("version")) {
+    return SendError(ex, 400, "bad_request", "a publication names the version the archivist reviewed: {\"version\": N}");
+  }
+  if (body.contains("version") && body["version"].get<uint64_t>() != p->head) {
+    return SendError(ex, 409, "conflict", "the package is at version " + std::to_string(p->head) +
+                                              " now; review that version and decide again");
   }
   const std::string today = TodayUtc(api->context->env);
   const std::string record_id = ex.Param("record");
@@ -255,7 +286,7 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   }
   if (!seen) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
   // A version may name a file it does not hold: what cannot be read cannot be decided on.
-  if (body["state"] == "published" && seen->digests.size() != seen->files.size()) {
+  if (publishing && seen->digests.size() != seen->files.size()) {
     return SendError(ex, 409, "conflict", "the record names a file the package does not hold; it cannot be published");
   }
   access::AccessDecision d{p->id,           record_id, body["state"], body["reason"], ex.who.token_id,
@@ -280,7 +311,10 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   if (!after.ok() || !*after) return SendStatus(ex, after.ok() ? Status::Internal("case vanished") : after.status());
   const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
   for (const auto& r : (*after)->records) {
-    if (r.record.system_id == record_id) return SendJson(ex, 200, JsonText(RecordJson(r, href)));
+    if (r.record.system_id != record_id) continue;
+    nlohmann::json j = RecordJson(r, href);
+    AddIndexedState(api, p->id, &j);
+    return SendJson(ex, 200, JsonText(j));
   }
   SendStatus(ex, Status::Internal("record vanished"));
 }

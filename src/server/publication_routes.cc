@@ -5,7 +5,8 @@
 //   DELETE /api/v1/publication-rules/{id}  revokes it
 // A new rule publishes in the background as packages are indexed again; a
 // revocation holds for the public at once (the publication check asks
-// whether the rule stands on every answer). The records waiting for an
+// whether the rule stands on every answer, and its records leave the
+// public index before the answer). The records waiting for an
 // archivist's review are GET /api/v1/search?review=1.
 #include <nlohmann/json.hpp>
 
@@ -71,6 +72,13 @@ void RevokeRule(PublicationApi* api, Exchange& ex) {
   auto revoked = api->rules->Revoke(ex.Param("id"), ex.who.token_id, NowRfc3339(api->context->env));
   if (!revoked.ok()) return SendStatus(ex, revoked.status());
   Audit(api->context, ex, "publication.revoke", revoked->id, "ok", "", true);
+  // Out of public totals and facets now (answers already check the rule).
+  Status withdrawn = api->search->Withdraw(revoked->id);
+  if (withdrawn.ok()) withdrawn = api->search->Commit();
+  if (!withdrawn.ok()) {
+    api->context->env->Log(LogLevel::kError, "publication rules: " + revoked->id + " not withdrawn from search: " +
+                                                 withdrawn.ToString());
+  }
   IndexEverythingAgain(api);
   SendJson(ex, 200, JsonText(RuleJson(*revoked)));
 }

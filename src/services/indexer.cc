@@ -53,7 +53,9 @@ std::string IdentityNumberIn(const search::IndexedRecord& r, const ingest::CaseM
   for (const auto& [where, text] : std::initializer_list<std::pair<const char*, const std::string*>>{
            {"the title", &r.title}, {"the case title", &c.title}, {"the registration number", &r.registration},
            {"the case number", &r.case_number}, {"the record type", &r.record_type}, {"the package id", &r.package_id},
-           {"the creator", &r.creator}, {"the classification", &r.classification}, {"the text", &r.text}}) {
+           {"the creator", &r.creator}, {"the classification", &r.classification}, {"the record id", &r.record_id},
+           {"the case status", &r.case_status}, {"the creator's id", &r.creator_id}, {"the direction", &r.direction},
+           {"the classification code", &r.classification_code}, {"the date", &r.date}, {"the text", &r.text}}) {
     if (search::ContainsPersonnummer(*text)) return where;
   }
   for (const std::string& agent : c.agents) {
@@ -84,7 +86,9 @@ void Indexer::Candidate(const CaseRecordView& rv, search::IndexedRecord* r) {
     r->visible_from = search::kVisibleNow;
     return;
   }
-  if (!rules_ || rv.state.by_decision) return;  // an archivist's "public" is not to be widened by a rule
+  // Where an archivist decided on the record, the decision alone counts: a
+  // rule never widens it (and never outlives a decision against it).
+  if (!rules_ || rv.decision) return;
   const bool lapsing = rv.state.state == RecordState::kSecret && !rv.state.public_from.empty() &&
                        !rv.record.personal_data;
   if (rv.state.state != RecordState::kPublic && !lapsing) return;
@@ -152,6 +156,7 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
   auto blob = archive_->store()->Open((*file)->sha256);
   if (!blob.ok()) {
     note("the stored file cannot be read (" + std::string(StatusCodeName(blob.status().code())) + ")");
+    if (scan) evidence->damaged = path;
     return Status::OK();
   }
   // Checked as it is read: text from damaged bytes is never indexed. The raw
@@ -160,24 +165,29 @@ Status Indexer::AddText(const std::string& package_id, uint32_t version, const s
   auto checked = storage::VerifyingReader(std::move(*blob), (*file)->sha256);
   search::RawPersonnummerScanner scanner;
   ScanningReader scanning(checked.get(), scan ? &scanner : nullptr);
+  std::string text;
   if (format == search::TextFormat::kUnsupported) {
-    Status read = scanning.ReadToEnd();
+    (void)scanning.ReadToEnd();  // an error shows in whole() below
     note("no text is extracted from " + (mime.empty() ? std::string("this format") : mime));
-    if (!read.ok()) return Status::OK();
   } else {
-    search::ExtractedText text = search::ExtractText(format, &scanning, (*file)->size, limits_, schemas_);
-    if (!text.note.empty()) note(text.note);
-    if (record->text.size() + text.text.size() > kMaxRecordTextBytes) {
-      note("the record's text is longer than " + std::to_string(kMaxRecordTextBytes) + " bytes; this file is not indexed");
-      return Status::OK();
-    }
-    if (!record->text.empty()) record->text += "\n";
-    record->text += text.text;
+    search::ExtractedText extracted = search::ExtractText(format, &scanning, (*file)->size, limits_, schemas_);
+    if (!extracted.note.empty()) note(extracted.note);
+    text = std::move(extracted.text);
   }
+  // Every file of a candidate is read to its end and looked through, on
+  // every path: also one whose text is not indexed.
   if (scan && !scanning.whole()) {
     evidence->damaged = path;
-  } else if (scan && scanner.Finish() && evidence->number_in.empty()) {
+  } else if (scan && evidence->number_in.empty() && (scanner.Finish() || search::ContainsPersonnummer(text))) {
     evidence->number_in = "the file " + path;
+  }
+  if (record->text.size() + text.size() > kMaxRecordTextBytes) {
+    note("the record's text is longer than " + std::to_string(kMaxRecordTextBytes) + " bytes; this file is not indexed");
+    return Status::OK();
+  }
+  if (!text.empty()) {
+    if (!record->text.empty()) record->text += "\n";
+    record->text += text;
   }
   return Status::OK();
 }

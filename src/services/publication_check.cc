@@ -18,6 +18,9 @@ bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* m
   if (proof.published_by == "decision") {
     return decisions_ && decisions_->Publishes(proof.package_id, proof.record_id, proof.digests);
   }
+  // A rule publishes only what no archivist decided on: a decision made
+  // since the record was indexed (to keep it secret, say) ends it at once.
+  if (!decisions_ || decisions_->Has(proof.package_id, proof.record_id)) return false;
   return rules_ && rules_->Active(proof.published_by);
 }
 

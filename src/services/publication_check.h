@@ -3,8 +3,9 @@
 // indexed; this asks, at the moment of answering, whether that is still
 // so: the package's head is the version the index holds (while a new
 // version waits to be indexed, none of its records is public), and what
-// published the record (an archivist's decision bound to these files, or an
-// active publication rule) still stands. Map lookups and one catalog read:
+// published the record still stands: an archivist's decision bound to these
+// files, or an active publication rule over a record no archivist has
+// decided on. Map lookups and one catalog read:
 // cheap enough for every hit of every answer.
 //
 // Thread-safety: safe for concurrent use.

@@ -93,7 +93,7 @@ void FindPublicRecord(ServerProcess& s, const std::string& token, const std::str
     *file = PercentEncode(hit["files"][0].get<std::string>(), true);
     // Public is not published: an archivist publishes it.
     HttpReply published = s.Request("PUT", "/api/v1/packages/" + package + "/records/" + record + "/access", token,
-                                    R"({"state":"published","reason":"matrix"})");
+                                    R"({"state":"published","reason":"matrix","version":1})");
     ASSERT_EQ(published.status, 200) << published.body;
     return;
   }

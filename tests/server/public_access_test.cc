@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/percent_encoding.h"
+#include "src/search/personnummer.h"
 #include "tests/server/server_fixture.h"
 #include "tools/sipgen/sip_generator.h"
 
@@ -298,6 +299,10 @@ class PublicCrawl {
     for (const std::string& w : forbidden_) EXPECT_EQ(lower.find(w), std::string::npos) << path << " shows " << w;
     std::smatch m;
     EXPECT_FALSE(std::regex_search(r.body, m, kNumber)) << path << " shows " << m.str(2);
+    // Every spelling, in any encoding (a downloaded file is raw bytes).
+    search::RawPersonnummerScanner raw;
+    raw.Feed(r.body.data(), r.body.size());
+    EXPECT_FALSE(raw.Finish() || search::ContainsPersonnummer(r.body)) << path << " shows an identity number";
     ++answers_;
     return r;
   }
@@ -392,7 +397,7 @@ TEST(PublicAccess, HostileCorpusPublishesNothingItMustNot) {
     }
     ASSERT_FALSE(outlived_id.empty());
     HttpReply published = s.Request("PUT", "/api/v1/packages/" + v1.objid + "/records/" + v1.objid + "-r1/access",
-                                    archivist, R"({"state":"published","reason":"prövad"})");
+                                    archivist, R"({"state":"published","reason":"prövad","version":1})");
     ASSERT_EQ(published.status, 200) << published.body;
     EXPECT_EQ(s.Request("GET", "/public/v1/records/" + outlived_id, "").status, 200);
     sipgen::SipPlan v2 = Plan(7002);
@@ -441,8 +446,6 @@ TEST(PublicAccess, HostileCorpusPublishesNothingItMustNot) {
     sipgen::SipPlan a = Plan(7004);
     deposit(a, archivist, "case-a");
     s.SearchWhenIndexed(archivist, "package=" + a.objid, 3);
-    auto pub = nlohmann::json::parse(s.Request("GET", "/public/v1/search?q=bygglov&limit=100", "").body);
-    (void)pub;
     auto found = s.SearchWhenIndexed(archivist, "package=" + a.objid + "&state=published&limit=10", 1);
     for (const auto& hit : found["hits"]) first_producers.push_back(hit["id"]);
     sipgen::SipPlan b = Plan(7004, 3, "556000-0002");
@@ -490,6 +493,70 @@ TEST(PublicAccess, HostileCorpusPublishesNothingItMustNot) {
   // What waits for an archivist is listed for them.
   auto review = s.SearchWhenIndexed(archivist, "review=1&limit=100", 1);
   EXPECT_GE(review["total"].get<int>(), 5) << review.dump().substr(0, 500);
+}
+
+// An archivist's decision publishes what it names, but never an identity
+// number: not one past the text the index keeps, not one in a later file of
+// the record. And a decision against a rule-published record ends it at once.
+TEST(PublicAccess, DecisionsNeverPublishIdentityNumbers) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  ServerProcess& s = *server;
+  const std::string archivist = s.CreateToken("archivist");
+  ASSERT_EQ(s.Request("POST", "/api/v1/publication-rules", archivist,
+                      nlohmann::json({{"creator", kCreator}, {"reason", "r"}}).dump())
+                .status,
+            201);
+  // Record 1 names four files of 1.1 MB of text; the last ends with a number.
+  sipgen::SipPlan plan = Plan(8001, 5);
+  std::string big;
+  while (big.size() < 1100000) big += "beslut om bygglov ";
+  for (size_t i = 0; i < 4; ++i) {
+    SetContent(plan, DataPath(plan, i), big + (i == 3 ? "Sökande 19121212\u20131212.\n" : "\n"));
+  }
+  EditErms(plan, [&](std::string& erms) {
+    size_t at = erms.find("systemIdentifier=\"" + plan.objid + "-r1\"");
+    at = erms.find("</documents>", at);
+    std::string more;
+    for (size_t i = 1; i < 4; ++i) more += "<document href=\"" + Href(DataPath(plan, i)) + "\"/>";
+    erms.insert(at, more);
+  });
+  HttpReply r = s.DepositAndWait(archivist, WritePackage(plan, "tar", dir, "big"));
+  ASSERT_NE(r.body.find("\"archived\""), std::string::npos) << r.body.substr(0, 400);
+  auto hits = s.SearchWhenIndexed(archivist, "package=" + plan.objid + "&limit=10", 5);
+  std::map<std::string, std::string> ids;  // record id -> search id
+  for (const auto& h : hits["hits"]) ids[h["record_id"]] = h["id"];
+  const std::string access = "/api/v1/packages/" + plan.objid + "/records/";
+  HttpReply decided = s.Request("PUT", access + plan.objid + "-r1/access", archivist,
+                                R"({"state":"published","reason":"granskad","version":1})");
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  // The decision stands; the index, which read the files, keeps it from the public and says why.
+  const nlohmann::json indexed = nlohmann::json::parse(decided.body)["access"]["indexed"];
+  EXPECT_EQ(indexed["state"], "restricted") << decided.body.substr(0, 300);
+  EXPECT_NE(indexed.value("review", "").find("personal identity number"), std::string::npos) << indexed;
+  EXPECT_EQ(s.Request("GET", "/public/v1/records/" + ids[plan.objid + "-r1"], "").status, 404);
+
+  // Record 5 is published by the rule; an archivist keeps it secret: gone.
+  const std::string r5 = ids[plan.objid + "-r5"];
+  ASSERT_FALSE(r5.empty());
+  EXPECT_EQ(s.Request("GET", "/public/v1/records/" + r5, "").status, 200);
+  ASSERT_EQ(s.Request("PUT", access + plan.objid + "-r5/access", archivist,
+                      R"({"state":"secret","reason":"OSL 21 kap. 1 §"})")
+                .status,
+            200);
+  EXPECT_EQ(s.Request("GET", "/public/v1/records/" + r5, "").status, 404);
+
+  // A revoked rule's records leave every total and facet at once.
+  HttpReply small = s.DepositAndWait(archivist, WritePackage(Plan(8002), "tar", dir, "small"));
+  ASSERT_NE(small.body.find("\"archived\""), std::string::npos) << small.body.substr(0, 400);
+  s.SearchWhenIndexed(archivist, "package=" + Plan(8002).objid, 3);
+  auto before = nlohmann::json::parse(s.Request("GET", "/public/v1/search", "").body);
+  ASSERT_GT(before["total"].get<int>(), 0);
+  auto rules = nlohmann::json::parse(s.Request("GET", "/api/v1/publication-rules", archivist).body);
+  ASSERT_EQ(s.Request("DELETE", rules["rules"][0]["href"].get<std::string>(), archivist).status, 200);
+  auto after = nlohmann::json::parse(s.Request("GET", "/public/v1/search", "").body);
+  EXPECT_EQ(after["total"], 0) << after.dump().substr(0, 400);
+  for (const auto& [name, values] : after["facets"].items()) EXPECT_TRUE(values.empty()) << name;
 }
 
 }  // namespace

@@ -174,7 +174,10 @@ TEST(PublicSearch, AnArchivistsDecisionTakesEffectAtOnce) {
   // Public is not published: without a decision nobody online sees it.
   EXPECT_EQ(s.Request("GET", href, "").status, 404);
   EXPECT_EQ(total(), 0);
-  HttpReply r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"offentlig, publiceras"})");
+  // A publication names the version the archivist reviewed, and only that one.
+  EXPECT_EQ(s.Request("PUT", access, archivist, R"({"state":"published","reason":"r"})").status, 400);
+  EXPECT_EQ(s.Request("PUT", access, archivist, R"({"state":"published","reason":"r","version":2})").status, 409);
+  HttpReply r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"offentlig, publiceras","version":1})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(nlohmann::json::parse(r.body)["access"]["state"], "published") << r.body;
   EXPECT_EQ(s.Request("GET", href, "").status, 200);
@@ -188,7 +191,7 @@ TEST(PublicSearch, AnArchivistsDecisionTakesEffectAtOnce) {
   auto archive_view = s.SearchWhenIndexed(archivist, "q=" + hit["title"].get<std::string>() + "&state=secret");
   EXPECT_GE(archive_view["total"].get<int>(), 1);
 
-  r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"omprövning: ingen skadeverkan"})");
+  r = s.Request("PUT", access, archivist, R"({"state":"published","reason":"omprövning: ingen skadeverkan","version":1})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(s.Request("GET", href, "").status, 200);
   EXPECT_EQ(total(), before);

@@ -73,7 +73,13 @@ TEST(PublicationCheck, ARuleHoldsWhileItIsActive) {
   auto added = w.rules->Add(rule, "t").value();
   PublicationProof proof{w.package_id, "r1", 1, added.id, kDigests};
   EXPECT_TRUE(w.check.StillPublished(proof));
+  // An archivist's decision on the record ends what the rule did, at once.
+  ASSERT_TRUE(w.decisions->Record({w.package_id, "r1", "secret", "OSL", "tok", "t", 1, kDigests}).ok());
+  EXPECT_FALSE(w.check.StillPublished(proof));
+  PublicationProof other{w.package_id, "r2", 1, added.id, kDigests};
+  EXPECT_TRUE(w.check.StillPublished(other));
   ASSERT_TRUE(w.rules->Revoke(added.id, "tok", "t").ok());
+  EXPECT_FALSE(w.check.StillPublished(other));
   EXPECT_FALSE(w.check.StillPublished(proof));
   EXPECT_FALSE(w.check.StillPublished(PublicationProof{"no-such-package", "r1", 1, "decision", kDigests}));
   EXPECT_FALSE(w.check.StillPublished(std::string_view("{\"not\":\"a proof\"}")));
