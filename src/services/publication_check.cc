@@ -2,6 +2,33 @@
 
 namespace bevara::services {
 
+bool PublicationCheck::Head(const std::string& package_id, uint32_t* head) {
+  // The generation is taken before the catalog read: a commit during the
+  // read changes it, and what was read is then not kept.
+  const uint64_t generation = archive_->head_generation();
+  {
+    MutexLock lock(&cache_mu_);
+    if (cache_generation_ != generation) {
+      heads_.clear();
+      cache_generation_ = generation;
+    }
+    auto it = heads_.find(package_id);
+    if (it != heads_.end()) {
+      *head = it->second;
+      return true;
+    }
+  }
+  auto package = archive_->catalog()->GetPackage(package_id);
+  if (!package.ok()) return false;  // an error is not an answer, and not kept
+  *head = *package ? (*package)->head : 0;
+  MutexLock lock(&cache_mu_);
+  if (cache_generation_ == generation && archive_->head_generation() == generation) {
+    if (heads_.size() >= kMaxCachedHeads) heads_.clear();
+    heads_.emplace(package_id, *head);
+  }
+  return true;
+}
+
 bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* memo) {
   if (proof.published_by.empty() || proof.version == 0) return false;
   uint32_t head = 0;
@@ -9,9 +36,7 @@ bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* m
   if (memo && known != memo->end()) {
     head = known->second;
   } else {
-    auto package = archive_->catalog()->GetPackage(proof.package_id);
-    if (!package.ok()) return false;  // not memoised: an error is not an answer
-    head = *package ? (*package)->head : 0;
+    if (!Head(proof.package_id, &head)) return false;
     if (memo) memo->emplace(proof.package_id, head);
   }
   if (head != proof.version) return false;

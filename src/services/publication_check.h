@@ -17,9 +17,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "src/access/access_decisions.h"
 #include "src/access/publication_rules.h"
+#include "src/common/mutex.h"
 #include "src/search/search_query.h"
 #include "storage/archive/archive.h"
 
@@ -28,8 +30,8 @@ namespace bevara::services {
 // What the index stored of a published record (search/search_query.h).
 using search::PublicationProof;
 
-// The package heads read while answering one request: a page of hits from
-// few packages reads each head once. One answer's, never kept longer.
+// The package heads read while answering one request. One answer's, never
+// kept longer.
 using HeadMemo = std::map<std::string, uint32_t, std::less<>>;
 
 class PublicationCheck {
@@ -45,9 +47,17 @@ class PublicationCheck {
   bool StillPublished(std::string_view encoded, HeadMemo* memo = nullptr);
 
  private:
+  // The head of `package_id` (0: none), from the cache while the archive's
+  // head generation is the one it was filled under. false on a read error.
+  bool Head(const std::string& package_id, uint32_t* head);
+
   storage::Archive* archive_;
   access::AccessDecisions* decisions_;
   access::PublicationRules* rules_;
+  static constexpr size_t kMaxCachedHeads = 1 << 20;
+  Mutex cache_mu_;
+  uint64_t cache_generation_ GUARDED_BY(cache_mu_) = 0;
+  std::unordered_map<std::string, uint32_t> heads_ GUARDED_BY(cache_mu_);
 };
 
 }  // namespace bevara::services

@@ -118,6 +118,7 @@ Status PackageUpdate::Commit(const VersionRecord& record, const std::string& rec
   BEVARA_RETURN_IF_ERROR(archive_->versions_->Append(
       {VersionLogKind::kVersion, record.package_id, record.version, record.created, record_blob, "", ""}));
   Status s = archive_->catalog_->CommitVersion(record, record_blob);
+  archive_->HeadsChanged();
   if (s.ok()) return s;
   // The version is in the log, so it is kept: the next update rolls the
   // catalog forward first. The caller hears that it is not visible yet.
@@ -138,6 +139,7 @@ Status Archive::RemovePackage(const std::string& id, const std::string& reason, 
   BEVARA_RETURN_IF_ERROR(versions_->Append({VersionLogKind::kRemoval, id, removal.through_version, removal.at, "",
                                             removal.reason, removal.by}));
   Status s = catalog_->RemovePackage(removal);
+  HeadsChanged();
   if (!s.ok()) MarkCatalogBehind();
   return s;
 }
@@ -165,6 +167,11 @@ Result<VersionRecord> Archive::ReadVersionRecord(const std::string& name) {
 }
 
 Result<ReplayStats> Archive::ReplayVersionLog() {
+  // However it ends, heads may have changed: cached ones are dropped.
+  struct Changed {
+    Archive* archive;
+    ~Changed() { archive->HeadsChanged(); }
+  } changed{this};
   ReplayStats stats;
   // First the removals: a version of a package removed later is not
   // brought back. And the versions logged twice with different records:

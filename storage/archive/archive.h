@@ -29,6 +29,7 @@
 // updates of different packages run side by side.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -104,6 +105,11 @@ class Archive {
   // What Open() found in the version log that the catalog lacked.
   const ReplayStats& recovery() const { return recovery_; }
 
+  // Changes whenever a package's head may have changed in the catalog (a
+  // commit, a removal, a roll forward), after the catalog write: a cache of
+  // heads read while it stayed the same is still true.
+  uint64_t head_generation() const { return head_generation_.load(std::memory_order_acquire); }
+
   // Begins changing package `id`: waits for another update of it to end.
   Result<std::unique_ptr<PackageUpdate>> BeginUpdate(const std::string& id);
 
@@ -150,6 +156,8 @@ class Archive {
   CondVar busy_cv_;
   std::set<std::string> busy_ GUARDED_BY(busy_mu_);  // packages being updated
   bool catalog_behind_ GUARDED_BY(busy_mu_) = false;
+  std::atomic<uint64_t> head_generation_{0};
+  void HeadsChanged() { head_generation_.fetch_add(1, std::memory_order_acq_rel); }
   ReplayStats recovery_;
 };
 
