@@ -37,22 +37,6 @@ std::string DataPath(const sipgen::SipPlan& p, size_t i) {
   return "";
 }
 
-// A path as the generator writes it into hrefs (sipgen's Href).
-std::string Href(const std::string& path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Gives the entry new bytes and the METS their size and checksum.
 void SetContent(sipgen::SipPlan& p, const std::string& rel, const std::string& bytes) {
   sipgen::PlannedEntry* e = p.Find(rel);
@@ -235,11 +219,11 @@ std::vector<Hostile> Corpus() {
                  const std::string renamed = old.substr(0, old.rfind('/') + 1) + "19121212-1212.txt";
                  FirstFile(p, "Uppgift om " + w + ".\n");
                  p.Find(old)->path = p.root + renamed;
-                 ASSERT_TRUE(p.EditMets(Href(old), Href(renamed)));
+                 ASSERT_TRUE(p.EditMets(sipgen::Href(old), sipgen::Href(renamed)));
                  EditErms(p, [&](std::string& erms) {
-                   const size_t at = erms.find(Href(old));
+                   const size_t at = erms.find(sipgen::Href(old));
                    ASSERT_NE(at, std::string::npos);
-                   erms.replace(at, Href(old).size(), Href(renamed));
+                   erms.replace(at, sipgen::Href(old).size(), sipgen::Href(renamed));
                  });
                }});
   const std::vector<std::pair<std::string, std::function<std::string(const std::string&)>>> files = {
@@ -318,7 +302,8 @@ class PublicCrawl {
         HttpReply record = Get(hit["href"].get<std::string>());
         EXPECT_EQ(record.status, 200) << record.body.substr(0, 200);
         if (record.status != 200) continue;
-        for (const auto& f : nlohmann::json::parse(record.body)["files"]) {
+        const nlohmann::json body = nlohmann::json::parse(record.body);  // outlives the loop over its files
+        for (const auto& f : body["files"]) {
           EXPECT_EQ(Get(f["href"].get<std::string>()).status, 200);
         }
       }
@@ -518,7 +503,7 @@ TEST(PublicAccess, DecisionsNeverPublishIdentityNumbers) {
     size_t at = erms.find("systemIdentifier=\"" + plan.objid + "-r1\"");
     at = erms.find("</documents>", at);
     std::string more;
-    for (size_t i = 1; i < 4; ++i) more += "<document href=\"" + Href(DataPath(plan, i)) + "\"/>";
+    for (size_t i = 1; i < 4; ++i) more += "<document href=\"" + sipgen::Href(DataPath(plan, i)) + "\"/>";
     erms.insert(at, more);
   });
   HttpReply r = s.DepositAndWait(archivist, WritePackage(plan, "tar", dir, "big"));
