@@ -1,5 +1,7 @@
 #include "tests/server/server_fixture.h"
 
+#include <sys/prctl.h>
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -31,6 +33,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& data_dir,
   ::unlink((data_dir + "/server/address").c_str());
   s->pid_ = ::fork();
   if (s->pid_ == 0) {
+    // A test that crashes runs no destructor: the server must not outlive
+    // it (it would hold the test's output open, and ctest would wait).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, 1);
     ::execl(BEVARA_BINARY, BEVARA_BINARY, "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
