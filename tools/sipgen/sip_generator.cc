@@ -41,20 +41,6 @@ const char* const kFolders[] = {"handlingar", "bilagor", "år 2024", "inkommande
 std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 // Percent-encodes what is not unreserved in a URI path.
-std::string Href(const std::string& path) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string DateTime(uint64_t seed, int day_offset) {
   int day = static_cast<int>(seed % 300) + day_offset;
@@ -184,6 +170,21 @@ std::string Premis(const std::string& objid, uint64_t seed) {
 }
 
 }  // namespace
+
+std::string Href(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 ContentStream::ContentStream(const PlannedEntry& e) : entry_(e), state_(e.content_seed) {}
 

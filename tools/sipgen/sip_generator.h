@@ -89,6 +89,10 @@ class ContentStream {
   uint64_t state_;
 };
 
+// A package path as the generator writes it into METS and ERMS hrefs
+// (percent-encoded, '/' kept).
+std::string Href(const std::string& path);
+
 // Digest of an entry's content in the given algorithm (hex).
 std::string ContentDigest(const PlannedEntry& e, DigestAlgorithm a);
 uint64_t ContentSize(const PlannedEntry& e);
