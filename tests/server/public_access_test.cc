@@ -410,8 +410,12 @@ TEST(PublicAccess, HostileCorpusPublishesNothingItMustNot) {
     const std::string token = nlohmann::json::parse(created.body)["token"];
     auto queue = nlohmann::json::parse(s.Request("GET", "/api/v1/requests", archivist).body);
     const std::string request = queue["requests"].back()["id"];
+    EXPECT_EQ(s.Request("POST", "/api/v1/requests/" + request + "/decisions", archivist,
+                        nlohmann::json({{"record", id}, {"decision", "release"}, {"version", 2}}).dump())
+                  .status,
+              409) << "a release names the version reviewed";
     ASSERT_EQ(s.Request("POST", "/api/v1/requests/" + request + "/decisions", archivist,
-                        nlohmann::json({{"record", id}, {"decision", "release"}}).dump())
+                        nlohmann::json({{"record", id}, {"decision", "release"}, {"version", 1}}).dump())
                   .status,
               200);
     auto view = nlohmann::json::parse(s.Request("GET", "/public/v1/requests/" + token, "").body);
