@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/json_util.h"
 #include "src/common/random.h"
 
@@ -12,13 +13,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationRule, id, creator, cl
 
 namespace {
 
-bool IsDate(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
+bool IsDate(const std::string& s) { return s.size() == 10 && StartsWithIsoDate(s); }
 
 constexpr size_t kMaxField = 1024;
 

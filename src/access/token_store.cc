@@ -8,6 +8,7 @@
 
 #include "src/common/clock.h"
 #include "src/common/digest.h"
+#include "src/common/json_util.h"
 #include "src/common/file_util.h"
 #include "src/common/random.h"
 
@@ -77,10 +78,7 @@ Status TokenStore::Apply(std::string_view payload) {
   auto damaged = [&](const std::string& why) { return Status::Corruption(log_path() + ": " + why); };
   auto j = nlohmann::json::parse(payload, nullptr, false);
   if (!j.is_object()) return damaged("a record that is not JSON");
-  auto text = [&](const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* key) { return JsonStringField(j, key); };
   const std::string op = text("op"), id = text("id");
   if (id.empty()) return damaged("a record without a token id");
   if (op == "create") {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "src/common/env.h"
 
@@ -17,5 +18,15 @@ std::string NowRfc3339(Env* env);
 
 // Today's date in UTC, "YYYY-MM-DD": the day access states are derived for.
 std::string TodayUtc(Env* env);
+
+// Whether `s` begins with a calendar date written YYYY-MM-DD (such dates
+// are compared as strings: in the index, in queries, in rules).
+inline bool StartsWithIsoDate(std::string_view s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
 
 }  // namespace bevara

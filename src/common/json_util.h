@@ -38,4 +38,12 @@ Result<T> ParseJsonAs(std::string_view text) {
   return JsonAs<T>(j);
 }
 
+// The string under `key` of a JSON object; "" when `j` is not an object,
+// lacks the key, or holds something else there.
+inline std::string JsonStringField(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace bevara

@@ -11,17 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
+
 namespace bevara::search {
 
-// Whether `s` begins with a calendar date written YYYY-MM-DD (dates in the
-// index and in queries are compared as such strings).
-inline bool StartsWithIsoDate(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
+using ::bevara::StartsWithIsoDate;  // src/common/clock.h
 
 // Who is searching. kPublic searches a separate index that holds only the
 // records the public may see, so nothing about the others (not a count,

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/clock.h"
+#include "src/common/json_util.h"
 #include "src/server/api.h"
 
 namespace bevara::server {
@@ -23,11 +24,6 @@ nlohmann::json RuleJson(const access::PublicationRule& r) {
                       {"active", r.active()}, {"href", "/api/v1/publication-rules/" + r.id}};
   if (!r.active()) j["revoked"] = {{"by", r.revoked_by}, {"at", r.revoked_at}};
   return j;
-}
-
-std::string Field(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // Every package is indexed again in the background: a rule may touch any.
@@ -50,12 +46,12 @@ void AddRule(PublicationApi* api, Exchange& ex) {
   nlohmann::json body;
   if (!ReadJsonObject(ex, &body)) return;
   access::PublicationRule rule;
-  rule.creator = Field(body, "creator");
-  rule.classification_code = Field(body, "classification_code");
-  rule.record_type = Field(body, "record_type");
-  rule.date_from = Field(body, "date_from");
-  rule.date_to = Field(body, "date_to");
-  rule.reason = Field(body, "reason");
+  rule.creator = JsonStringField(body, "creator");
+  rule.classification_code = JsonStringField(body, "classification_code");
+  rule.record_type = JsonStringField(body, "record_type");
+  rule.date_from = JsonStringField(body, "date_from");
+  rule.date_to = JsonStringField(body, "date_to");
+  rule.reason = JsonStringField(body, "reason");
   rule.by = ex.who.token_id;
   auto added = api->rules->Add(rule, NowRfc3339(api->context->env));
   if (!added.ok()) return SendStatus(ex, added.status());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/clock.h"
+#include "src/common/json_util.h"
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
@@ -96,11 +97,6 @@ nlohmann::json CitizenView(RequestApi* api, const access::RecordRequest& q, cons
           {"case_number", q.case_number}, {"description", q.description}, {"items", items}};
 }
 
-std::string Text(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 void CreateRequest(RequestApi* api, Exchange& ex) {
   if (!AdmitPublic(api->public_limiter, ex)) return;
   nlohmann::json body;
@@ -110,9 +106,9 @@ void CreateRequest(RequestApi* api, Exchange& ex) {
     if (!body["records"].is_array()) return SendError(ex, 400, "bad_request", "records must be an array of record ids");
     for (const auto& r : body["records"]) n.records.push_back(r.is_string() ? r.get<std::string>() : "");
   }
-  n.case_number = Text(body, "case_number");
-  n.description = Text(body, "description");
-  n.contact = Text(body, "contact");
+  n.case_number = JsonStringField(body, "case_number");
+  n.description = JsonStringField(body, "description");
+  n.contact = JsonStringField(body, "contact");
   auto created = api->requests->Create(n, NowRfc3339(api->context->env));
   if (!created.ok()) return SendStatus(ex, created.status());
   const auto& [q, token] = *created;
@@ -186,9 +182,9 @@ void DecideRequest(RequestApi* api, Exchange& ex) {
   auto q = api->requests->Find(ex.Param("id"));
   if (!q) return SendError(ex, 404, "not_found", "no request '" + ex.Param("id") + "'");
   access::RecordDecision d;
-  d.record = Text(body, "record");
-  d.decision = Text(body, "decision");
-  d.note = Text(body, "note");
+  d.record = JsonStringField(body, "record");
+  d.decision = JsonStringField(body, "decision");
+  d.note = JsonStringField(body, "note");
   if (body.contains("files") && body["files"].is_array()) {
     for (const auto& f : body["files"]) d.files.push_back(f.is_string() ? f.get<std::string>() : "");
   }

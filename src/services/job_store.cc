@@ -184,9 +184,7 @@ Status JobStore::MigrateJobFiles(Env* env, const std::string& dir, JobKind kind)
     auto text = ReadFileToString(env, dir + "/" + name, 1ull << 30);
     if (!text.ok()) return text.status();
     auto j = nlohmann::json::parse(*text, nullptr, false);
-    auto field = [&](const char* key) {
-      return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-    };
+    auto field = [&](const char* key) { return JsonStringField(j, key); };
     auto state = ParseJobState(field("state"));
     if (!j.is_object() || field("id").empty() || !state) {
       env->Log(LogLevel::kWarning, dir + "/" + name + " is not a job file; left in " + dir + ".migrated");
