@@ -46,6 +46,21 @@ bool ReadJsonObject(Exchange& ex, nlohmann::json* body) {
   return true;
 }
 
+bool CheckReviewedVersion(Exchange& ex, const nlohmann::json& body, std::optional<uint32_t> head) {
+  auto it = body.find("version");
+  if (it == body.end()) return true;
+  if (!it->is_number_unsigned()) {
+    SendError(ex, 400, "bad_request", "version is the package version the decision was made on");
+    return false;
+  }
+  if (head && it->get<uint64_t>() != *head) {
+    SendError(ex, 409, "conflict",
+              "the package is at version " + std::to_string(*head) + " now; review that version and decide again");
+    return false;
+  }
+  return true;
+}
+
 std::string JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -55,6 +55,12 @@ void SendStatus(Exchange& ex, const Status& status);
 // Content-Length). On anything else answers 400 and returns false.
 bool ReadJsonObject(Exchange& ex, nlohmann::json* body);
 
+// A decision's "version" (the package version the archivist reviewed), if
+// the body names one: answers 400 and returns false when it is not a
+// version number, 409 and false when `head` is given and the package has
+// moved on from it.
+bool CheckReviewedVersion(Exchange& ex, const nlohmann::json& body, std::optional<uint32_t> head);
+
 // Query parameters: an unsigned integer in [min, max], or InvalidArgument.
 Status QueryNumber(const Exchange& ex, const std::string& name, uint64_t min, uint64_t max, uint64_t* out);
 

@@ -264,15 +264,9 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   // What the archivist reviewed: a publication must name the version, and
   // any decision that names one is refused if the package moved on since.
   const bool publishing = body["state"] == "published";
-  if (body.contains("version") && !body["version"].is_number_unsigned()) {
-    return SendError(ex, 400, "bad_request", "version is the package version the decision was made on");
-  }
+  if (!CheckReviewedVersion(ex, body, p->head)) return;
   if (publishing && !body.contains("version")) {
     return SendError(ex, 400, "bad_request", "a publication names the version the archivist reviewed: {\"version\": N}");
-  }
-  if (body.contains("version") && body["version"].get<uint64_t>() != p->head) {
-    return SendError(ex, 409, "conflict", "the package is at version " + std::to_string(p->head) +
-                                              " now; review that version and decide again");
   }
   const std::string today = TodayUtc(api->context->env);
   const std::string record_id = ex.Param("record");

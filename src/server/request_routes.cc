@@ -206,18 +206,13 @@ void DecideRequest(RequestApi* api, Exchange& ex) {
   }
   // Bound to the bytes as they are now, at the package's head; a decision
   // that names the version the archivist reviewed is refused if it moved on.
-  if (body.contains("version") && !body["version"].is_number_unsigned()) {
-    return SendError(ex, 400, "bad_request", "version is the package version the decision was made on");
-  }
+  if (!CheckReviewedVersion(ex, body, std::nullopt)) return;
   if (record && !d.files.empty()) {
     const std::string package = record->value("package_id", "");
     auto p = api->archive->catalog()->GetPackage(package);
     if (!p.ok()) return SendStatus(ex, p.status());
     if (!*p) return SendError(ex, 409, "conflict", "the record's package is no longer in the archive");
-    if (body.contains("version") && body["version"].get<uint64_t>() != (*p)->head) {
-      return SendError(ex, 409, "conflict", "the package is at version " + std::to_string((*p)->head) +
-                                                " now; review that version and decide again");
-    }
+    if (!CheckReviewedVersion(ex, body, (*p)->head)) return;
     for (const std::string& path : d.files) {
       auto f = api->archive->catalog()->GetFile(package, (*p)->head, path);
       if (!f.ok()) return SendStatus(ex, f.status());
