@@ -142,9 +142,8 @@ void PublicSearch(SearchApi* api, Exchange& ex) {
   // stands (a new version waits to be indexed, a decision or rule was
   // withdrawn) is left out.
   auto& hits = result->hits;
-  services::HeadMemo heads;
   hits.erase(std::remove_if(hits.begin(), hits.end(),
-                            [&](const search::SearchHit& h) { return !api->check->StillPublished(h.proof, &heads); }),
+                            [&](const search::SearchHit& h) { return !api->check->StillPublished(h.proof); }),
              hits.end());
   SendPublicJson(ex, 200, ResultBody(*q, *result, search::Audience::kPublic));
 }

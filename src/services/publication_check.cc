@@ -29,17 +29,10 @@ bool PublicationCheck::Head(const std::string& package_id, uint32_t* head) {
   return true;
 }
 
-bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* memo) {
+bool PublicationCheck::StillPublished(const PublicationProof& proof) {
   if (proof.published_by.empty() || proof.version == 0) return false;
   uint32_t head = 0;
-  auto known = memo ? memo->find(proof.package_id) : HeadMemo::iterator();
-  if (memo && known != memo->end()) {
-    head = known->second;
-  } else {
-    if (!Head(proof.package_id, &head)) return false;
-    if (memo) memo->emplace(proof.package_id, head);
-  }
-  if (head != proof.version) return false;
+  if (!Head(proof.package_id, &head) || head != proof.version) return false;
   if (proof.published_by == "decision") {
     return decisions_ && decisions_->Publishes(proof.package_id, proof.record_id, proof.digests);
   }
@@ -49,9 +42,9 @@ bool PublicationCheck::StillPublished(const PublicationProof& proof, HeadMemo* m
   return rules_ && rules_->Active(proof.published_by);
 }
 
-bool PublicationCheck::StillPublished(std::string_view encoded, HeadMemo* memo) {
+bool PublicationCheck::StillPublished(std::string_view encoded) {
   auto proof = search::DecodeProof(encoded);
-  return proof && StillPublished(*proof, memo);
+  return proof && StillPublished(*proof);
 }
 
 }  // namespace bevara::services

@@ -12,9 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,10 +27,6 @@ namespace bevara::services {
 // What the index stored of a published record (search/search_query.h).
 using search::PublicationProof;
 
-// The package heads read while answering one request. One answer's, never
-// kept longer.
-using HeadMemo = std::map<std::string, uint32_t, std::less<>>;
-
 class PublicationCheck {
  public:
   // `rules` may be null (then nothing published by a rule passes).
@@ -41,10 +34,9 @@ class PublicationCheck {
       : archive_(archive), decisions_(decisions), rules_(rules) {}
 
   // Whether the record is published now. A failed catalog read says no.
-  // `memo` (may be null) holds the heads read for this one answer.
-  bool StillPublished(const PublicationProof& proof, HeadMemo* memo = nullptr);
+  bool StillPublished(const PublicationProof& proof);
   // The same for an encoded proof (search::EncodeProof); false when malformed.
-  bool StillPublished(std::string_view encoded, HeadMemo* memo = nullptr);
+  bool StillPublished(std::string_view encoded);
 
  private:
   // The head of `package_id` (0: none), from the cache while the archive's
