@@ -59,8 +59,7 @@ int Strictness(AccessState state) {
 RecordAccess Stricter(RecordAccess a, RecordAccess b) {
   if (Strictness(b.state) > Strictness(a.state)) return b;
   // Two secrecies: the one lasting longer (no end lasts longest).
-  if (a.state == AccessState::kSecret && b.state == AccessState::kSecret && !a.public_from.empty() &&
-      (b.public_from.empty() || b.public_from > a.public_from)) {
+  if (a.state == AccessState::kSecret && b.state == AccessState::kSecret && LastsLonger(b.public_from, a.public_from)) {
     return b;
   }
   return a;

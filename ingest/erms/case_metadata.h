@@ -81,6 +81,12 @@ struct RecordAccess {
 // Whichever of the two is stricter (`a` when equal).
 RecordAccess Stricter(RecordAccess a, RecordAccess b);
 
+// Of two secrecies, whether the one lapsing on `b_public_from` lasts longer
+// than the one lapsing on `a_public_from` (an empty day: it never lapses).
+inline bool LastsLonger(const std::string& b_public_from, const std::string& a_public_from) {
+  return !a_public_from.empty() && (b_public_from.empty() || b_public_from > a_public_from);
+}
+
 // A date as written in ERMS (xs:date or xs:dateTime) as YYYY-MM-DD; "" when
 // it is not one; "9999-12-31" for a year beyond 9999.
 std::string ParseErmsDate(const std::string& text);

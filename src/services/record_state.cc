@@ -17,8 +17,8 @@ StateInForce FromDerived(const ingest::RecordAccess& a) {
 
 StateInForce Stricter(StateInForce a, StateInForce b) {
   if (Rank(b.state) > Rank(a.state)) return b;
-  if (a.state == RecordState::kSecret && b.state == RecordState::kSecret && !a.public_from.empty() &&
-      (b.public_from.empty() || b.public_from > a.public_from)) {
+  if (a.state == RecordState::kSecret && b.state == RecordState::kSecret &&
+      ingest::LastsLonger(b.public_from, a.public_from)) {
     return b;
   }
   return a;
