@@ -77,6 +77,15 @@ ingest::ByteSource StringSource(const std::string& data, size_t* read) {
   };
 }
 
+std::string Utf16(const std::u16string& text, bool little_endian, bool bom) {
+  std::string out = bom ? (little_endian ? std::string("\xFF\xFE") : std::string("\xFE\xFF")) : std::string();
+  for (char16_t c : text) {
+    const char lo = static_cast<char>(c & 0xFF), hi = static_cast<char>(c >> 8);
+    out += little_endian ? std::string{lo, hi} : std::string{hi, lo};
+  }
+  return out;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -42,6 +42,10 @@ std::string Describe(const ingest::ValidationReport& report);
 ingest::ByteSource StringSource(const std::string& data, size_t* read);
 
 std::string ReadFile(const std::string& path);
+
+// `text` as UTF-16 bytes, little- or big-endian, with a byte-order mark or
+// without (text files of other systems, for the extractors).
+std::string Utf16(const std::u16string& text, bool little_endian, bool bom);
 void WriteFile(const std::string& path, const std::string& data);
 
 // Listens on 127.0.0.1 on an ephemeral port and counts connections.

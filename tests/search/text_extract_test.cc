@@ -75,18 +75,11 @@ TEST_F(TextExtractTest, PlainTextInUtf8AndInWindows1252) {
 }
 
 TEST_F(TextExtractTest, PlainTextInUtf16EitherWayRound) {
-  auto utf16 = [](const std::u16string& text, bool little, bool bom) {
-    std::string out = bom ? (little ? std::string("\xFF\xFE") : std::string("\xFE\xFF")) : std::string();
-    for (char16_t c : text) {
-      const char lo = static_cast<char>(c & 0xFF), hi = static_cast<char>(c >> 8);
-      out += little ? std::string{lo, hi} : std::string{hi, lo};
-    }
-    return out;
-  };
+  using testing::Utf16;
   const std::u16string text = u"S\u00f6kande 19121212\u20131212, \U0001F600 klar";
   for (bool little : {true, false}) {
     for (bool bom : {true, false}) {
-      ExtractedText out = Extract(TextFormat::kPlain, utf16(text, little, bom));
+      ExtractedText out = Extract(TextFormat::kPlain, Utf16(text, little, bom));
       EXPECT_EQ(out.text, "S\u00f6kande 19121212\u20131212, \U0001F600 klar") << little << bom;
       EXPECT_TRUE(out.note.empty()) << out.note;
     }
@@ -95,7 +88,7 @@ TEST_F(TextExtractTest, PlainTextInUtf16EitherWayRound) {
   std::u16string long_text(32766, u'a');  // the high surrogate is the first block's last unit
   long_text += u"\U0001F600";
   long_text.append(30000, u'b');
-  ExtractedText out = Extract(TextFormat::kPlain, utf16(long_text, true, true) + "x");
+  ExtractedText out = Extract(TextFormat::kPlain, Utf16(long_text, true, true) + "x");
   EXPECT_NE(out.text.find("a\U0001F600b"), std::string::npos);
 }
 

@@ -124,12 +124,6 @@ std::string Pdf(const std::string& author, const std::string& text) {
   return pdf;
 }
 
-std::string Utf16Le(const std::string& ascii) {
-  std::string out = "\xFF\xFE";
-  for (char c : ascii) out += std::string{c, '\0'};
-  return out;
-}
-
 struct Hostile {
   std::string name;
   std::function<void(sipgen::SipPlan&, const std::string& word)> edit;
@@ -241,7 +235,10 @@ std::vector<Hostile> Corpus() {
       {"HTML spans", [](const std::string& w) {
          return "<html><body><p>" + w + " <span>191212</span><span>12-12</span><span>12</span></p></body></html>";
        }},
-      {"UTF-16", [](const std::string& w) { return Utf16Le("Om " + w + ", 19121212-1212.\n"); }},
+      {"UTF-16", [](const std::string& w) {
+         const std::string ascii = "Om " + w + ", 19121212-1212.\n";
+         return Utf16(std::u16string(ascii.begin(), ascii.end()), /*little_endian=*/true, /*bom=*/true);
+       }},
       {"Windows-1252 dash", [](const std::string& w) { return "Om " + w + ", 19121212\x96" "1212.\n"; }},
       {"PDF author", [](const std::string& w) { return Pdf("19121212-1212", "Om " + w); }},
       {"number after 1 MiB", [](const std::string& w) { return std::string(1100000, 'a') + " " + w + " 19121212-1212\n"; }},
