@@ -43,6 +43,10 @@ ingest::ByteSource StringSource(const std::string& data, size_t* read);
 
 std::string ReadFile(const std::string& path);
 
+// A one-page PDF that shows `text` (Latin letters), with a correct xref
+// table; with an `author`, also an Info dictionary naming it (and a title).
+std::string MinimalPdf(const std::string& text, const std::string& author = "");
+
 // `text` as UTF-16 bytes, little- or big-endian, with a byte-order mark or
 // without (text files of other systems, for the extractors).
 std::string Utf16(const std::u16string& text, bool little_endian, bool bom);

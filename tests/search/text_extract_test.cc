@@ -29,34 +29,6 @@ class TextExtractTest : public ::testing::Test {
   std::shared_ptr<const ingest::SchemaSet> schemas_;
 };
 
-// A one-page PDF that shows `text` (Latin letters), with a correct xref table.
-std::string MinimalPdf(const std::string& text) {
-  std::string stream = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
-  std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-      "/Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
-
 TEST_F(TextExtractTest, FormatsFromMediaTypes) {
   EXPECT_EQ(TextFormatForMime("text/plain; charset=utf-8"), TextFormat::kPlain);
   EXPECT_EQ(TextFormatForMime("Application/PDF"), TextFormat::kPdf);
@@ -125,13 +97,13 @@ TEST_F(TextExtractTest, HtmlVisibleTextOnly) {
 }
 
 TEST_F(TextExtractTest, PdfTextThroughPoppler) {
-  ExtractedText out = Extract(TextFormat::kPdf, MinimalPdf("Beslut om bygglov"));
+  ExtractedText out = Extract(TextFormat::kPdf, testing::MinimalPdf("Beslut om bygglov"));
   EXPECT_NE(out.text.find("Beslut om bygglov"), std::string::npos) << out.text << " / " << out.note;
   EXPECT_TRUE(out.note.empty()) << out.note;
 }
 
 TEST_F(TextExtractTest, DamagedPdfGivesANoteNotACrash) {
-  std::string pdf = MinimalPdf("Beslut");
+  std::string pdf = testing::MinimalPdf("Beslut");
   for (const std::string& bad : {std::string("%PDF-1.4\ngarbage"), pdf.substr(0, pdf.size() / 2), std::string()}) {
     ExtractedText out = Extract(TextFormat::kPdf, bad);
     EXPECT_FALSE(out.note.empty());

@@ -95,35 +95,6 @@ std::string Restriction(const std::string& attrs, const std::string& inside = ""
 }
 std::string End(const std::string& date) { return "<dates><date dateType=\"end\">" + date + "</date></dates>"; }
 
-// A minimal PDF whose Info dictionary names `author`, and a page with `text`.
-std::string Pdf(const std::string& author, const std::string& text) {
-  const std::string stream = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
-  std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Author (" + author + ") /Title (Beslut) >>",
-  };
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t o : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
-
 struct Hostile {
   std::string name;
   std::function<void(sipgen::SipPlan&, const std::string& word)> edit;
@@ -240,7 +211,7 @@ std::vector<Hostile> Corpus() {
          return Utf16(std::u16string(ascii.begin(), ascii.end()), /*little_endian=*/true, /*bom=*/true);
        }},
       {"Windows-1252 dash", [](const std::string& w) { return "Om " + w + ", 19121212\x96" "1212.\n"; }},
-      {"PDF author", [](const std::string& w) { return Pdf("19121212-1212", "Om " + w); }},
+      {"PDF author", [](const std::string& w) { return MinimalPdf("Om " + w, "19121212-1212"); }},
       {"number after 1 MiB", [](const std::string& w) { return std::string(1100000, 'a') + " " + w + " 19121212-1212\n"; }},
       {"text after 1 MiB", [](const std::string& w) {
          std::string t;
