@@ -1,6 +1,8 @@
 // bevara serve: the HTTP API over one data directory.
 #include <signal.h>
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "ingest/xml/schema_set.h"
@@ -135,8 +137,15 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto requests = access::RecordRequests::Open(env, access_dir);
   if (!requests.ok()) return Fail(requests.status().ToString());
   server::RateLimiter public_limiter(config.public_requests_per_second, config.public_burst);
+  // Verified blobs stay locked in memory (PinnedBlobs): allow what the hard limit allows.
+  struct rlimit memlock {};
+  if (::getrlimit(RLIMIT_MEMLOCK, &memlock) == 0 && memlock.rlim_cur < memlock.rlim_max) {
+    memlock.rlim_cur = memlock.rlim_max;
+    (void)::setrlimit(RLIMIT_MEMLOCK, &memlock);
+  }
+  server::PinnedBlobs pins(config.pinned_bytes);
   server::Api api;
-  api.context = {config, env, log->get()};
+  api.context = {config, env, log->get(), &pins};
   server::Context* context = &api.context;
   api.deposits = {context, deposits->get(), archive->get()};
   api.packages = {context, archive->get(), &cases, decisions->get(), &indexer, &index_worker, index->get()};

@@ -15,6 +15,7 @@
 #include "src/access/record_requests.h"
 #include "src/access/token_store.h"
 #include "src/search/search_index.h"
+#include "src/server/pinned_blobs.h"
 #include "src/server/rate_limiter.h"
 #include "src/server/router.h"
 #include "src/server/server_config.h"
@@ -34,6 +35,7 @@ struct Context {
   ServerConfig config;
   Env* env = nullptr;
   access::AuditLog* log = nullptr;
+  PinnedBlobs* pins = nullptr;  // verified blobs in memory, for every route that sends files
 };
 
 // Each route family is handed only what it uses.

@@ -12,7 +12,10 @@
 #include <ctime>
 #include <ostream>
 
+#include <openssl/evp.h>
+
 #include "src/common/digest.h"
+#include "src/common/hex.h"
 #include "src/common/path.h"
 #include "src/common/percent_encoding.h"
 #include "storage/blobs/blob_store.h"
@@ -70,14 +73,27 @@ std::string Disposition(const std::string& path, bool attachment) {
          PercentEncode(name, /*keep_slash=*/false);
 }
 
-// Writes [offset, offset+length) of `blob` to the client: straight from the
-// file to the socket (sendfile) when the store lends a descriptor and the
-// connection is plain, through a buffer otherwise (TLS, other stores).
-bool SendBytes(Exchange& ex, ReadableFile* blob, uint64_t offset, uint64_t length) {
-  auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request);
+
+Poco::Net::StreamSocket& Socket(Exchange& ex) {
+  return static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket();
+}
+
+bool SendAll(Exchange& ex, const char* data, size_t n) {
+  for (size_t sent = 0; sent < n;) {
+    int k = Socket(ex).sendBytes(data + sent, static_cast<int>(std::min<size_t>(n - sent, 1u << 30)));
+    if (k <= 0) return false;
+    sent += static_cast<size_t>(k);
+  }
+  return true;
+}
+
+// Writes [offset, offset+length) of a pinned (verified, locked) blob:
+// straight from the page cache to the socket with sendfile on a plain
+// connection, through a buffer on TLS.
+bool SendPinnedBytes(Exchange& ex, ReadableFile* blob, uint64_t offset, uint64_t length) {
   const int fd = blob->NativeHandle();
   if (!ex.request.secure() && fd >= 0) {
-    int sock = impl.socket().impl()->sockfd();
+    int sock = Socket(ex).impl()->sockfd();
     off_t pos = static_cast<off_t>(offset);
     while (length > 0) {
       ssize_t n = ::sendfile(sock, fd, &pos, std::min<uint64_t>(length, 1u << 30));
@@ -91,18 +107,86 @@ bool SendBytes(Exchange& ex, ReadableFile* blob, uint64_t offset, uint64_t lengt
   std::string buf(256 * 1024, '\0');
   while (length > 0) {
     auto n = blob->Read(buf.data(), std::min<uint64_t>(length, buf.size()));
-    if (!n.ok() || *n == 0) return false;
-    for (size_t sent = 0; sent < *n;) {
-      int k = impl.socket().sendBytes(buf.data() + sent, static_cast<int>(*n - sent));
-      if (k <= 0) return false;
-      sent += static_cast<size_t>(k);
-    }
+    if (!n.ok() || *n == 0 || !SendAll(ex, buf.data(), *n)) return false;
     length -= *n;
   }
   return true;
 }
 
+enum class StreamOutcome { kSent, kClientGone, kDamaged };
+
+// Reads the whole blob, hashing every byte, and sends [first, last] of it;
+// the last piece it would send is held back until the whole blob has hashed
+// right. A blob that does not match its name never sends its last bytes, so
+// the client, promised Content-Length bytes, sees a failed transfer.
+StreamOutcome SendHashing(Exchange& ex, ReadableFile* blob, const std::string& sha256, uint64_t size, uint64_t first,
+                          uint64_t last, std::string* actual) {
+  MultiDigester digest(DigestSet::Of(DigestAlgorithm::kSha256));
+  std::string buf(256 * 1024, '\0'), held;
+  uint64_t pos = 0;
+  bool client_gone = false;
+  while (pos < size) {
+    auto n = blob->Read(buf.data(), std::min<uint64_t>(size - pos, buf.size()));
+    if (!n.ok() || *n == 0) break;  // unreadable or shorter than it should be: the digest tells
+    digest.Update(buf.data(), *n);
+    const uint64_t end = pos + *n;  // exclusive
+    if (!client_gone && end > first && pos <= last) {
+      const uint64_t from = std::max(pos, first), to = std::min(end - 1, last);
+      if (!held.empty() && !SendAll(ex, held.data(), held.size())) client_gone = true;
+      held.assign(buf.data() + (from - pos), to - from + 1);
+    }
+    pos = end;
+  }
+  char extra = 0;
+  if (pos == size) {  // anything after the promised end also counts against it
+    auto n = blob->Read(&extra, 1);
+    if (n.ok() && *n > 0) pos = size + 1;
+  }
+  digest.Finish();
+  *actual = digest.Hex(DigestAlgorithm::kSha256);
+  if (pos != size || *actual != sha256) return StreamOutcome::kDamaged;
+  if (client_gone || (!held.empty() && !SendAll(ex, held.data(), held.size()))) return StreamOutcome::kClientGone;
+  return StreamOutcome::kSent;
+}
+
+// RFC 9530: the digest of the whole representation, also on a 206.
+std::string ReprDigest(const std::string& sha256) {
+  std::string raw;
+  if (!HexDecode(sha256, &raw)) return "";
+  std::string b64(4 * ((raw.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                          reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+  b64.resize(static_cast<size_t>(n));
+  return "sha-256=:" + b64 + ":";
+}
+
+void CutConnection(Exchange& ex) {
+  ex.response.setKeepAlive(false);
+  try {
+    Socket(ex).shutdown();
+  } catch (...) {  // already gone: nothing left to cut
+  }
+}
+
 }  // namespace
+
+void RecordDamage(storage::Archive* archive, Env* env, const std::string& sha256, const std::string& kind,
+                  const std::string& detail, const std::string& found_by) {
+  Status s = archive->damage()->MarkDamaged({sha256, kind, detail, found_by, ""});
+  if (!s.ok()) env->Log(LogLevel::kError, "blob " + sha256 + " is damaged (" + detail + ") and the damage register "
+                                              "could not record it: " + s.ToString());
+}
+
+void SendDamaged(Exchange& ex, const storage::DamageNote& note) {
+  ex.response.set("Cache-Control", "no-store");
+  ex.response.erase("ETag");
+  ex.response.erase("Repr-Digest");
+  ex.response.erase("Content-Disposition");
+  SendError(ex, 500, "file_damaged",
+            "the archive's copy of this file is damaged (" + note.kind + ", found " + note.at +
+                ") and is not served; the archive's staff must restore it from a good copy, after which an audit "
+                "reads it whole and it is served again");
+}
 
 std::string BlobContentType(const storage::FileRecord& f) {
   if (!f.mime_detected.empty()) return f.mime_detected;
@@ -110,11 +194,29 @@ std::string BlobContentType(const storage::FileRecord& f) {
   return "application/octet-stream";
 }
 
-void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256, uint64_t size,
+void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256, uint64_t size,
               const std::string& content_type, const std::string& path) {
+  storage::Archive* archive = source.archive;
+  if (auto damaged = archive->damage()->Find(sha256)) return SendDamaged(ex, *damaged);
   auto& res = ex.response;
   const std::string etag = "\"" + sha256 + "\"";
+  auto refuse = [&](const std::string& kind, const std::string& detail) {
+    if (source.pins) source.pins->Forget(sha256);
+    RecordDamage(archive, ex.env, sha256, kind, detail, "transfer");
+    SendDamaged(ex, archive->damage()->Find(sha256).value_or(storage::DamageNote{sha256, kind, detail, "transfer", ""}));
+  };
+  auto blob = archive->store()->Open(sha256);
+  if (!blob.ok()) {
+    if (blob.status().IsNotFound()) return refuse("missing", "the blob is not in the store");
+    return SendStatus(ex, blob.status());
+  }
+  auto stored_size = (*blob)->Seek(0, SEEK_END);
+  if (!stored_size.ok() || !(*blob)->Seek(0, SEEK_SET).ok()) return SendStatus(ex, stored_size.status());
+  if (static_cast<uint64_t>(*stored_size) != size) {
+    return refuse("truncated", "the blob has " + std::to_string(*stored_size) + " bytes, not " + std::to_string(size));
+  }
   res.set("ETag", etag);
+  res.set("Repr-Digest", ReprDigest(sha256));
   res.set("Accept-Ranges", "bytes");
   // The bytes never change, but who may see them can: a cache keeps them
   // only to ask again (the route's access check runs on every revalidation),
@@ -137,8 +239,13 @@ void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256
     res.set("Content-Range", "bytes */" + std::to_string(size));
     return SendError(ex, 416, "range_not_satisfiable", "the file has " + std::to_string(size) + " bytes");
   }
-  auto blob = archive->store()->Open(sha256);
-  if (!blob.ok()) return SendStatus(ex, blob.status());
+  // A blob that fits in memory is verified before anything is sent, so that
+  // damage is an honest error; a larger one is verified as it is sent.
+  PinnedBlobs::Lookup pinned;
+  if (source.pins) pinned = source.pins->Acquire(sha256, (*blob)->NativeHandle(), size);
+  if (pinned.outcome == PinnedBlobs::Outcome::kDamaged) {
+    return refuse("corrupt", "content has SHA-256 " + pinned.actual_sha256);
+  }
   const uint64_t length = size == 0 ? 0 : range.last - range.first + 1;
   res.setContentType(content_type);
   if (kind == RangeKind::kOne) {
@@ -147,9 +254,24 @@ void SendBlob(storage::Archive* archive, Exchange& ex, const std::string& sha256
                                  std::to_string(size));
   }
   res.setContentLength64(length);
-  res.send().flush();  // headers out; the body goes straight from the file
-  if (ex.request.getMethod() != "HEAD" && length > 0 && !SendBytes(ex, blob->get(), range.first, length)) {
-    res.setKeepAlive(false);
+  if (ex.request.getMethod() == "HEAD" || length == 0) {
+    res.send().flush();
+    return;
+  }
+  res.send().flush();  // headers out; the body follows from the file
+  if (pinned.outcome == PinnedBlobs::Outcome::kPinned) {
+    if (!SendPinnedBytes(ex, blob->get(), range.first, length)) res.setKeepAlive(false);
+    return;
+  }
+  std::string actual;
+  switch (SendHashing(ex, blob->get(), sha256, size, range.first, range.last, &actual)) {
+    case StreamOutcome::kSent:
+      return;
+    case StreamOutcome::kClientGone:
+      return res.setKeepAlive(false);
+    case StreamOutcome::kDamaged:
+      RecordDamage(archive, ex.env, sha256, "corrupt", "content has SHA-256 " + actual, "transfer");
+      return CutConnection(ex);
   }
 }
 
@@ -179,10 +301,16 @@ bool AddZipEntry(storage::Archive* archive, struct archive* zip, const std::stri
   if (!ok) return false;
   auto blob = archive->store()->Open(sha256);
   if (!blob.ok()) return false;
+  bool client_gone = false;
   auto digest = storage::ReadHashing(blob->get(), [&](const char* data, size_t n) {
-    return archive_write_data(zip, data, n) == static_cast<la_ssize_t>(n) ? Status::OK()
-                                                                         : Status::IOError("client went away");
+    if (archive_write_data(zip, data, n) == static_cast<la_ssize_t>(n)) return Status::OK();
+    client_gone = true;
+    return Status::IOError("client went away");
   });
+  if (!client_gone && (!digest.ok() || *digest != sha256)) {
+    RecordDamage(archive, archive->env(), sha256, digest.ok() ? "corrupt" : "unreadable",
+                 digest.ok() ? "content has SHA-256 " + *digest : digest.status().ToString(), "transfer");
+  }
   return digest.ok() && *digest == sha256;
 }
 
@@ -207,6 +335,10 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   if (!s.ok()) return SendStatus(ex, s);
   auto record_size = archive->store()->Size((*vs)->record);
   if (!record_size.ok()) return SendStatus(ex, record_size.status());
+  if (auto damaged = archive->damage()->Find((*vs)->record)) return SendDamaged(ex, *damaged);
+  for (const storage::FileRecord& f : files) {
+    if (auto damaged = archive->damage()->Find(f.sha256)) return SendDamaged(ex, *damaged);
+  }
 
   auto& res = ex.response;
   res.setContentType("application/zip");

@@ -77,7 +77,7 @@ void GetPublicFile(PublicApi* api, Exchange& ex) {
   // The bytes the publication names, or nothing.
   if (!*f || (*f)->sha256 != published->second) return SendError(ex, 404, "not_found", "the record has no such file");
   ex.response.set("Cache-Control", "no-store");
-  SendBlob(api->archive, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+  SendBlob({api->archive, api->context->pins}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ void ReadInto(const Poco::Util::AbstractConfiguration& c, ServerConfig* out) {
   out->request_timeout_seconds = c.getInt("http.request_timeout_seconds", out->request_timeout_seconds);
   out->keep_alive_seconds = c.getInt("http.keep_alive_seconds", out->keep_alive_seconds);
   out->max_keep_alive_requests = c.getInt("http.max_keep_alive_requests", out->max_keep_alive_requests);
+  out->pinned_bytes = c.getUInt64("http.pinned_bytes", out->pinned_bytes);
   out->trusted_proxies = c.getString("http.trusted_proxies", out->trusted_proxies);
   out->max_package_bytes = c.getUInt64("limits.max_package_bytes", out->max_package_bytes);
   out->max_page_size = c.getInt("limits.max_page_size", out->max_page_size);

@@ -29,6 +29,9 @@ struct ServerConfig {
   int request_timeout_seconds = 30;   // longest wait for the next bytes of a request
   int keep_alive_seconds = 10;
   int max_keep_alive_requests = 1000;
+  // Files served often are verified once and kept locked in memory
+  // (PinnedBlobs): at most this much; 0 hashes every transfer as it is sent.
+  uint64_t pinned_bytes = 256ull << 20;
   // Reverse proxies whose X-Forwarded-For is believed ("10.0.0.5, ::1"):
   // requests through them are limited and logged by the client's address.
   std::string trusted_proxies;

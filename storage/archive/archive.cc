@@ -21,6 +21,9 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
   auto log = VersionLog::Open(env, data_dir + "/store/versions.log");
   if (!log.ok()) return log.status();
   a->versions_ = std::move(*log);
+  auto damage = DamageRegister::Open(env, data_dir + "/store/damage.log");
+  if (!damage.ok()) return damage.status();
+  a->damage_ = std::move(*damage);
   auto catalog = Catalog::Open(options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir, options.catalog);
   if (!catalog.ok()) return catalog.status();
   a->catalog_ = std::move(*catalog);

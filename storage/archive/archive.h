@@ -2,7 +2,8 @@
 // log and the catalog — and the rules that tie them together.
 //
 // Data directory layout:
-//   store/     the blob store (blobs, staging, LOCK) and versions.log
+//   store/     the blob store (blobs, staging, LOCK), versions.log and
+//              damage.log (blobs found damaged, DamageRegister)
 //   catalog/   RocksDB; catalog.before-rebuild.<time>/ copies kept by rebuild
 //
 // The order of durability, which every writer follows.
@@ -43,6 +44,7 @@
 #include "src/common/result.h"
 #include "storage/aip/version_log.h"
 #include "storage/blobs/blob_store.h"
+#include "storage/archive/damage_register.h"
 #include "storage/catalog/catalog.h"
 
 namespace bevara::storage {
@@ -101,6 +103,8 @@ class Archive {
   const std::string& data_dir() const { return data_dir_; }
   BlobStore* store() const { return store_.get(); }
   Catalog* catalog() const { return catalog_.get(); }
+  // What audits and transfers found damaged (store/damage.log).
+  DamageRegister* damage() const { return damage_.get(); }
   VersionLog* versions() const { return versions_.get(); }
   // What Open() found in the version log that the catalog lacked.
   const ReplayStats& recovery() const { return recovery_; }
@@ -149,6 +153,7 @@ class Archive {
   std::unique_ptr<BlobStore> store_;
   std::unique_ptr<VersionLog> versions_;
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<DamageRegister> damage_;
   // Not a data guard but a protocol, held across a PackageUpdate's life:
   // shared by updates, exclusive for gc.
   std::shared_mutex gc_lock_;

@@ -40,23 +40,42 @@ class TreeWriter {
     return MakeDirs(env_, root_, &made_);
   }
 
-  // Copies blob `name` to `path`, re-hashing it on the way.
+  // Copies blob `name` to `path`, re-hashing it on the way. The bytes go to
+  // a hidden temporary file first and take their name only once they hashed
+  // right: an export never leaves a file whose bytes it did not verify. A
+  // blob found damaged is recorded in the damage register.
   Status CopyBlob(const std::string& name, const std::string& path, ExportStats* stats) {
     if (!IsSafeRelativePath(path)) return Status::Corruption("refusing to export to the unsafe path '" + path + "'");
+    if (auto known = archive_->damage()->Find(name)) {
+      return Status::Corruption("blob " + name + " (for " + path + ") is known to be damaged (" + known->kind +
+                                ", found " + known->at + "); restore it from a good copy, then run bevara audit");
+    }
     auto in = archive_->store()->Open(name);
-    if (!in.ok()) return in.status();
-    auto out = Create(path);
+    if (!in.ok()) {
+      if (in.status().IsNotFound()) return Damaged(name, path, "missing", "the blob is not in the store");
+      return in.status();
+    }
+    const std::string full = root_ + "/" + path;
+    BEVARA_RETURN_IF_ERROR(MakeDirs(env_, DirName(full), &made_));
+    const std::string temp = DirName(full) + "/.bevara-export-" + name;
+    auto out = env_->CreateExclusive(temp, kDefaultFileMode);
     if (!out.ok()) return out.status();
+    uint64_t bytes = 0;
     auto digest = ReadHashing(in->get(), [&](const char* piece, size_t n) {
-      stats->bytes += n;
+      bytes += n;
       return (*out)->Append(piece, n);
     });
-    if (!digest.ok()) return digest.status();
-    if (*digest != name) {
-      return Status::Corruption("blob " + name + " (for " + path + ") is corrupt; run bevara audit");
+    Status closed = (*out)->Close();
+    Status s = !digest.ok() ? digest.status() : closed;
+    if (s.ok() && *digest != name) s = Damaged(name, path, "corrupt", "content has SHA-256 " + *digest);
+    if (s.ok()) s = env_->RenameNoReplace(temp, full);
+    if (!s.ok()) {
+      (void)env_->RemoveFile(temp);
+      return s;
     }
+    stats->bytes += bytes;
     ++stats->files;
-    return (*out)->Close();
+    return Status::OK();
   }
 
   Status WriteText(const std::string& path, std::string_view text) {
@@ -69,6 +88,14 @@ class TreeWriter {
   Status Sync() { return env_->SyncFileSystem(root_); }
 
  private:
+  Status Damaged(const std::string& name, const std::string& path, const std::string& kind, const std::string& detail) {
+    Status recorded = archive_->damage()->MarkDamaged({name, kind, detail, "export", ""});
+    return Status::Corruption("blob " + name + " (for " + path + ") is damaged: " + detail +
+                              (recorded.ok() ? "" : " (the damage register could not record it: " +
+                                                        recorded.ToString() + ")") +
+                              "; restore it from a good copy, then run bevara audit");
+  }
+
   Result<std::unique_ptr<WritableFile>> Create(const std::string& path) {
     std::string full = root_ + "/" + path;
     BEVARA_RETURN_IF_ERROR(MakeDirs(env_, DirName(full), &made_));

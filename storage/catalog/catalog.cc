@@ -119,6 +119,13 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const Ca
 
 Status Catalog::Resume() { return FromRocks(db_->Resume()); }
 
+Status Catalog::VerifyChecksums() {
+  rocksdb::ReadOptions options;
+  options.verify_checksums = true;
+  options.fill_cache = false;  // an audit of everything must not evict what users read
+  return FromRocks(db_->VerifyChecksum(options));
+}
+
 // A version's file rows can be hundreds of thousands: written in one batch
 // they would sit in memory twice (the batch and the memtable, ~125 MB for
 // 100,000 files). So they go first, in small unsynced batches, under a

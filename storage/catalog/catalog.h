@@ -87,6 +87,11 @@ class Catalog {
   // tries to (OK when it needed none).
   Status Resume();
 
+  // Reads every block of every table file and checks its checksum (RocksDB's
+  // VerifyChecksum): Corruption naming the file when one is damaged. A read
+  // that does not touch the damaged block would not notice it.
+  Status VerifyChecksums();
+
   // Commits one version. `record_blob` names the version record in the store.
   // REQUIRES: every blob the record names is durable in the store.
   Status CommitVersion(const VersionRecord& record, const std::string& record_blob);

@@ -54,9 +54,23 @@ TEST(ExportTest, ExportRefusesACorruptBlob) {
   TempDir dir;
   auto archive = testing::OpenArchiveOrDie(dir.Join("data"));
   auto a = testing::IngestOrDie(archive.get(), testing::GeneratePackage(dir, 42));
-  testing::WriteFile(testing::BlobPath(archive.get(), a.record.files.back().sha256), "rotten");
+  const FileRecord& rotten = a.record.files.back();
+  testing::WriteFile(testing::BlobPath(archive.get(), rotten.sha256), "rotten");
   auto stats = ExportPackage(archive.get(), a.record.package_id, dir.Join("out"));
   EXPECT_EQ(stats.status().code(), StatusCode::kCorruption);
+  // Nothing it did not verify is left behind: neither the file nor its temporary.
+  for (const auto& [path, sha] : Tree(dir.Join("out"))) {
+    EXPECT_NE(sha, Sha256Hex("rotten")) << path;
+    EXPECT_EQ(fs::path(path).filename().string().rfind(".bevara", 0), std::string::npos) << path;
+  }
+  EXPECT_FALSE(fs::exists(dir.Join("out/" + rotten.path)));
+  // The finding is kept: the next export refuses before it reads.
+  auto known = archive->damage()->Find(rotten.sha256);
+  ASSERT_TRUE(known.has_value());
+  EXPECT_EQ(known->kind, "corrupt");
+  EXPECT_EQ(known->found_by, "export");
+  auto again = ExportPackage(archive.get(), a.record.package_id, dir.Join("out2"));
+  EXPECT_NE(again.status().message().find("known to be damaged"), std::string::npos) << again.status().ToString();
 }
 
 // Checks an OCFL 1.1 object the way a validator would (E-codes in comments).

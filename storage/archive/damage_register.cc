@@ -1,0 +1,91 @@
+#include "storage/archive/damage_register.h"
+
+#include <nlohmann/json.hpp>
+
+#include "src/common/clock.h"
+
+namespace bevara::storage {
+namespace {
+
+// Applies one record to the map; Corruption when it is not one of ours.
+Status Apply(std::string_view payload, std::map<std::string, DamageNote>* damaged) {
+  auto j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("blob") || !j["blob"].is_string() || !j.contains("state") ||
+      !j["state"].is_string()) {
+    return Status::Corruption("damage register: a record is not a finding");
+  }
+  const std::string blob = j["blob"].get<std::string>();
+  if (j["state"] == "whole") {
+    damaged->erase(blob);
+    return Status::OK();
+  }
+  DamageNote note{blob, j.value("kind", ""), j.value("detail", ""), j.value("found_by", ""), j.value("at", "")};
+  (*damaged)[blob] = std::move(note);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DamageRegister>> DamageRegister::Open(Env* env, const std::string& path) {
+  std::unique_ptr<DamageRegister> r(new DamageRegister(env));
+  RecordLogOptions options;
+  // Also called for what another process appended, so it takes mu_ itself;
+  // that is why no one holds mu_ while appending.
+  DamageRegister* self = r.get();
+  options.on_record = [self](uint64_t, std::string_view payload) {
+    MutexLock lock(&self->mu_);
+    return Apply(payload, &self->damaged_);
+  };
+  auto log = RecordLog::Open(env, path, options);
+  if (!log.ok()) return log.status();
+  r->log_ = std::move(*log);
+  return r;
+}
+
+std::optional<DamageNote> DamageRegister::Find(const std::string& blob) const {
+  MutexLock lock(&mu_);
+  auto it = damaged_.find(blob);
+  if (it == damaged_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<DamageNote> DamageRegister::All() const {
+  MutexLock lock(&mu_);
+  std::vector<DamageNote> out;
+  for (const auto& [blob, note] : damaged_) out.push_back(note);
+  return out;
+}
+
+Status DamageRegister::MarkDamaged(DamageNote note) {
+  {
+    MutexLock lock(&mu_);
+    auto it = damaged_.find(note.blob);
+    if (it != damaged_.end() && it->second.kind == note.kind) return Status::OK();
+  }
+  if (note.at.empty()) note.at = NowRfc3339(env_);
+  nlohmann::json j = {{"blob", note.blob},         {"state", "damaged"},         {"kind", note.kind},
+                      {"detail", note.detail},     {"found_by", note.found_by}, {"at", note.at}};
+  auto appended = log_->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (!appended.ok()) return appended.status();
+  env_->Log(LogLevel::kWarning, "blob " + note.blob + " is damaged (" + note.kind + ", found by " + note.found_by +
+                                    "): " + note.detail);
+  MutexLock lock(&mu_);
+  damaged_[note.blob] = std::move(note);
+  return Status::OK();
+}
+
+Status DamageRegister::MarkWhole(const std::string& blob, const std::string& found_by) {
+  {
+    MutexLock lock(&mu_);
+    if (!damaged_.count(blob)) return Status::OK();
+  }
+  nlohmann::json j = {{"blob", blob}, {"state", "whole"}, {"found_by", found_by}, {"at", NowRfc3339(env_)}};
+  auto appended = log_->Append(j.dump());
+  if (!appended.ok()) return appended.status();
+  env_->Log(LogLevel::kInfo, "blob " + blob + " reads whole again (found by " + found_by + ")");
+  MutexLock lock(&mu_);
+  damaged_.erase(blob);
+  return Status::OK();
+}
+
+}  // namespace bevara::storage
