@@ -1,5 +1,7 @@
 #include "src/server/router.h"
 
+#include "src/common/utf8.h"
+
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -66,7 +68,9 @@ bool ParseQuery(const std::string& raw, std::map<std::string, std::string>* out)
     size_t eq = pair.find('=');
     auto key = DecodeUrlPart(pair.substr(0, eq), true);
     auto value = DecodeUrlPart(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
-    if (!key || !value) return false;
+    // Every name and value bevara knows is text: bytes that are not UTF-8
+    // are a malformed request, never something for a handler to choke on.
+    if (!key || !value || !IsValidUtf8(*key) || !IsValidUtf8(*value)) return false;
     (*out)[*key] = *value;
   }
   return true;
@@ -96,6 +100,18 @@ void LingerAfterRefusal(Exchange& ex) {
   }
 }
 
+// RFC 9110 8.6: Content-Length is 1*DIGIT. Poco reads "-5" as a number,
+// which would then be a negative size.
+bool ValidContentLength(const Poco::Net::HTTPServerRequest& request) {
+  if (!request.has("Content-Length")) return true;
+  const std::string& value = request.get("Content-Length");
+  if (value.empty() || value.size() > 19) return false;
+  for (char c : value) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments) {
@@ -103,7 +119,7 @@ bool DecodePathSegments(const std::string& path, std::vector<std::string>* segme
   if (path.empty() || path[0] != '/') return false;
   for (const std::string& raw : SplitRaw(path)) {
     auto decoded = DecodeUrlPart(raw, false);
-    if (!decoded) return false;
+    if (!decoded || !IsValidUtf8(*decoded)) return false;
     segments->push_back(std::move(*decoded));
   }
   return true;
@@ -150,8 +166,12 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     std::vector<std::string> segments;
     if (!DecodePathSegments(target.substr(0, question), &segments) ||
         (question != std::string::npos && !ParseQuery(target.substr(question + 1), &ex.query))) {
-      SendError(ex, 400, "bad_request", "malformed request target");
+      SendError(ex, 400, "bad_request", "malformed request target (a path or query that is not UTF-8 text)");
       return LingerAfterRefusal(ex);
+    }
+    if (!ValidContentLength(request)) {
+      response.setKeepAlive(false);  // where this body ends cannot be known
+      return SendError(ex, 400, "bad_request", "Content-Length must be one decimal number of bytes");
     }
     const Route* found = nullptr;
     std::string allowed;

@@ -179,8 +179,43 @@ TEST(Abuse, InvalidUtf8InPathsAndQueriesIsAClientError) {
     EXPECT_LT(r.status, 500) << path << ": " << r.body.substr(0, 200);
     EXPECT_TRUE(nlohmann::json::parse(r.body, nullptr, false).is_object()) << path;
   }
+  const std::string admin = server->admin_token();
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"PUT", "/api/v1/packages/%ff/records/x/access"},
+           {"PUT", "/api/v1/packages/p/records/%fe%ff/access"},
+           {"POST", "/api/v1/requests/%ff/decisions"},
+           {"DELETE", "/api/v1/publication-rules/%ff"},
+           {"DELETE", "/api/v1/tokens/%c3"},
+           {"GET", "/public/v1/requests/%ff/files/%fe/x"},
+           {"GET", "/api/v1/packages/x/files/%ff%fe"},
+           {"GET", "/api/v1/log?actor=%ff"}}) {
+    HttpReply r = server->Request(method, path, admin, "{}", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 400) << method << " " << path << ": " << r.body.substr(0, 200);
+  }
   HttpReply audit = server->Request("GET", "/api/v1/audits/%ff%fe", auditor);
-  EXPECT_EQ(audit.status, 404) << audit.body;
+  EXPECT_EQ(audit.status, 400) << audit.body;
+  EXPECT_EQ(server->Request("GET", "/health", "").status, 200);
+}
+
+// A Content-Length that is not a number of bytes: "-5" and "+7", which the
+// HTTP parser reads as numbers, are answered 400; what it cannot read at all
+// ("1e3") it answers by closing the connection. Never a 5xx, and the server
+// answers the next client.
+TEST(Abuse, AContentLengthThatIsNotANumberIsABadRequest) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  for (const char* length : {"-5", "+7", "1e3", "0x10", "99999999999999999999"}) {
+    int fd = Connect(server->port());
+    const std::string request = std::string("POST /public/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                            "application/json\r\nContent-Length: ") + length + "\r\n\r\n{}";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+    std::string reply = ReadAll(fd);
+    ::close(fd);
+    const bool numeric_to_the_parser = length[0] == '-' || length[0] == '+';
+    if (numeric_to_the_parser || !reply.empty()) {
+      EXPECT_TRUE(reply.rfind("HTTP/1.1 400", 0) == 0) << length << ": " << reply.substr(0, 200);
+    }
+  }
   EXPECT_EQ(server->Request("GET", "/health", "").status, 200);
 }
 

@@ -2,12 +2,16 @@
 # Benchmarks of the HTTP server, each against a baseline in the same run:
 #   1. GET of a 10 MiB file over loopback, wrk -c50: bevara vs nginx (Debian)
 #      serving the very same blob file. Goal: >= 0.7x nginx's throughput.
+#      Also with nothing pinned ([http] pinned_bytes = 0), the path of a
+#      file too large to keep verified in memory: every byte hashed as it is
+#      sent, beside `openssl dgst` of the same file (the hashing limit).
 #   2. GET /api/v1/packages/{id}, wrk -c50: requests/s. Goal: >= 10,000.
 #   3. A 1 GiB package deposited over HTTP (curl, then polling the job to
 #      "archived") vs `bevara ingest` of the same file. Goal: <= 1.3x.
 # Runs alternate between bevara and its baseline; each figure is the best of
 # $RUNS. Usage: tools/bench/bench_server.sh [WORKDIR] (default
-# /tmp/bevara-bench-server; needs about 4 GB there).
+# /tmp/bevara-bench-server; needs about 4 GB there). SKIP_DEPOSIT=1 leaves
+# out part 3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -21,8 +25,8 @@ tools/build.sh >/dev/null
 BIN=$ROOT/build
 mkdir -p "$WORK"
 
-start_server() {  # start_server DATA PORT
-  "$BIN/bevara" serve --data "$1" --port "$2" >"$1.log" 2>&1 &
+start_server() {  # start_server DATA PORT [CONFIG]
+  "$BIN/bevara" serve --data "$1" --port "$2" ${3:+--config "$3"} >"$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/health" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; exit 1
@@ -90,7 +94,20 @@ printf "10 MiB GET: bevara %.0f MiB/s, nginx %.0f MiB/s = %sx nginx (goal >= 0.7
   "$(echo "$b_file/1048576" | bc -l)" "$(echo "$n_file/1048576" | bc -l)" "$(ratio "$b_file" "$n_file")"
 printf "GET /api/v1/packages/{id}: %.0f requests/s with 50 connections (goal >= 10000)\n" "$b_meta"
 stop_servers
+
+printf "[http]\npinned_bytes = 0\n" >"$WORK/unpinned.ini"
+start_server "$WORK/data" 18080 "$WORK/unpinned.ini"
+h_file=""
+for _ in $(seq "$RUNS"); do
+  h_file=$(max "$h_file" "$(wrk_rate bytes -t2 -c50 -d"${SECONDS_PER_RUN}s" -H "$AUTH" "$FILE_URL")")
+done
+# SHA-256 on one core, in memory (bytes/s): the most one sender can hash.
+sha_rate=$(openssl speed -evp sha256 -bytes 1048576 -seconds 2 2>/dev/null | awk '/^sha256/ {sub("k", "", $2); print $2 * 1000}')
+printf "10 MiB GET, nothing pinned (hashed as sent): %.0f MiB/s = %sx nginx; SHA-256 on one core %.0f MiB/s\n" \
+  "$(echo "$h_file/1048576" | bc -l)" "$(ratio "$h_file" "$n_file")" "$(echo "$sha_rate/1048576" | bc -l)"
+stop_servers
 nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true
+[ "${SKIP_DEPOSIT:-0}" = 1 ] && exit 0
 
 echo "== 3: 1 GiB deposit over HTTP vs bevara ingest"
 t_http=""; t_cli=""
