@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 tools/build.sh
-exec ./build/bevara serve "$@"
+exec ./build/bevara serve --init "$@"

@@ -8,6 +8,7 @@ PACKAGES=(
   libpoco-dev libarchive-dev libssl-dev libxerces-c-dev librocksdb-dev
   libmagic-dev nlohmann-json3-dev libutf8proc-dev zlib1g-dev   # zlib: the record logs' CRC-32
   libxapian-dev libpoppler-cpp-dev libxml2-dev   # search: index, PDF and HTML text
+  libcli11-dev                                   # the command line
   googletest libgtest-dev
   libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
   unzip curl                      # the server tests (a DIP, TLS) and README's examples

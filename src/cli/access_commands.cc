@@ -13,27 +13,14 @@
 namespace bevara::cli {
 namespace {
 
-constexpr const char* kTokenUsage =
-    "usage: bevara token create --role admin|archivist|auditor|eservice [--producer ORG-ID]\n"
-    "                           [--expires YYYY-MM-DD|RFC3339] [--label TEXT] [--data DIR]\n"
-    "       bevara token revoke [--data DIR] TOKEN-ID\n"
-    "       bevara token list [--data DIR]\n"
-    "  create prints the token once; only its SHA-256 is kept.\n";
+struct TokenArgs {
+  std::string role, producer, expires, label, id;
+};
 
-constexpr const char* kLogUsage =
-    "usage: bevara log verify [--data DIR] [--public-key FILE [--checkpoints FILE]]\n"
-    "       bevara log keygen --private-key FILE --public-key FILE\n"
-    "       bevara log checkpoint --private-key FILE [--data DIR] [--copy-to FILE]\n"
-    "  verify checks the audit log's hash chain, and with --public-key every signed\n"
-    "  checkpoint (those in the data directory, or a copy kept elsewhere): exit 0\n"
-    "  intact, 1 broken, 2 could not run. keygen makes an Ed25519 key pair; keep the\n"
-    "  private key outside the data directory. checkpoint signs the log's head and\n"
-    "  prints the checkpoint (one line of JSON) to copy to a second place.\n";
-
-int TokenCreate(access::TokenStore* tokens, access::AuditLog* log, const Args& args) {
-  auto role = access::ParseRole(args.Get("--role"));
+int TokenCreate(access::TokenStore* tokens, access::AuditLog* log, const TokenArgs& args) {
+  auto role = access::ParseRole(args.role);
   if (!role) return std::cerr << "bevara token: --role must be admin, archivist, auditor or eservice\n", 2;
-  auto issued = tokens->Create({*role, args.Get("--producer"), args.Get("--expires"), args.Get("--label")});
+  auto issued = tokens->Create({*role, args.producer, args.expires, args.label});
   if (!issued.ok()) return std::cerr << "bevara token: " << issued.status().message() << "\n", 2;
   (void)log->Append({"cli", "admin", "token.create", issued->info.id, "ok",
                      std::string("role ") + access::RoleName(*role) +
@@ -47,9 +34,8 @@ int TokenCreate(access::TokenStore* tokens, access::AuditLog* log, const Args& a
   return 0;
 }
 
-int TokenRevoke(access::TokenStore* tokens, access::AuditLog* log, const Args& args) {
-  if (args.positional.size() != 2) return std::cerr << kTokenUsage, 2;
-  const std::string& id = args.positional[1];
+int TokenRevoke(access::TokenStore* tokens, access::AuditLog* log, const TokenArgs& args) {
+  const std::string& id = args.id;
   Status s = tokens->Revoke(id);
   if (!s.ok()) return std::cerr << "bevara token: " << s.message() << "\n", s.IsNotFound() ? 1 : 2;
   (void)log->Append({"cli", "admin", "token.revoke", id, "ok", "", "local"}, true);
@@ -71,33 +57,48 @@ int TokenList(access::TokenStore* tokens) {
 }  // namespace
 
 int TokenCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--data", "--role", "--producer", "--expires", "--label"}, {});
-  if (args.help || args.positional.empty()) return std::cout << kTokenUsage, args.help ? 0 : 2;
-  if (!args.error.empty()) return std::cerr << "bevara token: " << args.error << "\n" << kTokenUsage, 2;
-  const std::string access_dir = DataDir(args) + "/access";
-  if (Status s = Env::Default()->CreateDir(DataDir(args), kDefaultDirMode); !s.ok()) return std::cerr << s.ToString() << "\n", 2;
+  CLI::App app("API tokens for machines (e-services) and people. create prints the token once; only its\n"
+               "SHA-256 is kept.",
+               "bevara token");
+  std::string data;
+  TokenArgs args;
+  AddDataOption(app, &data);
+  app.require_subcommand(1);
+  CLI::App* create = app.add_subcommand("create", "issue a new token");
+  create->add_option("--role", args.role, "what it may do")
+      ->required()
+      ->check(CLI::IsMember({"admin", "archivist", "auditor", "eservice"}));
+  create->add_option("--producer", args.producer, "the organisation an e-service deposits for")->type_name("ORG-ID");
+  create->add_option("--expires", args.expires, "when it stops working")->type_name("YYYY-MM-DD|RFC3339");
+  create->add_option("--label", args.label, "a note for people");
+  CLI::App* revoke = app.add_subcommand("revoke", "revoke a token by its id");
+  revoke->add_option("TOKEN-ID", args.id, "the token's id (from list)")->required();
+  CLI::App* list = app.add_subcommand("list", "list the tokens (never their secrets)");
+  for (CLI::App* sub : {create, revoke, list}) AddDataOption(*sub, &data);
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  data = DataDir(data);
+  if (!RequireArchive(data, "token")) return 2;
+  const std::string access_dir = data + "/access";
   auto tokens = access::TokenStore::Open(Env::Default(), access_dir);
-  if (!tokens.ok()) return std::cerr << "bevara token: " << tokens.status().ToString() << "\n", 2;
+  if (!tokens.ok()) return Fail("token", tokens.status().ToString());
   auto log = access::AuditLog::Open(Env::Default(), access_dir);
-  if (!log.ok()) return std::cerr << "bevara token: " << log.status().ToString() << "\n", 2;
-  const std::string& verb = args.positional[0];
-  if (verb == "create" && args.positional.size() == 1) return TokenCreate(tokens->get(), log->get(), args);
-  if (verb == "revoke") return TokenRevoke(tokens->get(), log->get(), args);
-  if (verb == "list" && args.positional.size() == 1) return TokenList(tokens->get());
-  std::cerr << kTokenUsage;
-  return 2;
+  if (!log.ok()) return Fail("token", log.status().ToString());
+  if (create->parsed()) return TokenCreate(tokens->get(), log->get(), args);
+  if (revoke->parsed()) return TokenRevoke(tokens->get(), log->get(), args);
+  return TokenList(tokens->get());
 }
 
 namespace {
 
-bool Given(const Args& args, const char* name) { return args.values.count(name) > 0; }
+struct LogArgs {
+  std::string data, public_key, private_key, checkpoints, copy_to;
+};
 
-int LogVerify(const Args& args) {
-  const std::string dir = DataDir(args) + "/access";
-  if (!Given(args, "--public-key")) {
-    if (Given(args, "--checkpoints")) return std::cerr << "bevara log: --checkpoints needs --public-key\n" << kLogUsage, 2;
+int LogVerify(const LogArgs& args) {
+  const std::string dir = DataDir(args.data) + "/access";
+  if (args.public_key.empty()) {
     auto v = access::VerifyAuditLog(Env::Default(), dir);
-    if (!v.ok()) return std::cerr << "bevara log: " << v.status().ToString() << "\n", 2;
+    if (!v.ok()) return Fail("log", v.status().ToString());
     if (!v->ok()) {
       std::cout << "audit log BROKEN" << (v->entry ? " at entry " + std::to_string(v->entry) : "") << ": "
                 << v->problem << "\n";
@@ -106,32 +107,33 @@ int LogVerify(const Args& args) {
     std::cout << "audit log intact: " << v->entries << " entries\n";
     return 0;
   }
-  const std::string from = Given(args, "--checkpoints") ? args.Get("--checkpoints") : access::CheckpointsPath(dir);
+  const std::string from = !args.checkpoints.empty() ? args.checkpoints : access::CheckpointsPath(dir);
   auto checkpoints = access::ReadCheckpoints(Env::Default(), from);
-  if (!checkpoints.ok()) return std::cerr << "bevara log: " << checkpoints.status().message() << "\n", 2;
-  auto v = access::VerifyCheckpoints(Env::Default(), dir, args.Get("--public-key"), *checkpoints);
-  if (!v.ok()) return std::cerr << "bevara log: " << v.status().message() << "\n", 2;
+  if (!checkpoints.ok()) return Fail("log", checkpoints.status().message());
+  auto v = access::VerifyCheckpoints(Env::Default(), dir, args.public_key, *checkpoints);
+  if (!v.ok()) return Fail("log", v.status().message());
   if (!v->ok()) return std::cout << "audit log NOT PROVEN: " << v->problem << "\n", 1;
   std::cout << "audit log intact: " << v->entries << " entries, " << v->checkpoints
             << " signed checkpoints hold\n";
   return 0;
 }
 
-int LogKeygen(const Args& args) {
-  if (!Given(args, "--private-key") || !Given(args, "--public-key")) return std::cerr << kLogUsage, 2;
-  Status s = access::GenerateCheckpointKey(Env::Default(), args.Get("--private-key"), args.Get("--public-key"));
-  if (!s.ok()) return std::cerr << "bevara log: " << s.message() << "\n", 2;
+int LogKeygen(const LogArgs& args) {
+  Status s = access::GenerateCheckpointKey(Env::Default(), args.private_key, args.public_key);
+  if (!s.ok()) return Fail("log", s.message());
   std::cerr << "Ed25519 key pair written. Keep the private key outside the data directory.\n";
   return 0;
 }
 
-int LogCheckpointCommand(const Args& args) {
-  if (!Given(args, "--private-key")) return std::cerr << kLogUsage, 2;
-  auto c = access::WriteCheckpoint(Env::Default(), DataDir(args), args.Get("--private-key"));
-  if (!c.ok()) return std::cerr << "bevara log: " << c.status().message() << "\n", c.status().code() == StatusCode::kCorruption ? 1 : 2;
-  if (Given(args, "--copy-to")) {
-    Status s = access::AppendCheckpoint(Env::Default(), args.Get("--copy-to"), *c);
-    if (!s.ok()) return std::cerr << "bevara log: the checkpoint is made, the copy is not: " << s.message() << "\n", 2;
+int LogCheckpointCommand(const LogArgs& args) {
+  auto c = access::WriteCheckpoint(Env::Default(), DataDir(args.data), args.private_key);
+  if (!c.ok()) {
+    Fail("log", c.status().message());
+    return c.status().code() == StatusCode::kCorruption ? 1 : 2;  // a damaged log, or could not run
+  }
+  if (!args.copy_to.empty()) {
+    Status s = access::AppendCheckpoint(Env::Default(), args.copy_to, *c);
+    if (!s.ok()) return Fail("log", "the checkpoint is made, the copy is not: " + s.message());
   }
   std::cout << access::CheckpointJson(*c) << "\n";
   return 0;
@@ -140,14 +142,32 @@ int LogCheckpointCommand(const Args& args) {
 }  // namespace
 
 int LogCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--data", "--public-key", "--private-key", "--checkpoints", "--copy-to"}, {});
-  if (args.help) return std::cout << kLogUsage, 0;
-  if (!args.error.empty() || args.positional.size() != 1) return std::cerr << kLogUsage, 2;
-  const std::string& verb = args.positional[0];
-  if (verb == "verify") return LogVerify(args);
-  if (verb == "keygen") return LogKeygen(args);
-  if (verb == "checkpoint") return LogCheckpointCommand(args);
-  return std::cerr << kLogUsage, 2;
+  CLI::App app("The audit log. verify checks its hash chain, and with --public-key every signed checkpoint\n"
+               "(those in the data directory, or a copy kept elsewhere): exit 0 intact, 1 broken, 2 could not\n"
+               "run. keygen makes an Ed25519 key pair; keep the private key outside the data directory.\n"
+               "checkpoint signs the log's head and prints the checkpoint (one line of JSON) to copy elsewhere.",
+               "bevara log");
+  LogArgs args;
+  app.require_subcommand(1);
+  CLI::App* verify = app.add_subcommand("verify", "check the audit log");
+  AddDataOption(*verify, &args.data);
+  auto* key = verify->add_option("--public-key", args.public_key, "verify the signed checkpoints with this key");
+  key->type_name("FILE");
+  verify->add_option("--checkpoints", args.checkpoints, "a copy of the checkpoints kept elsewhere")
+      ->type_name("FILE")
+      ->needs(key);
+  CLI::App* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair for checkpoints");
+  keygen->add_option("--private-key", args.private_key, "where to write the private key")->required()->type_name("FILE");
+  keygen->add_option("--public-key", args.public_key, "where to write the public key")->required()->type_name("FILE");
+  CLI::App* checkpoint = app.add_subcommand("checkpoint", "sign the log's head");
+  AddDataOption(*checkpoint, &args.data);
+  checkpoint->add_option("--private-key", args.private_key, "the signing key")->required()->type_name("FILE");
+  checkpoint->add_option("--copy-to", args.copy_to, "also append the checkpoint to FILE")->type_name("FILE");
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  if (keygen->parsed()) return LogKeygen(args);
+  if (!RequireArchive(DataDir(args.data), "log")) return 2;
+  if (verify->parsed()) return LogVerify(args);
+  return LogCheckpointCommand(args);
 }
 
 }  // namespace bevara::cli

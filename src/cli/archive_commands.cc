@@ -13,24 +13,12 @@
 namespace bevara::cli {
 namespace {
 
-constexpr const char* kDataHelp = "  --data DIR  data directory (default $BEVARA_DATA or ./bevara-data)\n";
-
-Result<std::unique_ptr<storage::Archive>> OpenArchive(const Args& args, const char* command) {
-  auto archive = storage::Archive::Open(Env::Default(), DataDir(args));
+Result<std::unique_ptr<storage::Archive>> OpenArchive(const std::string& data, const char* command) {
+  auto archive = storage::Archive::Open(Env::Default(), data);
   if (!archive.ok()) {
     std::cerr << "bevara " << command << ": cannot open the archive: " << archive.status().ToString() << "\n";
   }
   return archive;
-}
-
-// Returns 2 after printing why, when arguments are unusable; -1 to go on.
-int CheckArgs(const Args& args, const char* command, const char* usage, size_t positional) {
-  if (args.help) return std::cout << usage, 0;
-  if (!args.error.empty() || args.positional.size() != positional) {
-    std::cerr << "bevara " << command << ": " << (args.error.empty() ? "wrong arguments" : args.error) << "\n" << usage;
-    return 2;
-  }
-  return -1;
 }
 
 // A progress line on the terminal, rewritten in place; nothing when stderr is a file.
@@ -43,113 +31,132 @@ std::function<void(const storage::AuditProgress&)> TerminalProgress() {
   };
 }
 
-int PrintAudit(const Result<storage::AuditReport>& report, const Args& args, const char* command) {
+int PrintAudit(const Result<storage::AuditReport>& report, const std::string& format, const char* command) {
   if (::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
   if (!report.ok()) {
     std::cerr << "bevara " << command << ": " << report.status().ToString() << "\n";
     return 2;
   }
-  std::cout << (args.Get("--format", "text") == "json" ? report->ToJson() : report->ToText());
+  std::cout << (format == "json" ? report->ToJson() : report->ToText());
   return report->clean() ? 0 : 1;
 }
 
-storage::AuditOptions AuditOptionsFrom(const Args& args) {
-  storage::AuditOptions options;
-  options.progress = TerminalProgress();
-  if (!args.Get("--rate").empty()) {
-    options.max_bytes_per_second = static_cast<uint64_t>(std::stod(args.Get("--rate")) * 1e6);
+// --rate and --format, shared by audit and verify.
+struct AuditArgs {
+  std::string data, format = "text";
+  double rate_mb = 0;
+
+  void AddTo(CLI::App& app) {
+    AddDataOption(app, &data);
+    app.add_option("--rate", rate_mb, "read at most this many megabytes per second (default: as fast as the disk)")
+        ->type_name("MB/s")
+        ->check(AtLeast(0));
+    app.add_option("--format", format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   }
-  return options;
-}
+  storage::AuditOptions Options() const {
+    storage::AuditOptions options;
+    options.progress = TerminalProgress();
+    options.max_bytes_per_second = static_cast<uint64_t>(rate_mb * 1e6);
+    return options;
+  }
+};
 
 }  // namespace
 
 int AuditCommand(const std::vector<std::string>& argv) {
-  static const std::string usage = std::string(
-      "usage: bevara audit [--data DIR] [--rate MB/s] [--format text|json]\n"
-      "  Re-hashes every stored blob the catalog references and reports missing\n"
-      "  and corrupt ones with the packages and paths they affect.\n") + kDataHelp +
-      "  --rate MB/s  read at most this many megabytes per second\n"
-      "exit status: 0 clean, 1 problems found, 2 could not run\n";
-  Args args = ParseArgs(argv, {"--data", "--rate", "--format"}, {});
-  if (int rc = CheckArgs(args, "audit", usage.c_str(), 0); rc >= 0) return rc;
-  auto archive = OpenArchive(args, "audit");
+  CLI::App app("Re-hashes every stored blob the catalog references, checks the catalog's own checksums and its\n"
+               "agreement with the version log, and reports what is missing, corrupt or inconsistent.\n"
+               "Exit status: 0 clean, 1 problems found, 2 could not run.",
+               "bevara audit");
+  AuditArgs args;
+  args.AddTo(app);
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  const std::string data = DataDir(args.data);
+  if (!RequireArchive(data, "audit")) return 2;
+  auto archive = OpenArchive(data, "audit");
   if (!archive.ok()) return 2;
-  return PrintAudit(storage::AuditArchive(archive->get(), AuditOptionsFrom(args)), args, "audit");
+  return PrintAudit(storage::AuditArchive(archive->get(), args.Options()), args.format, "audit");
 }
 
 int VerifyCommand(const std::vector<std::string>& argv) {
-  static const std::string usage = std::string(
-      "usage: bevara verify [--data DIR] [--format text|json] PACKAGE-ID\n"
-      "  Re-hashes every file of every version of one package and checks its\n"
-      "  version records against the catalog.\n") + kDataHelp +
-      "exit status: 0 intact, 1 problems found, 2 could not run (or no such package)\n";
-  Args args = ParseArgs(argv, {"--data", "--rate", "--format"}, {});
-  if (int rc = CheckArgs(args, "verify", usage.c_str(), 1); rc >= 0) return rc;
-  auto archive = OpenArchive(args, "verify");
+  CLI::App app("Re-hashes every file of every version of one package and checks its version records\n"
+               "against the catalog. Exit status: 0 intact, 1 problems found, 2 could not run (or no such package).",
+               "bevara verify");
+  AuditArgs args;
+  std::string package;
+  args.AddTo(app);
+  app.add_option("PACKAGE-ID", package, "the package to verify")->required();
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  const std::string data = DataDir(args.data);
+  if (!RequireArchive(data, "verify")) return 2;
+  auto archive = OpenArchive(data, "verify");
   if (!archive.ok()) return 2;
-  return PrintAudit(storage::VerifyPackage(archive->get(), args.positional[0], AuditOptionsFrom(args)), args,
-                    "verify");
+  return PrintAudit(storage::VerifyPackage(archive->get(), package, args.Options()), args.format, "verify");
 }
 
 int ExportCommand(const std::vector<std::string>& argv) {
-  static const std::string usage = std::string(
-      "usage: bevara export [--data DIR] [--version N] PACKAGE-ID DIR\n"
-      "       bevara export [--data DIR] --ocfl DIR\n"
-      "  The first writes one version of a package: DIR/METS.xml (the AIP METS)\n"
-      "  and DIR/submission/ (the package as submitted, byte for byte).\n"
-      "  --ocfl writes every package as an OCFL 1.1 storage root.\n"
-      "  DIR must not exist or be empty.\n") + kDataHelp;
-  Args args = ParseArgs(argv, {"--data", "--version"}, {"--ocfl"});
-  bool ocfl = args.Has("--ocfl");
-  if (int rc = CheckArgs(args, "export", usage.c_str(), ocfl ? 1 : 2); rc >= 0) return rc;
-  auto archive = OpenArchive(args, "export");
-  if (!archive.ok()) return 2;
-  auto stats = ocfl ? storage::ExportOcfl(archive->get(), args.positional[0])
-                    : storage::ExportPackage(archive->get(), args.positional[0], args.positional[1],
-                                             static_cast<uint32_t>(std::stoul(args.Get("--version", "0"))));
-  if (!stats.ok()) {
-    std::cerr << "bevara export: " << stats.status().ToString() << "\n";
+  CLI::App app("Writes one version of a package: DIR/METS.xml (the AIP METS) and DIR/submission/ (the\n"
+               "package as submitted, byte for byte); with --ocfl, every package as an OCFL 1.1 storage root.\n"
+               "Every file is verified before it takes its name. DIR must not exist or be empty.\n"
+               "usage: bevara export [--data DIR] [--version N] PACKAGE-ID DIR\n"
+               "       bevara export [--data DIR] --ocfl DIR",
+               "bevara export");
+  std::string data;
+  uint32_t version = 0;
+  bool ocfl = false;
+  std::vector<std::string> positional;
+  AddDataOption(app, &data);
+  app.add_option("--version", version, "the version to export (default: the latest)")->check(AtLeast(1));
+  app.add_flag("--ocfl", ocfl, "export every package as an OCFL 1.1 storage root into DIR");
+  app.add_option("ARGS", positional, "PACKAGE-ID DIR, or DIR with --ocfl")->required();
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  if (positional.size() != (ocfl ? 1u : 2u)) {
+    std::cerr << "bevara export: " << (ocfl ? "--ocfl takes one DIR" : "give a PACKAGE-ID and a DIR") << "\n"
+              << app.help();
     return 2;
   }
+  if (ocfl && version != 0) return Fail("export", "--version and --ocfl do not go together (OCFL holds every version)");
+  data = DataDir(data);
+  if (!RequireArchive(data, "export")) return 2;
+  auto archive = OpenArchive(data, "export");
+  if (!archive.ok()) return 2;
+  auto stats = ocfl ? storage::ExportOcfl(archive->get(), positional[0])
+                    : storage::ExportPackage(archive->get(), positional[0], positional[1], version);
+  if (!stats.ok()) return Fail("export", stats.status().ToString());
   std::cout << "exported " << stats->packages << " packages, " << stats->versions << " versions, " << stats->files
-            << " files, " << stats->bytes << " bytes to " << args.positional.back() << "\n";
+            << " files, " << stats->bytes << " bytes to " << positional.back() << "\n";
   return 0;
 }
 
 int GcCommand(const std::vector<std::string>& argv) {
-  static const std::string usage = std::string(
-      "usage: bevara gc [--data DIR]\n"
-      "  Removes blobs no archived version references and staging files of\n"
-      "  interrupted ingests.\n") + kDataHelp;
-  Args args = ParseArgs(argv, {"--data"}, {});
-  if (int rc = CheckArgs(args, "gc", usage.c_str(), 0); rc >= 0) return rc;
-  auto archive = OpenArchive(args, "gc");
+  CLI::App app("Removes blobs no archived version references and staging files of interrupted ingests.",
+               "bevara gc");
+  std::string data;
+  AddDataOption(app, &data);
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  data = DataDir(data);
+  if (!RequireArchive(data, "gc")) return 2;
+  auto archive = OpenArchive(data, "gc");
   if (!archive.ok()) return 2;
   auto stats = storage::CollectGarbage(archive->get());
-  if (!stats.ok()) {
-    std::cerr << "bevara gc: " << stats.status().ToString() << "\n";
-    return 2;
-  }
+  if (!stats.ok()) return Fail("gc", stats.status().ToString());
   std::cout << "kept " << stats->blobs_kept << " blobs; removed " << stats->blobs_removed << " blobs ("
             << stats->bytes_removed << " bytes) and " << stats->staging_files_removed << " staging files\n";
   return 0;
 }
 
 int RebuildCommand(const std::vector<std::string>& argv) {
-  static const std::string usage = std::string(
-      "usage: bevara rebuild [--data DIR]\n"
-      "  Rebuilds the catalog from the store alone (the version log and the\n"
-      "  version records). The old catalog is kept as catalog.before-rebuild.TIME.\n"
-      "  Refused when the old catalog knows versions the log does not.\n") + kDataHelp +
-      "exit status: 0 rebuilt, 1 refused or some version records unreadable, 2 could not run\n";
-  Args args = ParseArgs(argv, {"--data"}, {});
-  if (int rc = CheckArgs(args, "rebuild", usage.c_str(), 0); rc >= 0) return rc;
-  auto outcome = storage::RebuildCatalog(Env::Default(), DataDir(args));
-  if (!outcome.ok()) {
-    std::cerr << "bevara rebuild: " << outcome.status().ToString() << "\n";
-    return 2;
-  }
+  CLI::App app("Rebuilds the catalog from the store alone (the version log and the version records). The old\n"
+               "catalog is kept as catalog.before-rebuild.TIME. Refused when the old catalog knows versions the\n"
+               "log does not. Exit status: 0 rebuilt, 1 refused or some version records unreadable, 2 could not run.",
+               "bevara rebuild");
+  std::string data;
+  AddDataOption(app, &data);
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  data = DataDir(data);
+  if (!RequireArchive(data, "rebuild")) return 2;
+  auto outcome = storage::RebuildCatalog(Env::Default(), data);
+  if (!outcome.ok()) return Fail("rebuild", outcome.status().ToString());
   if (!outcome->missing_from_log.empty()) {
     std::cerr << "bevara rebuild: refused: the catalog knows " << outcome->missing_from_log.size()
               << " versions or removals that the version log does not (the log lost them, or is not this archive's); "

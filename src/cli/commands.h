@@ -6,6 +6,9 @@
 
 namespace bevara::cli {
 
+// bevara init [--data DIR]: exit 0 created or there, 2 could not.
+int InitCommand(const std::vector<std::string>& args);
+
 // bevara validate [--format text|json] [--report FILE] PACKAGE
 // Exit 0: valid; 1: invalid; 2: could not run.
 int ValidateCommand(const std::vector<std::string>& args);

@@ -7,28 +7,21 @@
 #include "src/common/file_util.h"
 
 namespace bevara::cli {
-namespace {
-
-constexpr const char* kUsage =
-    "usage: bevara ingest [--data DIR] [--message TEXT] [--receipt FILE] PACKAGE...\n"
-    "  Validates each package and, when it is valid, archives it durably.\n"
-    "  Prints the receipt, one line of JSON per package: AIP id, version,\n"
-    "  every file with its digests, the PREMIS events, the validation report.\n"
-    "  --data DIR      data directory (default $BEVARA_DATA or ./bevara-data)\n"
-    "  --message TEXT  the version message recorded in the AIP\n"
-    "  --receipt FILE  also write the (last) receipt to FILE\n"
-    "exit status: 0 all archived, 1 some package rejected, 2 could not run\n";
-
-}  // namespace
-
 int IngestCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--data", "--message", "--receipt"}, {});
-  if (args.help) return std::cout << kUsage, 0;
-  if (!args.error.empty() || args.positional.empty()) {
-    std::cerr << "bevara ingest: " << (args.error.empty() ? "no package given" : args.error) << "\n" << kUsage;
-    return 2;
-  }
-  auto archive = storage::Archive::Open(Env::Default(), DataDir(args));
+  CLI::App app("Validates each package and, when it is valid, archives it durably. Prints the receipt, one\n"
+               "line of JSON per package: AIP id, version, every file with its digests, the PREMIS events,\n"
+               "the validation report. Exit status: 0 all archived, 1 some package rejected, 2 could not run.",
+               "bevara ingest");
+  std::string data, message, receipt_file;
+  std::vector<std::string> packages;
+  AddDataOption(app, &data);
+  auto* message_option = app.add_option("--message", message, "the version message recorded in the AIP");
+  app.add_option("--receipt", receipt_file, "also write the (last) receipt to FILE")->type_name("FILE");
+  app.add_option("PACKAGE", packages, "tar, tar.gz or zip files, or unpacked directories")->required();
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  data = DataDir(data);
+  if (!RequireArchive(data, "ingest")) return 2;
+  auto archive = storage::Archive::Open(Env::Default(), data);
   if (!archive.ok()) {
     std::cerr << "bevara ingest: cannot open the archive: " << archive.status().ToString() << "\n";
     return 2;
@@ -39,17 +32,16 @@ int IngestCommand(const std::vector<std::string>& argv) {
     return 2;
   }
   ingest::IngestOptions options;
-  if (args.values.count("--message")) options.message = args.Get("--message");
+  if (message_option->count() > 0) options.message = message;
   ingest::Ingester ingester(archive->get(), *schemas, options);
   int exit_code = 0;
-  for (const std::string& package : args.positional) {
+  for (const std::string& package : packages) {
     auto outcome = ingester.Ingest(package);
     if (!outcome.ok()) {
       std::cerr << "bevara ingest: " << package << ": not archived: " << outcome.status().ToString() << "\n";
       return 2;
     }
     // Written in pieces, then flushed: a receipt printed is a package acknowledged.
-    const std::string receipt_file = args.Get("--receipt");
     std::string receipt;
     ingest::WriteReceipt(*outcome, [&](std::string_view piece) {
       std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));

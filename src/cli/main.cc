@@ -12,9 +12,10 @@ constexpr const char* kUsage =
     "bevara " BEVARA_VERSION " - long-term preservation e-archive\n"
     "\n"
     "usage: bevara COMMAND [ARGS]\n"
-    "  serve                run the HTTP API (default http://127.0.0.1:8080, data in ./bevara-data)\n"
+    "  init                 create a new, empty archive (data in --data DIR, $BEVARA_DATA or ./bevara-data)\n"
+    "  serve [--init]       run the HTTP API (default http://127.0.0.1:8080); --init creates the archive\n"
     "  token create|revoke|list   manage API tokens\n"
-    "  log verify           check the audit log's hash chain\n"
+    "  log verify|keygen|checkpoint   check the audit log's hash chain; sign its head\n"
     "  validate PACKAGE     validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  if (command == "init") return bevara::cli::InitCommand(args);
   if (command == "serve") return bevara::cli::ServeCommand(args);
   if (command == "token") return bevara::cli::TokenCommand(args);
   if (command == "log") return bevara::cli::LogCommand(args);

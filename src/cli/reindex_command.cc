@@ -21,17 +21,7 @@
 namespace bevara::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: bevara reindex [--data DIR]\n"
-    "  Builds the search index again from the archive: the case metadata and the text of every\n"
-    "  package's records. The new index replaces DATA/index once complete. Stop the server first\n"
-    "  (it holds the index); a server that starts on a stale index catches up by itself.\n"
-    "  --data DIR  data directory (default $BEVARA_DATA or ./bevara-data)\n";
-
-int Fail(const std::string& what) {
-  std::cerr << "bevara reindex: " << what << "\n";
-  return 2;
-}
+int Fail(const std::string& what) { return cli::Fail("reindex", what); }
 
 // Prints progress at most once a second: in place on a terminal, as lines otherwise.
 class ProgressPrinter {
@@ -61,10 +51,15 @@ class ProgressPrinter {
 }  // namespace
 
 int ReindexCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--data"}, {});
-  if (args.help) return std::cout << kUsage, 0;
-  if (!args.error.empty() || !args.positional.empty()) return Fail((args.error.empty() ? "unexpected argument" : args.error) + "\n" + kUsage);
-  const std::string data = DataDir(args);
+  CLI::App app("Builds the search index again from the archive: the case metadata and the text of every\n"
+               "package's records. The new index replaces DATA/index once complete. Stop the server first (it\n"
+               "holds the index); a server that starts on a stale index catches up by itself.",
+               "bevara reindex");
+  std::string data_option;
+  AddDataOption(app, &data_option);
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  const std::string data = DataDir(data_option);
+  if (!RequireArchive(data, "reindex")) return 2;
   Env* env = Env::Default();
   auto archive = storage::Archive::Open(env, data);
   if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());

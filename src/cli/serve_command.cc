@@ -21,17 +21,7 @@
 namespace bevara::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: bevara serve [--config FILE] [--address ADDR] [--port N] [--data DIR]\n"
-    "  Serves the HTTP API (default http://127.0.0.1:8080, data in ./bevara-data).\n"
-    "  --config FILE   JSON (.json) or INI settings: see README.md; options here override it\n"
-    "  On first start an admin token is written to DATA/admin.token (mode 0600).\n"
-    "  Stops cleanly on SIGINT or SIGTERM.\n";
-
-int Fail(const std::string& what) {
-  std::cerr << "bevara serve: " << what << "\n";
-  return 2;
-}
+int Fail(const std::string& what) { return cli::Fail("serve", what); }
 
 // Creates the first admin token when there is none, and writes it where
 // only the server's user can read it.
@@ -70,25 +60,30 @@ void WaitForStop() {
 }  // namespace
 
 int ServeCommand(const std::vector<std::string>& argv) {
-  Args args = ParseArgs(argv, {"--config", "--address", "--port", "--data"}, {});
-  if (args.help) return std::cout << kUsage, 0;
-  if (!args.error.empty() || !args.positional.empty()) return Fail((args.error.empty() ? "unexpected argument" : args.error) + "\n" + kUsage);
+  CLI::App app("Serves the HTTP API (default http://127.0.0.1:8080, data in ./bevara-data). On first start an\n"
+               "admin token is written to DATA/admin.token (mode 0600). Stops cleanly on SIGINT or SIGTERM.",
+               "bevara serve");
+  std::string config_file, address, data;
+  int port = -1;
+  bool init = false;
+  app.add_option("--config", config_file, "JSON (.json) or INI settings (see README.md); options here override it")
+      ->type_name("FILE");
+  auto* address_option = app.add_option("--address", address, "the address to listen on (default 127.0.0.1)");
+  auto* port_option = app.add_option("--port", port, "the port (0: any free one)")->check(CLI::Range(0, 65535));
+  AddDataOption(app, &data);
+  app.add_flag("--init", init, "create a new, empty archive in the data directory if it holds none");
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   server::ServerConfig config;
-  if (args.values.count("--config")) {
-    auto loaded = server::LoadServerConfig(args.Get("--config"));
+  if (!config_file.empty()) {
+    auto loaded = server::LoadServerConfig(config_file);
     if (!loaded.ok()) return Fail(loaded.status().message());
     config = *loaded;
   }
-  if (args.values.count("--address")) config.address = args.Get("--address");
-  if (args.values.count("--port")) {
-    try {
-      config.port = std::stoi(args.Get("--port"));
-    } catch (...) {
-      return Fail("--port needs a number");
-    }
-  }
-  if (args.values.count("--data") || std::getenv("BEVARA_DATA")) config.data_dir = DataDir(args);
+  if (address_option->count() > 0) config.address = address;
+  if (port_option->count() > 0) config.port = port;
+  if (!data.empty() || std::getenv("BEVARA_DATA")) config.data_dir = DataDir(data);
   if (Status s = config.Check(); !s.ok()) return Fail(s.message());
+  if (!init && !RequireArchive(config.data_dir, "serve")) return 2;
 
   // Signals are taken by WaitForStop, in every thread started from here on.
   sigset_t set;
@@ -99,8 +94,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-file is an error return, not a death
 
   Env* env = Env::Default();
-  if (Status s = env->CreateDir(config.data_dir, kDefaultDirMode); !s.ok()) return Fail("cannot create " + config.data_dir + ": " + s.ToString());
-  auto archive = storage::Archive::Open(env, config.data_dir);
+  storage::ArchiveOptions archive_options;
+  archive_options.create_if_missing = init;
+  auto archive = storage::Archive::Open(env, config.data_dir, archive_options);
   if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());
   const std::string access_dir = config.data_dir + "/access";
   auto tokens = access::TokenStore::Open(env, access_dir);

@@ -1,46 +1,22 @@
 #include <iostream>
 
 #include "ingest/validate/package_validator.h"
+#include "src/cli/args.h"
 #include "src/cli/commands.h"
 #include "src/common/env.h"
 #include "src/common/file_util.h"
 
 namespace bevara::cli {
 
-namespace {
-
-constexpr const char* kUsage =
-    "usage: bevara validate [--format text|json] [--report FILE] PACKAGE\n"
-    "  PACKAGE  a tar, tar.gz or zip file, or an unpacked directory\n"
-    "  --format text|json  what to print (default: text)\n"
-    "  --report FILE       also write the JSON report to FILE\n"
-    "exit status: 0 valid, 1 invalid, 2 could not validate\n";
-
-}  // namespace
-
-int ValidateCommand(const std::vector<std::string>& args) {
+int ValidateCommand(const std::vector<std::string>& argv) {
+  CLI::App app("Validates a submission package (E-ARK CSIP/SIP, FGS). Exit status: 0 valid, 1 invalid,\n"
+               "2 could not validate.",
+               "bevara validate");
   std::string format = "text", report_file, package;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if ((a == "--format" || a == "--report") && i + 1 < args.size()) {
-      (a == "--format" ? format : report_file) = args[++i];
-    } else if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return 0;
-    } else if (!a.empty() && a[0] == '-') {
-      std::cerr << "bevara validate: unknown option " << a << "\n" << kUsage;
-      return 2;
-    } else if (package.empty()) {
-      package = a;
-    } else {
-      std::cerr << kUsage;
-      return 2;
-    }
-  }
-  if (package.empty() || (format != "text" && format != "json")) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  app.add_option("--format", format, "what to print: text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--report", report_file, "also write the JSON report to FILE")->type_name("FILE");
+  app.add_option("PACKAGE", package, "a tar, tar.gz or zip file, or an unpacked directory")->required();
+  if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   auto schemas = ingest::SchemaSet::Shared();
   if (!schemas.ok()) {
     std::cerr << "bevara validate: " << schemas.status().ToString() << "\n";

@@ -12,7 +12,19 @@ namespace bevara::storage {
 
 Archive::~Archive() = default;
 
+Status Archive::Exists(Env* env, const std::string& data_dir) {
+  auto store = env->Lstat(data_dir + "/store");
+  if (store.ok() && store->type == FileType::kDirectory) return Status::OK();
+  auto dir = env->Lstat(data_dir);
+  const std::string what = !dir.ok() ? "does not exist"
+                           : dir->type != FileType::kDirectory ? "is not a directory"
+                                                                : "holds no bevara archive (no store/)";
+  return Status::NotFound(data_dir + " " + what + "; to create a new archive there, run `bevara init --data " +
+                          data_dir + "` (or `bevara serve --init`)");
+}
+
 Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
+  if (!options.create_if_missing) BEVARA_RETURN_IF_ERROR(Exists(env, data_dir));
   std::unique_ptr<Archive> a(new Archive(env, data_dir));
   BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir, kDefaultDirMode));
   auto store = OpenBlobStore(env, data_dir + "/store", options.store);

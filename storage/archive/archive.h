@@ -60,6 +60,9 @@ struct ReplayStats {
 };
 
 struct ArchiveOptions {
+  // Only `bevara init` and `bevara serve --init` create an archive: opening
+  // a directory that holds none (a typo, an unmounted disk) is an error.
+  bool create_if_missing = false;
   BlobStoreOptions store;
   // Where the catalog lives; empty: <data_dir>/catalog. (`bevara rebuild`
   // builds a new one beside the old.)
@@ -94,8 +97,13 @@ class PackageUpdate {
 
 class Archive {
  public:
-  // Opens (creating if needed) the archive in `data_dir`, and rolls forward
-  // what the version log has and the catalog lacks. REQUIRES: env outlives it.
+  // OK when `data_dir` holds an archive (its store/); NotFound naming the
+  // directory, and saying how to create one, otherwise.
+  static Status Exists(Env* env, const std::string& data_dir);
+  // Opens the archive in `data_dir` (creating it only with
+  // options.create_if_missing; NotFound otherwise, as Exists), and rolls
+  // forward what the version log has and the catalog lacks.
+  // REQUIRES: env outlives it.
   static Result<std::unique_ptr<Archive>> Open(Env* env, const std::string& data_dir, ArchiveOptions options = {});
   ~Archive();
 

@@ -16,6 +16,7 @@ using testing::RunBevara;
 TEST(ArchiveCommandsTest, IngestAuditVerifyExportGcRebuild) {
   testing::TempDir dir;
   const std::string data = "--data " + dir.Join("data");
+  ASSERT_EQ(RunBevara("init " + data).exit_code, 0);
   std::string package = testing::GeneratePackage(dir, 61);
 
   auto ingest = RunBevara("ingest " + data + " --receipt " + dir.Join("receipt.json") + " " + package);
@@ -40,6 +41,7 @@ TEST(ArchiveCommandsTest, IngestAuditVerifyExportGcRebuild) {
 TEST(ArchiveCommandsTest, BitRotMakesAuditFailAndNameThePackageAndPath) {
   testing::TempDir dir;
   const std::string data = "--data " + dir.Join("data");
+  ASSERT_EQ(RunBevara("init " + data).exit_code, 0);
   auto ingest = RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, 62));
   ASSERT_EQ(ingest.exit_code, 0);
   auto receipt = nlohmann::json::parse(ingest.out);
@@ -72,6 +74,7 @@ TEST(ArchiveCommandsTest, RejectedPackageExitsOneAndStoresNothing) {
   spec.seed = 63;
   sipgen::SipPlan plan = sipgen::PlanSip(spec);
   plan.EditMets("CHECKSUMTYPE=\"SHA-256\"", "CHECKSUMTYPE=\"CRC32\"");
+  ASSERT_EQ(RunBevara("init --data " + dir.Join("data")).exit_code, 0);
   auto run = RunBevara("ingest --data " + dir.Join("data") + " " + testing::WritePackage(plan, "tar", dir));
   EXPECT_EQ(run.exit_code, 1);
   auto receipt = nlohmann::json::parse(run.out);
@@ -86,6 +89,7 @@ TEST(ArchiveCommandsTest, RejectedPackageExitsOneAndStoresNothing) {
 TEST(ArchiveCommandsTest, ADamagedVersionLogIsNamedAndNothingActsOnIt) {
   testing::TempDir dir;
   const std::string data = "--data " + dir.Join("data");
+  ASSERT_EQ(RunBevara("init " + data).exit_code, 0);
   const std::string log = dir.Join("data/store/versions.log");
   for (uint64_t seed : {67, 68}) ASSERT_EQ(RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, seed)).exit_code, 0);
   const std::string intact = testing::ReadFile(log);

@@ -16,6 +16,7 @@ using testing::RunBevara;
 TEST(ReindexCommandTest, BuildsTheIndexFromTheArchiveAndReplacesALostOne) {
   testing::TempDir dir;
   const std::string data = "--data " + dir.Join("data");
+  ASSERT_EQ(RunBevara("init " + data).exit_code, 0);
   for (uint64_t seed : {71, 72}) {
     ASSERT_EQ(RunBevara("ingest " + data + " " + testing::GeneratePackage(dir, seed, 12)).exit_code, 0);
   }

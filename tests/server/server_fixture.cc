@@ -38,7 +38,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::string& data_dir,
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, 1);
-    ::execl(BEVARA_BINARY, BEVARA_BINARY, "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::execl(BEVARA_BINARY, BEVARA_BINARY, "serve", "--init", "--config", config.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   for (int i = 0; i < 300; ++i) {

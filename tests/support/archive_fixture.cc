@@ -8,6 +8,7 @@
 namespace bevara::testing {
 
 std::unique_ptr<storage::Archive> OpenArchiveOrDie(const std::string& dir, Env* env, storage::ArchiveOptions options) {
+  options.create_if_missing = true;  // tests start from empty directories
   auto archive = storage::Archive::Open(env, dir, options);
   EXPECT_TRUE(archive.ok()) << archive.status().ToString();
   return archive.ok() ? std::move(*archive) : nullptr;

@@ -81,7 +81,7 @@ INI
     echo "-- in-process, queries: $mix"
     "$BIN/bevara-bench-search" query "$data" "$WORK/queries-$mix.txt"
   done
-  "$BIN/bevara" serve --config "$WORK/serve.ini" > "$WORK/serve.log" 2>&1 &
+  "$BIN/bevara" serve --init --config "$WORK/serve.ini" > "$WORK/serve.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do curl -sf http://127.0.0.1:18480/health >/dev/null && break; sleep 0.2; done
   # The public answers must hold hits (published, and passing the check at
@@ -107,6 +107,7 @@ if [ ! -d "$ARCHIVE/store" ]; then
   for i in $(seq "$REINDEX_PACKAGES"); do
     "$BIN/bevara-sipgen" --seed "$((5000 + i))" --files 50 --out "$WORK/packages/p$i.tar" >/dev/null
   done
+  "$BIN/bevara" init --data "$ARCHIVE" >/dev/null
   "$BIN/bevara" ingest --data "$ARCHIVE" "$WORK"/packages/p*.tar >/dev/null 2>&1
   rm -rf "$WORK/packages"
 fi

@@ -26,7 +26,7 @@ BIN=$ROOT/build
 mkdir -p "$WORK"
 
 start_server() {  # start_server DATA PORT [CONFIG]
-  "$BIN/bevara" serve --data "$1" --port "$2" ${3:+--config "$3"} >"$1.log" 2>&1 &
+  "$BIN/bevara" serve --init --data "$1" --port "$2" ${3:+--config "$3"} >"$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/health" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; exit 1
@@ -112,7 +112,7 @@ nginx -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true
 echo "== 3: 1 GiB deposit over HTTP vs bevara ingest"
 t_http=""; t_cli=""
 for _ in $(seq "$RUNS"); do
-  rm -rf "$WORK/cli" && sync
+  rm -rf "$WORK/cli" && "$BIN/bevara" init --data "$WORK/cli" >/dev/null && sync
   t_cli=$(min "$t_cli" "$(time_once "$BIN/bevara" ingest --data "$WORK/cli" "$WORK/p1g.tar")")
   rm -rf "$WORK/http" && sync
   start_server "$WORK/http" 18082

@@ -36,7 +36,7 @@ gen p1g --seed 9 --files 1 --size 1073741824 --nesting 0
 gen p10k --seed 6 --files 9990 --size 10240     # + 10 metadata and schema files
 gen p100k --seed 7 --files 99989 --min-size 256 --max-size 2048   # + 11 = 100,000 files, the limit
 
-fresh() { rm -rf "$WORK/data" "$WORK/copy"; sync; }
+fresh() { rm -rf "$WORK/data" "$WORK/copy"; "$BIN/bevara" init --data "$WORK/data" >/dev/null; sync; }
 ingest() { fresh; time_once "$BIN/bevara" ingest --data "$WORK/data" "$WORK/$1.tar"; }
 copy_file() { fresh; time_once bash -c "cp '$WORK/$1.tar' '$WORK/copy' && sync && sha256sum '$WORK/copy'"; }
 copy_tree() {

@@ -39,7 +39,9 @@ int main(int argc, char** argv) {
   const size_t checks = argc > 3 ? std::stoul(argv[3]) : 1000000;
   Env* env = Env::Default();
   std::filesystem::create_directories(dir);
-  auto archive = bevara::storage::Archive::Open(env, dir + "/data");
+  bevara::storage::ArchiveOptions create;
+  create.create_if_missing = true;
+  auto archive = bevara::storage::Archive::Open(env, dir + "/data", create);
   auto schemas = bevara::ingest::SchemaSet::Shared();
   auto decisions = bevara::access::AccessDecisions::Open(env, dir + "/access");
   auto rules = bevara::access::PublicationRules::Open(env, dir + "/access");

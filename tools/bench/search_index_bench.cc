@@ -146,7 +146,9 @@ int BuildArchive(const std::string& dir, uint64_t n) {
     if (!added.ok()) return std::cerr << added.status().ToString() << "\n", 2;
     g_rule_ids.push_back(added->id);
   }
-  auto archive = bevara::storage::Archive::Open(env, dir);
+  bevara::storage::ArchiveOptions create;
+  create.create_if_missing = true;
+  auto archive = bevara::storage::Archive::Open(env, dir, create);
   if (!archive.ok()) return std::cerr << archive.status().ToString() << "\n", 2;
   for (uint64_t p = 0; p * 50 < n; ++p) {
     bevara::storage::VersionRecord record;

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/cli/run_bevara.h"
+
 #include <chrono>
 #include <map>
 #include <optional>
@@ -86,6 +88,7 @@ std::vector<Ack> Acknowledged(const std::string& output) {
 TEST(KillTest, AcknowledgedPackagesSurviveSigkill) {
   testing::TempDir dir;
   const std::string data = dir.Join("data");
+  ASSERT_EQ(testing::RunBevara("init --data " + data).exit_code, 0);
   // Distinct packages, some sharing an OBJID (new versions), one larger.
   std::vector<std::string> packages;
   for (int i = 0; i < 6; ++i) packages.push_back(testing::GeneratePackage(dir, 300 + i, 6));
@@ -99,6 +102,7 @@ TEST(KillTest, AcknowledgedPackagesSurviveSigkill) {
     packages.push_back(testing::WritePackage(sipgen::PlanSip(spec), "tar", dir, "large"));
   }
   // How long a whole run takes, to spread the kills over it.
+  ASSERT_EQ(testing::RunBevara("init --data " + dir.Join("timing")).exit_code, 0);
   auto start = std::chrono::steady_clock::now();
   bool killed = false;
   std::vector<Ack> acked = Acknowledged(RunAndKill(dir.Join("timing"), packages, std::nullopt, &killed));
