@@ -1,43 +1,103 @@
 #include "src/server/server_config.h"
 
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
 #include <set>
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Exception.h>
-#include <Poco/Util/IniFileConfiguration.h>
-#include <Poco/Util/JSONConfiguration.h>
-
+#include "src/common/units.h"
 #include "src/server/client_address.h"
+#include "src/server/config_file.h"
 
 namespace bevara::server {
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+// How one key's text becomes its field; an empty answer means it did.
+using Setter = std::function<std::string(const std::string& text, ServerConfig* c)>;
+
+Setter String(std::string ServerConfig::*field) {
+  return [field](const std::string& text, ServerConfig* c) { return (c->*field = text, std::string()); };
 }
 
-void ReadInto(const Poco::Util::AbstractConfiguration& c, ServerConfig* out) {
-  out->address = c.getString("server.address", out->address);
-  out->port = c.getInt("server.port", out->port);
-  out->data_dir = c.getString("server.data_dir", out->data_dir);
-  out->http_threads = c.getInt("http.threads", out->http_threads);
-  out->http_max_queued = c.getInt("http.max_queued", out->http_max_queued);
-  out->request_timeout_seconds = c.getInt("http.request_timeout_seconds", out->request_timeout_seconds);
-  out->keep_alive_seconds = c.getInt("http.keep_alive_seconds", out->keep_alive_seconds);
-  out->max_keep_alive_requests = c.getInt("http.max_keep_alive_requests", out->max_keep_alive_requests);
-  out->pinned_bytes = c.getUInt64("http.pinned_bytes", out->pinned_bytes);
-  out->trusted_proxies = c.getString("http.trusted_proxies", out->trusted_proxies);
-  out->max_package_bytes = c.getUInt64("limits.max_package_bytes", out->max_package_bytes);
-  out->max_page_size = c.getInt("limits.max_page_size", out->max_page_size);
-  out->ingest_workers = c.getInt("ingest.workers", out->ingest_workers);
-  out->deposit_queue = c.getInt("ingest.deposit_queue", out->deposit_queue);
-  out->audit_max_bytes_per_second = c.getUInt64("audit.max_bytes_per_second", out->audit_max_bytes_per_second);
-  out->public_requests_per_second = c.getDouble("public.requests_per_second", out->public_requests_per_second);
-  out->public_burst = c.getDouble("public.burst", out->public_burst);
-  out->extract_max_file_bytes = c.getUInt64("search.extract_max_file_bytes", out->extract_max_file_bytes);
-  out->extract_max_text_bytes = c.getUInt64("search.extract_max_text_bytes", out->extract_max_text_bytes);
-  out->tls_certificate = c.getString("tls.certificate", out->tls_certificate);
-  out->tls_private_key = c.getString("tls.private_key", out->tls_private_key);
+Setter Int(int ServerConfig::*field) {
+  return [field](const std::string& text, ServerConfig* c) -> std::string {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return "'" + text + "' is not a whole number";
+    c->*field = value;
+    return {};
+  };
+}
+
+Setter Size(uint64_t ServerConfig::*field) {
+  return [field](const std::string& text, ServerConfig* c) -> std::string {
+    auto bytes = ParseSize(text);
+    if (!bytes) return "'" + text + "' is not a size (bytes, or with a unit: 512KiB, 64MiB, 4GiB, 10GB)";
+    c->*field = *bytes;
+    return {};
+  };
+}
+
+Setter Seconds(int ServerConfig::*field) {
+  return [field](const std::string& text, ServerConfig* c) -> std::string {
+    auto seconds = ParseDuration(text);
+    if (!seconds || *seconds > 1e6 || *seconds != static_cast<int>(*seconds)) {
+      return "'" + text + "' is not a duration in whole seconds (30, 30s, 10min, 1h)";
+    }
+    c->*field = static_cast<int>(*seconds);
+    return {};
+  };
+}
+
+Setter Number(double ServerConfig::*field) {
+  return [field](const std::string& text, ServerConfig* c) -> std::string {
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
+      return "'" + text + "' is not a number";
+    }
+    c->*field = value;
+    return {};
+  };
+}
+
+// Every key a configuration file may set.
+const std::map<std::string, Setter>& Keys() {
+  static const auto* keys = new std::map<std::string, Setter>{
+      {"server.address", String(&ServerConfig::address)},
+      {"server.port", Int(&ServerConfig::port)},
+      {"server.data_dir", String(&ServerConfig::data_dir)},
+      {"http.threads", Int(&ServerConfig::http_threads)},
+      {"http.max_queued", Int(&ServerConfig::http_max_queued)},
+      {"http.request_timeout_seconds", Seconds(&ServerConfig::request_timeout_seconds)},
+      {"http.keep_alive_seconds", Seconds(&ServerConfig::keep_alive_seconds)},
+      {"http.max_keep_alive_requests", Int(&ServerConfig::max_keep_alive_requests)},
+      {"http.pinned_bytes", Size(&ServerConfig::pinned_bytes)},
+      {"http.trusted_proxies", String(&ServerConfig::trusted_proxies)},
+      {"limits.max_package_bytes", Size(&ServerConfig::max_package_bytes)},
+      {"limits.max_page_size", Int(&ServerConfig::max_page_size)},
+      {"ingest.workers", Int(&ServerConfig::ingest_workers)},
+      {"ingest.deposit_queue", Int(&ServerConfig::deposit_queue)},
+      {"audit.max_bytes_per_second", Size(&ServerConfig::audit_max_bytes_per_second)},
+      {"public.requests_per_second", Number(&ServerConfig::public_requests_per_second)},
+      {"public.burst", Number(&ServerConfig::public_burst)},
+      {"search.extract_max_file_bytes", Size(&ServerConfig::extract_max_file_bytes)},
+      {"search.extract_max_text_bytes", Size(&ServerConfig::extract_max_text_bytes)},
+      {"tls.certificate", String(&ServerConfig::tls_certificate)},
+      {"tls.private_key", String(&ServerConfig::tls_private_key)},
+  };
+  return *keys;
+}
+
+// "[http] threads" for INI readers, "http.threads" is what Check() names.
+std::string KnownKeysOf(const std::string& section) {
+  std::string known;
+  for (const auto& [name, setter] : Keys()) {
+    if (name.compare(0, section.size() + 1, section + ".") != 0) continue;
+    known += (known.empty() ? "" : ", ") + name.substr(section.size() + 1);
+  }
+  return known;
 }
 
 }  // namespace
@@ -70,18 +130,21 @@ Status ServerConfig::Check() const {
 }
 
 Result<ServerConfig> LoadServerConfig(const std::string& path, ServerConfig defaults) {
-  try {
-    if (EndsWith(path, ".json")) {
-      Poco::AutoPtr<Poco::Util::JSONConfiguration> c(new Poco::Util::JSONConfiguration(path));
-      ReadInto(*c, &defaults);
-    } else {
-      Poco::AutoPtr<Poco::Util::IniFileConfiguration> c(new Poco::Util::IniFileConfiguration(path));
-      ReadInto(*c, &defaults);
+  auto settings = ReadConfigFile(path);
+  if (!settings.ok()) return settings.status();
+  for (const auto& [name, value] : *settings) {
+    const std::string where = value.where.empty() ? "" : " (" + value.where + ")";
+    auto key = Keys().find(name);
+    if (key == Keys().end()) {
+      const std::string section = name.substr(0, name.find('.'));
+      const std::string known = KnownKeysOf(section);
+      return Status::InvalidArgument("configuration " + path + ": unknown key " + name + where +
+                                     (known.empty() ? "; there is no section '" + section + "'"
+                                                    : "; [" + section + "] knows " + known));
     }
-  } catch (const Poco::Exception& e) {
-    return Status::InvalidArgument("configuration " + path + ": " + e.displayText());
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument("configuration " + path + ": " + e.what());
+    if (std::string why = key->second(value.text, &defaults); !why.empty()) {
+      return Status::InvalidArgument("configuration " + path + ": " + name + where + ": " + why);
+    }
   }
   BEVARA_RETURN_IF_ERROR(defaults.Check());
   return defaults;

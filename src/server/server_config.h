@@ -6,7 +6,10 @@
 //   [server]            address = 0.0.0.0 ; port = 8443
 //   [tls]               certificate = /etc/bevara/cert.pem ; private_key = ...
 //   [limits]            max_package_bytes = 4294967296
-// and in JSON {"server": {"port": 8443}, "limits": {...}}. Command-line
+// and in JSON {"server": {"port": 8443}, "limits": {...}}. Sizes take units
+// (64GiB, 512MiB, 10GB), durations too (30s, 10min). A key bevara does not
+// know, or a line it cannot read, is an error naming it: a setting silently
+// ignored is one the operator believes in and does not have. Command-line
 // options (--address, --port, --data) override the file.
 #pragma once
 
@@ -57,8 +60,8 @@ struct ServerConfig {
   Status Check() const;
 };
 
-// Reads `path` over the defaults. InvalidArgument for an unreadable file or
-// a value out of range.
+// Reads `path` over the defaults. InvalidArgument naming the key (and INI
+// line) for an unreadable file, an unknown key or a value out of range.
 Result<ServerConfig> LoadServerConfig(const std::string& path, ServerConfig defaults = {});
 
 }  // namespace bevara::server
