@@ -10,6 +10,7 @@
 #include "src/access/token_store.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/cli/startup_recovery.h"
 #include "src/common/clock.h"
 #include "src/common/file_util.h"
 #include "src/server/api.h"
@@ -99,7 +100,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto archive = storage::Archive::Open(env, config.data_dir, archive_options);
   if (!archive.ok()) return Fail("cannot open the archive: " + archive.status().ToString());
   const std::string access_dir = config.data_dir + "/access";
-  auto tokens = access::TokenStore::Open(env, access_dir);
+  // Damaged tokens or job history are set aside (fail closed: no token of
+  // the set-aside log works; a new admin token is written), not a reason to
+  // keep the whole archive offline.
+  std::vector<SetAside> set_aside;
+  auto tokens = OpenOrSetAside<std::unique_ptr<access::TokenStore>>(
+      env, access_dir + "/tokens.log", [&] { return access::TokenStore::Open(env, access_dir); }, &set_aside);
   if (!tokens.ok()) return Fail(tokens.status().ToString());
   (void)env->SetPermissions(access_dir, kPrivateDirMode);  // tokens, contacts: the server's user only
   auto log = access::AuditLog::Open(env, access_dir);
@@ -124,8 +130,20 @@ int ServeCommand(const std::vector<std::string>& argv) {
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
                                            config.max_package_bytes,
                                            [&index_worker](const std::string& id) { index_worker.Enqueue(id); }};
-  auto jobs = services::JobStore::Open(env, config.data_dir + "/server");
+  auto jobs = OpenOrSetAside<std::unique_ptr<services::JobStore>>(
+      env, config.data_dir + "/server/jobs.log", [&] { return services::JobStore::Open(env, config.data_dir + "/server"); },
+      &set_aside);
   if (!jobs.ok()) return Fail(jobs.status().ToString());
+  for (const SetAside& a : set_aside) {
+    const std::string what = a.file + " did not read (" + a.why + "); it is kept as " + a.kept_as +
+                             " and a new one was started";
+    std::cerr << "bevara serve: " << what << "\n";
+    env->Log(LogLevel::kError, what);
+    (void)log->get()->Append({"server", "", "sidefile.set-aside", a.file, "ok", what, ""}, true);
+  }
+  auto leftovers = RemoveLeftovers(env, archive->get(), config.data_dir);
+  if (!leftovers.ok()) return Fail("cannot remove what an earlier crash left: " + leftovers.status().ToString());
+  if (*leftovers > 0) env->Log(LogLevel::kInfo, "removed " + std::to_string(*leftovers) + " files an earlier crash left");
   auto deposits = services::DepositService::Start(archive->get(), *schemas, log->get(), jobs->get(), deposit_options);
   if (!deposits.ok()) return Fail(deposits.status().ToString());
   index_worker.Start();

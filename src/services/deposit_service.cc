@@ -225,11 +225,18 @@ Status DepositService::Recover() {
   }
   for (const Job& job : jobs_->Unfinished(JobKind::kDeposit)) {
     if (!env_->Lstat(UploadPath(job.id)).ok()) {
-      // Streamed (no upload), and cut off before its client was answered.
+      // Streamed (no upload kept), and the server stopped during it: whether
+      // its package reached the archive is not known to the job. Say so;
+      // depositing it again is safe (an archived package is recognised).
       Job failed = job;
       failed.state = JobState::kFailed;
       failed.finished = NowRfc3339(env_);
-      BEVARA_RETURN_IF_ERROR(jobs_->Finish(failed, {{"outcome", "failed"}, {"cause", "Interrupted"}}));
+      const std::string why =
+          "the server stopped during this deposit; deposit the package again (if it was archived, that is "
+          "recognised and nothing is stored twice)";
+      (void)log_->Append({job.token_id, "", "deposit.interrupted", job.id, "failed", why, ""}, true);
+      BEVARA_RETURN_IF_ERROR(
+          jobs_->Finish(failed, {{"outcome", "failed"}, {"cause", "Interrupted"}, {"detail", why}}));
       repeats_.Forget(job);
       continue;
     }
@@ -482,6 +489,15 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
     job.package_id = outcome->record.package_id;
     job.version = outcome->record.version;
   }
+  // The audit trail first: a crash between the two then leaves the job
+  // unfinished, and the next start runs it again (idempotent: an archived
+  // package is recognised) and logs it again, rather than leaving an
+  // archived deposit with only "accepted" in the trail.
+  const char* logged = how == DepositOutcome::kRejectedProducer ? "rejected" : DepositOutcomeName(how);
+  (void)log_->Append({job.token_id, "", std::string("deposit.") + logged, job.package_id.empty() ? id : job.package_id,
+                      logged,
+                      "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
+                     true);
   Status saved = jobs_->Finish(job, ResultDocument(how, outcome));
   if (!saved.ok()) {
     // Left queued or running in the log: the next start runs it again (idempotent).
@@ -489,11 +505,6 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
     return;
   }
   (void)env_->RemoveFile(UploadPath(id));
-  const char* logged = how == DepositOutcome::kRejectedProducer ? "rejected" : DepositOutcomeName(how);
-  (void)log_->Append({job.token_id, "", std::string("deposit.") + logged, job.package_id.empty() ? id : job.package_id,
-                      logged,
-                      "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
-                     true);
   if (how == DepositOutcome::kArchived && options_.on_archived) options_.on_archived(job.package_id);
   if (how == DepositOutcome::kFailed) {  // a retry must run again, not return this failure
     MutexLock lock(&mu_);

@@ -262,6 +262,12 @@ Result<uint64_t> LocalBlobStore::RemoveStaleStaging() {
       if (live_batches_.count(id)) continue;
     }
     std::string dir = root_ + "/staging/" + id;
+    auto info = env_->Lstat(dir);
+    if (info.ok() && info->type != FileType::kDirectory) {  // not a batch of ours: nothing belongs here
+      BEVARA_RETURN_IF_ERROR(env_->RemoveFile(dir));
+      ++removed;
+      continue;
+    }
     auto files = env_->ListDir(dir);
     if (!files.ok()) return files.status();
     for (const std::string& f : *files) {
