@@ -13,8 +13,14 @@
 namespace bevara::cli {
 namespace {
 
-Result<std::unique_ptr<storage::Archive>> OpenArchive(const std::string& data, const char* command) {
-  auto archive = storage::Archive::Open(Env::Default(), data);
+// Reading commands (audit, verify, export) and gc open the archive to read
+// only: they work on a full disk and change no catalog or log but the
+// damage register.
+Result<std::unique_ptr<storage::Archive>> OpenArchive(const std::string& data, const char* command,
+                                                      bool read_only = false) {
+  storage::ArchiveOptions options;
+  options.read_only = read_only;
+  auto archive = storage::Archive::Open(Env::Default(), data, options);
   if (!archive.ok()) {
     std::cerr << "bevara " << command << ": cannot open the archive: " << archive.status().ToString() << "\n";
   }
@@ -73,7 +79,7 @@ int AuditCommand(const std::vector<std::string>& argv) {
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   const std::string data = DataDir(args.data);
   if (!RequireArchive(data, "audit")) return 2;
-  auto archive = OpenArchive(data, "audit");
+  auto archive = OpenArchive(data, "audit", /*read_only=*/true);
   if (!archive.ok()) return 2;
   return PrintAudit(storage::AuditArchive(archive->get(), args.Options()), args.format, "audit");
 }
@@ -89,7 +95,7 @@ int VerifyCommand(const std::vector<std::string>& argv) {
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   const std::string data = DataDir(args.data);
   if (!RequireArchive(data, "verify")) return 2;
-  auto archive = OpenArchive(data, "verify");
+  auto archive = OpenArchive(data, "verify", /*read_only=*/true);
   if (!archive.ok()) return 2;
   return PrintAudit(storage::VerifyPackage(archive->get(), package, args.Options()), args.format, "verify");
 }
@@ -118,7 +124,7 @@ int ExportCommand(const std::vector<std::string>& argv) {
   if (ocfl && version != 0) return Fail("export", "--version and --ocfl do not go together (OCFL holds every version)");
   data = DataDir(data);
   if (!RequireArchive(data, "export")) return 2;
-  auto archive = OpenArchive(data, "export");
+  auto archive = OpenArchive(data, "export", /*read_only=*/true);
   if (!archive.ok()) return 2;
   auto stats = ocfl ? storage::ExportOcfl(archive->get(), positional[0])
                     : storage::ExportPackage(archive->get(), positional[0], positional[1], version);
@@ -136,7 +142,9 @@ int GcCommand(const std::vector<std::string>& argv) {
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   data = DataDir(data);
   if (!RequireArchive(data, "gc")) return 2;
-  auto archive = OpenArchive(data, "gc");
+  // gc writes only to the store: the catalog is opened to read only, so that
+  // gc runs on a full disk, which is when it is needed.
+  auto archive = OpenArchive(data, "gc", /*read_only=*/true);
   if (!archive.ok()) return 2;
   auto stats = storage::CollectGarbage(archive->get());
   if (!stats.ok()) return Fail("gc", stats.status().ToString());

@@ -38,7 +38,9 @@ int IngestCommand(const std::vector<std::string>& argv) {
   for (const std::string& package : packages) {
     auto outcome = ingester.Ingest(package);
     if (!outcome.ok()) {
-      std::cerr << "bevara ingest: " << package << ": not archived: " << outcome.status().ToString() << "\n";
+      // The status says what became of the package: not stored at all, or
+      // logged but not yet catalogued (rolled forward at the next open).
+      std::cerr << "bevara ingest: " << package << ": " << outcome.status().ToString() << "\n";
       return 2;
     }
     // Written in pieces, then flushed: a receipt printed is a package acknowledged.

@@ -73,6 +73,11 @@ class UpdatableFile {
 
 enum class FileType { kRegular, kDirectory, kSymlink, kCharDevice, kBlockDevice, kFifo, kSocket, kOther };
 
+// A file system's size and what a writer may still use of it.
+struct DiskSpace {
+  uint64_t total = 0, available = 0;  // bytes
+};
+
 struct FileInfo {
   FileType type = FileType::kOther;
   uint64_t size = 0;
@@ -117,6 +122,11 @@ class Env {
   virtual Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& path) = 0;
   // Information about the path itself (a symlink is reported as kSymlink).
   virtual Result<FileInfo> Lstat(const std::string& path) = 0;
+  // statvfs(3) of the file system holding `path` (NotSupported where unknown).
+  virtual Result<DiskSpace> GetDiskSpace(const std::string& path) {
+    (void)path;
+    return Status::NotSupported("disk space");
+  }
   // Information about what the path names, following symbolic links.
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
   // The names in a directory, without "." and "..", in no particular order.
@@ -172,6 +182,7 @@ class EnvWrapper : public Env {
   Result<std::unique_ptr<WritableFile>> OpenForAppend(const std::string& p) override { return target_->OpenForAppend(p); }
   Result<std::unique_ptr<UpdatableFile>> OpenForUpdate(const std::string& p) override { return target_->OpenForUpdate(p); }
   Result<FileInfo> Lstat(const std::string& p) override { return target_->Lstat(p); }
+  Result<DiskSpace> GetDiskSpace(const std::string& p) override { return target_->GetDiskSpace(p); }
   Result<FileInfo> Stat(const std::string& p) override { return target_->Stat(p); }
   Result<std::vector<std::string>> ListDir(const std::string& p) override { return target_->ListDir(p); }
   Status CreateDir(const std::string& p, uint32_t mode) override { return target_->CreateDir(p, mode); }

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -248,6 +249,12 @@ class PosixEnv final : public Env {
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "lstat " + path);
     return InfoOf(st);
+  }
+
+  Result<DiskSpace> GetDiskSpace(const std::string& path) override {
+    struct statvfs vfs;
+    if (::statvfs(path.c_str(), &vfs) != 0) return Status::FromErrno(errno, "statvfs " + path);
+    return DiskSpace{static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize, static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize};
   }
 
   Result<FileInfo> Stat(const std::string& path) override {

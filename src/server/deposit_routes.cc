@@ -165,6 +165,18 @@ void Deposit(DepositApi* api, Exchange& ex) {
     return SendStatus(ex, job.status());
   }
   ex.response.set("Location", JobHref(job->id));
+  if (!repeat && job->state == JobState::kFailed) {
+    // Streamed, and already over before its client was answered: a full
+    // disk is the server's condition, not an accepted deposit. The job is
+    // recorded (Location) with its reason.
+    auto result = deposits->ResultOf(job->id);
+    if (result.ok() && result->value("cause", std::string()) == StatusCodeName(StatusCode::kNoSpace)) {
+      ex.response.set("Retry-After", "60");
+      return SendError(ex, 507, "insufficient_storage",
+                       "the archive's disk is full: the package was not stored (job " + job->id +
+                           " records it); deposit it again when space has been freed");
+    }
+  }
   if (repeat) {
     ex.response.set("Idempotent-Replayed", "true");
     if (services::IsDone(job->state)) return SendJobDocument(api, ex, 200, *job);  // the first deposit's result

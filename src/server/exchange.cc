@@ -101,6 +101,10 @@ void SendStatus(Exchange& ex, const Status& s) {
     case StatusCode::kUnavailable:
       ex.response.set("Retry-After", "5");
       return SendError(ex, 503, "unavailable", s.message());
+    case StatusCode::kNoSpace:  // RFC 4918: the server cannot store what it needs to
+      ex.env->Log(LogLevel::kError, ex.request.getMethod() + " " + ex.request.getURI() + ": " + s.ToString());
+      ex.response.set("Retry-After", "60");
+      return SendError(ex, 507, "insufficient_storage", "the archive's disk is full; this request could not be completed (try again when space has been freed)");
     default:
       ex.env->Log(LogLevel::kError, ex.request.getMethod() + " " + ex.request.getURI() + ": " + s.ToString());
       return SendError(ex, 500, "internal", "the server could not complete the request");

@@ -25,7 +25,7 @@ Status Archive::Exists(Env* env, const std::string& data_dir) {
 
 Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data_dir, ArchiveOptions options) {
   if (!options.create_if_missing) BEVARA_RETURN_IF_ERROR(Exists(env, data_dir));
-  std::unique_ptr<Archive> a(new Archive(env, data_dir));
+  std::unique_ptr<Archive> a(new Archive(env, data_dir, options.read_only));
   BEVARA_RETURN_IF_ERROR(env->CreateDir(data_dir, kDefaultDirMode));
   auto store = OpenBlobStore(env, data_dir + "/store", options.store);
   if (!store.ok()) return store.status();
@@ -36,7 +36,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(Env* env, const std::string& data
   auto damage = DamageRegister::Open(env, data_dir + "/store/damage.log");
   if (!damage.ok()) return damage.status();
   a->damage_ = std::move(*damage);
-  auto catalog = Catalog::Open(options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir, options.catalog);
+  const std::string catalog_dir = options.catalog_dir.empty() ? data_dir + "/catalog" : options.catalog_dir;
+  auto catalog = options.read_only ? Catalog::OpenReadOnly(catalog_dir) : Catalog::Open(catalog_dir, options.catalog);
   if (!catalog.ok()) return catalog.status();
   a->catalog_ = std::move(*catalog);
   auto recovered = a->ReplayVersionLog();
@@ -83,6 +84,7 @@ Status Archive::CatchUpCatalog() {
 }
 
 Result<std::unique_ptr<PackageUpdate>> Archive::BeginUpdate(const std::string& id) {
+  if (read_only_) return Status::InvalidArgument("the archive was opened to read only");
   std::unique_ptr<PackageUpdate> update;
   for (;;) {
     // Before the package's lock: rolling forward waits for every update to end.
@@ -181,6 +183,18 @@ Result<VersionRecord> Archive::ReadVersionRecord(const std::string& name) {
   return VersionRecordFromJson(j);
 }
 
+namespace {
+
+// A log entry the catalog lacks, found while the archive is open to read only.
+Status NotRolledForward(const VersionLogEntry& e, ReplayStats* stats) {
+  stats->unreadable.push_back(e.package_id + (e.kind == VersionLogKind::kRemoval ? " removal" : " v" + std::to_string(e.version)) +
+                              ": in the version log, not yet in the catalog (the next command that writes rolls it "
+                              "forward)");
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<ReplayStats> Archive::ReplayVersionLog() {
   // However it ends, heads may have changed: cached ones are dropped.
   struct Changed {
@@ -211,6 +225,7 @@ Result<ReplayStats> Archive::ReplayVersionLog() {
       auto known = catalog_->GetRemoval(e.package_id);
       if (!known.ok()) return known.status();
       if (*known) return Status::OK();
+      if (read_only_) return NotRolledForward(e, &stats);
       BEVARA_RETURN_IF_ERROR(catalog_->RemovePackage({e.package_id, e.version, e.created, e.reason, e.by}));
       ++stats.removed;
       return Status::OK();
@@ -233,6 +248,7 @@ Result<ReplayStats> Archive::ReplayVersionLog() {
                                  "): " + record.status().ToString());
       return Status::OK();
     }
+    if (read_only_) return NotRolledForward(e, &stats);
     BEVARA_RETURN_IF_ERROR(catalog_->CommitVersion(*record, e.record));
     ++stats.committed;
     return Status::OK();

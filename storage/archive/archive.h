@@ -63,6 +63,11 @@ struct ArchiveOptions {
   // Only `bevara init` and `bevara serve --init` create an archive: opening
   // a directory that holds none (a typo, an unmounted disk) is an error.
   bool create_if_missing = false;
+  // Opens to read only (audit, verify, export): the catalog read-only, nothing
+  // rolled forward (a version the log has and the catalog lacks is reported
+  // in recovery().unreadable instead). Works on a full disk. Updates are
+  // refused.
+  bool read_only = false;
   BlobStoreOptions store;
   // Where the catalog lives; empty: <data_dir>/catalog. (`bevara rebuild`
   // builds a new one beside the old.)
@@ -149,7 +154,8 @@ class Archive {
 
  private:
   friend class PackageUpdate;
-  Archive(Env* env, std::string data_dir) : env_(env), data_dir_(std::move(data_dir)) {}
+  Archive(Env* env, std::string data_dir, bool read_only)
+      : env_(env), data_dir_(std::move(data_dir)), read_only_(read_only) {}
   void EndUpdate(const std::string& id);
   // After a log step that succeeded and a catalog step that did not.
   void MarkCatalogBehind();
@@ -158,6 +164,7 @@ class Archive {
 
   Env* env_;
   std::string data_dir_;
+  const bool read_only_;
   std::unique_ptr<BlobStore> store_;
   std::unique_ptr<VersionLog> versions_;
   std::unique_ptr<Catalog> catalog_;

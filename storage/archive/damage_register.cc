@@ -27,19 +27,29 @@ Status Apply(std::string_view payload, std::map<std::string, DamageNote>* damage
 }  // namespace
 
 Result<std::unique_ptr<DamageRegister>> DamageRegister::Open(Env* env, const std::string& path) {
-  std::unique_ptr<DamageRegister> r(new DamageRegister(env));
-  RecordLogOptions options;
-  // Also called for what another process appended, so it takes mu_ itself;
-  // that is why no one holds mu_ while appending.
-  DamageRegister* self = r.get();
-  options.on_record = [self](uint64_t, std::string_view payload) {
-    MutexLock lock(&self->mu_);
-    return Apply(payload, &self->damaged_);
-  };
-  auto log = RecordLog::Open(env, path, options);
-  if (!log.ok()) return log.status();
-  r->log_ = std::move(*log);
+  std::unique_ptr<DamageRegister> r(new DamageRegister(env, path));
+  if (env->Lstat(path).status().IsNotFound()) return r;  // nothing found damaged yet
+  RecordLog* log = nullptr;
+  BEVARA_RETURN_IF_ERROR(r->OpenLog(&log));
   return r;
+}
+
+Status DamageRegister::OpenLog(RecordLog** out) {
+  MutexLock lock(&log_mu_);
+  if (!log_) {
+    RecordLogOptions options;
+    // Also called for what another process appended, so it takes mu_
+    // itself; that is why no one holds mu_ while appending.
+    options.on_record = [this](uint64_t, std::string_view payload) {
+      MutexLock lock(&mu_);
+      return Apply(payload, &damaged_);
+    };
+    auto log = RecordLog::Open(env_, path_, options);
+    if (!log.ok()) return log.status();
+    log_ = std::move(*log);
+  }
+  *out = log_.get();
+  return Status::OK();
 }
 
 std::optional<DamageNote> DamageRegister::Find(const std::string& blob) const {
@@ -65,7 +75,9 @@ Status DamageRegister::MarkDamaged(DamageNote note) {
   if (note.at.empty()) note.at = NowRfc3339(env_);
   nlohmann::json j = {{"blob", note.blob},         {"state", "damaged"},         {"kind", note.kind},
                       {"detail", note.detail},     {"found_by", note.found_by}, {"at", note.at}};
-  auto appended = log_->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  RecordLog* log = nullptr;
+  BEVARA_RETURN_IF_ERROR(OpenLog(&log));
+  auto appended = log->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (!appended.ok()) return appended.status();
   env_->Log(LogLevel::kWarning, "blob " + note.blob + " is damaged (" + note.kind + ", found by " + note.found_by +
                                     "): " + note.detail);
@@ -80,7 +92,9 @@ Status DamageRegister::MarkWhole(const std::string& blob, const std::string& fou
     if (!damaged_.count(blob)) return Status::OK();
   }
   nlohmann::json j = {{"blob", blob}, {"state", "whole"}, {"found_by", found_by}, {"at", NowRfc3339(env_)}};
-  auto appended = log_->Append(j.dump());
+  RecordLog* log = nullptr;
+  BEVARA_RETURN_IF_ERROR(OpenLog(&log));
+  auto appended = log->Append(j.dump());
   if (!appended.ok()) return appended.status();
   env_->Log(LogLevel::kInfo, "blob " + blob + " reads whole again (found by " + found_by + ")");
   MutexLock lock(&mu_);

@@ -33,7 +33,8 @@ struct DamageNote {
 
 class DamageRegister {
  public:
-  // Opens (creating) the register at `path`. Corruption when it is damaged.
+  // Opens the register at `path`; the file is made at the first finding
+  // (so that reading commands work on a full disk). Corruption when damaged.
   static Result<std::unique_ptr<DamageRegister>> Open(Env* env, const std::string& path);
 
   // The finding that holds for `blob`, when it is damaged.
@@ -48,9 +49,13 @@ class DamageRegister {
   Status MarkWhole(const std::string& blob, const std::string& found_by);
 
  private:
-  DamageRegister(Env* env) : env_(env) {}
+  DamageRegister(Env* env, std::string path) : env_(env), path_(std::move(path)) {}
+  // Opens (creating) the log for a first write.
+  Status OpenLog(RecordLog** log);
   Env* const env_;
-  std::unique_ptr<RecordLog> log_;
+  const std::string path_;
+  Mutex log_mu_;
+  std::unique_ptr<RecordLog> log_ GUARDED_BY(log_mu_);
   mutable Mutex mu_;
   std::map<std::string, DamageNote> damaged_ GUARDED_BY(mu_);
 };

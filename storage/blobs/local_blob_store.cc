@@ -1,5 +1,7 @@
 #include "storage/blobs/local_blob_store.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <vector>
 
@@ -25,10 +27,18 @@ class LocalBlobWriter final : public BlobWriter {
       : batch_(batch), path_(std::move(path)), writer_(std::move(file)) {}
   ~LocalBlobWriter() override;
 
-  Status Append(const char* data, size_t n) override { return writer_.Append(data, n); }
+  // Checks the reserve at the first byte, then again whenever half of it
+  // could have been written since: at least half of it always stays free.
+  Status Append(const char* data, size_t n) override {
+    if (written_ >= next_space_check_) BEVARA_RETURN_IF_ERROR(CheckRoom(n));
+    written_ += n;
+    return writer_.Append(data, n);
+  }
   Result<std::string> Finish(std::string_view expected) override;
 
  private:
+  Status CheckRoom(size_t n);
+  uint64_t written_ = 0, next_space_check_ = 0;
   LocalBlobBatch* batch_;
   std::string path_;
   HashingWriter writer_;  // the store's own hash of the bytes it writes
@@ -60,6 +70,7 @@ class LocalBlobBatch final : public BlobBatch {
   Result<PublishStats> Publish() override;
 
   const BlobStoreOptions& options() const { return store_->options_; }
+  const LocalBlobStore* store() const { return store_; }
   void Staged(StagedBlob blob) { staged_.push_back(std::move(blob)); }
   void Abandoned(std::string path) { abandoned_.push_back(std::move(path)); }
 
@@ -190,6 +201,25 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(Env* env, const std
   }
   BEVARA_RETURN_IF_ERROR(env->CreateDir(root + "/staging", kDefaultDirMode));
   return store;
+}
+
+Status LocalBlobWriter::CheckRoom(size_t n) {
+  uint64_t reserve = 0;
+  BEVARA_RETURN_IF_ERROR(batch_->store()->EnsureRoom(n, &reserve));
+  next_space_check_ = written_ + std::max<uint64_t>(reserve / 2, n);
+  return Status::OK();
+}
+
+Status LocalBlobStore::EnsureRoom(uint64_t bytes, uint64_t* reserve_out) const {
+  *reserve_out = 64ull << 20;
+  auto space = env_->GetDiskSpace(root_);
+  if (!space.ok()) return Status::OK();  // unknown: the write itself will tell
+  const uint64_t reserve = std::clamp<uint64_t>(space->total / 50, 1ull << 20, 64ull << 20);
+  *reserve_out = reserve;
+  if (space->available >= reserve && space->available - reserve >= bytes) return Status::OK();
+  return Status::NoSpace("the disk holding the archive has " + std::to_string(space->available >> 20) +
+                         " MiB free; bevara keeps " + std::to_string(reserve >> 20) +
+                         " MiB in reserve so that what it holds can always be recorded: free space, then try again");
 }
 
 std::string LocalBlobStore::PathOf(const std::string& name) const {

@@ -15,6 +15,12 @@
 //     they are few, otherwise one more syncfs covers them.
 // Either way Publish() returns only when every blob of the batch is durable.
 //
+// Space is kept in reserve: a blob is refused (NoSpace) before the file
+// system's free space would fall below the reserve (a fiftieth of the file
+// system, at least 1 MiB, at most 64 MiB), so that what the store holds can
+// always be recorded in the version log and the catalog, and reading and
+// gc go on working.
+//
 // Thread-safety: as BlobStore.
 #pragma once
 
@@ -44,6 +50,11 @@ class LocalBlobStore final : public BlobStore {
 
   // Where a blob lives: <root>/blobs/sha256/<first two hex digits>/<name>.
   std::string PathOf(const std::string& name) const;
+
+  // OK when `bytes` more can be written and the reserve stays free; NoSpace
+  // saying how much there is otherwise. OK when the space cannot be known.
+  // Sets *reserve to the reserve's size.
+  Status EnsureRoom(uint64_t bytes, uint64_t* reserve) const;
 
  private:
   friend class LocalBlobBatch;

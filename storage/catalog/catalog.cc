@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
 #include <charconv>
 #include <cstdio>
 #include <set>
@@ -79,6 +80,30 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VersionSummary, package_id, version, created,
                                    file_count, total_bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Removal, package_id, through_version, at, reason, by)
 
+namespace {
+
+// RocksDB's own diagnostics, to stderr and only when they matter. Not its
+// LOG file: that is one more file to write on a disk that may be full, and
+// a failed write to it ends the process on an assertion when RocksDB closes.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    std::fputs("catalog (RocksDB): ", stderr);
+    std::vfprintf(stderr, format, ap);
+    std::fputc('\n', stderr);
+  }
+};
+
+std::shared_ptr<rocksdb::Logger> CatalogLogger() {
+  static auto* logger = new std::shared_ptr<rocksdb::Logger>(std::make_shared<StderrLogger>());
+  return *logger;
+}
+
+}  // namespace
+
 Catalog::Catalog(rocksdb::DB* db) : db_(db) {}
 Catalog::~Catalog() = default;
 
@@ -86,6 +111,7 @@ Result<std::unique_ptr<Catalog>> Catalog::OpenReadOnly(const std::string& path) 
   rocksdb::Options options;
   options.paranoid_checks = true;
   options.max_open_files = 64;
+  options.info_log = CatalogLogger();
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, &db);
   if (!s.ok()) return FromRocks(s);
@@ -97,6 +123,11 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const Ca
   if (catalog_options.rocksdb_env) options.env = catalog_options.rocksdb_env;
   options.create_if_missing = true;
   options.paranoid_checks = true;
+  // No preallocation: RocksDB would reserve megabytes ahead for its log and
+  // MANIFEST (4 MB and more), fail on a nearly full disk, and then abort on
+  // an assertion; written as they grow, they need only what they hold.
+  options.allow_fallocate = false;
+  options.info_log = CatalogLogger();
   options.max_open_files = 256;
   options.keep_log_file_num = 4;
   // Small memtables: a large version's rows are flushed as they come rather

@@ -27,10 +27,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "src/common/env.h"
+#include "src/common/mutex.h"
 
 namespace bevara::testing {
 
@@ -53,6 +55,18 @@ class FaultInjectionEnv final : public EnvWrapper {
   // How many reads went wrong as asked.
   uint64_t read_faults_fired() const;
   void SetNowMicros(int64_t micros);
+  // From now on GetDiskSpace says this (a nearly full disk without one).
+  void SetDiskSpace(DiskSpace space) {
+    MutexLock lock(&space_mu_);
+    space_ = space;
+  }
+  Result<DiskSpace> GetDiskSpace(const std::string& path) override {
+    {
+      MutexLock lock(&space_mu_);
+      if (space_) return *space_;
+    }
+    return EnvWrapper::GetDiskSpace(path);
+  }
   std::vector<std::string> logged() const;
 
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path, const OpenOptions& options) override;
@@ -76,6 +90,8 @@ class FaultInjectionEnv final : public EnvWrapper {
   void Log(LogLevel level, const std::string& message) override;
 
  private:
+  Mutex space_mu_;
+  std::optional<DiskSpace> space_ GUARDED_BY(space_mu_);
   friend class FaultWritableFile;
   friend class FaultReadableFile;
   friend class FaultUpdatableFile;

@@ -5,11 +5,13 @@
 #include <filesystem>
 
 #include "src/common/digest.h"
+#include "tests/support/fault_injection_env.h"
 #include "tests/test_util.h"
 
 namespace bevara::storage {
 namespace {
 
+using testing::FaultInjectionEnv;
 using testing::TempDir;
 
 std::string ReadAll(ReadableFile* f) {
@@ -41,6 +43,32 @@ TEST(LocalBlobStoreTest, PublishedBlobsAreNamedByTheirSha256) {
   EXPECT_EQ(ReadAll(store->Open(names[0]).value().get()), "hello");
   EXPECT_EQ(store->Size(names[1]).value(), big.size());
   EXPECT_TRUE(std::filesystem::exists(dir.Join("store/blobs/sha256/" + names[0].substr(0, 2) + "/" + names[0])));
+  batch.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.Join("store/staging")));
+}
+
+// A nearly full disk (as the Env reports it): a blob that would eat into
+// the reserve is refused, saying so, and nothing of it is kept.
+TEST(LocalBlobStoreTest, ABlobThatWouldEatTheReserveIsRefused) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto store = LocalBlobStore::Open(&env, dir.Join("store")).value();
+  env.SetDiskSpace({100ull << 20, 3ull << 20});  // reserve: 2 MiB of 100
+  auto batch = store->NewBatch().value();
+  auto small = batch->NewBlob().value();
+  std::string kib(1024, 'k');
+  EXPECT_TRUE(small->Append(kib.data(), kib.size()).ok()) << "a small blob still fits";
+  auto big = batch->NewBlob().value();
+  std::string mib(1 << 20, 'm');
+  Status s = big->Append(mib.data(), mib.size());
+  for (int i = 0; s.ok() && i < 4; ++i) {
+    env.SetDiskSpace({100ull << 20, (2ull << 20) + (512ull << 10)});  // what the first MiB left
+    s = big->Append(mib.data(), mib.size());
+  }
+  EXPECT_EQ(s.code(), StatusCode::kNoSpace) << s.ToString();
+  EXPECT_NE(s.message().find("reserve"), std::string::npos) << s.ToString();
+  small.reset();
+  big.reset();
   batch.reset();
   EXPECT_TRUE(std::filesystem::is_empty(dir.Join("store/staging")));
 }
