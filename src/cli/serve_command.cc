@@ -174,6 +174,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::string unused;  // Check() has refused a bad list
   server::ParseAddressList(config.trusted_proxies, &proxies, &unused);
   router.TrustProxies(std::move(proxies));
+  router.SetMinBodyRate(config.min_body_bytes_per_second);
   auto http = server::HttpServer::Start(config, &router);
   if (!http.ok()) return Fail(http.status().message());
 

@@ -106,18 +106,31 @@ Status ReceiveBody(Exchange& ex, services::PendingDeposit* deposit) {
     BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(first)));
     left -= static_cast<uint64_t>(first);
     auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket();
+    BodyPace pace(ex.min_body_rate);
+    socket.setReceiveTimeout(pace.NextReadTimeout());
+    uint64_t received = static_cast<uint64_t>(first);
     while (left > 0) {
       int n = socket.receiveBytes(buf.data(), static_cast<int>(std::min<uint64_t>(left, buf.size())));
       if (n <= 0) return Status::InvalidArgument("the client closed the connection before the whole body was sent");
       BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(n)));
       left -= static_cast<uint64_t>(n);
+      received += static_cast<uint64_t>(n);
+      BEVARA_RETURN_IF_ERROR(pace.Check(received));
     }
     ex.body_read = true;
     return Status::OK();
   }
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(in.gcount())));
+  BodyPace pace(ex.min_body_rate);
+  static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket().setReceiveTimeout(pace.NextReadTimeout());
+  uint64_t received = 0;
+  // peek() waits for what comes next, readsome() takes what has come: the
+  // pace is checked as the body arrives, not once per buffer.
+  while (in.peek() != std::char_traits<char>::eof()) {
+    const std::streamsize n = in.readsome(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (n <= 0) break;
+    BEVARA_RETURN_IF_ERROR(deposit->Write(buf.data(), static_cast<size_t>(n)));
+    received += static_cast<uint64_t>(n);
+    BEVARA_RETURN_IF_ERROR(pace.Check(received));
   }
   ex.body_read = true;
   return Status::OK();

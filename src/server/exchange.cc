@@ -1,5 +1,8 @@
 #include "src/server/exchange.h"
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include "src/common/percent_encoding.h"
 
 #include <cctype>
@@ -25,11 +28,44 @@ bool Exchange::HasBody() const {
          (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
+namespace {
+constexpr std::chrono::seconds kBodyGrace{10};
+}
+
+BodyPace::BodyPace(uint64_t min_bytes_per_second)
+    : start_(std::chrono::steady_clock::now()), min_rate_(min_bytes_per_second) {}
+
+Status BodyPace::Check(uint64_t received) const {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (min_rate_ == 0 || elapsed <= kBodyGrace.count()) return Status::OK();
+  if (static_cast<double>(received) >= static_cast<double>(min_rate_) * (elapsed - kBodyGrace.count())) return Status::OK();
+  return Status::InvalidArgument("the body arrived slower than " + std::to_string(min_rate_) +
+                                 " bytes per second; the connection was closed");
+}
+
+Poco::Timespan BodyPace::NextReadTimeout() const { return Poco::Timespan(kBodyGrace.count(), 0); }
+
 std::string Exchange::ReadSmallBody() {
   std::string body(static_cast<size_t>(request.getContentLength64()), '\0');
-  request.stream().read(body.data(), static_cast<std::streamsize>(body.size()));
-  body.resize(static_cast<size_t>(request.stream().gcount()));  // a client that hung up sent less
-  body_read = true;
+  // Read in pieces under the pace: a small body sent a byte at a time must
+  // not hold a worker for minutes.
+  BodyPace pace(min_body_rate);
+  auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+  socket.setReceiveTimeout(pace.NextReadTimeout());
+  size_t got = 0;
+  std::istream& in = request.stream();
+  try {
+    // peek() waits for what comes next; readsome() takes what has come.
+    while (got < body.size() && pace.Check(got).ok() && in.peek() != std::char_traits<char>::eof()) {
+      const std::streamsize n = in.readsome(body.data() + got, static_cast<std::streamsize>(body.size() - got));
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+  } catch (const std::exception&) {  // timed out or reset: what came is what there is
+  }
+  body.resize(got);  // a client that hung up (or was too slow) sent less: the caller sees a short body
+  body_read = got == static_cast<size_t>(request.getContentLength64());
+  if (!body_read) response.setKeepAlive(false);
   return body;
 }
 
@@ -38,7 +74,12 @@ bool ReadJsonObject(Exchange& ex, nlohmann::json* body) {
     SendError(ex, 400, "bad_request", "send a JSON object of at most 16 KiB with Content-Length");
     return false;
   }
-  *body = nlohmann::json::parse(ex.ReadSmallBody(), nullptr, false);
+  const std::string text = ex.ReadSmallBody();
+  if (!ex.body_read) {
+    SendError(ex, 400, "bad_request", "the body did not arrive whole (cut off, or slower than the server waits for)");
+    return false;
+  }
+  *body = nlohmann::json::parse(text, nullptr, false);
   if (!body->is_object()) {
     SendError(ex, 400, "bad_request", "the body must be a JSON object");
     return false;

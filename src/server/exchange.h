@@ -5,9 +5,11 @@
 #pragma once
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Timespan.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <cstdint>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +31,7 @@ struct Exchange {
   std::map<std::string, std::string> query;   // query parameters, percent-decoded
   std::string client;                         // peer address
   bool body_read = false;  // a handler that read the whole body says so; otherwise the connection closes after an error
+  uint64_t min_body_rate = 1024;  // bytes per second a body must keep to, after a grace (BodyPace)
 
   std::string Param(const std::string& name) const;
   std::optional<std::string> Query(const std::string& name) const;
@@ -36,6 +39,22 @@ struct Exchange {
   // The whole body of a small request (a JSON object), and marks it read.
   // REQUIRES: it has a Content-Length that the caller has bounded.
   std::string ReadSmallBody();
+};
+
+// How fast a body arrives: a client that sends it slower than the minimum
+// rate (after a grace of 10 s) holds a worker thread for nothing, and is cut
+// off. Call Check() after every read; Deadline() bounds the next one.
+class BodyPace {
+ public:
+  explicit BodyPace(uint64_t min_bytes_per_second);
+  // InvalidArgument once the body is too slow.
+  Status Check(uint64_t received) const;
+  // How long the next read may wait (the socket's receive timeout).
+  Poco::Timespan NextReadTimeout() const;
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  uint64_t min_rate_;
 };
 
 void SendJson(Exchange& ex, int status, const std::string& json);

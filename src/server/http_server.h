@@ -4,6 +4,10 @@
 //
 // Limits on a request's header come from Poco: at most 100 fields, names of
 // 256 and values of 8 KiB; more is refused with 400.
+//
+// Plain HTTP goes through a ConnectionGate first: a connection reaches a
+// worker thread only once its request head is whole (slow clients hold no
+// thread), and one client address holds a bounded number of connections.
 #pragma once
 
 #include <memory>
@@ -14,12 +18,17 @@
 
 namespace Poco::Net {
 class HTTPServer;
+class HTTPRequestHandlerFactory;
+class ServerSocket;
+class TCPServerDispatcher;
 }
 namespace Poco {
 class ThreadPool;
 }
 
 namespace bevara::server {
+
+class ConnectionGate;
 
 class HttpServer {
  public:
@@ -31,8 +40,15 @@ class HttpServer {
 
  private:
   HttpServer() = default;
+  Result<bool> StartGated(const ServerConfig& config, Router* router);
+
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;  // TLS: Poco's server as it is
+  // Plain HTTP: the gate in front of Poco's dispatcher.
+  std::unique_ptr<Poco::Net::ServerSocket> listener_;
+  std::unique_ptr<ConnectionGate> gate_;
+  Poco::Net::TCPServerDispatcher* dispatcher_ = nullptr;  // reference-counted by Poco
+  Poco::Net::HTTPRequestHandlerFactory* handlers_ = nullptr;  // owned by the dispatcher's factory
   int port_ = 0;
 };
 

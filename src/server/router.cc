@@ -158,6 +158,7 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
   Exchange ex{request, response, env_, {}, {}, {},
               ClientAddress(request.clientAddress().host().toString(), request.get("X-Forwarded-For", ""),
                             trusted_proxies_)};
+  ex.min_body_rate = min_body_rate_;
   try {
     // Poco::URI decodes the path whole, which would turn %2F into a
     // separator: split first, then decode each segment.

@@ -35,6 +35,8 @@ class Router {
   // Believes X-Forwarded-For from these peers (see ClientAddress).
   // REQUIRES: called before the first Dispatch.
   void TrustProxies(std::set<std::string> proxies) { trusted_proxies_ = std::move(proxies); }
+  // The rate, in bytes per second, below which a request body is cut off.
+  void SetMinBodyRate(uint64_t bytes_per_second) { min_body_rate_ = bytes_per_second; }
 
   // Answers the request. Never throws.
   void Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
@@ -50,6 +52,7 @@ class Router {
   access::TokenStore* tokens_;
   access::AuditLog* log_;
   std::set<std::string> trusted_proxies_;
+  uint64_t min_body_rate_ = 1024;
 };
 
 // Splits "/a/b%2Fc" into decoded segments {"a", "b/c"}; false when malformed.

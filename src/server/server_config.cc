@@ -72,6 +72,9 @@ const std::map<std::string, Setter>& Keys() {
       {"http.max_queued", Int(&ServerConfig::http_max_queued)},
       {"http.request_timeout_seconds", Seconds(&ServerConfig::request_timeout_seconds)},
       {"http.keep_alive_seconds", Seconds(&ServerConfig::keep_alive_seconds)},
+      {"http.head_timeout_seconds", Seconds(&ServerConfig::head_timeout_seconds)},
+      {"http.max_connections_per_client", Int(&ServerConfig::max_connections_per_client)},
+      {"http.min_body_bytes_per_second", Size(&ServerConfig::min_body_bytes_per_second)},
       {"http.max_keep_alive_requests", Int(&ServerConfig::max_keep_alive_requests)},
       {"http.pinned_bytes", Size(&ServerConfig::pinned_bytes)},
       {"http.trusted_proxies", String(&ServerConfig::trusted_proxies)},
@@ -112,6 +115,8 @@ Status ServerConfig::Check() const {
   if (http_max_queued < 1) return bad("http.max_queued", "must be at least 1");
   if (request_timeout_seconds < 1) return bad("http.request_timeout_seconds", "must be at least 1");
   if (keep_alive_seconds < 1) return bad("http.keep_alive_seconds", "must be at least 1");
+  if (head_timeout_seconds < 1) return bad("http.head_timeout_seconds", "must be at least 1");
+  if (max_connections_per_client < 1) return bad("http.max_connections_per_client", "must be at least 1");
   if (max_keep_alive_requests < 1) return bad("http.max_keep_alive_requests", "must be at least 1");
   std::set<std::string> proxies;
   std::string why;

@@ -30,6 +30,9 @@ struct ServerConfig {
   int http_threads = 64;           // connections served at once (a keep-alive connection holds one)
   int http_max_queued = 512;       // accepted connections waiting for a thread
   int request_timeout_seconds = 30;   // longest wait for the next bytes of a request
+  int head_timeout_seconds = 10;      // the whole request head, from the connection's start (plain HTTP)
+  int max_connections_per_client = 64;  // open at once from one address (not trusted proxies)
+  uint64_t min_body_bytes_per_second = 1024;  // slower bodies are cut off after a grace of 10 s
   int keep_alive_seconds = 10;
   int max_keep_alive_requests = 1000;
   // Files served often are verified once and kept locked in memory

@@ -3,6 +3,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <sys/stat.h>
+
 #include <cstdarg>
 #include <charconv>
 #include <cstdio>
@@ -135,6 +137,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const Ca
   options.write_buffer_size = 16 << 20;
   options.max_write_buffer_number = 2;
   rocksdb::DB* db = nullptr;
+  ::mkdir(path.c_str(), 0755);  // RocksDB reports a missing directory as an error before it makes it
   rocksdb::Status s = rocksdb::DB::Open(options, path, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {

@@ -36,6 +36,27 @@ int Connect(int port) {
   return fd;
 }
 
+// A connection from `source` (any 127.0.0.0/8 address reaches the server on
+// loopback), as if from another client; -1 when it could not be made.
+int ConnectFrom(int port, const std::string& source) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
 std::string ReadAll(int fd) {
   std::string out;
   char buf[4096];
@@ -290,6 +311,94 @@ TEST(Abuse, AClientSendingAHeaderByteASecondDoesNotStopOthers) {
   }
   done = true;
   slow.join();
+}
+
+// 200 clients, each from its own address, send their request heads a byte
+// at a time: they hold no worker, and everyone else is answered at once.
+TEST(Abuse, TwoHundredSlowClientsStopNoOne) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) {
+    int fd = ConnectFrom(server->port(), "127.0.1." + std::to_string(i + 1));
+    ASSERT_GE(fd, 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    const std::string head = "GET /health HTTP/1.1\r\nHost: slow\r\nX-Slow: ";
+    for (size_t i = 0; !done && i < head.size(); ++i) {
+      for (int fd : slow) (void)::send(fd, &head[i], 1, MSG_NOSIGNAL);
+      for (int t = 0; !done && t < 5; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  for (int i = 0; i < 10; ++i) {
+    auto start = Clock::now();
+    EXPECT_EQ(server->Request("GET", "/health", "").status, 200);
+    EXPECT_EQ(server->Request("GET", "/api/v1/packages", archivist).status, 200);
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+  }
+  done = true;
+  trickle.join();
+  for (int fd : slow) ::close(fd);
+}
+
+// One address may hold so many connections; the next is told 503 at once,
+// and other addresses are not affected.
+TEST(Abuse, OneAddressCannotHoldEveryConnection) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[http]\nmax_connections_per_client = 8\n");
+  std::vector<int> held;
+  for (int i = 0; i < 8; ++i) held.push_back(ConnectFrom(server->port(), "127.0.2.1"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int extra = ConnectFrom(server->port(), "127.0.2.1");
+  ASSERT_GE(extra, 0);
+  const std::string request = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  (void)::send(extra, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply = ReadAll(extra);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 503", 0), 0u) << reply;
+  EXPECT_NE(reply.find("Retry-After"), std::string::npos) << reply;
+  ::close(extra);
+  EXPECT_EQ(server->Request("GET", "/health", "").status, 200) << "another address is served";
+  for (int fd : held) ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int again = ConnectFrom(server->port(), "127.0.2.1");
+  (void)::send(again, request.data(), request.size(), MSG_NOSIGNAL);
+  EXPECT_EQ(ReadAll(again).rfind("HTTP/1.1 200", 0), 0u) << "places are given back";
+  ::close(again);
+}
+
+// The whole head has a deadline (408), and a body must keep a minimum pace.
+TEST(Abuse, SlowHeadsAndSlowBodiesAreCutOff) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[http]\nhead_timeout_seconds = 2\n");
+  auto start = Clock::now();
+  int head = Connect(server->port());
+  (void)::send(head, "GET /health HTTP/1.1\r\n", 23, MSG_NOSIGNAL);
+  std::string reply = ReadAll(head);
+  ::close(head);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+
+  start = Clock::now();
+  int body = Connect(server->port());
+  timeval tv{30, 0};
+  ::setsockopt(body, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string request =
+      "POST /public/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{";
+  (void)::send(body, request.data(), request.size(), MSG_NOSIGNAL);
+  std::atomic<bool> stop{false};
+  std::thread drip([&] {
+    while (!stop && ::send(body, " ", 1, MSG_NOSIGNAL) == 1) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  });
+  reply = ReadAll(body);
+  stop = true;
+  drip.join();
+  ::close(body);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(20)) << "held " << reply;
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
 }
 
 // Deposits in flight when the server is killed: every one that was answered
