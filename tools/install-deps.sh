@@ -12,6 +12,7 @@ PACKAGES=(
   googletest libgtest-dev
   libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
   unzip curl                      # the server tests (a DIP, TLS) and README's examples
+  nginx-light                     # the nginx front (tools/nginx), tested in front of bevara
 )
 
 missing=()
