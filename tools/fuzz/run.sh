@@ -9,9 +9,16 @@ SECONDS_EACH=${1:-60}
 tools/install-deps.sh
 command -v clang++ >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBEVARA_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_archive_reader fuzz_mets fuzz_text_extract bevara-sipgen
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_archive_reader fuzz_mets fuzz_text_extract fuzz_http bevara-sipgen
 SEEDS=build-fuzz/fuzz/seeds
-mkdir -p "$SEEDS/archive" "$SEEDS/mets" "$SEEDS/text"
+mkdir -p "$SEEDS/archive" "$SEEDS/mets" "$SEEDS/text" "$SEEDS/http"
+# HTTP seeds: the regression inputs (hostile requests found before), and a
+# few ordinary ones.
+cp tests/server/http_fuzz_regressions/* "$SEEDS/http/"
+printf 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' > "$SEEDS/http/health"
+printf 'GET /api/v1/packages?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer @TOKEN@\r\n\r\n' > "$SEEDS/http/list"
+printf 'GET /public/v1/search?q=bygglov&year=2020 HTTP/1.1\r\nHost: x\r\n\r\n' > "$SEEDS/http/search"
+printf 'POST /public/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 47\r\n\r\n{"records":["x"],"contact":"a@b.se","name":"A"}' > "$SEEDS/http/request"
 for fmt in tar tar.gz zip; do
   build-fuzz/bevara-sipgen --seed 1 --files 3 --max-size 200 --format "$fmt" --out "$SEEDS/archive/seed.$fmt" >/dev/null
 done
@@ -26,3 +33,4 @@ cd build-fuzz/fuzz
 ./fuzz_archive_reader -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 seeds/archive
 ./fuzz_mets -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -max_len=65536 seeds/mets
 ./fuzz_text_extract -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -max_len=65536 seeds/text
+./fuzz_http -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -timeout=20 -max_len=16384 seeds/http
