@@ -128,7 +128,12 @@ void ConnectionGate::Accept() {
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN: none left; anything else: try again at the next wake
+    if (fd < 0) {
+      // Out of descriptors: the waiting connection stays in the backlog, and
+      // the listening socket would wake this loop at once, again and again.
+      if (errno == EMFILE || errno == ENFILE) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return;  // EAGAIN: none left
+    }
     const std::string client = AddressOf(peer);
     const bool admitted = Admit(client);
     if (!Watch(fd, client, admitted)) continue;
