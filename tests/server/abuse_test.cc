@@ -345,6 +345,29 @@ TEST(Abuse, TwoHundredSlowClientsStopNoOne) {
   for (int fd : slow) ::close(fd);
 }
 
+// Requests on a kept-alive connection are answered at once: the gate's
+// connections have Nagle's algorithm off, as Poco's own had (with it, every
+// small answer waited 40 ms for the peer's delayed acknowledgement).
+TEST(Abuse, KeptAliveRequestsAreNotDelayed) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  int fd = Connect(server->port());
+  const std::string request = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto start = Clock::now();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+    std::string reply;
+    char buf[4096];
+    while (reply.find("{\"status\":\"ok\"}") == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      ASSERT_GT(n, 0) << "request " << i;
+      reply.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2)) << "100 kept-alive requests";
+}
+
 // One address may hold so many connections; the next is told 503 at once,
 // and other addresses are not affected.
 TEST(Abuse, OneAddressCannotHoldEveryConnection) {
