@@ -1,6 +1,7 @@
 // bevara audit, verify, export, gc, rebuild: the archive's maintenance.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -25,6 +26,18 @@ Result<std::unique_ptr<storage::Archive>> OpenArchive(const std::string& data, c
     std::cerr << "bevara " << command << ": cannot open the archive: " << archive.status().ToString() << "\n";
   }
   return archive;
+}
+
+// Read-only, nothing is rolled forward: an export or verify of a catalog
+// that lags the version log would silently leave out the newest versions.
+// True (and printed) when it lags.
+bool CatalogLags(storage::Archive* archive, const char* command) {
+  const auto& behind = archive->recovery().unreadable;
+  if (behind.empty()) return false;
+  std::cerr << "bevara " << command << ": the catalog is not level with the version log (" << behind.size()
+            << " entries, first: " << behind.front() << "); start `bevara serve` once or run `bevara rebuild`, "
+            << "then try again\n";
+  return true;
 }
 
 // A progress line on the terminal, rewritten in place; nothing when stderr is a file.
@@ -62,7 +75,7 @@ struct AuditArgs {
   storage::AuditOptions Options() const {
     storage::AuditOptions options;
     options.progress = TerminalProgress();
-    options.max_bytes_per_second = static_cast<uint64_t>(rate_mb * 1e6);
+    options.max_bytes_per_second = static_cast<uint64_t>(std::min(rate_mb, 1e12) * 1e6);  // beyond any disk
     return options;
   }
 };
@@ -96,7 +109,7 @@ int VerifyCommand(const std::vector<std::string>& argv) {
   const std::string data = DataDir(args.data);
   if (!RequireArchive(data, "verify")) return 2;
   auto archive = OpenArchive(data, "verify", /*read_only=*/true);
-  if (!archive.ok()) return 2;
+  if (!archive.ok() || CatalogLags(archive->get(), "verify")) return 2;
   return PrintAudit(storage::VerifyPackage(archive->get(), package, args.Options()), args.format, "verify");
 }
 
@@ -125,7 +138,7 @@ int ExportCommand(const std::vector<std::string>& argv) {
   data = DataDir(data);
   if (!RequireArchive(data, "export")) return 2;
   auto archive = OpenArchive(data, "export", /*read_only=*/true);
-  if (!archive.ok()) return 2;
+  if (!archive.ok() || CatalogLags(archive->get(), "export")) return 2;
   auto stats = ocfl ? storage::ExportOcfl(archive->get(), positional[0])
                     : storage::ExportPackage(archive->get(), positional[0], positional[1], version);
   if (!stats.ok()) return Fail("export", stats.status().ToString());

@@ -63,10 +63,10 @@ struct RunningServer::Parts {
   std::unique_ptr<services::IndexWorker> index_worker;
   std::unique_ptr<services::JobStore> jobs;
   std::unique_ptr<services::DepositService> deposits;
+  std::unique_ptr<server::PinnedBlobs> pins;  // before audits: an audit lets go of them
   std::unique_ptr<services::AuditService> audits;
   std::unique_ptr<access::RecordRequests> requests;
   std::unique_ptr<server::RateLimiter> public_limiter;
-  std::unique_ptr<server::PinnedBlobs> pins;
   server::Api api;
   std::unique_ptr<server::Router> router;
   std::unique_ptr<server::HttpServer> http;
@@ -138,6 +138,9 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   if (!jobs.ok()) return fail(jobs.status().ToString());
   p.jobs = std::move(*jobs);
   for (const SetAside& a : set_aside) {
+    if (a.file == config.data_dir + "/server/jobs.log") deposit_options.job_log_was_reset = true;
+  }
+  for (const SetAside& a : set_aside) {
     const std::string what = a.file + " did not read (" + a.why + "); it is kept as " + a.kept_as +
                              " and a new one was started";
     std::cerr << "bevara serve: " << what << "\n";
@@ -151,8 +154,7 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   if (!deposits.ok()) return fail(deposits.status().ToString());
   p.deposits = std::move(*deposits);
   p.index_worker->Start();
-  p.audits = std::make_unique<services::AuditService>(p.archive.get(), p.log.get(), p.jobs.get(),
-                                                      config.audit_max_bytes_per_second);
+
   auto requests = access::RecordRequests::Open(env, access_dir);
   if (!requests.ok()) return fail(requests.status().ToString());
   p.requests = std::move(*requests);
@@ -164,6 +166,9 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
     (void)::setrlimit(RLIMIT_MEMLOCK, &memlock);
   }
   p.pins = std::make_unique<server::PinnedBlobs>(config.pinned_bytes);
+  server::PinnedBlobs* pins = p.pins.get();
+  p.audits = std::make_unique<services::AuditService>(p.archive.get(), p.log.get(), p.jobs.get(),
+                                                      config.audit_max_bytes_per_second, [pins] { pins->ForgetAll(); });
   server::Api& api = p.api;
   api.context = {config, env, p.log.get(), p.pins.get()};
   server::Context* context = &api.context;

@@ -46,7 +46,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   }
   if (address_option->count() > 0) config.address = address;
   if (port_option->count() > 0) config.port = port;
-  if (!data.empty() || std::getenv("BEVARA_DATA")) config.data_dir = DataDir(data);
+  const char* env_data = std::getenv("BEVARA_DATA");
+  if (!data.empty() || (env_data && *env_data)) config.data_dir = DataDir(data);
   if (Status s = config.Check(); !s.ok()) return Fail(s.message());
   if (!init && !RequireArchive(config.data_dir, "serve")) return 2;
 

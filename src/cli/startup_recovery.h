@@ -40,7 +40,12 @@ template <typename T>
 Result<T> OpenOrSetAside(Env* env, const std::string& path, const std::function<Result<T>()>& open,
                          std::vector<SetAside>* set_aside) {
   Result<T> first = open();
-  if (first.ok() || first.status().code() != StatusCode::kCorruption) return first;
+  // Only damage of this very log: Corruption elsewhere (a file the opener
+  // also reads) is not a reason to set a good log aside.
+  if (first.ok() || first.status().code() != StatusCode::kCorruption ||
+      first.status().message().find(path) == std::string::npos) {
+    return first;
+  }
   auto kept = SetLogAside(env, path);
   if (!kept.ok()) return kept.status();
   set_aside->push_back({path, *kept, first.status().ToString()});

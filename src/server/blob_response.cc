@@ -300,7 +300,12 @@ bool AddZipEntry(storage::Archive* archive, struct archive* zip, const std::stri
   archive_entry_free(e);
   if (!ok) return false;
   auto blob = archive->store()->Open(sha256);
-  if (!blob.ok()) return false;
+  if (!blob.ok()) {
+    if (blob.status().IsNotFound()) {
+      RecordDamage(archive, archive->env(), sha256, "missing", "the blob is not in the store", "transfer");
+    }
+    return false;
+  }
   bool client_gone = false;
   auto digest = storage::ReadHashing(blob->get(), [&](const char* data, size_t n) {
     if (archive_write_data(zip, data, n) == static_cast<la_ssize_t>(n)) return Status::OK();
@@ -334,7 +339,12 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   });
   if (!s.ok()) return SendStatus(ex, s);
   auto record_size = archive->store()->Size((*vs)->record);
-  if (!record_size.ok()) return SendStatus(ex, record_size.status());
+  if (!record_size.ok()) {
+    if (!record_size.status().IsNotFound()) return SendStatus(ex, Status::Internal(record_size.status().ToString()));
+    RecordDamage(archive, ex.env, (*vs)->record, "missing", "the blob is not in the store", "transfer");
+    return SendDamaged(ex, archive->damage()->Find((*vs)->record)
+                               .value_or(storage::DamageNote{(*vs)->record, "missing", "", "transfer", ""}));
+  }
   if (auto damaged = archive->damage()->Find((*vs)->record)) return SendDamaged(ex, *damaged);
   for (const storage::FileRecord& f : files) {
     if (auto damaged = archive->damage()->Find(f.sha256)) return SendDamaged(ex, *damaged);

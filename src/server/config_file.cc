@@ -41,7 +41,16 @@ Result<ConfigSettings> ParseIni(const std::string& path, std::istream& in) {
     if (section.empty()) return Bad(path, where + ": '" + key + "' comes before any [section]");
     const std::string name = section + "." + key;
     if (out.count(name)) return Bad(path, where + ": [" + section + "] " + key + " is set twice");
-    out[name] = {Trim(t.substr(eq + 1)), where};
+    const std::string value = Trim(t.substr(eq + 1));
+    // Neither is read the way a reader of the file would expect: both would
+    // become part of the value (a data directory named "x ; main").
+    if (value.find(" ;") != std::string::npos || value.find(" #") != std::string::npos) {
+      return Bad(path, where + ": [" + section + "] " + key + ": put comments on a line of their own");
+    }
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
+      return Bad(path, where + ": [" + section + "] " + key + ": write the value without quotes");
+    }
+    out[name] = {value, where};
   }
   return out;
 }

@@ -72,7 +72,8 @@ Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
     if (!receipt.contains("aip") && receipt.contains("record") && receipt["record"].is_string()) {
       // The version record as the archive keeps it (checked against its name).
       auto record = api->archive->ReadBlob(receipt["record"].get<std::string>());
-      if (!record.ok()) return record.status();
+      // The record is the archive's own: not finding it is damage, not a 404.
+      if (!record.ok()) return Status::Internal("the version record of job " + job.id + ": " + record.status().ToString());
       receipt["aip"] = nlohmann::json::parse(*record, nullptr, false);
     }
     doc["receipt"] = std::move(receipt);

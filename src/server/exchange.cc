@@ -1,6 +1,9 @@
 #include "src/server/exchange.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <Poco/Net/StreamSocket.h>
 
 #include "src/common/percent_encoding.h"
@@ -134,7 +137,15 @@ void SendError(Exchange& ex, int status, const std::string& code, const std::str
 
 void SendStatus(Exchange& ex, const Status& s) {
   switch (s.code()) {
-    case StatusCode::kNotFound: return SendError(ex, 404, "not_found", s.message());
+    case StatusCode::kNotFound: {
+      // A file the server itself could not find says where it looked (an
+      // errno message): the client hears only that there is nothing.
+      const std::string enoent = std::string(": ") + std::strerror(ENOENT);
+      const std::string& m = s.message();
+      const bool from_files = m.size() >= enoent.size() && m.compare(m.size() - enoent.size(), enoent.size(), enoent) == 0;
+      if (from_files) ex.env->Log(LogLevel::kError, ex.request.getMethod() + " " + ex.request.getURI() + ": " + m);
+      return SendError(ex, 404, "not_found", from_files ? "no such resource" : m);
+    }
     case StatusCode::kInvalidArgument: return SendError(ex, 400, "bad_request", s.message());
     case StatusCode::kAlreadyExists: return SendError(ex, 409, "conflict", s.message());
     case StatusCode::kRejected: return SendError(ex, 422, "rejected", s.message());

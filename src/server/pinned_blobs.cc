@@ -2,6 +2,10 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 
 #include "src/common/digest.h"
 
@@ -9,10 +13,14 @@ namespace bevara::server {
 
 class PinnedBlobs::Pin {
  public:
-  Pin(void* data, uint64_t size, const struct stat& st) : data_(data), size_(size), st_(st) {}
+  Pin(void* data, uint64_t size, const struct stat& st, std::shared_ptr<std::atomic<uint64_t>> live)
+      : data_(data), size_(size), st_(st), live_(std::move(live)) {
+    live_->fetch_add(size_);
+  }
   ~Pin() {
     ::munlock(data_, size_);
     ::munmap(data_, size_);
+    live_->fetch_sub(size_);
   }
   uint64_t size() const { return size_; }
   // True when `now` describes the same file, unchanged since it was pinned.
@@ -26,6 +34,7 @@ class PinnedBlobs::Pin {
   void* data_;
   uint64_t size_;
   struct stat st_;
+  std::shared_ptr<std::atomic<uint64_t>> live_;  // every pin still mapped, in the map or held by a sender
 };
 
 PinnedBlobs::~PinnedBlobs() = default;
@@ -47,16 +56,36 @@ PinnedBlobs::Lookup PinnedBlobs::Acquire(const std::string& sha256, int fd, uint
     }
   }
   if (size == 0 || size > budget_ / 4) return {};
+  {
+    // Room first: least recently used pins go. A pin a sender still holds
+    // stays locked until that send ends, so what is locked is counted from
+    // the pins themselves, and nothing new is pinned past the budget.
+    MutexLock lock(&mu_);
+    EvictLocked(size);
+    if (live_->load() + size > budget_) return {};
+  }
   void* data = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   if (data == MAP_FAILED) return {};
   if (::mlock(data, size) != 0) {  // not allowed here, or out of lockable memory
     ::munmap(data, size);
     return {};
   }
-  auto pin = std::make_shared<const Pin>(data, size, st);
-  // Hashed after locking: what hashes right is what stays in memory.
-  std::string actual = Sha256Hex(std::string_view(static_cast<const char*>(data), size));
-  if (actual != sha256) return {Outcome::kDamaged, nullptr, actual};
+  auto pin = std::make_shared<const Pin>(data, size, st, live_);
+  // Hashed after locking: what hashes right is what stays in memory. Read
+  // with pread, not through the mapping: the same page-cache pages, but a
+  // file truncated meanwhile gives a short read here, not SIGBUS.
+  MultiDigester digest(DigestSet::Of(DigestAlgorithm::kSha256));
+  std::string buf(1 << 20, '\0');
+  uint64_t offset = 0;
+  while (offset < size) {
+    const ssize_t n = ::pread(fd, buf.data(), std::min<uint64_t>(buf.size(), size - offset), static_cast<off_t>(offset));
+    if (n <= 0) break;
+    digest.Update(buf.data(), static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  digest.Finish();
+  const std::string actual = digest.Hex(DigestAlgorithm::kSha256);
+  if (offset != size || actual != sha256) return {Outcome::kDamaged, nullptr, actual};
   MutexLock lock(&mu_);
   InsertLocked(sha256, pin);
   return {Outcome::kPinned, pin, ""};
@@ -64,15 +93,19 @@ PinnedBlobs::Lookup PinnedBlobs::Acquire(const std::string& sha256, int fd, uint
 
 void PinnedBlobs::InsertLocked(const std::string& sha256, std::shared_ptr<const Pin> pin) {
   if (entries_.count(sha256)) return;  // another request pinned it meanwhile; ours goes with its holder
-  while (bytes_ + pin->size() > budget_ && !lru_.empty()) {
+  EvictLocked(pin->size());
+  lru_.push_front(sha256);
+  bytes_ += pin->size();
+  entries_[sha256] = {std::move(pin), lru_.begin()};
+}
+
+void PinnedBlobs::EvictLocked(uint64_t room) {
+  while (bytes_ + room > budget_ && !lru_.empty()) {
     auto victim = entries_.find(lru_.back());
     bytes_ -= victim->second.pin->size();
     entries_.erase(victim);
     lru_.pop_back();
   }
-  lru_.push_front(sha256);
-  bytes_ += pin->size();
-  entries_[sha256] = {std::move(pin), lru_.begin()};
 }
 
 void PinnedBlobs::Forget(const std::string& sha256) {
@@ -82,6 +115,13 @@ void PinnedBlobs::Forget(const std::string& sha256) {
   bytes_ -= it->second.pin->size();
   lru_.erase(it->second.lru);
   entries_.erase(it);
+}
+
+void PinnedBlobs::ForgetAll() {
+  MutexLock lock(&mu_);
+  entries_.clear();
+  lru_.clear();
+  bytes_ = 0;
 }
 
 uint64_t PinnedBlobs::pinned_bytes() {

@@ -11,13 +11,15 @@
 //
 // The memory is bounded: a blob larger than a quarter of the budget is never
 // pinned (it is hashed while it is sent); the least recently used pins go
-// first. Where locking is not allowed (RLIMIT_MEMLOCK), nothing is pinned
+// first; and a pin a sender still holds counts until the send ends, so the
+// locked total never passes the budget (past it, blobs are hashed as sent). Where locking is not allowed (RLIMIT_MEMLOCK), nothing is pinned
 // and every transfer is hashed as it is sent.
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <list>
 #include <map>
 #include <memory>
@@ -52,6 +54,8 @@ class PinnedBlobs {
 
   // Drops the pin of a blob (found damaged elsewhere).
   void Forget(const std::string& sha256);
+  // Drops every pin (an audit is to read the disk, not locked memory).
+  void ForgetAll();
 
   uint64_t pinned_bytes();
 
@@ -61,8 +65,11 @@ class PinnedBlobs {
     std::list<std::string>::iterator lru;
   };
   void InsertLocked(const std::string& sha256, std::shared_ptr<const Pin> pin) REQUIRES(mu_);
+  // Unpins the least recently used until `room` more fits the budget.
+  void EvictLocked(uint64_t room) REQUIRES(mu_);
 
   const uint64_t budget_;
+  const std::shared_ptr<std::atomic<uint64_t>> live_ = std::make_shared<std::atomic<uint64_t>>(0);
   Mutex mu_;
   std::map<std::string, Entry> entries_ GUARDED_BY(mu_);
   std::list<std::string> lru_ GUARDED_BY(mu_);  // most recently used first

@@ -112,6 +112,18 @@ bool ValidContentLength(const Poco::Net::HTTPServerRequest& request) {
   return true;
 }
 
+// A failure after the headers went out (a send that timed out or was reset
+// mid-body): the answer is short of what it promised, so the connection must
+// not carry another one, or a pipelining client would read the next answer
+// as the rest of this one.
+void EndAfterFailure(Exchange& ex) {
+  ex.response.setKeepAlive(false);
+  try {
+    static_cast<Poco::Net::HTTPServerRequestImpl&>(ex.request).socket().shutdown();
+  } catch (...) {  // already gone
+  }
+}
+
 }  // namespace
 
 bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments) {
@@ -201,10 +213,12 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
   } catch (const std::exception& e) {
     // A handler must not throw; if one does, the client learns nothing of it.
     env_->Log(LogLevel::kError, request.getMethod() + " " + request.getURI() + ": " + e.what());
-    if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
+    if (!response.sent()) return SendError(ex, 500, "internal", "the server could not complete the request");
+    EndAfterFailure(ex);
   } catch (...) {
     env_->Log(LogLevel::kError, request.getMethod() + " " + request.getURI() + ": an exception not of std::exception");
-    if (!response.sent()) SendError(ex, 500, "internal", "the server could not complete the request");
+    if (!response.sent()) return SendError(ex, 500, "internal", "the server could not complete the request");
+    EndAfterFailure(ex);
   }
 }
 

@@ -115,6 +115,7 @@ Status ServerConfig::Check() const {
   if (http_max_queued < 1) return bad("http.max_queued", "must be at least 1");
   if (request_timeout_seconds < 1) return bad("http.request_timeout_seconds", "must be at least 1");
   if (keep_alive_seconds < 1) return bad("http.keep_alive_seconds", "must be at least 1");
+  if (pinned_bytes > (64ull << 30)) return bad("http.pinned_bytes", "must be at most 64 GiB (it is locked in memory)");
   if (head_timeout_seconds < 1) return bad("http.head_timeout_seconds", "must be at least 1");
   if (max_connections_per_client < 1) return bad("http.max_connections_per_client", "must be at least 1");
   if (max_keep_alive_requests < 1) return bad("http.max_keep_alive_requests", "must be at least 1");

@@ -14,8 +14,13 @@ nlohmann::json ProgressJson(const storage::AuditProgress& p) {
 }  // namespace
 
 AuditService::AuditService(storage::Archive* archive, access::AuditLog* log, JobStore* jobs,
-                           uint64_t max_bytes_per_second)
-    : archive_(archive), env_(archive->env()), log_(log), jobs_(jobs), max_bytes_per_second_(max_bytes_per_second) {
+                           uint64_t max_bytes_per_second, std::function<void()> before_run)
+    : archive_(archive),
+      env_(archive->env()),
+      log_(log),
+      jobs_(jobs),
+      max_bytes_per_second_(max_bytes_per_second),
+      before_run_(std::move(before_run)) {
   // Audits a stop or crash cut short: their reports would be incomplete.
   for (Job job : jobs_->Unfinished(JobKind::kAudit)) {
     job.state = JobState::kCancelled;
@@ -97,6 +102,7 @@ void AuditService::Run(const std::string& id, const std::string& package_id) {
   };
   Result<storage::AuditReport> report = Status::Internal("not run");
   try {
+    if (before_run_) before_run_();
     report = package_id.empty() ? storage::AuditArchive(archive_, options)
                                 : storage::VerifyPackage(archive_, package_id, options);
   } catch (const std::exception& e) {  // must not happen; never ends the server

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,7 +44,11 @@ struct StartedAudit {
 class AuditService {
  public:
   // REQUIRES: archive, log and jobs outlive the service.
-  AuditService(storage::Archive* archive, access::AuditLog* log, JobStore* jobs, uint64_t max_bytes_per_second);
+  // `before_run` (may be empty) is called as each audit starts: the server
+  // lets go of the blobs it holds locked in memory, so that the audit reads
+  // every blob from the disk.
+  AuditService(storage::Archive* archive, access::AuditLog* log, JobStore* jobs, uint64_t max_bytes_per_second,
+               std::function<void()> before_run = {});
   ~AuditService();  // waits for a running audit to stop at its next progress report
 
   // NotFound for an unknown package.
@@ -60,6 +65,7 @@ class AuditService {
   access::AuditLog* log_;
   JobStore* jobs_;
   uint64_t max_bytes_per_second_;
+  std::function<void()> before_run_;
   Mutex mu_;
   std::optional<AuditRun> running_ GUARDED_BY(mu_);
   std::atomic<bool> cancel_{false};  // set at shutdown

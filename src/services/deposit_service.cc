@@ -247,8 +247,18 @@ Status DepositService::Recover() {
   // Uploads no queued job names: a deposit cut off before it was accepted.
   auto uploads = env_->ListDir(options_.server_dir + "/uploads");
   if (!uploads.ok()) return uploads.status();
+  const std::string orphaned = options_.server_dir + "/uploads.orphaned";
   for (const std::string& name : *uploads) {
-    if (!queued.count(name.substr(0, name.find('.')))) (void)env_->RemoveFile(options_.server_dir + "/uploads/" + name);
+    if (queued.count(name.substr(0, name.find('.')))) continue;
+    const std::string path = options_.server_dir + "/uploads/" + name;
+    if (!options_.job_log_was_reset) {
+      (void)env_->RemoveFile(path);
+      continue;
+    }
+    BEVARA_RETURN_IF_ERROR(env_->CreateDir(orphaned, kDefaultDirMode));
+    BEVARA_RETURN_IF_ERROR(env_->RenameNoReplace(path, orphaned + "/" + name));
+    env_->Log(LogLevel::kWarning, "upload " + name + " belongs to no job in the new job log (the old one was set "
+                                  "aside); kept in " + orphaned + ": deposit it again if it is not in the archive");
   }
   return Status::OK();
 }

@@ -69,6 +69,10 @@ struct DepositOptions {
   // Called on a worker thread once a deposit's new version is archived and
   // its job recorded (the server indexes it for search). May be empty.
   std::function<void(const std::string& package_id)> on_archived;
+  // The job log was set aside as damaged: an upload no job names may then
+  // be an accepted deposit, so it is moved to <server>/uploads.orphaned/
+  // for the operator, not removed as the leftover of a cut-off deposit.
+  bool job_log_was_reset = false;
 };
 
 // How a finished deposit ended, as its result document says ("outcome").

@@ -1,5 +1,7 @@
 #include "storage/archive/audit.h"
 
+#include <fcntl.h>
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -30,6 +32,9 @@ class BlobChecker {
     if (cancelled()) return nullptr;
     AuditProblem problem{"", name, "", {}};
     auto file = archive_->store()->Open(name);
+    // From the disk, not from memory: cached pages would hide rot the disk
+    // already has (pages a server holds locked stay; see PinnedBlobs).
+    if (file.ok() && (*file)->NativeHandle() >= 0) ::posix_fadvise((*file)->NativeHandle(), 0, 0, POSIX_FADV_DONTNEED);
     Result<std::string> digest = file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) {
       Account(n);
       return cancelled() ? Status::Internal("audit cancelled") : Status::OK();

@@ -78,7 +78,13 @@ Status DamageRegister::MarkDamaged(DamageNote note) {
   RecordLog* log = nullptr;
   BEVARA_RETURN_IF_ERROR(OpenLog(&log));
   auto appended = log->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (!appended.ok()) return appended.status();
+  if (!appended.ok()) {
+    // Not recorded on disk (a full disk, say), but known now: this process
+    // refuses the blob all the same (fail closed); the caller hears why.
+    MutexLock lock(&mu_);
+    damaged_[note.blob] = note;
+    return appended.status();
+  }
   env_->Log(LogLevel::kWarning, "blob " + note.blob + " is damaged (" + note.kind + ", found by " + note.found_by +
                                     "): " + note.detail);
   MutexLock lock(&mu_);

@@ -76,6 +76,8 @@ TEST(ServerConfig, UnknownKeysAndUnreadableLinesAreErrors) {
   refused("typo.ini", "[http]\nthread = 8\n", "threads");  // what it might have meant
   refused("noeq.ini", "[server]\nport 8443\n", "line 2");
   refused("nosection.ini", "port = 8443\n", "line 1");
+  refused("comment.ini", "[server]\ndata_dir = /srv/bevara ; main archive\n", "line 2");
+  refused("quoted.ini", "[server]\ndata_dir = \"/srv/bevara\"\n", "quotes");
   refused("twice.ini", "[server]\nport = 1\nport = 2\n", "twice");
   refused("unit.ini", "[limits]\nmax_package_bytes = 64 parsecs\n", "limits.max_package_bytes");
   refused("duration.ini", "[http]\nkeep_alive_seconds = soon\n", "http.keep_alive_seconds");

@@ -41,9 +41,13 @@ TEST(Startup, ADamagedJobHistoryIsSetAsideAndTheServerStarts) {
     for (uint64_t seed : {81, 82}) server->DepositAndWait(archivist, GenerateProducerPackage(dir, seed, "212000-0001", 2));
   }
   FlipMiddleByte(data + "/server/jobs.log");
+  // An upload of a deposit the lost log had accepted: kept, not swept away.
+  fs::create_directories(data + "/server/uploads");
+  WriteFile(data + "/server/uploads/0123456789abcdef01234567.pkg", "an accepted package");
   auto server = ServerProcess::Start(data);
   ASSERT_NE(server, nullptr);
   EXPECT_TRUE(HasFileStartingWith(data + "/server", "jobs.log.damaged-")) << "the damaged bytes are kept";
+  EXPECT_EQ(ReadFile(data + "/server/uploads.orphaned/0123456789abcdef01234567.pkg"), "an accepted package");
   EXPECT_EQ(server->Request("GET", "/api/v1/packages", archivist).status, 200) << "the tokens are intact";
   HttpReply job = server->DepositAndWait(archivist, GenerateProducerPackage(dir, 83, "212000-0001", 2));
   EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << job.body;
