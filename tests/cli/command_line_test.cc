@@ -19,13 +19,7 @@ using testing::RunBevara;
 // Runs bevara in `dir` (so that ./bevara-data would land there), with
 // BEVARA_DATA unset; stdout and stderr together.
 CommandRun RunIn(const std::string& dir, const std::string& args) {
-  const std::string cmd = "cd '" + dir + "' && env -u BEVARA_DATA " + BEVARA_BINARY + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return testing::RunShell("cd '" + dir + "' && env -u BEVARA_DATA " + BEVARA_BINARY + " " + args + " 2>&1");
 }
 
 TEST(CommandLineTest, UsageErrorsExitTwoAndTouchNothing) {

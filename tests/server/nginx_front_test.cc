@@ -17,14 +17,6 @@
 namespace bevara::testing {
 namespace {
 
-std::string Shell(const std::string& command) {
-  FILE* p = ::popen((command + " 2>/dev/null").c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
 
 int FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -46,12 +38,12 @@ std::string Render(std::string text, const std::map<std::string, std::string>& v
 class NginxFront {
  public:
   NginxFront(const TempDir& dir, int bevara_port) : prefix_(dir.Join("nginx")) {
-    if (Shell("command -v nginx || ls /usr/sbin/nginx").empty()) return;
+    if (ShellOutput("command -v nginx || ls /usr/sbin/nginx").empty()) return;
     std::filesystem::create_directories(prefix_);
     std::filesystem::permissions(prefix_, std::filesystem::perms::all);  // nginx's workers run as nobody
     cert_ = prefix_ + "/cert.pem";
     const std::string key = prefix_ + "/key.pem";
-    Shell("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+    ShellOutput("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
           "-keyout " + key + " -out " + cert_);
     port_ = FreePort();
     std::ofstream(prefix_ + "/nginx.conf")
@@ -74,7 +66,7 @@ class NginxFront {
   std::string Url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
   // curl over TLS, checking nginx's certificate.
   std::string Curl(const std::string& args) const {
-    return Shell("curl -s --cacert " + cert_ + " " + args.substr(0, args.rfind(' ') + 1) +
+    return ShellOutput("curl -s --cacert " + cert_ + " " + args.substr(0, args.rfind(' ') + 1) +
                  Url(args.substr(args.rfind(' ') + 1)));
   }
   std::string error_log() const { return ReadFile(prefix_ + "/error.log"); }

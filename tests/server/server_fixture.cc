@@ -164,6 +164,15 @@ nlohmann::json ServerProcess::SearchWhenIndexed(const std::string& token, const 
   return last;
 }
 
+std::string ShellOutput(const std::string& command) {
+  FILE* p = ::popen((command + " 2>/dev/null").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
 std::string GenerateProducerPackage(const TempDir& dir, uint64_t seed, const std::string& producer, int files) {
   sipgen::SipSpec spec;
   spec.seed = seed;

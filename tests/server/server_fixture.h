@@ -58,6 +58,9 @@ class ServerProcess {
   std::string data_dir_, admin_token_;
 };
 
+// What a shell command printed on stdout (stderr discarded).
+std::string ShellOutput(const std::string& command);
+
 // A generated package from `producer`; returns its path.
 std::string GenerateProducerPackage(const TempDir& dir, uint64_t seed, const std::string& producer, int files = 5);
 

@@ -14,14 +14,6 @@
 namespace bevara::testing {
 namespace {
 
-std::string Shell(const std::string& command) {
-  FILE* p = ::popen((command + " 2>/dev/null").c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
 
 TEST(Tls, ServesOverTls12AndRefusesOlderProtocols) {
   TempDir dir;
@@ -33,36 +25,36 @@ TEST(Tls, ServesOverTls12AndRefusesOlderProtocols) {
   auto server = ServerProcess::Start(dir.Join("data"), "[tls]\ncertificate = " + cert + "\nprivate_key = " + key + "\n");
   const std::string url = "https://127.0.0.1:" + std::to_string(server->port());
   // The certificate is the configured one (curl checks it against --cacert).
-  EXPECT_EQ(Shell("curl -s --cacert " + cert + " --tlsv1.2 " + url + "/health"), R"({"status":"ok"})");
-  EXPECT_EQ(Shell("curl -s -o /dev/null -w '%{http_code}' --cacert " + cert + " " + url + "/api/v1/packages"), "401");
+  EXPECT_EQ(ShellOutput("curl -s --cacert " + cert + " --tlsv1.2 " + url + "/health"), R"({"status":"ok"})");
+  EXPECT_EQ(ShellOutput("curl -s -o /dev/null -w '%{http_code}' --cacert " + cert + " " + url + "/api/v1/packages"), "401");
   // A deposit and a file download over TLS (files are copied through the
   // TLS session there, not sent with sendfile).
   const std::string token = server->CreateToken("archivist");
   const std::string curl = "curl -s --cacert " + cert + " -H 'Authorization: Bearer " + token + "' ";
   std::string package = GenerateProducerPackage(dir, 61, "212000-0001", 3);
-  std::string accepted = Shell(curl + "-X POST -T " + package + " " + url + "/api/v1/packages");
+  std::string accepted = ShellOutput(curl + "-X POST -T " + package + " " + url + "/api/v1/packages");
   auto a = nlohmann::json::parse(accepted, nullptr, false);
   ASSERT_TRUE(a.is_object()) << accepted;
   std::string job;
   for (int i = 0; i < 200; ++i) {
-    job = Shell(curl + url + a["href"].get<std::string>());
+    job = ShellOutput(curl + url + a["href"].get<std::string>());
     if (job.find("\"state\":\"queued\"") == std::string::npos && job.find("\"state\":\"running\"") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   auto j = nlohmann::json::parse(job, nullptr, false);
   ASSERT_EQ(j.value("state", ""), "archived") << job.substr(0, 300);
   for (const auto& f : j["receipt"]["aip"]["files"]) {
-    std::string got = Shell(curl + url + "/api/v1/packages/" + j["package_id"].get<std::string>() + "/files/" +
+    std::string got = ShellOutput(curl + url + "/api/v1/packages/" + j["package_id"].get<std::string>() + "/files/" +
                             f["path"].get<std::string>());
     EXPECT_EQ(Sha256Hex(got), f["sha256"]) << f["path"];
   }
 
   // A client that offers only TLS 1.1 (its own floor lowered) is refused by
   // the server with a protocol_version alert; plain HTTP gets nothing.
-  std::string old = Shell("(echo | openssl s_client -connect 127.0.0.1:" + std::to_string(server->port()) +
+  std::string old = ShellOutput("(echo | openssl s_client -connect 127.0.0.1:" + std::to_string(server->port()) +
                           " -tls1_1 -cipher DEFAULT:@SECLEVEL=0 2>&1)");
   EXPECT_NE(old.find("alert protocol version"), std::string::npos) << old;
-  EXPECT_EQ(Shell("curl -s http://127.0.0.1:" + std::to_string(server->port()) + "/health"), "");
+  EXPECT_EQ(ShellOutput("curl -s http://127.0.0.1:" + std::to_string(server->port()) + "/health"), "");
 }
 
 }  // namespace
