@@ -103,7 +103,7 @@ void ConnectionGate::Run() {
       if (fd == listen_fd_) {
         Accept();
       } else {
-        Check(fd);
+        Check(fd, events[i].events);
       }
     }
     ExpireOld();
@@ -166,7 +166,7 @@ bool ConnectionGate::Watch(int fd, const std::string& client, bool counted) {
 }
 
 // Peeks at what has arrived: hands the connection on once the head is whole.
-void ConnectionGate::Check(int fd) {
+void ConnectionGate::Check(int fd, uint32_t events) {
   auto it = waiting_.find(fd);
   if (it == waiting_.end()) return;
   std::string buf(options_.max_head_bytes, '\0');
@@ -182,6 +182,10 @@ void ConnectionGate::Check(int fd) {
   if (seen.find("\r\n\r\n") == std::string_view::npos && seen.find("\n\n") == std::string_view::npos) {
     if (static_cast<size_t>(n) >= options_.max_head_bytes) {
       Refuse(fd, 431, "Request Header Fields Too Large", "the request head is too large");
+    } else if (events & (EPOLLRDHUP | EPOLLHUP)) {
+      // The client has stopped sending: the head will never be whole (and a
+      // level-triggered hang-up would wake this loop again and again).
+      Refuse(fd, 400, "Bad Request", "the request head ended before it was whole");
     }
     return;
   }
@@ -215,7 +219,10 @@ void ConnectionGate::ExpireOld() {
 // short while. Closing with unread data would make the kernel send a reset,
 // which can destroy the answer before the client reads it.
 void ConnectionGate::Refuse(int fd, int status, const char* reason, const std::string& message) {
-  const std::string code = status == 408 ? "request_timeout" : status == 431 ? "header_too_large" : "unavailable";
+  const std::string code = status == 408   ? "request_timeout"
+                           : status == 431 ? "header_too_large"
+                           : status == 400 ? "bad_request"
+                                           : "unavailable";
   const std::string body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
   const std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + reason +
                             "\r\nContent-Type: application/json\r\nConnection: close\r\n" +

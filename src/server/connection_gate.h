@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,7 +65,7 @@ class ConnectionGate {
   ConnectionGate(int listen_fd, GateOptions options, Handoff handoff);
   void Run();
   void Accept();
-  void Check(int fd);
+  void Check(int fd, uint32_t events);
   // Watches a new connection; false (and it is closed) when it cannot.
   bool Watch(int fd, const std::string& client, bool counted);
   // REQUIRES: fd is watched.

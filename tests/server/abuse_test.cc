@@ -393,6 +393,22 @@ TEST(Abuse, OneAddressCannotHoldEveryConnection) {
   ::close(again);
 }
 
+// A client that stops sending before its head is whole (a half-close) is
+// answered at once, not at the head deadline, and costs the server nothing
+// meanwhile.
+TEST(Abuse, AHeadCutOffByAHalfCloseIsAnsweredAtOnce) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"));
+  auto start = Clock::now();
+  int fd = Connect(server->port());
+  (void)::send(fd, "GET /health HTTP/1.1\r\nHo", 25, MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
+  std::string reply = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+}
+
 // The whole head has a deadline (408), and a body must keep a minimum pace.
 TEST(Abuse, SlowHeadsAndSlowBodiesAreCutOff) {
   TempDir dir;
