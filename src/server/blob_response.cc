@@ -118,33 +118,28 @@ enum class StreamOutcome { kSent, kClientGone, kDamaged };
 // Reads the whole blob, hashing every byte, and sends [first, last] of it;
 // the last piece it would send is held back until the whole blob has hashed
 // right. A blob that does not match its name never sends its last bytes, so
-// the client, promised Content-Length bytes, sees a failed transfer.
-StreamOutcome SendHashing(Exchange& ex, ReadableFile* blob, const std::string& sha256, uint64_t size, uint64_t first,
-                          uint64_t last, std::string* actual) {
-  MultiDigester digest(DigestSet::Of(DigestAlgorithm::kSha256));
-  std::string buf(256 * 1024, '\0'), held;
+// the client, promised Content-Length bytes, sees a failed transfer. Reading
+// goes on when the client leaves, so that damage is still found.
+StreamOutcome SendHashing(Exchange& ex, ReadableFile* blob, const std::string& sha256, uint64_t first, uint64_t last,
+                          std::string* damage) {
+  std::string held;
   uint64_t pos = 0;
   bool client_gone = false;
-  while (pos < size) {
-    auto n = blob->Read(buf.data(), std::min<uint64_t>(size - pos, buf.size()));
-    if (!n.ok() || *n == 0) break;  // unreadable or shorter than it should be: the digest tells
-    digest.Update(buf.data(), *n);
-    const uint64_t end = pos + *n;  // exclusive
+  auto digest = storage::ReadHashing(blob, [&](const char* data, size_t n) {
+    const uint64_t end = pos + n;  // exclusive
     if (!client_gone && end > first && pos <= last) {
       const uint64_t from = std::max(pos, first), to = std::min(end - 1, last);
       if (!held.empty() && !SendAll(ex, held.data(), held.size())) client_gone = true;
-      held.assign(buf.data() + (from - pos), to - from + 1);
+      held.assign(data + (from - pos), to - from + 1);
     }
     pos = end;
+    return Status::OK();
+  });
+  // A blob shorter or longer than promised hashes differently too.
+  if (!digest.ok() || *digest != sha256) {
+    *damage = digest.ok() ? "content has SHA-256 " + *digest : digest.status().ToString();
+    return StreamOutcome::kDamaged;
   }
-  char extra = 0;
-  if (pos == size) {  // anything after the promised end also counts against it
-    auto n = blob->Read(&extra, 1);
-    if (n.ok() && *n > 0) pos = size + 1;
-  }
-  digest.Finish();
-  *actual = digest.Hex(DigestAlgorithm::kSha256);
-  if (pos != size || *actual != sha256) return StreamOutcome::kDamaged;
   if (client_gone || (!held.empty() && !SendAll(ex, held.data(), held.size()))) return StreamOutcome::kClientGone;
   return StreamOutcome::kSent;
 }
@@ -177,6 +172,13 @@ void RecordDamage(storage::Archive* archive, Env* env, const std::string& sha256
                                               "could not record it: " + s.ToString());
 }
 
+void RefuseDamaged(storage::Archive* archive, Exchange& ex, const std::string& sha256, const std::string& kind,
+                   const std::string& detail) {
+  RecordDamage(archive, ex.env, sha256, kind, detail, "transfer");
+  // The register knows it now, written to disk or not (MarkDamaged).
+  SendDamaged(ex, archive->damage()->Find(sha256).value_or(storage::DamageNote{sha256, kind, detail, "transfer", ""}));
+}
+
 void SendDamaged(Exchange& ex, const storage::DamageNote& note) {
   ex.response.set("Cache-Control", "no-store");
   ex.response.erase("ETag");
@@ -202,8 +204,7 @@ void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256,
   const std::string etag = "\"" + sha256 + "\"";
   auto refuse = [&](const std::string& kind, const std::string& detail) {
     if (source.pins) source.pins->Forget(sha256);
-    RecordDamage(archive, ex.env, sha256, kind, detail, "transfer");
-    SendDamaged(ex, archive->damage()->Find(sha256).value_or(storage::DamageNote{sha256, kind, detail, "transfer", ""}));
+    RefuseDamaged(archive, ex, sha256, kind, detail);
   };
   auto blob = archive->store()->Open(sha256);
   if (!blob.ok()) {
@@ -242,9 +243,9 @@ void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256,
   // A blob that fits in memory is verified before anything is sent, so that
   // damage is an honest error; a larger one is verified as it is sent.
   PinnedBlobs::Lookup pinned;
-  if (source.pins) pinned = source.pins->Acquire(sha256, (*blob)->NativeHandle(), size);
+  if (source.pins) pinned = source.pins->Acquire(sha256, blob->get(), size);
   if (pinned.outcome == PinnedBlobs::Outcome::kDamaged) {
-    return refuse("corrupt", "content has SHA-256 " + pinned.actual_sha256);
+    return refuse("corrupt", pinned.damage);
   }
   const uint64_t length = size == 0 ? 0 : range.last - range.first + 1;
   res.setContentType(content_type);
@@ -263,14 +264,14 @@ void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256,
     if (!SendPinnedBytes(ex, blob->get(), range.first, length)) res.setKeepAlive(false);
     return;
   }
-  std::string actual;
-  switch (SendHashing(ex, blob->get(), sha256, size, range.first, range.last, &actual)) {
+  std::string damage;
+  switch (SendHashing(ex, blob->get(), sha256, range.first, range.last, &damage)) {
     case StreamOutcome::kSent:
       return;
     case StreamOutcome::kClientGone:
       return res.setKeepAlive(false);
     case StreamOutcome::kDamaged:
-      RecordDamage(archive, ex.env, sha256, "corrupt", "content has SHA-256 " + actual, "transfer");
+      RecordDamage(archive, ex.env, sha256, "corrupt", damage, "transfer");
       return CutConnection(ex);
   }
 }
@@ -341,9 +342,7 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
   auto record_size = archive->store()->Size((*vs)->record);
   if (!record_size.ok()) {
     if (!record_size.status().IsNotFound()) return SendStatus(ex, Status::Internal(record_size.status().ToString()));
-    RecordDamage(archive, ex.env, (*vs)->record, "missing", "the blob is not in the store", "transfer");
-    return SendDamaged(ex, archive->damage()->Find((*vs)->record)
-                               .value_or(storage::DamageNote{(*vs)->record, "missing", "", "transfer", ""}));
+    return RefuseDamaged(archive, ex, (*vs)->record, "missing", "the blob is not in the store");
   }
   if (auto damaged = archive->damage()->Find((*vs)->record)) return SendDamaged(ex, *damaged);
   for (const storage::FileRecord& f : files) {

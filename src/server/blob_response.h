@@ -44,6 +44,10 @@ void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256,
 void RecordDamage(storage::Archive* archive, Env* env, const std::string& sha256, const std::string& kind,
                   const std::string& detail, const std::string& found_by);
 
+// Records a blob found damaged by a transfer, and refuses it (SendDamaged).
+void RefuseDamaged(storage::Archive* archive, Exchange& ex, const std::string& sha256, const std::string& kind,
+                   const std::string& detail);
+
 // 500 file_damaged, saying what was found and what repairs it.
 void SendDamaged(Exchange& ex, const storage::DamageNote& note);
 

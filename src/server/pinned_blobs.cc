@@ -2,12 +2,11 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 
-#include "src/common/digest.h"
+#include "storage/blobs/blob_store.h"
 
 namespace bevara::server {
 
@@ -39,7 +38,8 @@ class PinnedBlobs::Pin {
 
 PinnedBlobs::~PinnedBlobs() = default;
 
-PinnedBlobs::Lookup PinnedBlobs::Acquire(const std::string& sha256, int fd, uint64_t size) {
+PinnedBlobs::Lookup PinnedBlobs::Acquire(const std::string& sha256, ReadableFile* blob, uint64_t size) {
+  const int fd = blob->NativeHandle();
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) != size) return {};
   {
@@ -72,20 +72,13 @@ PinnedBlobs::Lookup PinnedBlobs::Acquire(const std::string& sha256, int fd, uint
   }
   auto pin = std::make_shared<const Pin>(data, size, st, live_);
   // Hashed after locking: what hashes right is what stays in memory. Read
-  // with pread, not through the mapping: the same page-cache pages, but a
+  // with read(2), not through the mapping: the same page-cache pages, but a
   // file truncated meanwhile gives a short read here, not SIGBUS.
-  MultiDigester digest(DigestSet::Of(DigestAlgorithm::kSha256));
-  std::string buf(1 << 20, '\0');
-  uint64_t offset = 0;
-  while (offset < size) {
-    const ssize_t n = ::pread(fd, buf.data(), std::min<uint64_t>(buf.size(), size - offset), static_cast<off_t>(offset));
-    if (n <= 0) break;
-    digest.Update(buf.data(), static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
-  }
-  digest.Finish();
-  const std::string actual = digest.Hex(DigestAlgorithm::kSha256);
-  if (offset != size || actual != sha256) return {Outcome::kDamaged, nullptr, actual};
+  auto digest = storage::ReadHashing(blob, [](const char*, size_t) { return Status::OK(); });
+  if (!digest.ok()) return {Outcome::kDamaged, nullptr, "it does not read: " + digest.status().ToString()};
+  if (*digest != sha256) return {Outcome::kDamaged, nullptr, "content has SHA-256 " + *digest};
+  Status rewound = blob->Seek(0, SEEK_SET).status();
+  if (!rewound.ok()) return {Outcome::kDamaged, nullptr, "it does not read: " + rewound.ToString()};
   MutexLock lock(&mu_);
   InsertLocked(sha256, pin);
   return {Outcome::kPinned, pin, ""};

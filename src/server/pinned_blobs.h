@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "src/common/env.h"
 #include "src/common/mutex.h"
 
 namespace bevara::server {
@@ -38,7 +39,7 @@ class PinnedBlobs {
   struct Lookup {
     Outcome outcome = Outcome::kNotPinned;
     std::shared_ptr<const Pin> pin;  // kPinned: hold it while sending
-    std::string actual_sha256;       // kDamaged: what the bytes hash to
+    std::string damage;              // kDamaged: what was found ("content has SHA-256 ...")
   };
 
   explicit PinnedBlobs(uint64_t budget_bytes) : budget_(budget_bytes) {}
@@ -46,11 +47,13 @@ class PinnedBlobs {
   PinnedBlobs(const PinnedBlobs&) = delete;
   PinnedBlobs& operator=(const PinnedBlobs&) = delete;
 
-  // The pin of blob `sha256` if `fd` (its open file, of `size` bytes) is the
-  // file it was made from; else pins and verifies it now when it fits:
-  // kPinned (good, hold `pin` while sending), kDamaged (it does not hash to
-  // its name), kNotPinned (too large, or locking failed: verify while sending).
-  Lookup Acquire(const std::string& sha256, int fd, uint64_t size);
+  // The pin of blob `sha256` if `blob` (opened, `size` bytes) is the file it
+  // was made from; else pins and verifies it now when it fits: kPinned
+  // (good, hold `pin` while sending; `blob` is back at its start), kDamaged
+  // (it does not hash to its name, or does not read: `damage` says which),
+  // kNotPinned (not a local file, too large, or
+  // locking failed: verify while sending).
+  Lookup Acquire(const std::string& sha256, ReadableFile* blob, uint64_t size);
 
   // Drops the pin of a blob (found damaged elsewhere).
   void Forget(const std::string& sha256);

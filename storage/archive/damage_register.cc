@@ -76,20 +76,17 @@ Status DamageRegister::MarkDamaged(DamageNote note) {
   nlohmann::json j = {{"blob", note.blob},         {"state", "damaged"},         {"kind", note.kind},
                       {"detail", note.detail},     {"found_by", note.found_by}, {"at", note.at}};
   RecordLog* log = nullptr;
-  BEVARA_RETURN_IF_ERROR(OpenLog(&log));
-  auto appended = log->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (!appended.ok()) {
-    // Not recorded on disk (a full disk, say), but known now: this process
-    // refuses the blob all the same (fail closed); the caller hears why.
-    MutexLock lock(&mu_);
-    damaged_[note.blob] = note;
-    return appended.status();
+  Status recorded = OpenLog(&log);
+  if (recorded.ok()) recorded = log->Append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).status();
+  if (recorded.ok()) {
+    env_->Log(LogLevel::kWarning, "blob " + note.blob + " is damaged (" + note.kind + ", found by " + note.found_by +
+                                      "): " + note.detail);
   }
-  env_->Log(LogLevel::kWarning, "blob " + note.blob + " is damaged (" + note.kind + ", found by " + note.found_by +
-                                    "): " + note.detail);
+  // Known now, recorded on disk or not (a full disk, say): this process
+  // refuses the blob all the same (fail closed); the caller hears why.
   MutexLock lock(&mu_);
   damaged_[note.blob] = std::move(note);
-  return Status::OK();
+  return recorded;
 }
 
 Status DamageRegister::MarkWhole(const std::string& blob, const std::string& found_by) {

@@ -43,7 +43,8 @@ class DamageRegister {
   std::vector<DamageNote> All() const;
 
   // Records that `note.blob` is damaged (durably; a blob already recorded
-  // with the same kind is not recorded again).
+  // with the same kind is not recorded again). Find() knows it afterwards
+  // even when writing the register failed (the error is returned).
   Status MarkDamaged(DamageNote note);
   // Records that `blob` read whole again; nothing when it was not damaged.
   Status MarkWhole(const std::string& blob, const std::string& found_by);
