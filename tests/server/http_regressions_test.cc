@@ -2,37 +2,15 @@
 // reviews found, replayed against the real server: each is answered with a
 // status that is not 500, or the connection is closed, and the server
 // stays up.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "tests/server/server_fixture.h"
+#include "tools/fuzz/raw_http.h"
 
 namespace bevara::testing {
 namespace {
-
-std::string Send(int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string reply;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    ::shutdown(fd, SHUT_WR);
-    char buf[16384];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return reply;
-}
 
 TEST(HttpRegressions, EveryKeptInputIsAnsweredWithoutA500) {
   TempDir dir;
@@ -44,7 +22,7 @@ TEST(HttpRegressions, EveryKeptInputIsAnsweredWithoutA500) {
   for (const auto& e : std::filesystem::directory_iterator(corpus)) {
     std::string request = ReadFile(e.path().string());
     for (size_t at; (at = request.find("@TOKEN@")) != std::string::npos;) request.replace(at, 7, token);
-    const std::string reply = Send(server->port(), request);
+    const std::string reply = fuzz::RawHttpExchange(server->port(), request);
     const std::string name = e.path().filename().string();
     EXPECT_EQ(reply.rfind("HTTP/1.1 5", 0) == 0 && reply.rfind("HTTP/1.1 503", 0) != 0, false)
         << name << ": " << reply.substr(0, 300);

@@ -7,10 +7,6 @@
 // A find: the process dies (a crash, an exception out of a thread), or an
 // answer is 500 (a client's bytes never cause one). Finds are kept in
 // tests/server/http_fuzz_regressions/, which the test suite replays.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +16,7 @@
 #include "src/access/token_store.h"
 #include "src/cli/running_server.h"
 #include "storage/archive/archive.h"
+#include "tools/fuzz/raw_http.h"
 
 namespace {
 
@@ -57,34 +54,13 @@ Fixture* Start() {
   return f;
 }
 
-std::string Exchange(int port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string reply;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    ::shutdown(fd, SHUT_WR);
-    char buf[16384];
-    for (ssize_t n; reply.size() < (1u << 20) && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) {
-      reply.append(buf, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  return reply;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Fixture* f = Start();
   std::string request(reinterpret_cast<const char*>(data), size);
   for (size_t at; (at = request.find("@TOKEN@")) != std::string::npos;) request.replace(at, 7, f->token);
-  const std::string reply = Exchange(f->server->port(), request);
+  const std::string reply = bevara::fuzz::RawHttpExchange(f->server->port(), request, /*timeout_seconds=*/5);
   // Every answer that starts is a status line; 500 is never a client's doing.
   if (reply.rfind("HTTP/1.1 500", 0) == 0 || reply.rfind("HTTP/1.0 500", 0) == 0) {
     std::fprintf(stderr, "fuzz_http: a 500 for this input:\n%s\n", reply.substr(0, 2000).c_str());
