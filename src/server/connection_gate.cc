@@ -169,7 +169,8 @@ bool ConnectionGate::Watch(int fd, const std::string& client, bool counted) {
 void ConnectionGate::Check(int fd, uint32_t events) {
   auto it = waiting_.find(fd);
   if (it == waiting_.end()) return;
-  std::string buf(options_.max_head_bytes, '\0');
+  std::string& buf = peek_buffer_;
+  if (buf.size() != options_.max_head_bytes) buf.resize(options_.max_head_bytes);
   if (it->second->lingering) {  // answered already: what comes now is dropped
     const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) Drop(fd);

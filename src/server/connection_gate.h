@@ -81,6 +81,7 @@ class ConnectionGate {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::map<int, std::unique_ptr<Waiting>> waiting_;  // only the gate's thread touches it
+  std::string peek_buffer_;                          // the same (one head's worth, made once)
   Mutex mu_;
   std::map<std::string, int> per_client_ GUARDED_BY(mu_);
 };
