@@ -196,7 +196,7 @@ void ScanBuffer::Append(const char* data, size_t n) {
   size_ += n;
   size_t to_head = std::min(n, 2 * keep_ - std::min(2 * keep_, head_.size()));
   head_.append(data, to_head);
-  if (to_head == n) return;
+  if (to_head == n || !collect_tail_) return;
   // Keep at most the last keep_ bytes of a large piece, then trim to the
   // last keep_ when the tail doubles: amortised, each byte is copied twice.
   size_t rest = n - to_head;
@@ -206,10 +206,17 @@ void ScanBuffer::Append(const char* data, size_t n) {
   if (tail_.size() > 2 * keep_) tail_.erase(0, tail_.size() - keep_);
 }
 
+void ScanBuffer::Reset() {
+  size_ = 0;
+  head_.clear();
+  tail_.clear();
+  end_.clear();
+}
+
 ScanWindow ScanBuffer::Window() {
   if (size_ <= 2 * keep_) return ScanWindow(head_, {}, size_);
-  if (tail_.size() >= keep_) {
-    end_ = tail_.substr(tail_.size() - keep_);
+  if (tail_.size() >= keep_ || !collect_tail_) {
+    end_ = tail_.substr(tail_.size() - std::min(keep_, tail_.size()));
   } else {  // the file's last keep_ bytes begin in head_
     end_ = head_.substr(head_.size() - (keep_ - tail_.size())) + tail_;
   }

@@ -91,17 +91,25 @@ class ScanWindow {
 };
 
 // Keeps a file's first and last `keep` bytes as it streams past, for a
-// ScanWindow; a file of up to 2 * keep bytes is kept whole.
+// ScanWindow; a file of up to 2 * keep bytes is kept whole. A caller that
+// can read the file's end itself afterwards (a staged blob) passes
+// collect_tail = false and hands it over with SetTail(): a gigabyte then
+// costs no copying.
 class ScanBuffer {
  public:
-  explicit ScanBuffer(size_t keep) : keep_(keep) {}
+  explicit ScanBuffer(size_t keep, bool collect_tail = true) : keep_(keep), collect_tail_(collect_tail) {}
   void Append(const char* data, size_t n);
+  void Reset();
   uint64_t size() const { return size_; }
-  // REQUIRES: the buffer outlives the window and is not appended to meanwhile.
+  // Whether the window needs the file's last `keep` bytes from SetTail().
+  bool NeedsTail() const { return !collect_tail_ && size_ > 2 * keep_; }
+  void SetTail(std::string last_bytes) { tail_ = std::move(last_bytes); }
+  // REQUIRES: the buffer outlives the window and is not changed meanwhile.
   ScanWindow Window();
 
  private:
   size_t keep_;
+  bool collect_tail_;
   uint64_t size_ = 0;
   std::string head_;  // up to 2 * keep_ bytes
   std::string tail_;  // what followed, trimmed to its last keep_..2 * keep_ bytes

@@ -85,6 +85,15 @@ Result<std::unique_ptr<PronomIdentifier>> PronomIdentifier::CreateEmbedded() {
   return Create(std::move(*files));
 }
 
+Result<std::shared_ptr<const PronomIdentifier>> PronomIdentifier::SharedEmbedded() {
+  static const Result<std::shared_ptr<const PronomIdentifier>> shared = []() -> Result<std::shared_ptr<const PronomIdentifier>> {
+    auto made = CreateEmbedded();
+    if (!made.ok()) return made.status();
+    return std::shared_ptr<const PronomIdentifier>(std::move(*made));
+  }();
+  return shared;
+}
+
 std::string PronomIdentifier::version() const { return files_->droid_version + "; " + files_->container_version; }
 
 const FormatInfo* PronomIdentifier::Find(std::string_view puid) const {

@@ -66,6 +66,8 @@ class PronomIdentifier {
   static Result<std::unique_ptr<PronomIdentifier>> Create(std::unique_ptr<SignatureFiles> files);
   // The signature files compiled into bevara.
   static Result<std::unique_ptr<PronomIdentifier>> CreateEmbedded();
+  // The same, compiled once per process and shared.
+  static Result<std::shared_ptr<const PronomIdentifier>> SharedEmbedded();
 
   // `file_name` is only for its extension. `container` may be null.
   Identification Identify(const ScanWindow& window, std::string_view file_name, ContainerReader* container) const;

@@ -1,6 +1,7 @@
 #include "ingest/pipeline/ingester.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,7 @@ using storage::VersionRecord;
 constexpr char kSubmission[] = "submission/";
 constexpr char kAipMetsPath[] = "METS.xml";
 constexpr size_t kMimeMismatchesListed = 20;
+constexpr size_t kFormatFindingsListed = 20;
 
 using PieceSink = std::function<Status(std::string_view)>;
 
@@ -40,7 +42,8 @@ Result<std::string> StageBlob(storage::BlobBatch* batch, const std::function<Sta
 }
 
 // The package's files as AIP file records, sorted by logical path.
-std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageFacts& facts) {
+std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageFacts& facts,
+                                        const formats::FormatPolicy& policy) {
   // Sorted in place rather than indexed: a map of 100,000 entries costs MBs.
   std::vector<DeclaredFile>& declared = facts.declared;
   std::sort(declared.begin(), declared.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -57,12 +60,58 @@ std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageF
     f.size = s.size;
     f.sha256 = std::move(s.sha256);
     f.mime_detected = std::move(s.mime_detected);
+    f.format = std::move(s.format);
+    if (!f.format.empty()) f.format.policy = formats::StateName(policy.Judge(f.format.puid));
     for (const auto& [algorithm, hex] : s.other_digests) f.fixity[ShortDigestName(algorithm)] = hex;
     f.mime_declared = declared_mime(s.archive_path);
     files.push_back(std::move(f));
   }
   std::sort(files.begin(), files.end(), [](const FileRecord& a, const FileRecord& b) { return a.path < b.path; });
   return files;
+}
+
+// Files the format policy does not accept: warnings or errors, as the
+// policy's action says; files accepted for now: information.
+void CheckFormatPolicy(const std::vector<FileRecord>& files, const formats::FormatPolicy& policy,
+                       ValidationReport* report) {
+  const bool reject = policy.action() == formats::PolicyAction::kReject;
+  const char* rule = reject ? "FORMAT-POLICY" : "FORMAT-POLICY-WARN";
+  size_t refused = 0, later = 0;
+  report->Checked({rule, "FORMAT-MIGRATE"});
+  for (const FileRecord& f : files) {
+    const std::string what = f.format.puid.empty()
+                                 ? (f.format.candidates.empty() ? std::string("an unidentified format")
+                                                                : "no single format (" + std::to_string(f.format.candidates.size()) + " tie)")
+                                 : f.format.puid + " (" + f.format.name + (f.format.version.empty() ? "" : " " + f.format.version) + ")";
+    if (f.format.policy == "not_accepted" && ++refused <= kFormatFindingsListed) {
+      report->Add(rule, "the archive does not accept " + what, f.path.substr(std::strlen(kSubmission)));
+    } else if (f.format.policy == "accepted_for_now" && ++later <= kFormatFindingsListed) {
+      report->Add("FORMAT-MIGRATE", what + " is accepted for now and listed for migration",
+                  f.path.substr(std::strlen(kSubmission)));
+    }
+  }
+  if (refused > kFormatFindingsListed) {
+    report->Add(rule, std::to_string(refused) + " files in all are in formats the archive does not accept");
+  }
+  if (later > kFormatFindingsListed) {
+    report->Add("FORMAT-MIGRATE", std::to_string(later) + " files in all are accepted for now");
+  }
+}
+
+// What PRONOM made of the files, for the format identification event.
+std::string PronomSummary(const VersionRecord& r) {
+  std::map<std::string, size_t> by_method, by_policy;
+  for (const FileRecord& f : r.files) {
+    if (f.format.empty()) continue;
+    ++by_method[f.format.puid.empty() && !f.format.candidates.empty() ? "ambiguous" : f.format.method];
+    ++by_policy[f.format.policy];
+  }
+  std::string out = "PRONOM (" + r.format_signatures + "):";
+  for (const auto& [method, n] : by_method) out += " " + std::to_string(n) + " by " + method + ",";
+  out += " format policy:";
+  for (const auto& [state, n] : by_policy) out += " " + std::to_string(n) + " " + state + ",";
+  out.pop_back();
+  return out;
 }
 
 // The PREMIS events of this ingest (the ingestion itself is dated at commit).
@@ -94,7 +143,7 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
            (declared_other ? "; " + std::to_string(declared_other) + " digests in other algorithms recorded" : ""),
        agent},
       {prefix + "4", "format identification", validated_at, "success",
-       "libmagic identified " + n + " files; " + std::to_string(mismatches) +
+       PronomSummary(r) + "; libmagic identified " + n + " files; " + std::to_string(mismatches) +
            " disagree with the declared MIME type" + mismatch_list,
        agent},
       {prefix + "5", "ingestion", r.created, "success",
@@ -156,7 +205,13 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   if (!batch.ok()) return batch.status();
   auto identifier = storage::FormatIdentifier::Create();
   if (!identifier.ok()) return identifier.status();
-  StagingSink sink(batch->get(), identifier->get());
+  std::shared_ptr<const formats::PronomIdentifier> pronom = options_.pronom;
+  if (!pronom) {
+    auto shared = formats::PronomIdentifier::SharedEmbedded();
+    if (!shared.ok()) return shared.status();
+    pronom = *shared;
+  }
+  StagingSink sink(batch->get(), identifier->get(), pronom.get());
   PackageFacts facts;
   PackageValidator validator(options_.package_env ? options_.package_env : archive_->env(), schemas_,
                              options_.validator);
@@ -182,8 +237,11 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.producer_name = facts.producer_name;
   r.sip_created = facts.create_date;
   r.sip_format = out.report.format;
-  r.files = SubmissionFiles(sink.TakeFiles(), facts);
+  r.files = SubmissionFiles(sink.TakeFiles(), facts, options_.format_policy);
+  r.format_signatures = pronom->version();
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
+  CheckFormatPolicy(r.files, options_.format_policy, &out.report);
+  if (!out.report.valid()) return out;  // the batch's destructor drops what was staged
   if (options_.before_commit) BEVARA_RETURN_IF_ERROR(options_.before_commit());
 
   // From here to the commit the package is ours, and gc does not remove a

@@ -21,6 +21,8 @@
 #include <memory>
 #include <string>
 
+#include "ingest/formats/format_policy.h"
+#include "ingest/formats/pronom_identifier.h"
 #include "ingest/validate/package_validator.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/schema_set.h"
@@ -46,6 +48,10 @@ struct IngestOptions {
   // published; a non-OK status stops the ingest there (nothing is stored).
   // The server waits here for a deposit's client to be answered.
   std::function<Status()> before_commit;
+  // PRONOM identification; null: the signature files compiled in.
+  std::shared_ptr<const formats::PronomIdentifier> pronom;
+  // What files in formats it does not accept do to a package.
+  formats::FormatPolicy format_policy = formats::FormatPolicy::Default();
 };
 
 struct IngestOutcome {

@@ -2,23 +2,59 @@
 
 #include <algorithm>
 
+#include "ingest/formats/stored_container.h"
 #include "src/common/hex.h"
 
 namespace bevara::ingest {
+namespace {
+
+// The staged blob as a container, opened only when a container format
+// asks for its entries.
+class StagedContainer final : public formats::ContainerReader {
+ public:
+  StagedContainer(storage::BlobBatch* batch, std::string name) : batch_(batch), name_(std::move(name)) {}
+  Status ForEachEntry(formats::ContainerType type, const std::function<bool(const std::string&)>& wants_content,
+                      const std::function<void(const std::string&, const formats::ScanWindow*)>& entry) override {
+    auto file = batch_->OpenStaged(name_);
+    if (!file.ok()) return file.status();
+    return formats::StoredContainer(file->get()).ForEachEntry(type, wants_content, entry);
+  }
+
+ private:
+  storage::BlobBatch* batch_;
+  std::string name_;
+};
+
+// The last n bytes of a staged blob of `size` bytes.
+Result<std::string> ReadTail(storage::BlobBatch* batch, const std::string& name, uint64_t size, size_t n) {
+  auto file = batch->OpenStaged(name);
+  if (!file.ok()) return file.status();
+  auto at = (*file)->Seek(static_cast<int64_t>(size - n), SEEK_SET);
+  if (!at.ok()) return at.status();
+  std::string tail(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    auto r = (*file)->Read(tail.data() + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::Corruption("a staged file is shorter than what was written to it");
+    got += *r;
+  }
+  return tail;
+}
+
+}  // namespace
 
 Status StagingSink::BeginFile(const std::string& path) {
   auto writer = batch_->NewBlob();
   if (!writer.ok()) return writer.status();
   writer_ = std::move(*writer);
   path_ = path;
-  head_.clear();
+  ends_.Reset();
   return Status::OK();
 }
 
 Status StagingSink::Write(const char* data, size_t n) {
-  if (head_.size() < storage::FormatIdentifier::kHeadBytes) {
-    head_.append(data, std::min(n, storage::FormatIdentifier::kHeadBytes - head_.size()));
-  }
+  ends_.Append(data, n);
   return writer_->Append(data, n);
 }
 
@@ -34,10 +70,34 @@ Result<std::array<uint8_t, 32>> StagingSink::CompleteSha256() {
   return digest;
 }
 
+storage::FormatIdentity StagingSink::IdentifyPronom(const formats::ScanWindow& window) {
+  storage::FormatIdentity out;
+  StagedContainer container(batch_, name_);
+  formats::Identification id = pronom_->Identify(window, path_, &container);
+  out.method = formats::MethodName(id.method);
+  out.note = std::move(id.note);
+  if (id.matches.size() == 1) {
+    out.puid = id.matches[0].puid;
+    out.name = id.matches[0].name;
+    out.version = id.matches[0].version;
+  } else {
+    for (const formats::FormatMatch& m : id.matches) out.candidates.push_back(m.puid);
+  }
+  return out;
+}
+
 Status StagingSink::EndFile(const ScannedFile& file) {
   if (name_.empty()) return Status::Internal("a file ended before its blob was complete");
-  files_.push_back({path_, file.size, std::move(name_), file.other_digests,
-                    identifier_->Identify(head_.data(), head_.size())});
+  if (ends_.NeedsTail()) {
+    auto tail = ReadTail(batch_, name_, ends_.size(), formats::PronomIdentifier::kScanBytes);
+    if (!tail.ok()) return tail.status();
+    ends_.SetTail(std::move(*tail));
+  }
+  formats::ScanWindow window = ends_.Window();
+  std::string_view head = window.head().substr(0, storage::FormatIdentifier::kHeadBytes);
+  StagedFile staged{path_, file.size, name_, file.other_digests, identifier_->Identify(head.data(), head.size())};
+  if (pronom_) staged.format = IdentifyPronom(window);
+  files_.push_back(std::move(staged));
   name_.clear();
   return Status::OK();
 }

@@ -1,6 +1,9 @@
 // StagingSink: the EntrySink that stores a package's files while the
 // validator reads them — every byte goes to a staging blob and its first
-// bytes to format identification, in the same pass that validates. The store
+// bytes to format identification (libmagic and PRONOM), in the same pass
+// that validates. PRONOM also needs a file's last bytes and, for a
+// container (ZIP, OLE2), its entries: those are read back from the staged
+// blob, which is still in the page cache. The store
 // hashes what it writes; that digest, of the bytes stored, is the one the
 // validator checks against the package's declarations.
 //
@@ -10,9 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "ingest/formats/byte_pattern.h"
+#include "ingest/formats/pronom_identifier.h"
 #include "ingest/validate/entry_sink.h"
 #include "storage/aip/format_identifier.h"
 #include "storage/blobs/blob_store.h"
+#include "storage/catalog/version_record.h"
 
 namespace bevara::ingest {
 
@@ -22,13 +28,15 @@ struct StagedFile {
   std::string sha256;        // the blob's name
   std::vector<std::pair<DigestAlgorithm, std::string>> other_digests;
   std::string mime_detected;
+  storage::FormatIdentity format;  // PRONOM's answer; no policy yet
 };
 
 class StagingSink final : public EntrySink {
  public:
-  // Not owned; both outlive the sink.
-  StagingSink(storage::BlobBatch* batch, storage::FormatIdentifier* identifier)
-      : batch_(batch), identifier_(identifier) {}
+  // Not owned; all outlive the sink.
+  StagingSink(storage::BlobBatch* batch, storage::FormatIdentifier* identifier,
+              const formats::PronomIdentifier* pronom)
+      : batch_(batch), identifier_(identifier), pronom_(pronom) {}
 
   Status BeginFile(const std::string& path) override;
   Status Write(const char* data, size_t n) override;
@@ -41,11 +49,15 @@ class StagingSink final : public EntrySink {
 
  private:
   storage::BlobBatch* batch_;
+  storage::FormatIdentity IdentifyPronom(const formats::ScanWindow& window);
+
   storage::FormatIdentifier* identifier_;
+  const formats::PronomIdentifier* pronom_;
   std::unique_ptr<storage::BlobWriter> writer_;
   std::string path_;
   std::string name_;  // the current file's blob name, once complete
-  std::string head_;  // the first bytes of the current file, for libmagic
+  // The current file's first bytes (libmagic, PRONOM); its last are read back.
+  formats::ScanBuffer ends_{formats::PronomIdentifier::kScanBytes, /*collect_tail=*/false};
   std::vector<StagedFile> files_;
 };
 

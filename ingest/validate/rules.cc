@@ -112,6 +112,12 @@ const RuleInfo kRules[] = {
     {"DEPOSIT-PRODUCER", E, "An e-service deposits only packages whose METS names its own producer organisation"},
     {"STORE-PRODUCER", E, "A new version of an archived package comes from the producer that submitted it"},
     {"STORE-REMOVED", E, "The id of a package removed from the archive (disposed of) is not used again"},
+    // Preservation checks (bevara ingest).
+    {"FORMAT-POLICY", E, "Every file is in a format the archive accepts (format policy action: reject)"},
+    {"FORMAT-POLICY-WARN", W, "Every file is in a format the archive accepts (format policy action: warn)"},
+    {"FORMAT-MIGRATE", I, "Files in formats accepted for now are listed for migration"},
+    {"VIRUS-FOUND", E, "No file of the package carries malware known to the virus scanner"},
+    {"VIRUS-SCAN-LIMIT", E, "Every file of the package was scanned whole (no scanner limit was reached)"},
 };
 
 }  // namespace

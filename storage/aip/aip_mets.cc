@@ -63,6 +63,41 @@ void WriteHeader(const VersionRecord& r, XmlOut& x) {
   x << "  </metsHdr>\n";
 }
 
+// The PRONOM identification as a second format: designation, registry key,
+// and notes for the method, any tie and the policy.
+void WritePronomFormat(const storage::FormatIdentity& id, XmlOut& x) {
+  if (id.empty()) return;
+  x << "<premis:format>";
+  if (!id.puid.empty()) {
+    x << "<premis:formatDesignation><premis:formatName>";
+    x.Esc(id.name) << "</premis:formatName>";
+    if (!id.version.empty()) {
+      x << "<premis:formatVersion>";
+      x.Esc(id.version) << "</premis:formatVersion>";
+    }
+    x << "</premis:formatDesignation><premis:formatRegistry><premis:formatRegistryName>PRONOM"
+      << "</premis:formatRegistryName><premis:formatRegistryKey>";
+    x.Esc(id.puid) << "</premis:formatRegistryKey><premis:formatRegistryRole>identification"
+                   << "</premis:formatRegistryRole></premis:formatRegistry>";
+  } else {
+    x << "<premis:formatDesignation><premis:formatName>unidentified</premis:formatName></premis:formatDesignation>";
+  }
+  x << "<premis:formatNote>identified by ";
+  x.Esc(id.method) << "</premis:formatNote>";
+  if (!id.candidates.empty()) {
+    std::string all;
+    for (const std::string& c : id.candidates) all += (all.empty() ? "" : ", ") + c;
+    x << "<premis:formatNote>candidates: ";
+    x.Esc(all) << "</premis:formatNote>";
+  }
+  if (!id.note.empty()) {
+    x << "<premis:formatNote>";
+    x.Esc(id.note) << "</premis:formatNote>";
+  }
+  x << "<premis:formatNote>format policy: ";
+  x.Esc(id.policy) << "</premis:formatNote></premis:format>";
+}
+
 void WriteFileObject(const FileRecord& f, XmlOut& x) {
   std::string_view original = f.path;
   if (original.substr(0, kSubmissionPrefix.size()) == kSubmissionPrefix) original.remove_prefix(kSubmissionPrefix.size());
@@ -80,7 +115,9 @@ void WriteFileObject(const FileRecord& f, XmlOut& x) {
     x << "<premis:formatNote>declared in the submission: ";
     x.Esc(f.mime_declared) << "</premis:formatNote>";
   }
-  x << "</premis:format></premis:objectCharacteristics><premis:originalName>";
+  x << "</premis:format>";
+  WritePronomFormat(f.format, x);
+  x << "</premis:objectCharacteristics><premis:originalName>";
   x.Esc(original) << "</premis:originalName></premis:object>\n";
 }
 

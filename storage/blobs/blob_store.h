@@ -94,6 +94,10 @@ class BlobBatch {
   // Removes the staging files of a batch that was not published.
   virtual ~BlobBatch() = default;
   virtual Result<std::unique_ptr<BlobWriter>> NewBlob() = 0;
+  // A finished blob of this batch, before Publish(), for checks that need
+  // the whole file (formats inside containers, virus scanning). Seekable.
+  // NotFound when no finished blob of this batch has that name.
+  virtual Result<std::unique_ptr<ReadableFile>> OpenStaged(const std::string& name) = 0;
   // Makes every finished blob durable and visible. When it returns OK, each
   // blob of the batch survives a crash or power loss. On failure some blobs
   // may be visible, none is referenced yet, and gc removes them.

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include <cstring>
+#include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "src/common/digest.h"
@@ -69,9 +71,20 @@ class LocalBlobBatch final : public BlobBatch {
 
   Result<PublishStats> Publish() override;
 
+  Result<std::unique_ptr<ReadableFile>> OpenStaged(const std::string& name) override {
+    auto it = staged_by_name_.find(name);
+    if (it == staged_by_name_.end() || published_) return Status::NotFound("no staged blob " + name);
+    OpenOptions options;
+    options.no_follow = true;
+    return env_->OpenForRead(staged_[it->second].staging_path, options);
+  }
+
   const BlobStoreOptions& options() const { return store_->options_; }
   const LocalBlobStore* store() const { return store_; }
-  void Staged(StagedBlob blob) { staged_.push_back(std::move(blob)); }
+  void Staged(StagedBlob blob) {
+    staged_by_name_.emplace(blob.name, staged_.size());
+    staged_.push_back(std::move(blob));
+  }
   void Abandoned(std::string path) { abandoned_.push_back(std::move(path)); }
 
  private:
@@ -84,6 +97,8 @@ class LocalBlobBatch final : public BlobBatch {
   std::string dir_;
   uint64_t next_ = 0;
   std::vector<StagedBlob> staged_;
+  std::unordered_map<std::string, size_t> staged_by_name_;  // the first staged blob of each name
+  bool published_ = false;  // staged_ no longer matches staged_by_name_
   std::vector<std::string> abandoned_;  // staging files of writers never finished
 };
 
@@ -141,6 +156,7 @@ Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dir
 }
 
 Result<PublishStats> LocalBlobBatch::Publish() {
+  published_ = true;
   PublishStats stats;
   stats.blobs = staged_.size();
   // Blobs already stored (or twice in this batch) are not written again.

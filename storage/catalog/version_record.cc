@@ -28,6 +28,14 @@ json ToJson(const FileRecord& f) {
   json j = {{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}, {"mime_detected", f.mime_detected}};
   if (!f.mime_declared.empty()) j["mime_declared"] = f.mime_declared;
   if (!f.fixity.empty()) j["fixity"] = f.fixity;
+  if (!f.format.empty()) {
+    json format = {{"puid", f.format.puid}, {"name", f.format.name}, {"method", f.format.method},
+                   {"policy", f.format.policy}};
+    if (!f.format.version.empty()) format["version"] = f.format.version;
+    if (!f.format.candidates.empty()) format["candidates"] = f.format.candidates;
+    if (!f.format.note.empty()) format["note"] = f.format.note;
+    j["format"] = std::move(format);
+  }
   return j;
 }
 
@@ -46,6 +54,7 @@ Status WriteJson(const VersionRecord& r, const std::function<Status(std::string_
                {"sip_created", r.sip_created}, {"sip_format", r.sip_format},
                {"inventory", r.inventory},   {"aip_mets", r.aip_mets},   {"file_count", r.file_count},
                {"total_bytes", r.total_bytes}, {"events", events}};
+  if (!r.format_signatures.empty()) head["format_signatures"] = r.format_signatures;
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the file list follows
   text += ",\"files\":[";
@@ -69,6 +78,16 @@ Result<FileRecord> FileRecordFromJson(const json& j) {
   Get(j, "mime_declared", &f.mime_declared);
   Get(j, "mime_detected", &f.mime_detected);
   Get(j, "fixity", &f.fixity);
+  if (auto it = j.find("format"); it != j.end() && it->is_object()) {
+    const json& format = *it;
+    if (!Get(format, "method", &f.format.method)) return Bad("file format");
+    Get(format, "puid", &f.format.puid);
+    Get(format, "name", &f.format.name);
+    Get(format, "version", &f.format.version);
+    Get(format, "candidates", &f.format.candidates);
+    Get(format, "note", &f.format.note);
+    Get(format, "policy", &f.format.policy);
+  }
   return f;
 }
 
@@ -91,7 +110,8 @@ Result<VersionRecord> VersionRecordFromJson(const json& j) {
   }
   const std::pair<const char*, std::string*> optional_fields[] = {
       {"message", &r.message},         {"label", &r.label},             {"profile", &r.profile},
-      {"content_type", &r.content_type}, {"sip_created", &r.sip_created}, {"sip_format", &r.sip_format}};
+      {"content_type", &r.content_type}, {"sip_created", &r.sip_created}, {"sip_format", &r.sip_format},
+      {"format_signatures", &r.format_signatures}};
   for (const auto& [key, field] : optional_fields) Get(j, key, field);
   if (auto p = j.find("producer"); p != j.end() && p->is_object()) {
     Get(*p, "id", &r.producer_id);

@@ -19,6 +19,18 @@
 
 namespace bevara::storage {
 
+// What PRONOM identification made of a file (ingest/formats), and what the
+// archive's format policy says of that format.
+struct FormatIdentity {
+  std::string puid;     // "fmt/354"; empty when none or several matched
+  std::string name, version;
+  std::string method;   // "signature", "container", "extension", "none"
+  std::vector<std::string> candidates;  // the PUIDs that tied, when several did
+  std::string note;     // how a tie was broken, why there is no match
+  std::string policy;   // "accepted", "accepted_for_now", "not_accepted"
+  bool empty() const { return method.empty(); }
+};
+
 // One file of the package as archived.
 struct FileRecord {
   std::string path;    // logical path in the AIP, "submission/..." for package files
@@ -28,6 +40,7 @@ struct FileRecord {
   std::map<std::string, std::string> fixity;
   std::string mime_declared;  // MIMETYPE from the METS; empty when none
   std::string mime_detected;  // libmagic's answer
+  FormatIdentity format;      // empty for bevara's own files and old records
 };
 
 // A PREMIS 3 event, as recorded in the AIP METS.
@@ -54,6 +67,8 @@ struct VersionRecord {
   uint64_t file_count = 0, total_bytes = 0;
   std::vector<FileRecord> files;  // sorted by path
   std::vector<PremisEvent> events;
+  // The PRONOM signature files the formats were identified with.
+  std::string format_signatures;
 };
 
 nlohmann::json ToJson(const FileRecord& f);
