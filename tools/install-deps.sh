@@ -9,6 +9,7 @@ PACKAGES=(
   libmagic-dev nlohmann-json3-dev libutf8proc-dev zlib1g-dev   # zlib: the record logs' CRC-32
   libxapian-dev libpoppler-cpp-dev libxml2-dev   # search: index, PDF and HTML text
   libcli11-dev                                   # the command line
+  libclamav-dev clamav                           # virus scanning; sigtool builds the test databases
   googletest libgtest-dev
   libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
   unzip curl                      # the server tests (a DIP, TLS) and README's examples

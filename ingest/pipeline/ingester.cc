@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "ingest/pipeline/staging_sink.h"
@@ -98,6 +99,28 @@ void CheckFormatPolicy(const std::vector<FileRecord>& files, const formats::Form
   }
 }
 
+// Scans each distinct staged file once; findings name the file and the
+// signature (or the limit reached).
+Status ScanFiles(storage::BlobBatch* batch, const std::vector<FileRecord>& files, scan::VirusScanner* scanner,
+                 ValidationReport* report) {
+  report->Checked({"VIRUS-FOUND", "VIRUS-SCAN-LIMIT"});
+  std::set<std::string> done;
+  for (const FileRecord& f : files) {
+    if (!done.insert(f.sha256).second) continue;
+    auto file = batch->OpenStaged(f.sha256);
+    if (!file.ok()) return file.status();
+    const std::string path = f.path.substr(std::strlen(kSubmission));
+    auto verdict = scanner->Scan(file->get(), path);
+    if (!verdict.ok()) return verdict.status();
+    if (verdict->kind == scan::ScanVerdict::Kind::kInfected) {
+      report->Add("VIRUS-FOUND", "the virus scanner found " + verdict->signature, path);
+    } else if (verdict->kind == scan::ScanVerdict::Kind::kLimit) {
+      report->Add("VIRUS-SCAN-LIMIT", "the file could not be scanned whole: " + verdict->signature, path);
+    }
+  }
+  return Status::OK();
+}
+
 // What PRONOM made of the files, for the format identification event.
 std::string PronomSummary(const VersionRecord& r) {
   std::map<std::string, size_t> by_method, by_policy;
@@ -116,7 +139,7 @@ std::string PronomSummary(const VersionRecord& r) {
 
 // The PREMIS events of this ingest (the ingestion itself is dated at commit).
 std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationReport& report,
-                                      const std::string& validated_at) {
+                                      const std::string& validated_at, const std::string& virus_check) {
   const std::string agent = std::string("bevara ") + Version();
   uint64_t bytes = 0, mismatches = 0, declared_other = 0;
   std::string mismatch_list;
@@ -146,9 +169,13 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
        PronomSummary(r) + "; libmagic identified " + n + " files; " + std::to_string(mismatches) +
            " disagree with the declared MIME type" + mismatch_list,
        agent},
-      {prefix + "5", "ingestion", r.created, "success",
-       "archived as version " + std::to_string(r.version) + " of " + r.package_id, agent},
   };
+  if (!virus_check.empty()) {
+    events.push_back({prefix + "6", "virus check", validated_at, "success",
+                      "no malware found in " + n + " files; " + virus_check, agent});
+  }
+  events.push_back({prefix + "5", "ingestion", r.created, "success",
+                    "archived as version " + std::to_string(r.version) + " of " + r.package_id, agent});
   return events;
 }
 
@@ -242,6 +269,14 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
   CheckFormatPolicy(r.files, options_.format_policy, &out.report);
   if (!out.report.valid()) return out;  // the batch's destructor drops what was staged
+  std::string virus_check;
+  if (options_.scanner) {
+    BEVARA_RETURN_IF_ERROR(ScanFiles(batch->get(), r.files, options_.scanner.get(), &out.report));
+    if (!out.report.valid()) return out;
+    virus_check = options_.scanner->Description();
+  } else if (options_.scan_required) {
+    return Status::Unavailable("virus scanning is required, but no signature database is loaded: nothing was archived");
+  }
   if (options_.before_commit) BEVARA_RETURN_IF_ERROR(options_.before_commit());
 
   // From here to the commit the package is ours, and gc does not remove a
@@ -283,7 +318,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
     r.version = 1;
   }
   r.created = NowRfc3339(archive_->env());
-  r.events = IngestEvents(r, out.report, validated_at);
+  r.events = IngestEvents(r, out.report, validated_at, virus_check);
 
   auto record_blob = StageAipVersion(batch->get(), std::move(previous_inventory), &r);
   if (!record_blob.ok()) return record_blob.status();

@@ -1,7 +1,8 @@
 // Ingester: `bevara ingest` — a submission package in, a durable AIP version
 // out, in one pass over the package.
 //
-//   read + validate + hash + stage every file   (PackageValidator with a sink)
+//   read + validate + hash + identify + stage every file (PackageValidator with a sink)
+//   -> format policy, then virus scan of every staged file
 //   -> invalid: staged files dropped, the report returned, nothing stored
 //   -> same content as the package's head version: nothing stored, the head's
 //      receipt returned (duplicate)
@@ -23,6 +24,7 @@
 
 #include "ingest/formats/format_policy.h"
 #include "ingest/formats/pronom_identifier.h"
+#include "ingest/scan/virus_scanner.h"
 #include "ingest/validate/package_validator.h"
 #include "ingest/validate/report.h"
 #include "ingest/xml/schema_set.h"
@@ -52,6 +54,12 @@ struct IngestOptions {
   std::shared_ptr<const formats::PronomIdentifier> pronom;
   // What files in formats it does not accept do to a package.
   formats::FormatPolicy format_policy = formats::FormatPolicy::Default();
+  // Non-null: every file is scanned before anything is published; an
+  // infected file or a scan limit reached rejects the package.
+  std::shared_ptr<scan::VirusScanner> scanner;
+  // With no scanner, refuse to archive (Unavailable) rather than archive
+  // unchecked.
+  bool scan_required = false;
 };
 
 struct IngestOutcome {

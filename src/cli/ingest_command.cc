@@ -3,6 +3,7 @@
 
 #include "ingest/pipeline/ingester.h"
 #include "src/cli/args.h"
+#include "src/cli/preservation_checks.h"
 #include "src/cli/commands.h"
 #include "src/common/file_util.h"
 
@@ -12,11 +13,15 @@ int IngestCommand(const std::vector<std::string>& argv) {
                "line of JSON per package: AIP id, version, every file with its digests, the PREMIS events,\n"
                "the validation report. Exit status: 0 all archived, 1 some package rejected, 2 could not run.",
                "bevara ingest");
-  std::string data, message, receipt_file;
+  std::string data, message, receipt_file, config_file;
   std::vector<std::string> packages;
   AddDataOption(app, &data);
   auto* message_option = app.add_option("--message", message, "the version message recorded in the AIP");
   app.add_option("--receipt", receipt_file, "also write the (last) receipt to FILE")->type_name("FILE");
+  app.add_option("--config", config_file,
+                 "the server's configuration file: its [formats] (policy, signature files) and [scan] (ClamAV)\n"
+                 "sections apply to this ingest too")
+      ->type_name("FILE");
   app.add_option("PACKAGE", packages, "tar, tar.gz or zip files, or unpacked directories")->required();
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   data = DataDir(data);
@@ -33,6 +38,14 @@ int IngestCommand(const std::vector<std::string>& argv) {
   }
   ingest::IngestOptions options;
   if (message_option->count() > 0) options.message = message;
+  if (!config_file.empty()) {
+    auto config = server::LoadServerConfig(config_file);
+    Status s = config.ok() ? ConfigurePreservationChecks(Env::Default(), *config, &options) : config.status();
+    if (!s.ok()) {
+      std::cerr << "bevara ingest: " << s.message() << "\n";
+      return 2;
+    }
+  }
   ingest::Ingester ingester(archive->get(), *schemas, options);
   int exit_code = 0;
   for (const std::string& package : packages) {

@@ -1,5 +1,7 @@
 #include "src/cli/running_server.h"
 
+#include "src/cli/preservation_checks.h"
+
 #include <sys/resource.h>
 
 #include <iostream>
@@ -132,6 +134,10 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
                                            config.max_package_bytes,
                                            [worker](const std::string& id) { worker->Enqueue(id); }};
+  if (Status s = ConfigurePreservationChecks(env, config, &deposit_options.ingest); !s.ok()) return fail(s.message());
+  if (deposit_options.ingest.scan_required && !deposit_options.ingest.scanner) {
+    env->Log(LogLevel::kError, "scan.required is set but scan.clamav_database is not: every deposit will be refused");
+  }
   auto jobs = OpenOrSetAside<std::unique_ptr<services::JobStore>>(
       env, config.data_dir + "/server/jobs.log", [&] { return services::JobStore::Open(env, config.data_dir + "/server"); },
       &set_aside);

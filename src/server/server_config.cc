@@ -50,6 +50,14 @@ Setter Seconds(int ServerConfig::*field) {
   };
 }
 
+Setter Bool(bool ServerConfig::*field) {
+  return [field](const std::string& value, ServerConfig* c) -> std::string {
+    if (value != "true" && value != "false") return "must be true or false";
+    c->*field = value == "true";
+    return {};
+  };
+}
+
 Setter Number(double ServerConfig::*field) {
   return [field](const std::string& text, ServerConfig* c) -> std::string {
     char* end = nullptr;
@@ -87,6 +95,17 @@ const std::map<std::string, Setter>& Keys() {
       {"public.burst", Number(&ServerConfig::public_burst)},
       {"search.extract_max_file_bytes", Size(&ServerConfig::extract_max_file_bytes)},
       {"search.extract_max_text_bytes", Size(&ServerConfig::extract_max_text_bytes)},
+      {"formats.policy_action", String(&ServerConfig::format_policy_action)},
+      {"formats.accepted", String(&ServerConfig::formats_accepted)},
+      {"formats.accepted_for_now", String(&ServerConfig::formats_accepted_for_now)},
+      {"formats.droid_signature_file", String(&ServerConfig::droid_signature_file)},
+      {"formats.container_signature_file", String(&ServerConfig::container_signature_file)},
+      {"scan.clamav_database", String(&ServerConfig::clamav_database)},
+      {"scan.required", Bool(&ServerConfig::scan_required)},
+      {"scan.max_file_size", Size(&ServerConfig::scan_max_file_size)},
+      {"scan.max_scan_seconds", Seconds(&ServerConfig::scan_max_seconds)},
+      {"scan.max_recursion", Int(&ServerConfig::scan_max_recursion)},
+      {"scan.max_files", Int(&ServerConfig::scan_max_files)},
       {"tls.certificate", String(&ServerConfig::tls_certificate)},
       {"tls.private_key", String(&ServerConfig::tls_private_key)},
   };
@@ -128,6 +147,16 @@ Status ServerConfig::Check() const {
   if (deposit_queue < 1) return bad("ingest.deposit_queue", "must be at least 1");
   if (public_requests_per_second < 0) return bad("public.requests_per_second", "must not be negative");
   if (public_burst < 1) return bad("public.burst", "must be at least 1");
+  if (format_policy_action != "warn" && format_policy_action != "reject") {
+    return bad("formats.policy_action", "must be warn or reject");
+  }
+  if (droid_signature_file.empty() != container_signature_file.empty()) {
+    return bad("formats.droid_signature_file", "and formats.container_signature_file go together");
+  }
+  if (scan_max_file_size < 1 || scan_max_file_size > (4000ull << 20)) return bad("scan.max_file_size", "must be 1 B..4000 MiB");
+  if (scan_max_seconds < 1) return bad("scan.max_scan_seconds", "must be at least 1");
+  if (scan_max_recursion < 1 || scan_max_recursion > 64) return bad("scan.max_recursion", "must be 1..64");
+  if (scan_max_files < 1) return bad("scan.max_files", "must be at least 1");
   if (extract_max_text_bytes < 1024) return bad("search.extract_max_text_bytes", "must be at least 1024");
   if (tls_certificate.empty() != tls_private_key.empty()) {
     return bad("tls", "needs both certificate and private_key");

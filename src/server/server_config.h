@@ -55,6 +55,17 @@ struct ServerConfig {
   // [search]
   uint64_t extract_max_file_bytes = 64ull << 20;  // larger files are archived, but their text is not indexed
   uint64_t extract_max_text_bytes = 1ull << 20;   // text kept per file
+  // [formats]: PRONOM identification and the format policy.
+  std::string format_policy_action = "warn";  // or "reject": what not-accepted formats do to a package
+  std::string formats_accepted, formats_accepted_for_now;  // PUID lists; empty: the default lists
+  std::string droid_signature_file, container_signature_file;  // both or neither; empty: the compiled-in copies
+  // [scan]: ClamAV. A database directory turns scanning on.
+  std::string clamav_database;
+  bool scan_required = false;  // true: without a loaded database, deposits are refused
+  uint64_t scan_max_file_size = 4000ull << 20;
+  int scan_max_seconds = 600;
+  int scan_max_recursion = 16;
+  int scan_max_files = 100000;
   // [tls]: both set turns TLS on (TLS 1.2 minimum).
   std::string tls_certificate, tls_private_key;
 

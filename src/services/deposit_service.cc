@@ -10,8 +10,8 @@ namespace bevara::services {
 namespace {
 
 // How a deposit is ingested: for an e-service, only its producer's packages.
-ingest::IngestOptions DepositIngestOptions(const std::string& producer, const std::string& token_id) {
-  ingest::IngestOptions options;
+ingest::IngestOptions DepositIngestOptions(ingest::IngestOptions options, const std::string& producer,
+                                           const std::string& token_id) {
   options.required_producer = producer;
   options.message = "Deposited over HTTP by token " + token_id;
   return options;
@@ -456,7 +456,7 @@ void DepositService::Escaped(const std::string& id, StreamingRun* streaming, con
 
 void DepositService::RunStreaming(const std::string& id, std::shared_ptr<StreamingRun> run) {
   ingest::IngestOptions options =
-      DepositIngestOptions(run->who.role == access::Role::kEService ? run->who.producer : "", run->who.token_id);
+      DepositIngestOptions(options_.ingest, run->who.role == access::Role::kEService ? run->who.producer : "", run->who.token_id);
   options.before_commit = [run] {
     // The package has been read (a tar's end marker may come before the end
     // of the body): let the rest drain, or a body with more than the buffer
@@ -480,7 +480,7 @@ void DepositService::RunJob(const std::string& id) {
   if (!job) return;
   Status running = jobs_->SetRunning(id);
   if (!running.ok()) env_->Log(LogLevel::kWarning, "deposit " + id + ": could not record that it runs: " + running.ToString());
-  ingest::Ingester ingester(archive_, schemas_, DepositIngestOptions(job->producer, job->token_id));
+  ingest::Ingester ingester(archive_, schemas_, DepositIngestOptions(options_.ingest, job->producer, job->token_id));
   Conclude(id, ingester.Ingest(UploadPath(id)));
 }
 

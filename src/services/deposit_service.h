@@ -73,6 +73,9 @@ struct DepositOptions {
   // be an accepted deposit, so it is moved to <server>/uploads.orphaned/
   // for the operator, not removed as the leftover of a cut-off deposit.
   bool job_log_was_reset = false;
+  // What every deposit's ingest starts from: format identification, the
+  // format policy, the virus scanner.
+  ingest::IngestOptions ingest;
 };
 
 // How a finished deposit ended, as its result document says ("outcome").
