@@ -49,7 +49,7 @@ class StagingSink final : public EntrySink {
 
  private:
   storage::BlobBatch* batch_;
-  storage::FormatIdentity IdentifyPronom(const formats::ScanWindow& window);
+  storage::FormatIdentity IdentifyPronom(const formats::ScanWindow& window, const std::string& mime);
 
   storage::FormatIdentifier* identifier_;
   const formats::PronomIdentifier* pronom_;

@@ -14,8 +14,15 @@ int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// libclamav writes its messages to stderr, paths and all; bevara reports
+// what matters through its own Status instead.
+void Quiet(enum cl_msg, const char*, const char*, void*) {}
+
 Status InitOnce() {
-  static const cl_error_t init = cl_init(CL_INIT_DEFAULT);
+  static const cl_error_t init = [] {
+    cl_set_clcb_msg(Quiet);
+    return cl_init(CL_INIT_DEFAULT);
+  }();
   if (init != CL_SUCCESS) return Status::Internal(std::string("libclamav: ") + cl_strerror(init));
   return Status::OK();
 }
