@@ -19,6 +19,8 @@ int IngestCommand(const std::vector<std::string>& args);
 
 // bevara audit / verify: exit 0 clean, 1 problems, 2 could not run.
 int AuditCommand(const std::vector<std::string>& args);
+// bevara formats: files and bytes per PRONOM format, with the policy state.
+int FormatsCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);
 // bevara export, gc, rebuild: exit 0 done, 2 could not (rebuild: 1 when some
 // version records were unreadable).

@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  validate PACKAGE     validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
+    "  formats              files and bytes per PRONOM format, with the format policy's state\n"
     "  verify PACKAGE-ID    re-hash and check one archived package\n"
     "  export ID DIR        write an archived package (AIP METS + submission) to DIR\n"
     "  export --ocfl DIR    write everything as an OCFL 1.1 storage root\n"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return bevara::cli::ValidateCommand(args);
   if (command == "ingest") return bevara::cli::IngestCommand(args);
   if (command == "audit") return bevara::cli::AuditCommand(args);
+  if (command == "formats") return bevara::cli::FormatsCommand(args);
   if (command == "verify") return bevara::cli::VerifyCommand(args);
   if (command == "export") return bevara::cli::ExportCommand(args);
   if (command == "gc") return bevara::cli::GcCommand(args);

@@ -69,6 +69,7 @@ struct RunningServer::Parts {
   std::unique_ptr<services::AuditService> audits;
   std::unique_ptr<access::RecordRequests> requests;
   std::unique_ptr<server::RateLimiter> public_limiter;
+  ingest::formats::FormatPolicy format_policy;  // the deposits' own copy is in their options
   server::Api api;
   std::unique_ptr<server::Router> router;
   std::unique_ptr<server::HttpServer> http;
@@ -135,6 +136,7 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
                                            config.max_package_bytes,
                                            [worker](const std::string& id) { worker->Enqueue(id); }};
   if (Status s = ConfigurePreservationChecks(env, config, &deposit_options.ingest); !s.ok()) return fail(s.message());
+  p.format_policy = deposit_options.ingest.format_policy;
   if (deposit_options.ingest.scan_required && !deposit_options.ingest.scanner) {
     env->Log(LogLevel::kError, "scan.required is set but scan.clamav_database is not: every deposit will be refused");
   }
@@ -179,7 +181,8 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   api.context = {config, env, p.log.get(), p.pins.get()};
   server::Context* context = &api.context;
   api.deposits = {context, p.deposits.get(), p.archive.get()};
-  api.packages = {context, p.archive.get(), p.cases.get(), p.decisions.get(), p.indexer.get(), worker, p.index.get()};
+  api.packages = {context,          p.archive.get(), p.cases.get(), p.decisions.get(), p.indexer.get(), worker,
+                  p.index.get(),    &p.format_policy};
   api.audits = {context, p.audits.get(), access_dir};
   api.admin = {context, p.tokens.get(), p.deposits.get()};
   api.search = {context, p.index.get(), p.indexer.get(), p.publication_check.get(), p.public_limiter.get()};

@@ -22,6 +22,7 @@
 #include "src/services/audit_service.h"
 #include "src/services/case_service.h"
 #include "src/services/deposit_service.h"
+#include "src/services/format_report.h"
 #include "src/services/index_worker.h"
 #include "src/services/indexer.h"
 #include "src/services/publication_check.h"
@@ -52,6 +53,7 @@ struct PackageApi {
   services::Indexer* indexer = nullptr;
   services::IndexWorker* index_worker = nullptr;
   search::SearchIndex* search = nullptr;  // what the index made of a record (may be null)
+  const ingest::formats::FormatPolicy* format_policy = nullptr;  // GET /api/v1/formats
 };
 struct AuditApi {
   Context* context = nullptr;

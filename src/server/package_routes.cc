@@ -322,11 +322,20 @@ void GetDip(PackageApi* api, Exchange& ex) {
   SendDip(api->archive, ex, *p, *version);
 }
 
+// What the archive holds per format. Counted on the request: one catalog
+// pass over every head version's file rows (no blob is read).
+void ListFormats(PackageApi* api, Exchange& ex) {
+  auto report = services::BuildFormatReport(api->archive->catalog(), *api->format_policy);
+  if (!report.ok()) return SendStatus(ex, report.status());
+  SendJson(ex, 200, JsonText(services::ToJson(*report)));
+}
+
 }  // namespace
 
 std::vector<Route> PackageRoutes(PackageApi* api) {
   return {
       {"GET", "/api/v1/packages", roles::kReaders, Bind(api, ListPackages)},
+      {"GET", "/api/v1/formats", {access::Role::kArchivist, access::Role::kAuditor}, Bind(api, ListFormats)},
       {"GET", "/api/v1/packages/{id}", roles::kReaders, Bind(api, GetPackage)},
       {"GET", "/api/v1/packages/{id}/files/{path+}", roles::kReaders, Bind(api, GetFile)},
       {"GET", "/api/v1/packages/{id}/mets", roles::kReaders, Bind(api, GetMets)},

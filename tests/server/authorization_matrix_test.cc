@@ -110,6 +110,8 @@ std::vector<Row> Table() {
          return GenerateProducerPackage(f.dir, ++f.seed, o == Object::kOwn ? kOwner : kOther, 1);
        }},
       {"GET", "/api/v1/packages", readers, {200}, false, false, [](Fixture&, Object) { return "/api/v1/packages"; }},
+      {"GET", "/api/v1/formats", {"archivist", "auditor"}, {200}, false, false,
+       [](Fixture&, Object) { return "/api/v1/formats"; }},
       {"GET", "/api/v1/packages/{id}", readers, {200}, true, true, [](Fixture& f, Object o) { return Pkg(f, o, ""); }},
       {"GET", "/api/v1/packages/{id}/files/{path+}", readers, {200}, true, true,
        [](Fixture& f, Object o) { return Pkg(f, o, "/files/submission/documentation/README.txt"); }},
