@@ -6,6 +6,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "ingest/pipeline/aip_version.h"
 #include "ingest/pipeline/staging_sink.h"
 #include "src/common/clock.h"
 #include "src/common/version.h"
@@ -21,26 +22,8 @@ using storage::PremisEvent;
 using storage::VersionRecord;
 
 constexpr char kSubmission[] = "submission/";
-constexpr char kAipMetsPath[] = "METS.xml";
 constexpr size_t kMimeMismatchesListed = 20;
 constexpr size_t kFormatFindingsListed = 20;
-
-using PieceSink = std::function<Status(std::string_view)>;
-
-// Stages one blob whose bytes `write` produces in pieces; returns its name
-// and, optionally, its size.
-Result<std::string> StageBlob(storage::BlobBatch* batch, const std::function<Status(const PieceSink&)>& write,
-                              uint64_t* size = nullptr) {
-  auto writer = batch->NewBlob();
-  if (!writer.ok()) return writer.status();
-  uint64_t bytes = 0;
-  BEVARA_RETURN_IF_ERROR(write([&](std::string_view piece) {
-    bytes += piece.size();
-    return (*writer)->Append(piece.data(), piece.size());
-  }));
-  if (size) *size = bytes;
-  return (*writer)->Finish();
-}
 
 // The package's files as AIP file records, sorted by logical path.
 std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageFacts& facts,
@@ -177,33 +160,6 @@ std::vector<PremisEvent> IngestEvents(const VersionRecord& r, const ValidationRe
   events.push_back({prefix + "5", "ingestion", r.created, "success",
                     "archived as version " + std::to_string(r.version) + " of " + r.package_id, agent});
   return events;
-}
-
-// Stages what bevara adds to a version: the AIP METS, then the inventory
-// (whose state names the AIP METS), then the record (which names both).
-// Completes `r` (AIP METS as METS.xml in its files, totals, blob names) and
-// returns the record's blob name.
-Result<std::string> StageAipVersion(storage::BlobBatch* batch, std::string previous_inventory, VersionRecord* r) {
-  uint64_t aip_size = 0;
-  auto aip = StageBlob(batch, [&](const PieceSink& sink) { return storage::WriteAipMets(*r, sink); }, &aip_size);
-  if (!aip.ok()) return aip.status();
-  r->aip_mets = *aip;
-  // "METS.xml" sorts before "submission/...": the list stays sorted by path.
-  r->files.insert(r->files.begin(), FileRecord{kAipMetsPath, aip_size, *aip, {}, "application/xml", "text/xml"});
-  for (const FileRecord& f : r->files) r->total_bytes += f.size;
-  r->file_count = r->files.size();
-
-  storage::InventoryVersion version{r->created, r->message, r->producer_name, {}, {}, {}};
-  for (const FileRecord& f : r->files) {  // sorted by path, so each digest's paths are too
-    version.state[f.sha256].push_back(f.path);
-    if (!f.fixity.empty()) version.declared_digests[f.path] = &f.fixity;
-  }
-  auto inventory = StageBlob(batch, [&](const PieceSink& sink) {
-    return storage::WriteNextInventory(std::move(previous_inventory), r->package_id, version, sink);
-  });
-  if (!inventory.ok()) return inventory.status();
-  r->inventory = *inventory;
-  return StageBlob(batch, [&](const PieceSink& sink) { return storage::WriteJson(*r, sink); });
 }
 
 // True when the head version holds exactly these submission files.

@@ -70,21 +70,19 @@ Result<std::array<uint8_t, 32>> StagingSink::CompleteSha256() {
   return digest;
 }
 
-storage::FormatIdentity StagingSink::IdentifyPronom(const formats::ScanWindow& window, const std::string& mime) {
+storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, const std::string& mime_detected) {
   storage::FormatIdentity out;
-  StagedContainer container(batch_, name_);
-  formats::Identification id = pronom_->Identify(window, path_, &container);
   out.method = formats::MethodName(id.method);
-  out.note = std::move(id.note);
+  out.note = id.note;
   // A name is not evidence: a format known only by its extension stands
   // when libmagic sees the same kind of bytes (plain text for .txt), else
   // it is a candidate, not the file's format.
   bool trusted = id.method != formats::IdentificationMethod::kExtension;
   for (const formats::FormatMatch& m : id.matches) {
-    trusted = trusted || (!m.mime.empty() && storage::MimeTypesAgree(m.mime.substr(0, m.mime.find(',')), mime));
+    trusted = trusted || (!m.mime.empty() && storage::MimeTypesAgree(m.mime.substr(0, m.mime.find(',')), mime_detected));
   }
   if (!trusted) {
-    out.note += "; libmagic detected " + mime + ", so the extension is not trusted";
+    out.note += "; libmagic detected " + mime_detected + ", so the extension is not trusted";
     for (const formats::FormatMatch& m : id.matches) out.candidates.push_back(m.puid);
     return out;
   }
@@ -108,7 +106,10 @@ Status StagingSink::EndFile(const ScannedFile& file) {
   formats::ScanWindow window = ends_.Window();
   std::string_view head = window.head().substr(0, storage::FormatIdentifier::kHeadBytes);
   StagedFile staged{path_, file.size, name_, file.other_digests, identifier_->Identify(head.data(), head.size())};
-  if (pronom_) staged.format = IdentifyPronom(window, staged.mime_detected);
+  if (pronom_) {
+    StagedContainer container(batch_, name_);
+    staged.format = FormatIdentityOf(pronom_->Identify(window, path_, &container), staged.mime_detected);
+  }
   files_.push_back(std::move(staged));
   name_.clear();
   return Status::OK();

@@ -31,6 +31,10 @@ struct StagedFile {
   storage::FormatIdentity format;  // PRONOM's answer; no policy yet
 };
 
+// What the record keeps of a PRONOM identification. A format known only by
+// its extension stands only when libmagic's MIME type agrees with it.
+storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, const std::string& mime_detected);
+
 class StagingSink final : public EntrySink {
  public:
   // Not owned; all outlive the sink.
@@ -49,8 +53,6 @@ class StagingSink final : public EntrySink {
 
  private:
   storage::BlobBatch* batch_;
-  storage::FormatIdentity IdentifyPronom(const formats::ScanWindow& window, const std::string& mime);
-
   storage::FormatIdentifier* identifier_;
   const formats::PronomIdentifier* pronom_;
   std::unique_ptr<storage::BlobWriter> writer_;
