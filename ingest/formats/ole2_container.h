@@ -15,7 +15,7 @@
 #include <functional>
 #include <string>
 
-#include "ingest/formats/byte_pattern.h"
+#include "ingest/formats/scan_window.h"
 #include "src/common/env.h"
 #include "src/common/status.h"
 

@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "ingest/formats/byte_pattern.h"
+#include "ingest/formats/scan_window.h"
+#include "ingest/formats/sequence_matcher.h"
 #include "ingest/formats/signature_file.h"
 #include "src/common/result.h"
 

@@ -61,8 +61,9 @@ class Parser {
     if (Eat(':') || Eat('-')) {
       auto b = ParseValue();
       if (!b.ok()) return b.status();
-      if (b->size() != t.a.size() || negate || mask) return Error("a range whose ends differ in length");
-      t.kind = ByteTest::Kind::kRange;
+      if (mask) return Error("a mask with a range");
+      if (b->size() != t.a.size()) return Error("a range whose ends differ in length");
+      t.kind = negate ? ByteTest::Kind::kNotRange : ByteTest::Kind::kRange;
       t.b = std::move(*b);
     } else if (mask) {
       t.kind = negate ? ByteTest::Kind::kNotMask : ByteTest::Kind::kMask;
@@ -164,6 +165,7 @@ Result<SubSequence> ParseExpression(std::string_view text) {
     AddSplit(std::move(*run), &items);
   }
   if (items.empty()) return Status::InvalidArgument("an empty byte sequence");
+  if (items.size() > 64) return Status::NotSupported("more than 64 stretches in one sequence");
   // The longest literal stretch anchors the search.
   size_t best = items.size();
   size_t best_size = 0;
@@ -179,7 +181,6 @@ Result<SubSequence> ParseExpression(std::string_view text) {
     first_right = best + 1;
   }
   for (size_t i = first_right; i < items.size(); ++i) sub.right.push_back(std::move(items[i]));
-  sub.ComputeSpans();
   return sub;
 }
 

@@ -13,6 +13,9 @@
 namespace bevara::ingest::formats {
 namespace {
 
+constexpr size_t kMaxFragments = 64;     // per side of an anchor
+constexpr size_t kMaxSubsequences = 64;  // per byte sequence
+
 struct DocFree {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
@@ -20,6 +23,8 @@ using Doc = std::unique_ptr<xmlDoc, DocFree>;
 
 Result<Doc> Parse(std::string_view xml, const char* what) {
   if (xml.size() > (64u << 20)) return Status::InvalidArgument(std::string(what) + " is larger than 64 MiB");
+  // Refused before libxml2 reads any of it: no entity is ever expanded.
+  if (xml.find("<!DOCTYPE") != std::string_view::npos) return Status::InvalidArgument(std::string(what) + " has a DOCTYPE");
   Doc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc || !xmlDocGetRootElement(doc.get())) {
@@ -134,7 +139,9 @@ Result<SubSequence> ReadSubSequence(const xmlNode* node, bool expressions) {
     if (!fragments.ok()) return fragments.status();
     for (Fragment& f : *fragments) side->push_back(std::move(f));  // beyond those the expression made
   }
-  sub.ComputeSpans();
+  if (sub.left.size() > kMaxFragments || sub.right.size() > kMaxFragments) {
+    return Status::NotSupported("more than 64 fragments on a side");
+  }
   return sub;
 }
 
@@ -157,12 +164,18 @@ Result<InternalSignature> ReadSignature(const xmlNode* node, bool expressions) {
       ordered.emplace_back(*position, s);
     }
     std::stable_sort(ordered.begin(), ordered.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    if (ordered.size() > kMaxSubsequences) return Status::NotSupported("more than 64 subsequences");
     for (auto& [position, s] : ordered) {
       auto sub = ReadSubSequence(s, expressions);
       if (!sub.ok()) return sub.status();
       sequence.subsequences.push_back(std::move(*sub));
     }
     if (sequence.subsequences.empty()) return Status::InvalidArgument("a ByteSequence without a SubSequence");
+    // An anchored sequence's outermost subsequence with no upper offset sits
+    // at its lower one, as DROID reads it.
+    SubSequence& outer = sequence.anchor == Anchor::kEof ? sequence.subsequences.back() : sequence.subsequences.front();
+    if (sequence.anchor != Anchor::kVariable && outer.max_offset == kUnbounded) outer.max_offset = outer.min_offset;
+    PrepareForMatching(&sequence);
     sig.sequences.push_back(std::move(sequence));
   }
   if (sig.sequences.empty()) return Status::InvalidArgument("a signature without a ByteSequence");

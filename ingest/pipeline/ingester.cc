@@ -106,6 +106,7 @@ Status ScanFiles(storage::BlobBatch* batch, const std::vector<FileRecord>& files
 
 // What PRONOM made of the files, for the format identification event.
 std::string PronomSummary(const VersionRecord& r) {
+  if (r.format_signatures.empty()) return "PRONOM identification not run";
   std::map<std::string, size_t> by_method, by_policy;
   for (const FileRecord& f : r.files) {
     if (f.format.empty()) continue;
@@ -189,12 +190,12 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   auto identifier = storage::FormatIdentifier::Create();
   if (!identifier.ok()) return identifier.status();
   std::shared_ptr<const formats::PronomIdentifier> pronom = options_.pronom;
-  if (!pronom) {
+  if (!pronom && options_.identify_formats) {
     auto shared = formats::PronomIdentifier::SharedEmbedded();
     if (!shared.ok()) return shared.status();
     pronom = *shared;
   }
-  StagingSink sink(batch->get(), identifier->get(), pronom.get());
+  StagingSink sink(batch->get(), identifier->get(), options_.identify_formats ? pronom.get() : nullptr);
   PackageFacts facts;
   PackageValidator validator(options_.package_env ? options_.package_env : archive_->env(), schemas_,
                              options_.validator);
@@ -221,7 +222,7 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.sip_created = facts.create_date;
   r.sip_format = out.report.format;
   r.files = SubmissionFiles(sink.TakeFiles(), facts, options_.format_policy);
-  r.format_signatures = pronom->version();
+  if (pronom) r.format_signatures = pronom->version();
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
   CheckFormatPolicy(r.files, options_.format_policy, &out.report);
   if (!out.report.valid()) return out;  // the batch's destructor drops what was staged

@@ -52,6 +52,9 @@ struct IngestOptions {
   std::function<Status()> before_commit;
   // PRONOM identification; null: the signature files compiled in.
   std::shared_ptr<const formats::PronomIdentifier> pronom;
+  // False only for the benchmark's baseline (the same ingest without PRONOM):
+  // files then get no format, and the policy judges none.
+  bool identify_formats = true;
   // What files in formats it does not accept do to a package.
   formats::FormatPolicy format_policy = formats::FormatPolicy::Default();
   // Non-null: every file is scanned before anything is published; an

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "ingest/formats/byte_pattern.h"
+#include "ingest/formats/scan_window.h"
 #include "ingest/formats/pronom_identifier.h"
 #include "ingest/validate/entry_sink.h"
 #include "storage/aip/format_identifier.h"

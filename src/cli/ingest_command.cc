@@ -1,4 +1,5 @@
 // bevara ingest: packages into the archive, one receipt per package.
+#include <cstdlib>
 #include <iostream>
 
 #include "ingest/pipeline/ingester.h"
@@ -38,6 +39,10 @@ int IngestCommand(const std::vector<std::string>& argv) {
   }
   ingest::IngestOptions options;
   if (message_option->count() > 0) options.message = message;
+  // The benchmark's baseline (tools/bench/bench_formats.sh): the same ingest without PRONOM.
+  if (const char* skip = std::getenv("BEVARA_BENCH_SKIP_PRONOM"); skip && std::string(skip) == "1") {
+    options.identify_formats = false;
+  }
   if (!config_file.empty()) {
     auto config = server::LoadServerConfig(config_file);
     Status s = config.ok() ? ConfigurePreservationChecks(Env::Default(), *config, &options) : config.status();
