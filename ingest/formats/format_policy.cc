@@ -15,8 +15,8 @@ constexpr const char* kAccepted[] = {
     "fmt/42", "fmt/43", "fmt/44", "x-fmt/398", "x-fmt/390", "x-fmt/391", "fmt/645", "fmt/1507",
     // PNG
     "fmt/11", "fmt/12", "fmt/13",
-    // XML, plain text, CSV
-    "fmt/101", "fmt/1776", "x-fmt/111", "x-fmt/18",
+    // XML, XML Schema (E-ARK packages carry theirs), plain text, CSV
+    "fmt/101", "fmt/1776", "x-fmt/280", "x-fmt/111", "x-fmt/18",
     // OpenDocument text, spreadsheet, presentation 1.0-1.3
     "fmt/136", "fmt/290", "fmt/291", "fmt/1756", "fmt/137", "fmt/294", "fmt/295", "fmt/1755", "fmt/138", "fmt/292",
     "fmt/293", "fmt/1754",

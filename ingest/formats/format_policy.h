@@ -8,7 +8,7 @@
 //
 // The default lists are what an archivist would start from for Swedish
 // deliveries (Riksarkivet's format rules, RA-FS 2009:2, and the formats
-// municipalities receive): PDF/A, TIFF, JPEG, PNG, XML, plain text, CSV,
+// municipalities receive): PDF/A, TIFF, JPEG, PNG, XML (and XML Schema), plain text, CSV,
 // ODF, WAVE and Broadcast WAVE, FLAC, MPEG-4 accepted; PDF, Office Open XML,
 // legacy Office, HTML, GIF, JPEG 2000 and MP3 accepted for now.
 //

@@ -138,6 +138,10 @@ Identification PronomIdentifier::Identify(const ScanWindow& window, std::string_
   for (size_t sig : unprobed_) consider(sig);
 
   Identification id;
+  if (window.exhausted()) {  // what matched so far is not all that would have
+    id.note = "identification gave up: the file needs more matching work than any file should";
+    return id;
+  }
   const std::string ext = Extension(file_name);
   std::vector<size_t> best = ApplyPriorities(std::move(matched_formats));
   if (best.empty()) {
@@ -202,7 +206,12 @@ Identification PronomIdentifier::FromContainer(ContainerType type, ContainerRead
         }
       });
   if (!s.ok()) {
-    fallback.note = "the container could not be read for its contents: " + s.message();
+    // The parsers' own verdicts name no file; anything else (an I/O error
+    // may carry a server path) is the caller's to handle.
+    const bool verdict = s.code() == StatusCode::kCorruption || s.code() == StatusCode::kInvalidArgument ||
+                         s.code() == StatusCode::kNotSupported;
+    fallback.note = "the container's entries could not be read" + (verdict ? ": " + s.message() : std::string());
+    if (!verdict) fallback.read_error = s;
     return fallback;
   }
   std::vector<size_t> formats;

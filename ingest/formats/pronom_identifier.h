@@ -32,6 +32,7 @@
 #include "ingest/formats/sequence_matcher.h"
 #include "ingest/formats/signature_file.h"
 #include "src/common/result.h"
+#include "src/common/status.h"
 
 namespace bevara::ingest::formats {
 
@@ -46,6 +47,10 @@ struct Identification {
   IdentificationMethod method = IdentificationMethod::kNone;
   std::vector<FormatMatch> matches;  // one: identified; several: ambiguous
   std::string note;                  // how a tie was broken, why there is no match
+  // Not OK when a container's entries could not be read for a reason other
+  // than its own bytes (an I/O error): the caller should fail, not keep
+  // the container's generic format.
+  Status read_error;
 };
 
 // The entries of a container, for container signatures.

@@ -54,6 +54,15 @@ std::vector<FileRecord> SubmissionFiles(std::vector<StagedFile> staged, PackageF
   return files;
 }
 
+std::string FormatInWords(const storage::FormatIdentity& id) {
+  if (!id.puid.empty()) return id.puid + " (" + id.name + (id.version.empty() ? "" : " " + id.version) + ")";
+  if (id.candidates.empty()) return "an unidentified format";
+  std::string all;
+  for (const std::string& c : id.candidates) all += (all.empty() ? "" : ", ") + c;
+  if (id.candidates.size() == 1) return "a format its name suggests (" + all + ") but its bytes do not confirm";
+  return "no single format (" + all + " tie)";
+}
+
 // Files the format policy does not accept: warnings or errors, as the
 // policy's action says; files accepted for now: information.
 void CheckFormatPolicy(const std::vector<FileRecord>& files, const formats::FormatPolicy& policy,
@@ -63,10 +72,7 @@ void CheckFormatPolicy(const std::vector<FileRecord>& files, const formats::Form
   size_t refused = 0, later = 0;
   report->Checked({rule, "FORMAT-MIGRATE"});
   for (const FileRecord& f : files) {
-    const std::string what = f.format.puid.empty()
-                                 ? (f.format.candidates.empty() ? std::string("an unidentified format")
-                                                                : "no single format (" + std::to_string(f.format.candidates.size()) + " tie)")
-                                 : f.format.puid + " (" + f.format.name + (f.format.version.empty() ? "" : " " + f.format.version) + ")";
+    const std::string what = FormatInWords(f.format);
     if (f.format.policy == "not_accepted" && ++refused <= kFormatFindingsListed) {
       report->Add(rule, "the archive does not accept " + what, f.path.substr(std::strlen(kSubmission)));
     } else if (f.format.policy == "accepted_for_now" && ++later <= kFormatFindingsListed) {
@@ -82,10 +88,11 @@ void CheckFormatPolicy(const std::vector<FileRecord>& files, const formats::Form
   }
 }
 
-// Scans each distinct staged file once; findings name the file and the
-// signature (or the limit reached).
-Status ScanFiles(storage::BlobBatch* batch, const std::vector<FileRecord>& files, scan::VirusScanner* scanner,
-                 ValidationReport* report) {
+// Scans each distinct staged file once, with one engine; stops at the first
+// file that is infected or could not be scanned whole (the package is
+// rejected either way, and a scan may take minutes).
+Status ScanFiles(storage::BlobBatch* batch, const std::vector<FileRecord>& files,
+                 const scan::VirusScanner::Session& scanner, ValidationReport* report) {
   report->Checked({"VIRUS-FOUND", "VIRUS-SCAN-LIMIT"});
   std::set<std::string> done;
   for (const FileRecord& f : files) {
@@ -93,12 +100,15 @@ Status ScanFiles(storage::BlobBatch* batch, const std::vector<FileRecord>& files
     auto file = batch->OpenStaged(f.sha256);
     if (!file.ok()) return file.status();
     const std::string path = f.path.substr(std::strlen(kSubmission));
-    auto verdict = scanner->Scan(file->get(), path);
+    auto verdict = scanner.Scan(file->get(), path);
     if (!verdict.ok()) return verdict.status();
     if (verdict->kind == scan::ScanVerdict::Kind::kInfected) {
       report->Add("VIRUS-FOUND", "the virus scanner found " + verdict->signature, path);
-    } else if (verdict->kind == scan::ScanVerdict::Kind::kLimit) {
+      return Status::OK();
+    }
+    if (verdict->kind == scan::ScanVerdict::Kind::kLimit) {
       report->Add("VIRUS-SCAN-LIMIT", "the file could not be scanned whole: " + verdict->signature, path);
+      return Status::OK();
     }
   }
   return Status::OK();
@@ -228,9 +238,10 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   if (!out.report.valid()) return out;  // the batch's destructor drops what was staged
   std::string virus_check;
   if (options_.scanner) {
-    BEVARA_RETURN_IF_ERROR(ScanFiles(batch->get(), r.files, options_.scanner.get(), &out.report));
+    const scan::VirusScanner::Session session = options_.scanner->NewSession();
+    BEVARA_RETURN_IF_ERROR(ScanFiles(batch->get(), r.files, session, &out.report));
     if (!out.report.valid()) return out;
-    virus_check = options_.scanner->Description();
+    virus_check = session.Description();
   } else if (options_.scan_required) {
     return Status::Unavailable("virus scanning is required, but no signature database is loaded: nothing was archived");
   }

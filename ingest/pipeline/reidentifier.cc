@@ -74,7 +74,9 @@ Result<storage::FormatIdentity> IdentifyStored(storage::Archive* archive, const 
   }
   formats::ScanWindow window(head, tail, f.size);
   formats::StoredContainer container(&file);
-  return FormatIdentityOf(options.pronom->Identify(window, f.path, &container), f.mime_detected);
+  formats::Identification id = options.pronom->Identify(window, f.path, &container);
+  if (!id.read_error.ok()) return id.read_error;
+  return FormatIdentityOf(id, f.mime_detected);
 }
 
 std::string Named(const storage::FormatIdentity& id) {

@@ -108,7 +108,9 @@ Status StagingSink::EndFile(const ScannedFile& file) {
   StagedFile staged{path_, file.size, name_, file.other_digests, identifier_->Identify(head.data(), head.size())};
   if (pronom_) {
     StagedContainer container(batch_, name_);
-    staged.format = FormatIdentityOf(pronom_->Identify(window, path_, &container), staged.mime_detected);
+    formats::Identification id = pronom_->Identify(window, path_, &container);
+    if (!id.read_error.ok()) return id.read_error;
+    staged.format = FormatIdentityOf(id, staged.mime_detected);
   }
   files_.push_back(std::move(staged));
   name_.clear();

@@ -12,7 +12,8 @@
 // limit reached is a verdict of its own (kLimit), never a file silently
 // left unscanned.
 //
-// Thread-safety: Scan() may be called from any number of threads.
+// Thread-safety: NewSession() and a Session's Scan() may be called from any
+// number of threads.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct VirusScanOptions {
   uint32_t max_recursion = 16;
   uint32_t max_files = 100000;
   uint32_t max_scan_seconds = 600;
+  int64_t recheck_seconds = 10;  // how often the database directory is looked at for changes
 };
 
 struct ScanVerdict {
@@ -41,29 +43,48 @@ struct ScanVerdict {
 };
 
 class VirusScanner {
+ private:
+  struct Engine;
+
  public:
   // Loads and compiles the databases. InvalidArgument (naming the option,
   // not the path) when the directory holds no signature.
   static Result<std::shared_ptr<VirusScanner>> Open(const VirusScanOptions& options);
   ~VirusScanner();
 
-  // Scans an open local file (it needs a NativeHandle). `name` is for
-  // ClamAV's messages only.
-  Result<ScanVerdict> Scan(ReadableFile* file, const std::string& name);
+  // The engine of the moment, for one package: every file of it is scanned
+  // with the same signatures, and the PREMIS event names those.
+  class Session {
+   public:
+    // Scans an open local file (it needs a NativeHandle). `name` is for
+    // ClamAV's own bookkeeping only.
+    Result<ScanVerdict> Scan(ReadableFile* file, const std::string& name) const;
+    // "ClamAV 1.4.6; 3 signatures, database version 27100".
+    std::string Description() const;
 
-  // "ClamAV 1.4.6; 3 signatures, database version 27100" — for PREMIS.
-  std::string Description();
+   private:
+    friend class VirusScanner;
+    explicit Session(std::shared_ptr<const Engine> engine) : engine_(std::move(engine)) {}
+    std::shared_ptr<const Engine> engine_;
+  };
+  // Compiles the databases anew first when their directory changed (at
+  // most every 10 s; other sessions meanwhile get the engine in use). A
+  // reload that fails keeps the old engine until the directory changes
+  // again; last_reload_error() says why.
+  Session NewSession();
+  std::string last_reload_error();
 
  private:
-  struct Engine;
   explicit VirusScanner(VirusScanOptions options) : options_(std::move(options)) {}
-  Result<std::shared_ptr<Engine>> Load();
-  std::shared_ptr<Engine> Current();  // reloads first when the directory changed
+  Result<std::shared_ptr<Engine>> Load() const;
 
-  VirusScanOptions options_;
+  const VirusScanOptions options_;
   std::mutex mu_;
-  std::shared_ptr<Engine> engine_;  // guarded by mu_
-  int64_t next_check_ = 0;          // guarded by mu_; monotonic seconds
+  std::shared_ptr<const Engine> engine_;  // guarded by mu_
+  std::shared_ptr<void> watch_;           // guarded by mu_: the directory as last seen (a cl_stat)
+  int64_t next_check_ = 0;                // guarded by mu_; monotonic seconds
+  bool reloading_ = false;                // guarded by mu_
+  std::string reload_error_;              // guarded by mu_
 };
 
 }  // namespace bevara::ingest::scan

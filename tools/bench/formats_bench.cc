@@ -64,7 +64,7 @@ int Scan(const char* db, const char* path) {
   auto file = Env::Default()->OpenForRead(path, {});
   if (!file.ok()) return std::cerr << file.status().ToString() << "\n", 1;
   auto start = Clock::now();
-  auto verdict = (*scanner)->Scan(file->get(), path);
+  auto verdict = (*scanner)->NewSession().Scan(file->get(), path);
   double seconds = Since(start);
   if (!verdict.ok()) return std::cerr << verdict.status().ToString() << "\n", 1;
   std::printf("%.3f\n", seconds);

@@ -7,6 +7,8 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -232,6 +234,71 @@ TEST(PronomIdentifierTest, DamagedContainersKeepTheContainerFormat) {
   std::string zip = Zip({{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", Random(5000, 4)}});
   Identification cut = IdentifyAs(Shipped(), zip.substr(0, zip.size() / 2), "a.odt");
   for (const FormatMatch& m : cut.matches) EXPECT_NE(m.puid, "fmt/291") << Puids(cut);
+}
+
+// Crafted to make a depth-first matcher try every combination of gaps
+// (found in review: minutes per file with the signatures bevara ships).
+TEST(PronomIdentifierTest, FilesCraftedToBacktrackCostMillisecondsNotMinutes) {
+  std::string truetype = "xxxxxxxxxxxxOS/2";
+  while (truetype.size() < 3000) truetype += "cmapglyfheadhheahmtxlocamaxpname";
+  std::string dxf;
+  while (dxf.size() < (128 << 10)) dxf += "0\nSECTION\n  2\nHEADER\n9\n$ACADVER\n  1\nMC0.0\nXENDSEC\n";
+  for (const auto& [bytes, name] : {std::pair{truetype, "a.ttf"}, std::pair{dxf, "a.dxf"}}) {
+    auto start = std::chrono::steady_clock::now();
+    Identification id = IdentifyAs(Shipped(), bytes, name);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(seconds, 5.0) << name << ": " << Puids(id);  // generous: the old matcher took minutes
+  }
+}
+
+// An OLE2 file whose storages nest 2,000 deep, each with a long name.
+std::string DeepOle2(uint32_t depth) {
+  const uint32_t dir_sectors = (depth + 1) * 128 / 512 + 1, fat_sectors = (dir_sectors + 4) / 128 + 1;
+  const uint32_t total = fat_sectors + dir_sectors;
+  auto put32 = [](std::string* s, size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) (*s)[at + i] = static_cast<char>(v >> (8 * i));
+  };
+  std::string file(512 + 512 * total, '\0');
+  const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+  std::memcpy(file.data(), magic, 8);
+  file[0x1A] = 3;
+  file[0x1C] = '\xFE';
+  file[0x1D] = '\xFF';
+  file[0x1E] = 9;
+  file[0x20] = 6;
+  put32(&file, 0x2C, fat_sectors);
+  put32(&file, 0x30, fat_sectors);  // the directory follows the FAT
+  put32(&file, 0x38, 4096);
+  put32(&file, 0x3C, 0xFFFFFFFE);
+  put32(&file, 0x44, 0xFFFFFFFE);
+  for (uint32_t i = 0; i < 109; ++i) put32(&file, 0x4C + 4 * i, i < fat_sectors ? i : 0xFFFFFFFF);
+  for (uint32_t sector = 0; sector < fat_sectors * 128; ++sector) {  // the FAT
+    uint32_t next = sector < fat_sectors ? 0xFFFFFFFD
+                    : sector + 1 < total  ? sector + 1
+                    : sector + 1 == total ? 0xFFFFFFFE
+                                          : 0xFFFFFFFF;
+    put32(&file, 512 + 4 * sector, next);
+  }
+  for (uint32_t k = 0; k <= depth; ++k) {
+    size_t at = 512 + 512 * fat_sectors + 128 * k;
+    for (int c = 0; c < 31; ++c) file[at + 2 * c] = file[at + 2 * c + 1] = '\xFF';
+    file[at + 64] = 64;
+    file[at + 66] = k == 0 ? 5 : 1;
+    put32(&file, at + 68, 0xFFFFFFFF);
+    put32(&file, at + 72, 0xFFFFFFFF);
+    put32(&file, at + 76, k < depth ? k + 1 : 0xFFFFFFFF);
+    put32(&file, at + 116, 0xFFFFFFFE);
+  }
+  return file;
+}
+
+TEST(PronomIdentifierTest, DeeplyNestedOle2StoragesAreRefusedNotFollowed) {
+  Identification id = IdentifyAs(Shipped(), DeepOle2(2000), "deep.doc");
+  ASSERT_EQ(id.matches.size(), 1u) << Puids(id);
+  EXPECT_EQ(id.matches[0].puid, "fmt/111");
+  EXPECT_NE(id.note.find("nested too deep"), std::string::npos) << id.note;
+  Identification shallow = IdentifyAs(Shipped(), DeepOle2(10), "shallow.doc");
+  EXPECT_EQ(shallow.note, "") << Puids(shallow);  // read whole; no container signature matches
 }
 
 TEST(PronomIdentifierTest, CompilesFastAndNamesItsVersion) {

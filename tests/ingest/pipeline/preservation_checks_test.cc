@@ -38,11 +38,15 @@ std::string Pdf(const std::string& version, const std::string& pdfa_part = "") {
   return body + "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
 }
 
-std::string ZipOf(const std::string& name, const std::string& data) {
+std::string ZipOf(const std::string& name, const std::string& data, const char* passphrase = nullptr) {
   std::string out(1 << 16, '\0');
   size_t used = 0;
   archive* a = archive_write_new();
   archive_write_set_format_zip(a);
+  if (passphrase) {
+    archive_write_set_options(a, "zip:encryption=zipcrypt");
+    archive_write_set_passphrase(a, passphrase);
+  }
   archive_write_open_memory(a, out.data(), out.size(), &used);
   archive_entry* e = archive_entry_new();
   archive_entry_set_pathname(e, name.c_str());
@@ -200,7 +204,7 @@ TEST(PreservationChecksTest, InfectedFilesAtTheTopAndNestedInAZipRejectThePackag
   scan_options.database_dir = MakeDatabase(dir);
   auto scanner = scan::VirusScanner::Open(scan_options);
   ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
-  EXPECT_NE((*scanner)->Description().find("ClamAV 1."), std::string::npos);
+  EXPECT_NE((*scanner)->NewSession().Description().find("ClamAV 1."), std::string::npos);
 
   auto archive = OpenArchiveOrDie(dir.Join("data"));
   const uint64_t before = CountBlobs(archive.get());
@@ -251,6 +255,50 @@ TEST(PreservationChecksTest, AScanLimitReachedRejectsRatherThanSkips) {
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_FALSE(out->archived);
   EXPECT_TRUE(out->report.Has("VIRUS-SCAN-LIMIT")) << out->report.ToText();
+}
+
+TEST(PreservationChecksTest, EncryptedContentIsNotTakenForClean) {
+  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  TempDir dir;
+  scan::VirusScanOptions scan_options;
+  scan_options.database_dir = MakeDatabase(dir);
+  auto scanner = scan::VirusScanner::Open(scan_options);
+  ASSERT_TRUE(scanner.ok());
+  auto archive = OpenArchiveOrDie(dir.Join("data"));
+  IngestOptions options;
+  options.scanner = *scanner;
+  Package locked = WithContents(38, {ZipOf("inner/readme.com", Eicar(), "secret")});
+  auto out = Ingest(archive.get(), testing::WritePackage(locked.plan, "tar", dir), options);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_FALSE(out->archived);
+  EXPECT_TRUE(out->report.Has("VIRUS-SCAN-LIMIT")) << out->report.ToText();
+  EXPECT_NE(out->report.ToText().find("Encrypted"), std::string::npos) << out->report.ToText();
+}
+
+TEST(PreservationChecksTest, ANewDatabaseIsPickedUpWithoutARestart) {
+  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  TempDir dir;
+  const std::string db = MakeDatabase(dir);
+  std::filesystem::rename(db + "/bevara-test.hdb", dir.Join("later.hdb"));
+  std::filesystem::rename(db + "/bevara-test.ndb", dir.Join("later.ndb"));
+  // A signature for something else, so that the directory loads.
+  std::ofstream(dir.Join("other.txt")) << "something else";
+  ASSERT_EQ(testing::RunShell("cd " + dir.path() + " && sigtool --md5 other.txt > " + db + "/other.hdb").exit_code, 0);
+  scan::VirusScanOptions scan_options;
+  scan_options.database_dir = db;
+  scan_options.recheck_seconds = 0;
+  auto scanner = scan::VirusScanner::Open(scan_options);
+  ASSERT_TRUE(scanner.ok()) << scanner.status().ToString();
+  auto file = Env::Default()->OpenForRead(dir.Join("eicar.com"), {});
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ((*scanner)->NewSession().Scan(file->get(), "eicar.com")->kind, scan::ScanVerdict::Kind::kClean);
+
+  std::filesystem::rename(dir.Join("later.hdb"), db + "/bevara-test.hdb");  // freshclam wrote a new database
+  auto again = Env::Default()->OpenForRead(dir.Join("eicar.com"), {});
+  auto verdict = (*scanner)->NewSession().Scan(again->get(), "eicar.com");
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_EQ(verdict->kind, scan::ScanVerdict::Kind::kInfected);
+  EXPECT_EQ((*scanner)->last_reload_error(), "");
 }
 
 TEST(PreservationChecksTest, RequiredScanningWithoutADatabaseArchivesNothing) {
