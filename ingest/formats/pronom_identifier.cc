@@ -64,7 +64,13 @@ PronomIdentifier::PronomIdentifier(std::unique_ptr<SignatureFiles> files) : file
       for (const std::string& ext : f.extensions) unsigned_by_extension_[ext].push_back(i);
     }
   }
+  required_.resize(files_->signatures.size());
   for (size_t i = 0; i < files_->signatures.size(); ++i) {
+    for (const ByteSequence& seq : files_->signatures[i].sequences) {
+      for (const SubSequence& sub : seq.subsequences) {
+        if (!sub.anchor.empty()) required_[i].push_back({seq.anchor == Anchor::kEof, sub.anchor});
+      }
+    }
     auto probe = FixedAnchorStart(files_->signatures[i]);
     if (probe) {
       probes_[probe->first][probe->second].push_back(i);
@@ -102,6 +108,9 @@ const FormatInfo* PronomIdentifier::Find(std::string_view puid) const {
 }
 
 bool PronomIdentifier::SignatureMatches(size_t index, const ScanWindow& window) const {
+  for (const Required& r : required_[index]) {
+    if (!(r.at_end ? window.EndMayContain(r.anchor) : window.start().MayContain(r.anchor))) return false;
+  }
   for (const ByteSequence& s : files_->signatures[index].sequences) {
     if (!Matches(s, window)) return false;
   }

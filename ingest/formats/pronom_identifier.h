@@ -92,6 +92,13 @@ class PronomIdentifier {
   Identification FromContainer(ContainerType type, ContainerReader* reader, Identification fallback) const;
 
   std::unique_ptr<SignatureFiles> files_;
+  // Per signature, the anchors that must occur (EOF ones turned around):
+  // a signature whose anchor's bytes do not occur is not matched at all.
+  struct Required {
+    bool at_end;
+    std::string anchor;
+  };
+  std::vector<std::vector<Required>> required_;
   // Signatures whose first byte sits at a fixed offset from the start:
   // offset -> first byte -> signature indexes. Only these few are tried.
   std::map<uint32_t, std::array<std::vector<size_t>, 256>> probes_;

@@ -5,22 +5,33 @@
 
 namespace bevara::ingest::formats {
 
-bool PairSet::Has(unsigned char first, unsigned char second) const {
-  if (bits_.empty()) {
-    bits_.resize(65536 / 64);
-    auto* p = reinterpret_cast<const unsigned char*>(bytes_.data());
-    uint64_t* bits = bits_.data();
-    for (size_t i = 1; i < bytes_.size(); ++i) {
-      unsigned pair = p[i - 1] << 8 | p[i];
-      bits[pair >> 6] |= uint64_t{1} << (pair & 63);
-    }
+void PairSet::Gather() const {
+  bits_.resize(65536 / 64 + 256 / 64);
+  auto* p = reinterpret_cast<const unsigned char*>(bytes_.data());
+  uint64_t* bits = bits_.data();
+  uint64_t* byte_bits = bits + 65536 / 64;
+  for (size_t i = 0; i < bytes_.size(); ++i) {
+    byte_bits[p[i] >> 6] |= uint64_t{1} << (p[i] & 63);
+    if (i == 0) continue;
+    unsigned pair = p[i - 1] << 8 | p[i];
+    bits[pair >> 6] |= uint64_t{1} << (pair & 63);
   }
+}
+
+bool PairSet::Has(unsigned char first, unsigned char second) const {
+  if (bits_.empty()) Gather();
   unsigned pair = first << 8 | second;
   return bits_[pair >> 6] & (uint64_t{1} << (pair & 63));
 }
 
+bool PairSet::HasByte(unsigned char b) const {
+  if (bits_.empty()) Gather();
+  return bits_[65536 / 64 + (b >> 6)] & (uint64_t{1} << (b & 63));
+}
+
 bool ScanSide::MayContain(std::string_view s) const {
   auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (s.size() == 1) return pairs_->HasByte(p[0]);
   for (size_t i = 1; i < s.size(); ++i) {
     if (!(reversed_ ? pairs_->Has(p[i], p[i - 1]) : pairs_->Has(p[i - 1], p[i]))) return false;
   }
@@ -42,6 +53,10 @@ const ScanSide& ScanWindow::reversed_end() const {
     reversed_side_ = std::make_unique<ScanSide>(reversed_, whole() ? &head_pairs_ : &tail_pairs_, true);
   }
   return *reversed_side_;
+}
+
+bool ScanWindow::EndMayContain(std::string_view reversed) const {
+  return ScanSide({}, whole() ? &head_pairs_ : &tail_pairs_, true).MayContain(reversed);
 }
 
 bool ScanWindow::Spend(uint64_t n) const {

@@ -20,10 +20,12 @@ class PairSet {
  public:
   explicit PairSet(std::string_view bytes) : bytes_(bytes) {}
   bool Has(unsigned char first, unsigned char second) const;
+  bool HasByte(unsigned char b) const;
 
  private:
+  void Gather() const;
   std::string_view bytes_;
-  mutable std::vector<uint64_t> bits_;
+  mutable std::vector<uint64_t> bits_;  // 65536 pair bits, then 256 byte bits
 };
 
 // One stretch of bytes the matcher searches forward, with a cheap test
@@ -37,7 +39,7 @@ class ScanSide {
       : bytes_(bytes), pairs_(pairs), reversed_(reversed) {}
   std::string_view bytes() const { return bytes_; }
   // Whether, for every i, the bytes s[i], s[i+1] occur next to each other
-  // somewhere in this side.
+  // somewhere in this side (and a one-byte s occurs at all).
   bool MayContain(std::string_view s) const;
 
  private:
@@ -68,6 +70,8 @@ class ScanWindow {
   const ScanSide& start() const { return start_; }
   // The end of the file reversed, searched by (turned-around) EOF sequences.
   const ScanSide& reversed_end() const;
+  // MayContain of the reversed end, without turning it around.
+  bool EndMayContain(std::string_view reversed) const;
 
   // Spends `n` steps; false (and exhausted() from then on) when none are left.
   bool Spend(uint64_t n) const;
@@ -94,6 +98,8 @@ class ScanBuffer {
   void Append(const char* data, size_t n);
   void Reset();
   uint64_t size() const { return size_; }
+  // The file's first min(size, 2 * keep) bytes.
+  std::string_view head() const { return head_; }
   // Whether the window needs the file's last `keep` bytes from SetTail().
   bool NeedsTail() const { return !collect_tail_ && size_ > 2 * keep_; }
   void SetTail(std::string last_bytes) { tail_ = std::move(last_bytes); }

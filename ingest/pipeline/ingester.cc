@@ -199,13 +199,14 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   if (!batch.ok()) return batch.status();
   auto identifier = storage::FormatIdentifier::Create();
   if (!identifier.ok()) return identifier.status();
-  std::shared_ptr<const formats::PronomIdentifier> pronom = options_.pronom;
-  if (!pronom && options_.identify_formats) {
-    auto shared = formats::PronomIdentifier::SharedEmbedded();
-    if (!shared.ok()) return shared.status();
-    pronom = *shared;
+  FormatWorker::IdentifierSource pronom;
+  if (options_.identify_formats) {
+    pronom = [given = options_.pronom]() -> Result<std::shared_ptr<const formats::PronomIdentifier>> {
+      if (given) return given;
+      return formats::PronomIdentifier::SharedEmbedded();
+    };
   }
-  StagingSink sink(batch->get(), identifier->get(), options_.identify_formats ? pronom.get() : nullptr);
+  StagingSink sink(batch->get(), identifier->get(), std::move(pronom));
   PackageFacts facts;
   PackageValidator validator(options_.package_env ? options_.package_env : archive_->env(), schemas_,
                              options_.validator);
@@ -231,8 +232,10 @@ Result<IngestOutcome> Ingester::Ingest(const std::string& package_path) {
   r.producer_name = facts.producer_name;
   r.sip_created = facts.create_date;
   r.sip_format = out.report.format;
-  r.files = SubmissionFiles(sink.TakeFiles(), facts, options_.format_policy);
-  if (pronom) r.format_signatures = pronom->version();
+  auto staged = sink.TakeFiles();
+  if (!staged.ok()) return staged.status();
+  r.files = SubmissionFiles(std::move(*staged), facts, options_.format_policy);
+  r.format_signatures = sink.signatures();
   facts.declared = {};  // no longer needed; a large package's list is tens of MB
   CheckFormatPolicy(r.files, options_.format_policy, &out.report);
   if (!out.report.valid()) return out;  // the batch's destructor drops what was staged

@@ -5,7 +5,7 @@
 
 #include "ingest/formats/stored_container.h"
 #include "ingest/pipeline/aip_version.h"
-#include "ingest/pipeline/staging_sink.h"
+#include "ingest/pipeline/format_worker.h"
 #include "src/common/clock.h"
 #include "src/common/version.h"
 

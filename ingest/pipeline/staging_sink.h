@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "ingest/formats/scan_window.h"
 #include "ingest/formats/pronom_identifier.h"
+#include "ingest/formats/scan_window.h"
+#include "ingest/pipeline/format_worker.h"
 #include "ingest/validate/entry_sink.h"
 #include "storage/aip/format_identifier.h"
 #include "storage/blobs/blob_store.h"
@@ -31,16 +32,10 @@ struct StagedFile {
   storage::FormatIdentity format;  // PRONOM's answer; no policy yet
 };
 
-// What the record keeps of a PRONOM identification. A format known only by
-// its extension stands only when libmagic's MIME type agrees with it.
-storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, const std::string& mime_detected);
-
 class StagingSink final : public EntrySink {
  public:
-  // Not owned; all outlive the sink.
-  StagingSink(storage::BlobBatch* batch, storage::FormatIdentifier* identifier,
-              const formats::PronomIdentifier* pronom)
-      : batch_(batch), identifier_(identifier), pronom_(pronom) {}
+  // Not owned; both outlive the sink. An empty `pronom`: no identification.
+  StagingSink(storage::BlobBatch* batch, storage::FormatIdentifier* identifier, FormatWorker::IdentifierSource pronom);
 
   Status BeginFile(const std::string& path) override;
   Status Write(const char* data, size_t n) override;
@@ -48,17 +43,22 @@ class StagingSink final : public EntrySink {
   Result<std::array<uint8_t, 32>> CompleteSha256() override;
   Status EndFile(const ScannedFile& file) override;
 
-  // The files staged so far. Hands the list over (memory: a package may have 100,000 files).
-  std::vector<StagedFile> TakeFiles() { return std::move(files_); }
+  // The files staged so far, with their PRONOM formats once the worker is
+  // done with them. Hands the list over (memory: a package may have 100,000
+  // files). Not OK when identification could not read a staged file back.
+  Result<std::vector<StagedFile>> TakeFiles();
+  // The version of the signature files used; empty without identification.
+  // REQUIRES: TakeFiles() returned OK.
+  std::string signatures() const { return pronom_ ? pronom_->identifier().version() : ""; }
 
  private:
   storage::BlobBatch* batch_;
   storage::FormatIdentifier* identifier_;
-  const formats::PronomIdentifier* pronom_;
+  std::unique_ptr<FormatWorker> pronom_;  // null: no identification
   std::unique_ptr<storage::BlobWriter> writer_;
   std::string path_;
   std::string name_;  // the current file's blob name, once complete
-  // The current file's first bytes (libmagic, PRONOM); its last are read back.
+  // The current file's first bytes (libmagic, PRONOM; its last are read back).
   formats::ScanBuffer ends_{formats::PronomIdentifier::kScanBytes, /*collect_tail=*/false};
   std::vector<StagedFile> files_;
 };

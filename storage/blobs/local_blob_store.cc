@@ -9,6 +9,7 @@
 
 #include "src/common/digest.h"
 #include "src/common/hex.h"
+#include "src/common/mutex.h"
 #include "src/common/path.h"
 #include "src/common/random.h"
 #include "storage/blobs/hashing_writer.h"
@@ -71,18 +72,28 @@ class LocalBlobBatch final : public BlobBatch {
 
   Result<PublishStats> Publish() override;
 
+  // Safe beside NewBlob() and a writer's Finish() on another thread (format
+  // identification reads staged blobs back while the ingest goes on).
   Result<std::unique_ptr<ReadableFile>> OpenStaged(const std::string& name) override {
-    auto it = staged_by_name_.find(name);
-    if (it == staged_by_name_.end() || published_) return Status::NotFound("no staged blob " + name);
+    std::string path;
+    {
+      MutexLock lock(&staged_mu_);
+      auto it = staged_by_name_.find(name);
+      if (it == staged_by_name_.end()) return Status::NotFound("no staged blob " + name);
+      path = it->second;
+    }
     OpenOptions options;
     options.no_follow = true;
-    return env_->OpenForRead(staged_[it->second].staging_path, options);
+    return env_->OpenForRead(path, options);
   }
 
   const BlobStoreOptions& options() const { return store_->options_; }
   const LocalBlobStore* store() const { return store_; }
   void Staged(StagedBlob blob) {
-    staged_by_name_.emplace(blob.name, staged_.size());
+    {
+      MutexLock lock(&staged_mu_);
+      staged_by_name_.emplace(blob.name, blob.staging_path);
+    }
     staged_.push_back(std::move(blob));
   }
   void Abandoned(std::string path) { abandoned_.push_back(std::move(path)); }
@@ -97,8 +108,9 @@ class LocalBlobBatch final : public BlobBatch {
   std::string dir_;
   uint64_t next_ = 0;
   std::vector<StagedBlob> staged_;
-  std::unordered_map<std::string, size_t> staged_by_name_;  // the first staged blob of each name
-  bool published_ = false;  // staged_ no longer matches staged_by_name_
+  Mutex staged_mu_;
+  // The first staged file of each blob name, until Publish() moves them.
+  std::unordered_map<std::string, std::string> staged_by_name_ GUARDED_BY(staged_mu_);
   std::vector<std::string> abandoned_;  // staging files of writers never finished
 };
 
@@ -156,7 +168,10 @@ Status LocalBlobBatch::Rename(const StagedBlob& blob, std::set<std::string>* dir
 }
 
 Result<PublishStats> LocalBlobBatch::Publish() {
-  published_ = true;
+  {
+    MutexLock lock(&staged_mu_);
+    staged_by_name_.clear();
+  }
   PublishStats stats;
   stats.blobs = staged_.size();
   // Blobs already stored (or twice in this batch) are not written again.

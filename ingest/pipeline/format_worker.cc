@@ -1,0 +1,165 @@
+#include "ingest/pipeline/format_worker.h"
+
+#include "ingest/formats/stored_container.h"
+#include "storage/aip/format_identifier.h"
+
+namespace bevara::ingest {
+namespace {
+
+// The staged blob as a container, opened only when a container format
+// asks for its entries.
+class StagedContainer final : public formats::ContainerReader {
+ public:
+  StagedContainer(storage::BlobBatch* batch, const std::string& name) : batch_(batch), name_(name) {}
+  Status ForEachEntry(formats::ContainerType type, const std::function<bool(const std::string&)>& wants_content,
+                      const std::function<void(const std::string&, const formats::ScanWindow*)>& entry) override {
+    auto file = batch_->OpenStaged(name_);
+    if (!file.ok()) return file.status();
+    return formats::StoredContainer(file->get()).ForEachEntry(type, wants_content, entry);
+  }
+
+ private:
+  storage::BlobBatch* batch_;
+  const std::string& name_;
+};
+
+// The last n bytes of a staged blob of `size` bytes.
+Result<std::string> ReadTail(storage::BlobBatch* batch, const std::string& name, uint64_t size, size_t n) {
+  auto file = batch->OpenStaged(name);
+  if (!file.ok()) return file.status();
+  auto at = (*file)->Seek(static_cast<int64_t>(size - n), SEEK_SET);
+  if (!at.ok()) return at.status();
+  std::string tail(n, '\0');
+  for (size_t got = 0; got < n;) {
+    auto r = (*file)->Read(tail.data() + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::Corruption("a staged file is shorter than what was written to it");
+    got += *r;
+  }
+  return tail;
+}
+
+}  // namespace
+
+storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, const std::string& mime_detected) {
+  storage::FormatIdentity out;
+  out.method = formats::MethodName(id.method);
+  out.note = id.note;
+  // A name is not evidence: a format known only by its extension stands
+  // when libmagic sees the same kind of bytes (plain text for .txt), else
+  // it is a candidate, not the file's format.
+  bool trusted = id.method != formats::IdentificationMethod::kExtension;
+  for (const formats::FormatMatch& m : id.matches) {
+    trusted = trusted || (!m.mime.empty() && storage::MimeTypesAgree(m.mime.substr(0, m.mime.find(',')), mime_detected));
+  }
+  if (!trusted) out.note += "; libmagic detected " + mime_detected + ", so the extension is not trusted";
+  if (trusted && id.matches.size() == 1) {
+    out.puid = id.matches[0].puid;
+    out.name = id.matches[0].name;
+    out.version = id.matches[0].version;
+  } else {
+    for (const formats::FormatMatch& m : id.matches) out.candidates.push_back(m.puid);
+  }
+  return out;
+}
+
+FormatWorker::FormatWorker(storage::BlobBatch* batch, IdentifierSource source)
+    : batch_(batch), source_(std::move(source)), thread_([this] { Run(); }) {}
+
+FormatWorker::~FormatWorker() {
+  {
+    MutexLock lock(&mu_);
+    stop_ = true;
+    changed_.SignalAll();
+  }
+  thread_.join();
+}
+
+void FormatWorker::Add(size_t index, std::string path, std::string blob, uint64_t size, std::string head,
+                       std::string mime) {
+  MutexLock lock(&mu_);
+  while (queue_.size() >= kQueued && error_.ok()) {
+    caller_waits_ = true;
+    changed_.Wait(&mu_);
+  }
+  caller_waits_ = false;
+  queue_.push_back({index, std::move(path), std::move(blob), size, std::move(head), std::move(mime)});
+  if (worker_waits_) changed_.SignalAll();
+}
+
+Status FormatWorker::Finish(std::vector<storage::FormatIdentity>* out) {
+  MutexLock lock(&mu_);
+  while ((!ready_ || !queue_.empty() || busy_) && error_.ok()) {
+    caller_waits_ = true;
+    changed_.Wait(&mu_);
+  }
+  caller_waits_ = false;
+  if (!error_.ok()) return error_;
+  for (auto& [index, identity] : done_) {
+    if (index >= out->size()) out->resize(index + 1);
+    (*out)[index] = std::move(identity);
+  }
+  done_.clear();
+  return Status::OK();
+}
+
+Result<storage::FormatIdentity> FormatWorker::Identify(const Job& job) {
+  const size_t keep = formats::PronomIdentifier::kScanBytes;
+  std::string tail;
+  if (job.size > job.head.size()) {
+    auto read = ReadTail(batch_, job.blob, job.size, keep);
+    if (!read.ok()) return read.status();
+    tail = std::move(*read);
+  }
+  formats::ScanWindow window(job.head, tail, job.size);
+  StagedContainer container(batch_, job.blob);
+  formats::Identification id = pronom_->Identify(window, job.path, &container);
+  if (!id.read_error.ok()) return id.read_error;
+  return FormatIdentityOf(id, job.mime);
+}
+
+void FormatWorker::Run() {
+  auto identifier = source_();
+  {
+    MutexLock lock(&mu_);
+    if (identifier.ok()) {
+      pronom_ = std::move(*identifier);
+    } else {
+      error_ = identifier.status();
+    }
+    ready_ = true;
+    if (caller_waits_) changed_.SignalAll();
+  }
+  for (;;) {
+    Job job;
+    {
+      MutexLock lock(&mu_);
+      while (queue_.empty() && !stop_) {
+        worker_waits_ = true;
+        changed_.Wait(&mu_);
+      }
+      worker_waits_ = false;
+      if (stop_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+    }
+    // No exception may end this thread: identification works on untrusted
+    // bytes, and a library may throw (bad_alloc).
+    Result<storage::FormatIdentity> identity = Status::Internal("format identification failed");
+    try {
+      if (pronom_) identity = Identify(job);
+    } catch (const std::exception&) {
+    }
+    MutexLock lock(&mu_);
+    busy_ = false;
+    if (identity.ok()) {
+      done_.emplace_back(job.index, std::move(*identity));
+    } else if (error_.ok()) {
+      error_ = identity.status();
+    }
+    if (caller_waits_) changed_.SignalAll();
+  }
+}
+
+}  // namespace bevara::ingest
