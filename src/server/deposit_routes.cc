@@ -151,8 +151,9 @@ void Deposit(DepositApi* api, Exchange& ex) {
   }
   auto pending = deposits->Begin(ex.who);
   if (!pending.ok()) {
-    ex.response.set("Retry-After", "10");
-    return SendError(ex, 503, "queue_full", pending.status().message());
+    const bool unscanned = deposits->refuses_unscanned();
+    if (!unscanned) ex.response.set("Retry-After", "10");
+    return SendError(ex, 503, unscanned ? "virus_scan_unavailable" : "queue_full", pending.status().message());
   }
   Status received;
   try {

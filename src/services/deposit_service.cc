@@ -264,6 +264,11 @@ Status DepositService::Recover() {
 }
 
 Result<std::unique_ptr<PendingDeposit>> DepositService::Begin(const access::Principal& who) {
+  if (options_.ingest.scan_required && !options_.ingest.scanner) {  // refused before a byte is sent
+    return Status::Unavailable(
+        "virus scanning is required (scan.required) but no signature database is configured: deposits are refused "
+        "until an operator sets scan.clamav_database");
+  }
   MutexLock lock(&mu_);
   if (places_used_ >= options_.queue) {
     return Status::Unavailable("the deposit queue is full (" + std::to_string(options_.queue) + " waiting)");

@@ -138,6 +138,8 @@ class DepositService {
   Result<nlohmann::json> ResultOf(const std::string& id) { return jobs_->ResultOf(id); }
 
   uint64_t max_package_bytes() const { return options_.max_package_bytes; }
+  // Every deposit is refused: scanning is required and there is no scanner.
+  bool refuses_unscanned() const { return options_.ingest.scan_required && !options_.ingest.scanner; }
   // Deposits holding a place (receiving or queued) and jobs running.
   int waiting();
 

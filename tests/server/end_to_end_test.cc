@@ -356,3 +356,37 @@ TEST(EndToEnd, AuditsRunInTheBackgroundAndFindDamage) {
 
 }  // namespace
 }  // namespace bevara::testing
+
+namespace bevara::testing {
+namespace {
+
+// The server's preservation checks: the format policy from [formats], the
+// formats in a package's answer and GET /api/v1/formats; [scan] required
+// with no database refuses deposits before a byte is taken.
+TEST(EndToEnd, FormatsAreRecordedAndUnscannedDepositsRefused) {
+  TempDir dir;
+  auto server = ServerProcess::Start(dir.Join("data"), "[formats]\npolicy_action = warn\n");
+  ASSERT_TRUE(server);
+  const std::string archivist = server->CreateToken("archivist");
+  HttpReply job = server->DepositAndWait(archivist, GeneratePackage(dir, 91, 2));
+  ASSERT_EQ(job.status, 200) << job.body;
+  const std::string id = nlohmann::json::parse(job.body)["package_id"];
+  HttpReply package = server->Request("GET", "/api/v1/packages/" + id, archivist);
+  ASSERT_EQ(package.status, 200);
+  EXPECT_NE(package.body.find("\"puid\":\"x-fmt/111\""), std::string::npos) << package.body;
+  HttpReply formats = server->Request("GET", "/api/v1/formats", archivist);
+  ASSERT_EQ(formats.status, 200) << formats.body;
+  EXPECT_EQ(nlohmann::json::parse(formats.body)["packages"], 1);
+  server.reset();
+
+  TempDir other;
+  auto strict = ServerProcess::Start(other.Join("data"), "[scan]\nrequired = true\n");
+  ASSERT_TRUE(strict);
+  HttpReply refused = strict->Upload("/api/v1/packages", strict->CreateToken("archivist"), GeneratePackage(other, 92, 2));
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("virus_scan_unavailable"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.Header("retry-after"), "");
+}
+
+}  // namespace
+}  // namespace bevara::testing
