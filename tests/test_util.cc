@@ -1,5 +1,8 @@
 #include "tests/test_util.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -163,6 +166,34 @@ LoopbackTrap::~LoopbackTrap() {
 
 std::string LoopbackTrap::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::string ZipBytes(const std::vector<std::pair<std::string, std::string>>& entries, const char* passphrase) {
+  size_t room = 4096;
+  for (const auto& [name, data] : entries) room += name.size() + data.size() * 2 + 256;
+  std::string out(room, '\0');
+  size_t used = 0;
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  if (passphrase) {
+    archive_write_set_options(a, "zip:encryption=zipcrypt");
+    archive_write_set_passphrase(a, passphrase);
+  }
+  archive_write_open_memory(a, out.data(), out.size(), &used);
+  for (const auto& [name, data] : entries) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    archive_write_header(a, e);
+    archive_write_data(a, data.data(), data.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
+  return out;
 }
 
 }  // namespace bevara::testing

@@ -42,6 +42,9 @@ std::string Describe(const ingest::ValidationReport& report);
 ingest::ByteSource StringSource(const std::string& data, size_t* read);
 
 std::string ReadFile(const std::string& path);
+// A ZIP file of these (name, bytes) entries, made by libarchive; with a
+// passphrase, its entries are encrypted (traditional PKWARE).
+std::string ZipBytes(const std::vector<std::pair<std::string, std::string>>& entries, const char* passphrase = nullptr);
 
 // A one-page PDF that shows `text` (Latin letters), with a correct xref
 // table; with an `author`, also an Info dictionary naming it (and a title).

@@ -2,15 +2,10 @@
 
 #include <cctype>
 
+#include "src/common/hex.h"
+
 namespace bevara::ingest::formats {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // A cursor over an expression; every Parse* leaves it after what it read.
 class Parser {
@@ -42,11 +37,11 @@ class Parser {
       i_ = end + 1;
       return out;
     }
-    while (i_ + 1 < s_.size() && HexValue(s_[i_]) >= 0 && HexValue(s_[i_ + 1]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s_[i_]) << 4 | HexValue(s_[i_ + 1])));
-      i_ += 2;
-    }
-    if (out.empty()) return Error("a byte value was expected");
+    size_t end = i_;
+    while (end < s_.size() && std::isxdigit(static_cast<unsigned char>(s_[end]))) ++end;
+    end -= (end - i_) % 2;  // whole bytes only; a lone digit is an error below
+    if (end == i_ || !HexDecode(s_.substr(i_, end - i_), &out)) return Error("a byte value was expected");
+    i_ = end;
     return out;
   }
 

@@ -44,4 +44,10 @@ void ExpectAuditClean(storage::Archive* archive) {
 
 std::string FileSha256(const std::string& path) { return Sha256Hex(ReadFile(path)); }
 
+uint64_t CountBlobs(storage::Archive* archive) {
+  uint64_t n = 0;
+  EXPECT_TRUE(archive->store()->ForEach([&](const std::string&) { return ++n, Status::OK(); }).ok());
+  return n;
+}
+
 }  // namespace bevara::testing

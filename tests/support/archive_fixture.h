@@ -30,6 +30,9 @@ void ExpectAuditClean(storage::Archive* archive);
 // that damage or remove a blob behind bevara's back.
 std::string BlobPath(const storage::Archive* archive, const std::string& name);
 
+// How many blobs the store holds.
+uint64_t CountBlobs(storage::Archive* archive);
+
 // The SHA-256 of a file on disk.
 std::string FileSha256(const std::string& path);
 

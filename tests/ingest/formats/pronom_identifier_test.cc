@@ -3,8 +3,6 @@
 // hostile input.
 #include "ingest/formats/pronom_identifier.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -44,28 +42,6 @@ std::string Puids(const Identification& id) {
   std::string out;
   for (const FormatMatch& m : id.matches) out += (out.empty() ? "" : " ") + m.puid;
   return out + " [" + std::string(MethodName(id.method)) + "] " + id.note;
-}
-
-std::string Zip(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string out(1 << 20, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  archive_write_open_memory(a, out.data(), out.size(), &used);
-  for (const auto& [name, data] : entries) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_write_header(a, e);
-    archive_write_data(a, data.data(), data.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  out.resize(used);
-  return out;
 }
 
 std::string Random(size_t n, unsigned seed) {
@@ -135,9 +111,9 @@ TEST(PronomIdentifierTest, GeneratedFilesGetTheirPuids) {
        IdentificationMethod::kSignature},
       {"WAVE", Wave(), "a.wav", "fmt/141", IdentificationMethod::kSignature},
       {"plain text", "Protokoll fört vid sammanträde.\n", "protokoll.txt", "x-fmt/111", IdentificationMethod::kExtension},
-      {"DOCX", Zip({{"[Content_Types].xml", content_types}, {"word/document.xml", "<w:document/>"}}), "a.docx",
+      {"DOCX", testing::ZipBytes({{"[Content_Types].xml", content_types}, {"word/document.xml", "<w:document/>"}}), "a.docx",
        "fmt/412", IdentificationMethod::kContainer},
-      {"ODT 1.2", Zip({{"mimetype", "application/vnd.oasis.opendocument.text"},
+      {"ODT 1.2", testing::ZipBytes({{"mimetype", "application/vnd.oasis.opendocument.text"},
                        {"content.xml", "<office:document-content office:version=\"1.2\"/>"},
                        {"META-INF/manifest.xml",
                         "<manifest:manifest manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" "
@@ -231,7 +207,7 @@ TEST(PronomIdentifierTest, DamagedContainersKeepTheContainerFormat) {
   EXPECT_EQ(looped.matches[0].puid, "fmt/111");
   EXPECT_NE(looped.note.find("could not be read"), std::string::npos) << looped.note;
 
-  std::string zip = Zip({{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", Random(5000, 4)}});
+  std::string zip = testing::ZipBytes({{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", Random(5000, 4)}});
   Identification cut = IdentifyAs(Shipped(), zip.substr(0, zip.size() / 2), "a.odt");
   for (const FormatMatch& m : cut.matches) EXPECT_NE(m.puid, "fmt/291") << Puids(cut);
 }

@@ -16,14 +16,9 @@ namespace {
 
 using testing::GeneratePackage;
 using testing::IngestOrDie;
+using testing::CountBlobs;
 using testing::OpenArchiveOrDie;
 using testing::TempDir;
-
-uint64_t CountBlobs(storage::Archive* archive) {
-  uint64_t n = 0;
-  EXPECT_TRUE(archive->store()->ForEach([&](const std::string&) { return ++n, Status::OK(); }).ok());
-  return n;
-}
 
 TEST(IngesterTest, ArchivesEveryFileUnderItsDigestWithEvents) {
   TempDir dir;

@@ -3,9 +3,6 @@
 // both actions, and ClamAV (a database built with ClamAV's own sigtool).
 #include <gtest/gtest.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -18,6 +15,7 @@
 namespace bevara::ingest {
 namespace {
 
+using testing::CountBlobs;
 using testing::OpenArchiveOrDie;
 using testing::TempDir;
 
@@ -36,30 +34,6 @@ std::string Pdf(const std::string& version, const std::string& pdfa_part = "") {
             "\nendstream\nendobj\n";
   }
   return body + "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
-}
-
-std::string ZipOf(const std::string& name, const std::string& data, const char* passphrase = nullptr) {
-  std::string out(1 << 16, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  if (passphrase) {
-    archive_write_set_options(a, "zip:encryption=zipcrypt");
-    archive_write_set_passphrase(a, passphrase);
-  }
-  archive_write_open_memory(a, out.data(), out.size(), &used);
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_pathname(e, name.c_str());
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_perm(e, 0644);
-  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-  archive_write_header(a, e);
-  archive_write_data(a, data.data(), data.size());
-  archive_entry_free(e);
-  archive_write_close(a);
-  archive_write_free(a);
-  out.resize(used);
-  return out;
 }
 
 // A generated package whose first `contents.size()` data files hold the
@@ -107,12 +81,6 @@ Result<IngestOutcome> Ingest(storage::Archive* archive, const std::string& packa
   auto schemas = SchemaSet::Shared();
   EXPECT_TRUE(schemas.ok());
   return Ingester(archive, *schemas, std::move(options)).Ingest(package);
-}
-
-uint64_t CountBlobs(storage::Archive* archive) {
-  uint64_t n = 0;
-  EXPECT_TRUE(archive->store()->ForEach([&](const std::string&) { return ++n, Status::OK(); }).ok());
-  return n;
 }
 
 TEST(PreservationChecksTest, FormatsAndPolicyStatesAreRecordedEverywhere) {
@@ -185,6 +153,8 @@ TEST(PreservationChecksTest, PolicyListsAreCheckedWhenRead) {
   EXPECT_EQ(mine->Judge(""), formats::FormatState::kNotAccepted);        // unidentified: not accepted
 }
 
+bool HaveSigtool() { return testing::RunShell("command -v sigtool >/dev/null").exit_code == 0; }
+
 // A ClamAV database made with sigtool: an MD5 signature of the EICAR file
 // and a body signature of its text.
 std::string MakeDatabase(const TempDir& dir) {
@@ -198,7 +168,7 @@ std::string MakeDatabase(const TempDir& dir) {
 }
 
 TEST(PreservationChecksTest, InfectedFilesAtTheTopAndNestedInAZipRejectThePackage) {
-  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  if (!HaveSigtool()) GTEST_SKIP() << "no sigtool (Debian's clamav)";
   TempDir dir;
   scan::VirusScanOptions scan_options;
   scan_options.database_dir = MakeDatabase(dir);
@@ -219,7 +189,7 @@ TEST(PreservationChecksTest, InfectedFilesAtTheTopAndNestedInAZipRejectThePackag
   EXPECT_NE(text.find(top.paths[1]), std::string::npos) << text;
   EXPECT_NE(text.find("Bevara.Test.Eicar"), std::string::npos) << text;
 
-  Package nested = WithContents(34, {ZipOf("inner/readme.com", Eicar())});
+  Package nested = WithContents(34, {testing::ZipBytes({{"inner/readme.com", Eicar()}})});
   TempDir dir2;
   out = Ingest(archive.get(), testing::WritePackage(nested.plan, "zip", dir2), options);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
@@ -240,7 +210,7 @@ TEST(PreservationChecksTest, InfectedFilesAtTheTopAndNestedInAZipRejectThePackag
 }
 
 TEST(PreservationChecksTest, AScanLimitReachedRejectsRatherThanSkips) {
-  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  if (!HaveSigtool()) GTEST_SKIP() << "no sigtool (Debian's clamav)";
   TempDir dir;
   scan::VirusScanOptions scan_options;
   scan_options.database_dir = MakeDatabase(dir);
@@ -258,7 +228,7 @@ TEST(PreservationChecksTest, AScanLimitReachedRejectsRatherThanSkips) {
 }
 
 TEST(PreservationChecksTest, EncryptedContentIsNotTakenForClean) {
-  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  if (!HaveSigtool()) GTEST_SKIP() << "no sigtool (Debian's clamav)";
   TempDir dir;
   scan::VirusScanOptions scan_options;
   scan_options.database_dir = MakeDatabase(dir);
@@ -267,7 +237,7 @@ TEST(PreservationChecksTest, EncryptedContentIsNotTakenForClean) {
   auto archive = OpenArchiveOrDie(dir.Join("data"));
   IngestOptions options;
   options.scanner = *scanner;
-  Package locked = WithContents(38, {ZipOf("inner/readme.com", Eicar(), "secret")});
+  Package locked = WithContents(38, {testing::ZipBytes({{"inner/readme.com", Eicar()}}, "secret")});
   auto out = Ingest(archive.get(), testing::WritePackage(locked.plan, "tar", dir), options);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_FALSE(out->archived);
@@ -276,7 +246,7 @@ TEST(PreservationChecksTest, EncryptedContentIsNotTakenForClean) {
 }
 
 TEST(PreservationChecksTest, ANewDatabaseIsPickedUpWithoutARestart) {
-  if (testing::RunShell("command -v sigtool >/dev/null").exit_code != 0) GTEST_SKIP() << "no sigtool (Debian's clamav)";
+  if (!HaveSigtool()) GTEST_SKIP() << "no sigtool (Debian's clamav)";
   TempDir dir;
   const std::string db = MakeDatabase(dir);
   std::filesystem::rename(db + "/bevara-test.hdb", dir.Join("later.hdb"));
