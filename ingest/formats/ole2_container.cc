@@ -58,8 +58,9 @@ DirEntry ParseEntry(const char* p) {
 }
 
 // A compound file read through its tables. Memory stays a small fraction
-// of the file: the FAT (1/128 of it at most), the directory (capped), and
-// the sector lists of the streams being read.
+// of the file: the FAT and mini FAT (1/128 and 1/16 of it at most), the
+// directory (capped), and the sector list of the stream being read; chain
+// links walked are capped at a few times the file's sectors.
 class CompoundFile {
  public:
   explicit CompoundFile(ReadableFile* file) : file_(file) {}
@@ -74,8 +75,9 @@ class CompoundFile {
     uint16_t shift = U16(&header[0x1E]), mini_shift = U16(&header[0x20]);
     if ((shift != 9 && shift != 12) || mini_shift != 6) return Status::Corruption("an OLE2 sector size");
     sector_ = size_t{1} << shift;
-    mini_cutoff_ = U32(&header[0x38]);
+    if (U32(&header[0x38]) != 4096) return Status::Corruption("an OLE2 mini stream cutoff other than 4096");
     sectors_ = file_size_ / sector_;  // no chain is longer
+    steps_left_ = 8 * (sectors_ + kMaxEntries);  // links walked in all: a few times what the file holds
     BEVARA_RETURN_IF_ERROR(ReadFat(header));
     std::string dir;
     BEVARA_RETURN_IF_ERROR(ReadChain(U32(&header[0x30]), kMaxEntries * 128, &dir));
@@ -83,26 +85,37 @@ class CompoundFile {
     if (entries_.empty() || entries_[0].type != 5) return Status::Corruption("an OLE2 file without a root");
     // The mini stream lives in the root's chain; the mini FAT covers it.
     const DirEntry& root = entries_[0];
+    if (root.size > file_size_) return Status::Corruption("an OLE2 mini stream larger than the file");
     BEVARA_RETURN_IF_ERROR(Sectors(root.start, root.size, &root_sectors_));
-    std::string minifat;
-    BEVARA_RETURN_IF_ERROR(ReadChain(U32(&header[0x3C]), (root.size / kMiniSector + 1) * 4, &minifat));
-    for (size_t j = 0; j + 4 <= minifat.size(); j += 4) minifat_.push_back(U32(&minifat[j]));
+    std::vector<uint32_t> minifat_sectors;
+    BEVARA_RETURN_IF_ERROR(Sectors(U32(&header[0x3C]), (root.size / kMiniSector + 1) * 4, &minifat_sectors));
+    minifat_.reserve(minifat_sectors.size() * sector_ / 4);
+    for (uint32_t sector : minifat_sectors) {
+      std::string piece;
+      BEVARA_RETURN_IF_ERROR(ReadAt((uint64_t(sector) + 1) * sector_, sector_, &piece));
+      for (size_t j = 0; j + 4 <= piece.size(); j += 4) minifat_.push_back(U32(&piece[j]));
+    }
     return Status::OK();
   }
 
   const std::vector<DirEntry>& entries() const { return entries_; }
 
-  // Bytes [offset, offset + n) of a stream (n within its size).
-  Status ReadStream(const DirEntry& e, uint64_t offset, size_t n, std::string* out) {
-    out->clear();
-    if (e.size < mini_cutoff_) {
-      std::vector<uint32_t> minis;
-      BEVARA_RETURN_IF_ERROR(Chain(minifat_, e.start, (e.size + kMiniSector - 1) / kMiniSector, &minis));
-      return Gather(minis, kMiniSector, offset, n, true, out);
+  // A stream's first `head` bytes and, when it is longer, its last `tail`;
+  // its chain is followed once.
+  Status ReadStream(const DirEntry& e, size_t head, size_t tail, std::string* first, std::string* last) {
+    first->clear();
+    last->clear();
+    const bool mini = e.size < kMiniCutoff;
+    std::vector<uint32_t> units;
+    if (mini) {
+      BEVARA_RETURN_IF_ERROR(Chain(minifat_, e.start, (e.size + kMiniSector - 1) / kMiniSector, &units));
+    } else {
+      BEVARA_RETURN_IF_ERROR(Sectors(e.start, e.size, &units));
     }
-    std::vector<uint32_t> sectors;
-    BEVARA_RETURN_IF_ERROR(Sectors(e.start, e.size, &sectors));
-    return Gather(sectors, sector_, offset, n, false, out);
+    const size_t unit = mini ? kMiniSector : sector_;
+    BEVARA_RETURN_IF_ERROR(Gather(units, unit, 0, std::min<uint64_t>(head, e.size), mini, first));
+    if (e.size > head) BEVARA_RETURN_IF_ERROR(Gather(units, unit, e.size - tail, tail, mini, last));
+    return Status::OK();
   }
 
  private:
@@ -144,11 +157,18 @@ class CompoundFile {
     return Status::OK();
   }
 
-  // Up to `count` links of a chain in `table` from `start`.
+  // Up to `count` links of a chain in `table` from `start`. A link seen
+  // twice is a loop; every link walked counts against the file's budget.
   Status Chain(const std::vector<uint32_t>& table, uint32_t start, uint64_t count, std::vector<uint32_t>* out) {
     out->clear();
+    std::vector<bool> seen;
     for (uint32_t s = start; s != kEndOfChain && out->size() < count;) {
-      if (s >= table.size() || out->size() > table.size()) return Status::Corruption("an OLE2 chain that leaves its table or loops");
+      if (s >= table.size()) return Status::Corruption("an OLE2 chain that leaves its table");
+      if (seen.empty()) seen.resize(table.size());
+      if (seen[s]) return Status::Corruption("an OLE2 chain that loops");
+      if (steps_left_ == 0) return Status::InvalidArgument("an OLE2 file whose chains are longer than it can hold");
+      --steps_left_;
+      seen[s] = true;
       out->push_back(s);
       s = table[s];
     }
@@ -195,7 +215,8 @@ class CompoundFile {
   }
 
   ReadableFile* file_;
-  uint64_t file_size_ = 0, sectors_ = 0, mini_cutoff_ = 4096;
+  static constexpr uint64_t kMiniCutoff = 4096;
+  uint64_t file_size_ = 0, sectors_ = 0, steps_left_ = 0;
   size_t sector_ = 512;
   std::vector<uint32_t> fat_, minifat_, root_sectors_;
   std::vector<DirEntry> entries_;
@@ -254,8 +275,7 @@ Status ForEachOle2Stream(ReadableFile* file, size_t keep, uint64_t max_bytes,
     if (head_size + (whole ? 0 : keep) > max_bytes) return Status::InvalidArgument("more than the OLE2 read budget");
     max_bytes -= head_size + (whole ? 0 : keep);
     std::string head, tail;
-    BEVARA_RETURN_IF_ERROR(cf.ReadStream(e, 0, head_size, &head));
-    if (!whole) BEVARA_RETURN_IF_ERROR(cf.ReadStream(e, e.size - keep, keep, &tail));
+    BEVARA_RETURN_IF_ERROR(cf.ReadStream(e, head_size, keep, &head, &tail));
     ScanWindow window(head, tail, e.size);
     entry(path, &window);
   }

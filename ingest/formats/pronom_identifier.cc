@@ -198,6 +198,7 @@ Identification PronomIdentifier::FromContainer(ContainerType type, ContainerRead
   }
   std::set<std::string, std::less<>> present;
   std::set<std::pair<int, std::string>> content_matched;  // (container signature id, path)
+  bool gave_up = false;  // an entry needed more matching work than any should
   Status s = reader->ForEachEntry(
       type, [&](const std::string& name) { return wanted_content.count(name) > 0; },
       [&](const std::string& name, const ScanWindow* content) {
@@ -210,6 +211,7 @@ Identification PronomIdentifier::FromContainer(ContainerType type, ContainerRead
               bool all = std::all_of(sig.sequences.begin(), sig.sequences.end(),
                                      [&](const ByteSequence& b) { return Matches(b, *content); });
               if (all) content_matched.insert({c.id, name});
+              gave_up = gave_up || content->exhausted();
             }
           }
         }
@@ -222,6 +224,11 @@ Identification PronomIdentifier::FromContainer(ContainerType type, ContainerRead
     fallback.note = "the container's entries could not be read" + (verdict ? ": " + s.message() : std::string());
     if (!verdict) fallback.read_error = s;
     return fallback;
+  }
+  if (gave_up) {  // what matched is not all that would have: no format, rather than the container's
+    Identification none;
+    none.note = "identification gave up inside the container: an entry needs more matching work than any should";
+    return none;
   }
   std::vector<size_t> formats;
   for (const ContainerSignature& c : files_->containers) {

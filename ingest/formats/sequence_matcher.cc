@@ -138,8 +138,10 @@ bool SweepLeft(const std::vector<Fragment>& left, const ScanSide& side, const Sc
     Intervals next(where->get_allocator());
     for (const Run& alt : f.alternatives) {
       const Position len = static_cast<Position>(RunSize(alt));
-      if (!ForEachMatch(alt, side, w, *where,
-                        [&](Position s) { next.push_back({s + len + f.min_gap, Plus(s + len, f.max_gap)}); })) {
+      if (!ForEachMatch(alt, side, w, *where, [&](Position s) {
+            next.push_back({s + len + f.min_gap, Plus(s + len, f.max_gap)});
+            if (next.size() > 2 * static_cast<size_t>(n) + 64) next = Normalize(std::move(next), n);  // stays O(n)
+          })) {
         return false;
       }
     }
@@ -199,7 +201,8 @@ bool Ends(const SubSequence& s, const ScanSide& side, const ScanWindow& w, Inter
 
 bool Chain(const std::vector<SubSequence>& subs, bool floating, const ScanSide& side, const ScanWindow& w) {
   char stack[8192];
-  std::pmr::monotonic_buffer_resource arena(stack, sizeof stack);
+  std::pmr::monotonic_buffer_resource first(stack, sizeof stack);
+  std::pmr::unsynchronized_pool_resource arena(&first);  // a level's vectors freed are reused by the next
   const Position n = static_cast<Position>(side.bytes().size());
   Intervals allowed(&arena);
   allowed.push_back(floating ? Interval{0, n} : Interval{subs[0].min_offset, Plus(0, subs[0].max_offset)});

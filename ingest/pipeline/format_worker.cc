@@ -83,6 +83,7 @@ void FormatWorker::Add(size_t index, std::string path, std::string blob, uint64_
     changed_.Wait(&mu_);
   }
   caller_waits_ = false;
+  if (!error_.ok()) return;  // the ingest fails at Finish(): nothing more to identify
   queue_.push_back({index, std::move(path), std::move(blob), size, std::move(head), std::move(mime)});
   if (worker_waits_) changed_.SignalAll();
 }
@@ -119,7 +120,12 @@ Result<storage::FormatIdentity> FormatWorker::Identify(const Job& job) {
 }
 
 void FormatWorker::Run() {
-  auto identifier = source_();
+  Result<std::shared_ptr<const formats::PronomIdentifier>> identifier = Status::Internal("no identifier");
+  try {
+    identifier = source_();
+  } catch (const std::exception&) {
+    identifier = Status::Internal("the signature files could not be compiled");
+  }
   {
     MutexLock lock(&mu_);
     if (identifier.ok()) {
@@ -145,11 +151,16 @@ void FormatWorker::Run() {
       busy_ = true;
     }
     // No exception may end this thread: identification works on untrusted
-    // bytes, and a library may throw (bad_alloc).
+    // bytes, and a library may throw (bad_alloc). Such a file gets no
+    // format (not accepted), and the ingest goes on.
     Result<storage::FormatIdentity> identity = Status::Internal("format identification failed");
     try {
       if (pronom_) identity = Identify(job);
     } catch (const std::exception&) {
+      storage::FormatIdentity none;
+      none.method = "none";
+      none.note = "identification failed on this file (it needed more memory than bevara gives it)";
+      identity = std::move(none);
     }
     MutexLock lock(&mu_);
     busy_ = false;
@@ -157,6 +168,7 @@ void FormatWorker::Run() {
       done_.emplace_back(job.index, std::move(*identity));
     } else if (error_.ok()) {
       error_ = identity.status();
+      queue_.clear();  // the ingest will fail: the rest is not worth the work
     }
     if (caller_waits_) changed_.SignalAll();
   }
