@@ -31,7 +31,8 @@ TEST(CommandLineTest, UsageErrorsExitTwoAndTouchNothing) {
       "token create --role king",  "token revoke",           "log verify --checkpoints f",
       "log keygen --public-key k", "serve --port 99999",     "serve --port x",        "serve extra",
       "gc --unknown",              "ingest",                 "validate --format xml p", "init a b",
-      "reindex --data",            "frobnicate"};
+      "reindex --data",            "formats --rate x",       "formats --format yaml", "formats extra",
+      "ingest --config",           "frobnicate"};
   for (const std::string& args : usage_errors) {
     CommandRun run = RunIn(dir.path(), args);
     EXPECT_EQ(run.exit_code, 2) << args << ": " << run.out;
