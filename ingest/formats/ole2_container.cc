@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "src/common/file_util.h"
+
 namespace bevara::ingest::formats {
 namespace {
 
@@ -146,15 +148,7 @@ class CompoundFile {
 
   Status ReadAt(uint64_t offset, size_t n, std::string* out) {
     if (offset > file_size_ || n > file_size_ - offset) return Status::Corruption("an OLE2 sector beyond the end");
-    BEVARA_RETURN_IF_ERROR(file_->Seek(static_cast<int64_t>(offset), SEEK_SET).status());
-    out->resize(n);
-    for (size_t got = 0; got < n;) {
-      auto r = file_->Read(out->data() + got, n - got);
-      if (!r.ok()) return r.status();
-      if (*r == 0) return Status::Corruption("an OLE2 file cut short");
-      got += *r;
-    }
-    return Status::OK();
+    return ReadExactlyAt(file_, offset, n, out, "an OLE2 file cut short");
   }
 
   // Up to `count` links of a chain in `table` from `start`. A link seen

@@ -102,11 +102,6 @@ Result<std::shared_ptr<const PronomIdentifier>> PronomIdentifier::SharedEmbedded
 
 std::string PronomIdentifier::version() const { return files_->droid_version + "; " + files_->container_version; }
 
-const FormatInfo* PronomIdentifier::Find(std::string_view puid) const {
-  auto it = format_by_puid_.find(puid);
-  return it == format_by_puid_.end() ? nullptr : &files_->formats[it->second];
-}
-
 bool PronomIdentifier::SignatureMatches(size_t index, const ScanWindow& window) const {
   for (const Required& r : required_[index]) {
     if (!(r.at_end ? window.EndMayContain(r.anchor) : window.start().MayContain(r.anchor))) return false;

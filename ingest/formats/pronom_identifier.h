@@ -82,8 +82,6 @@ class PronomIdentifier {
   // "DROID_SignatureFile_V118 (2024-04-29T13:46:04); container signatures 37".
   std::string version() const;
   const SignatureFiles& files() const { return *files_; }
-  // The format with this PUID; null when the signature file has none.
-  const FormatInfo* Find(std::string_view puid) const;
 
  private:
   explicit PronomIdentifier(std::unique_ptr<SignatureFiles> files);

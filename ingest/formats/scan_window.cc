@@ -1,7 +1,6 @@
 #include "ingest/formats/scan_window.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace bevara::ingest::formats {
 
@@ -91,8 +90,7 @@ void ScanBuffer::Reset() {
 
 ScanWindow ScanBuffer::Window() {
   if (size_ <= 2 * keep_) return ScanWindow(head_, {}, size_);
-  if (tail_.size() >= keep_ || !collect_tail_) {
-    assert(collect_tail_ || tail_.size() == keep_);
+  if (tail_.size() >= keep_ || !collect_tail_) {  // no tail kept: no end to show
     end_ = tail_.substr(tail_.size() - std::min(keep_, tail_.size()));
   } else {  // the file's last keep_ bytes begin in head_
     end_ = head_.substr(head_.size() - (keep_ - tail_.size())) + tail_;

@@ -89,9 +89,9 @@ class ScanWindow {
 
 // Keeps a file's first and last `keep` bytes as it streams past, for a
 // ScanWindow; a file of up to 2 * keep bytes is kept whole. A caller that
-// can read the file's end itself afterwards (a staged blob) passes
-// collect_tail = false and hands it over with SetTail(): a gigabyte then
-// costs no copying.
+// reads the file's end itself afterwards (a staged blob) passes
+// collect_tail = false and uses head() only: a gigabyte then costs no
+// copying (Window() of such a buffer has no end past 2 * keep bytes).
 class ScanBuffer {
  public:
   explicit ScanBuffer(size_t keep, bool collect_tail = true) : keep_(keep), collect_tail_(collect_tail) {}
@@ -100,11 +100,7 @@ class ScanBuffer {
   uint64_t size() const { return size_; }
   // The file's first min(size, 2 * keep) bytes.
   std::string_view head() const { return head_; }
-  // Whether the window needs the file's last `keep` bytes from SetTail().
-  bool NeedsTail() const { return !collect_tail_ && size_ > 2 * keep_; }
-  void SetTail(std::string last_bytes) { tail_ = std::move(last_bytes); }
-  // REQUIRES: !NeedsTail() or SetTail() was called; the buffer outlives
-  // the window and is not changed meanwhile.
+  // REQUIRES: the buffer outlives the window and is not changed meanwhile.
   ScanWindow Window();
 
  private:

@@ -12,19 +12,25 @@ namespace {
 
 struct Source {
   ReadableFile* file;
+  Status error;  // the file's own failure, kept apart from the ZIP's damage
   char buffer[64 << 10];
 };
 
 la_ssize_t ReadCallback(archive*, void* opaque, const void** out) {
   auto* s = static_cast<Source*>(opaque);
   auto n = s->file->Read(s->buffer, sizeof(s->buffer));
-  if (!n.ok()) return -1;
+  if (!n.ok()) {
+    s->error = n.status();
+    return -1;
+  }
   *out = s->buffer;
   return static_cast<la_ssize_t>(*n);
 }
 
 la_int64_t SeekCallback(archive*, void* opaque, la_int64_t offset, int whence) {
-  auto r = static_cast<Source*>(opaque)->file->Seek(offset, whence);
+  auto* s = static_cast<Source*>(opaque);
+  auto r = s->file->Seek(offset, whence);
+  if (!r.ok()) s->error = r.status();
   return r.ok() ? *r : ARCHIVE_FATAL;
 }
 
@@ -66,14 +72,17 @@ Status StoredContainer::ForEachEntry(ContainerType type, const std::function<boo
   archive_read_set_seek_callback(a.get(), SeekCallback);
   archive_read_set_skip_callback(a.get(), SkipCallback);
   archive_read_set_callback_data(a.get(), source.get());
-  if (archive_read_open1(a.get()) != ARCHIVE_OK) return Status::Corruption("not a readable ZIP file");
+  // Where libarchive failed because the file could not be read, that is
+  // the answer (the caller fails on it), not the ZIP's damage.
+  auto failed = [&](const char* damage) { return source->error.ok() ? Status::Corruption(damage) : source->error; };
+  if (archive_read_open1(a.get()) != ARCHIVE_OK) return failed("not a readable ZIP file");
   const size_t keep = PronomIdentifier::kScanBytes;
   uint64_t budget = kMaxBytes;
   archive_entry* e = nullptr;
   for (size_t count = 0;; ++count) {
     int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) return Status::OK();
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return Status::Corruption("a ZIP entry could not be read");
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return failed("a ZIP entry could not be read");
     if (count >= kMaxEntries) return Status::InvalidArgument("more than 100,000 entries");
     const char* path = archive_entry_pathname(e);
     if (!path) continue;
@@ -83,7 +92,7 @@ Status StoredContainer::ForEachEntry(ContainerType type, const std::function<boo
       continue;
     }
     ScanBuffer ends(keep);
-    BEVARA_RETURN_IF_ERROR(ReadEntry(a.get(), &budget, &ends));
+    if (Status s = ReadEntry(a.get(), &budget, &ends); !s.ok()) return source->error.ok() ? s : source->error;
     ScanWindow window = ends.Window();
     entry(name, &window);
   }

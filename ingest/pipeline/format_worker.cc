@@ -1,43 +1,27 @@
 #include "ingest/pipeline/format_worker.h"
 
 #include "ingest/formats/stored_container.h"
+#include "src/common/file_util.h"
 #include "storage/aip/format_identifier.h"
 
 namespace bevara::ingest {
 namespace {
 
-// The staged blob as a container, opened only when a container format
-// asks for its entries.
-class StagedContainer final : public formats::ContainerReader {
+// The file as a container, opened only when a container format asks for
+// its entries.
+class OpenedContainer final : public formats::ContainerReader {
  public:
-  StagedContainer(storage::BlobBatch* batch, const std::string& name) : batch_(batch), name_(name) {}
+  explicit OpenedContainer(const FileOpener& open) : open_(open) {}
   Status ForEachEntry(formats::ContainerType type, const std::function<bool(const std::string&)>& wants_content,
                       const std::function<void(const std::string&, const formats::ScanWindow*)>& entry) override {
-    auto file = batch_->OpenStaged(name_);
+    auto file = open_();
     if (!file.ok()) return file.status();
-    return formats::StoredContainer(file->get()).ForEachEntry(type, wants_content, entry);
+    return formats::StoredContainer(*file).ForEachEntry(type, wants_content, entry);
   }
 
  private:
-  storage::BlobBatch* batch_;
-  const std::string& name_;
+  const FileOpener& open_;
 };
-
-// The last n bytes of a staged blob of `size` bytes.
-Result<std::string> ReadTail(storage::BlobBatch* batch, const std::string& name, uint64_t size, size_t n) {
-  auto file = batch->OpenStaged(name);
-  if (!file.ok()) return file.status();
-  auto at = (*file)->Seek(static_cast<int64_t>(size - n), SEEK_SET);
-  if (!at.ok()) return at.status();
-  std::string tail(n, '\0');
-  for (size_t got = 0; got < n;) {
-    auto r = (*file)->Read(tail.data() + got, n - got);
-    if (!r.ok()) return r.status();
-    if (*r == 0) return Status::Corruption("a staged file is shorter than what was written to it");
-    got += *r;
-  }
-  return tail;
-}
 
 }  // namespace
 
@@ -61,6 +45,28 @@ storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, cons
     for (const formats::FormatMatch& m : id.matches) out.candidates.push_back(m.puid);
   }
   return out;
+}
+
+std::string_view WindowHead(std::string_view first_bytes, uint64_t size) {
+  const size_t keep = formats::PronomIdentifier::kScanBytes;
+  return size <= 2 * keep ? first_bytes : first_bytes.substr(0, keep);
+}
+
+Result<storage::FormatIdentity> IdentifyFile(const formats::PronomIdentifier& pronom, std::string_view head,
+                                             uint64_t size, const FileOpener& open, const std::string& path,
+                                             const std::string& mime_detected) {
+  const size_t keep = formats::PronomIdentifier::kScanBytes;
+  std::string tail;
+  if (size > head.size()) {
+    auto file = open();
+    if (!file.ok()) return file.status();
+    BEVARA_RETURN_IF_ERROR(ReadExactlyAt(*file, size - keep, keep, &tail, "a file is shorter than what was stored of it"));
+  }
+  formats::ScanWindow window(head, tail, size);
+  OpenedContainer container(open);
+  formats::Identification id = pronom.Identify(window, path, &container);
+  if (!id.read_error.ok()) return id.read_error;
+  return FormatIdentityOf(id, mime_detected);
 }
 
 FormatWorker::FormatWorker(storage::BlobBatch* batch, IdentifierSource source)
@@ -104,21 +110,6 @@ Status FormatWorker::Finish(std::vector<storage::FormatIdentity>* out) {
   return Status::OK();
 }
 
-Result<storage::FormatIdentity> FormatWorker::Identify(const Job& job) {
-  const size_t keep = formats::PronomIdentifier::kScanBytes;
-  std::string tail;
-  if (job.size > job.head.size()) {
-    auto read = ReadTail(batch_, job.blob, job.size, keep);
-    if (!read.ok()) return read.status();
-    tail = std::move(*read);
-  }
-  formats::ScanWindow window(job.head, tail, job.size);
-  StagedContainer container(batch_, job.blob);
-  formats::Identification id = pronom_->Identify(window, job.path, &container);
-  if (!id.read_error.ok()) return id.read_error;
-  return FormatIdentityOf(id, job.mime);
-}
-
 void FormatWorker::Run() {
   Result<std::shared_ptr<const formats::PronomIdentifier>> identifier = Status::Internal("no identifier");
   try {
@@ -155,7 +146,16 @@ void FormatWorker::Run() {
     // format (not accepted), and the ingest goes on.
     Result<storage::FormatIdentity> identity = Status::Internal("format identification failed");
     try {
-      if (pronom_) identity = Identify(job);
+      std::unique_ptr<ReadableFile> staged;  // opened once, for its end and its entries
+      FileOpener open = [&]() -> Result<ReadableFile*> {
+        if (!staged) {
+          auto opened = batch_->OpenStaged(job.blob);
+          if (!opened.ok()) return opened.status();
+          staged = std::move(*opened);
+        }
+        return staged.get();
+      };
+      if (pronom_) identity = IdentifyFile(*pronom_, job.head, job.size, open, job.path, job.mime);
     } catch (const std::exception&) {
       storage::FormatIdentity none;
       none.method = "none";

@@ -18,10 +18,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "ingest/formats/pronom_identifier.h"
+#include "src/common/env.h"
 #include "src/common/mutex.h"
 #include "storage/blobs/blob_store.h"
 #include "storage/catalog/version_record.h"
@@ -31,6 +33,23 @@ namespace bevara::ingest {
 // What the record keeps of a PRONOM identification. A format known only by
 // its extension stands only when libmagic's MIME type agrees with it.
 storage::FormatIdentity FormatIdentityOf(const formats::Identification& id, const std::string& mime_detected);
+
+// Of a file's first bytes, those its scan window holds: all of a file of at
+// most 2 * kScanBytes, else its first kScanBytes.
+std::string_view WindowHead(std::string_view first_bytes, uint64_t size);
+
+// Gives the file itself, opened on first use.
+using FileOpener = std::function<Result<ReadableFile*>()>;
+
+// A file's identity from its window head (WindowHead()) and, only when
+// they are needed, its last kScanBytes and a container's entries, read
+// from the file `open` gives. An I/O error reading it is returned (the
+// container's own damage is not: it is in the identity's note).
+// Shared by the ingest's worker (a staged blob) and re-identification (a
+// stored one), so that both see the same window.
+Result<storage::FormatIdentity> IdentifyFile(const formats::PronomIdentifier& pronom, std::string_view head,
+                                             uint64_t size, const FileOpener& open, const std::string& path,
+                                             const std::string& mime_detected);
 
 class FormatWorker {
  public:
@@ -64,7 +83,6 @@ class FormatWorker {
     std::string head, mime;
   };
   void Run();
-  Result<storage::FormatIdentity> Identify(const Job& job);
 
   storage::BlobBatch* batch_;
   IdentifierSource source_;

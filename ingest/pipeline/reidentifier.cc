@@ -1,12 +1,11 @@
 #include "ingest/pipeline/reidentifier.h"
 
 #include <chrono>
-#include <thread>
 
-#include "ingest/formats/stored_container.h"
 #include "ingest/pipeline/aip_version.h"
 #include "ingest/pipeline/format_worker.h"
 #include "src/common/clock.h"
+#include "src/common/file_util.h"
 #include "src/common/version.h"
 
 namespace bevara::ingest {
@@ -29,10 +28,7 @@ class BudgetedFile final : public ReadableFile {
     auto r = file_->Read(buf, n);
     if (!r.ok()) return r;
     progress_->bytes_read += *r;
-    if (options_.max_bytes_per_second > 0) {
-      auto due = start_ + std::chrono::duration<double>(double(progress_->bytes_read) / options_.max_bytes_per_second);
-      std::this_thread::sleep_until(std::chrono::time_point_cast<std::chrono::steady_clock::duration>(due));
-    }
+    PaceReading(start_, progress_->bytes_read, options_.max_bytes_per_second);
     return r;
   }
   Result<int64_t> Seek(int64_t offset, int whence) override { return file_->Seek(offset, whence); }
@@ -44,39 +40,19 @@ class BudgetedFile final : public ReadableFile {
   std::chrono::steady_clock::time_point start_;
 };
 
-Status ReadFully(ReadableFile* file, uint64_t offset, size_t n, std::string* out) {
-  BEVARA_RETURN_IF_ERROR(file->Seek(static_cast<int64_t>(offset), SEEK_SET).status());
-  out->resize(n);
-  size_t got = 0;
-  while (got < n) {
-    auto r = file->Read(out->data() + got, n - got);
-    if (!r.ok()) return r.status();
-    if (*r == 0) return Status::Corruption("a stored file is shorter than the catalog says");
-    got += *r;
-  }
-  return Status::OK();
-}
-
-// The file's identification from its stored blob.
+// The file's identification from its stored blob, through the same window
+// the ingest had.
 Result<storage::FormatIdentity> IdentifyStored(storage::Archive* archive, const FileRecord& f,
                                                const ReidentifyOptions& options, ReidentifyProgress* progress,
                                                std::chrono::steady_clock::time_point start) {
   auto opened = archive->store()->Open(f.sha256);
   if (!opened.ok()) return opened.status();
   BudgetedFile file(std::move(*opened), options, progress, start);
-  // The window the ingest had: all of a small file, else the first and last kScanBytes.
-  const size_t keep = formats::PronomIdentifier::kScanBytes;
-  std::string head, tail;
-  BEVARA_RETURN_IF_ERROR(ReadFully(&file, 0, std::min<uint64_t>(f.size, 2 * keep), &head));
-  if (f.size > 2 * keep) {
-    BEVARA_RETURN_IF_ERROR(ReadFully(&file, f.size - keep, keep, &tail));
-    head.resize(keep);
-  }
-  formats::ScanWindow window(head, tail, f.size);
-  formats::StoredContainer container(&file);
-  formats::Identification id = options.pronom->Identify(window, f.path, &container);
-  if (!id.read_error.ok()) return id.read_error;
-  return FormatIdentityOf(id, f.mime_detected);
+  std::string first;
+  BEVARA_RETURN_IF_ERROR(ReadExactlyAt(&file, 0, std::min<uint64_t>(f.size, 2 * formats::PronomIdentifier::kScanBytes),
+                                       &first, "a stored file is shorter than the catalog says"));
+  return IdentifyFile(*options.pronom, WindowHead(first, f.size), f.size, [&]() -> Result<ReadableFile*> { return &file; },
+                      f.path, f.mime_detected);
 }
 
 std::string Named(const storage::FormatIdentity& id) {

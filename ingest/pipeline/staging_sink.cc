@@ -42,11 +42,9 @@ Status StagingSink::EndFile(const ScannedFile& file) {
   const std::string_view head = ends_.head();
   const std::string_view magic_head = head.substr(0, storage::FormatIdentifier::kHeadBytes);
   StagedFile staged{path_, file.size, name_, file.other_digests, identifier_->Identify(magic_head.data(), magic_head.size())};
-  if (pronom_) {
-    // The whole file when small, else its first kScanBytes; the worker reads the rest back.
-    const size_t keep = formats::PronomIdentifier::kScanBytes;
-    std::string_view first = ends_.size() <= 2 * keep ? head : head.substr(0, keep);
-    pronom_->Add(files_.size(), path_, name_, ends_.size(), std::string(first), staged.mime_detected);
+  if (pronom_) {  // the worker reads the rest back
+    pronom_->Add(files_.size(), path_, name_, ends_.size(), std::string(WindowHead(head, ends_.size())),
+                 staged.mime_detected);
   }
   files_.push_back(std::move(staged));
   name_.clear();

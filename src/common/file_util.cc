@@ -1,5 +1,7 @@
 #include "src/common/file_util.h"
 
+#include <thread>
+
 #include "src/common/path.h"
 #include "src/common/random.h"
 
@@ -17,6 +19,25 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
     if (out.size() + *n > max_bytes) return Status::ResourceExhausted(path + " is larger than expected");
     out.append(buf, *n);
   }
+}
+
+Status ReadExactlyAt(ReadableFile* file, uint64_t offset, size_t n, std::string* out, const char* short_message) {
+  BEVARA_RETURN_IF_ERROR(file->Seek(static_cast<int64_t>(offset), SEEK_SET).status());
+  out->resize(n);
+  for (size_t got = 0; got < n;) {
+    auto r = file->Read(out->data() + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::Corruption(short_message);
+    got += *r;
+  }
+  return Status::OK();
+}
+
+void PaceReading(std::chrono::steady_clock::time_point start, uint64_t bytes, uint64_t bytes_per_second) {
+  if (bytes_per_second == 0) return;
+  const auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(static_cast<double>(bytes) / static_cast<double>(bytes_per_second)));
+  std::this_thread::sleep_until(due);
 }
 
 Status CreateDirs(Env* env, const std::string& dir, uint32_t mode) {

@@ -1,8 +1,9 @@
-// Small whole-file helpers over Env, for the few files bevara keeps that are
-// small and rewritten as a whole (a deposit job's state, a server's address).
-// Blobs and logs have their own writers.
+// Small file helpers over Env: whole files for the few that bevara keeps
+// small and rewrites as a whole (a deposit job's state, a server's address),
+// and exact reads from an open file. Blobs and logs have their own writers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,6 +16,15 @@ namespace bevara {
 
 // The whole file. ResourceExhausted when it is larger than `max_bytes`.
 Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes = 16u << 20);
+
+// Exactly `n` bytes of a seekable file from `offset` into *out. A file that
+// ends sooner is Corruption with `short_message`.
+Status ReadExactlyAt(ReadableFile* file, uint64_t offset, size_t n, std::string* out, const char* short_message);
+
+// Sleeps while `bytes` read since `start` are ahead of `bytes_per_second`
+// (0: never): what keeps a background reader (an audit, a re-identification)
+// to its budget.
+void PaceReading(std::chrono::steady_clock::time_point start, uint64_t bytes, uint64_t bytes_per_second);
 
 // Puts `content` at `path` durably: a temporary file beside it, fsync,
 // rename to `path`, fsync of the directory. A crash leaves either the old

@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
+#include "src/common/file_util.h"
 
 namespace bevara::storage {
 namespace {
@@ -80,11 +80,7 @@ class BlobChecker {
   void Account(size_t n) {
     report_->bytes_checked += n;
     progress_.bytes_done += n;
-    if (options_.max_bytes_per_second > 0) {
-      double due = static_cast<double>(progress_.bytes_done) / static_cast<double>(options_.max_bytes_per_second);
-      double ahead = due - Elapsed();
-      if (ahead > 0) std::this_thread::sleep_for(std::chrono::duration<double>(ahead));
-    }
+    PaceReading(start_, progress_.bytes_done, options_.max_bytes_per_second);
     Report(false);
   }
 
