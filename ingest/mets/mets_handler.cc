@@ -30,7 +30,22 @@ bool IsCsipNamespace(const XMLCh* uri, bool* lower_case) {
   return false;
 }
 
+// https://DILCIS.eu/XML/METS/SIPExtensionMETS, in either spelling.
+bool IsSipNamespace(const XMLCh* uri) {
+  return Eq(uri, u"https://DILCIS.eu/XML/METS/SIPExtensionMETS") || Eq(uri, u"https://dilcis.eu/XML/METS/SIPExtensionMETS");
+}
+
+// The Swedish FGS 1.x extension namespace (prefix ext:).
+bool IsFgsExtensionNamespace(const XMLCh* uri) { return Eq(uri, u"ExtensionMETS"); }
+
 bool IsUnqualified(const XMLCh* uri) { return uri == nullptr || *uri == 0; }
+
+// Values of FGS 1.x attributes are short; a hostile one is cut.
+std::string Bounded(const XMLCh* v) {
+  std::string out = ToUtf8(v);
+  if (out.size() > 1024) out.resize(1024);
+  return out;
+}
 
 }  // namespace
 
@@ -71,6 +86,14 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     }
     doc_->agents.back().notes.emplace_back(note_type, "");
     text_ = TextTarget::kAgentNote;
+  } else if (Eq(name, u"altRecordID")) {
+    AltRecordId alt;
+    alt.line = Line();
+    if (const XMLCh* v = attrs.getValue(u"TYPE")) alt.type = Bounded(v);
+    doc_->alt_record_ids.push_back(std::move(alt));
+    text_ = TextTarget::kAltRecordId;
+  } else if (Eq(name, u"amdSec")) {
+    ++doc_->amd_sec_count;
   } else if (Eq(name, u"dmdSec") || Eq(name, u"techMD") || Eq(name, u"rightsMD") || Eq(name, u"sourceMD") ||
              Eq(name, u"digiprovMD")) {
     MetadataSection s;
@@ -81,7 +104,7 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
       const XMLCh* a = attrs.getLocalName(i);
       if (Eq(a, u"ID")) s.id = ToUtf8(attrs.getValue(i));
       else if (Eq(a, u"CREATED")) s.created = ToUtf8(attrs.getValue(i));
-      else if (Eq(a, u"STATUS")) s.status = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"STATUS")) { s.status = ToUtf8(attrs.getValue(i)); s.has_status = true; }
     }
     doc_->metadata_sections.push_back(std::move(s));
   } else if (Eq(name, u"mdRef")) {
@@ -94,12 +117,7 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     const XMLCh* id = attrs.getValue(u"ID");
     if (id) doc_->file_sec_id = ToUtf8(id);
   } else if (Eq(name, u"fileGrp")) {
-    FileGroup g;
-    g.line = Line();
-    if (const XMLCh* v = attrs.getValue(u"ID")) g.id = ToUtf8(v);
-    if (const XMLCh* v = attrs.getValue(u"USE")) g.use = ToUtf8(v);
-    group_stack_.push_back(static_cast<uint32_t>(doc_->file_groups.size()));
-    doc_->file_groups.push_back(std::move(g));
+    OnFileGroup(attrs);
   } else if (Eq(name, u"file")) {
     OnFileLike(FileDeclaration::Kind::kFile, attrs);
   } else if (Eq(name, u"FLocat")) {
@@ -108,21 +126,18 @@ void MetsHandler::startElement(const XMLCh* const uri, const XMLCh* const name, 
     StructMapInfo m;
     m.line = Line();
     if (const XMLCh* v = attrs.getValue(u"ID")) m.id = ToUtf8(v);
-    if (const XMLCh* v = attrs.getValue(u"TYPE")) m.type = ToUtf8(v);
-    if (const XMLCh* v = attrs.getValue(u"LABEL")) m.label = ToUtf8(v);
+    if (const XMLCh* v = attrs.getValue(u"TYPE")) { m.type = ToUtf8(v); m.has_type = true; }
+    if (const XMLCh* v = attrs.getValue(u"LABEL")) { m.label = ToUtf8(v); m.has_label = true; }
     doc_->struct_maps.push_back(std::move(m));
   } else if (Eq(name, u"div")) {
-    StructDiv d;
-    d.depth = ++div_depth_;
-    d.line = Line();
-    if (const XMLCh* v = attrs.getValue(u"ID")) d.id = ToUtf8(v);
-    if (const XMLCh* v = attrs.getValue(u"LABEL")) d.label = ToUtf8(v);
-    doc_->divs.push_back(std::move(d));
+    OnDiv(attrs);
+  } else if (Eq(name, u"fptr")) {
+    const XMLCh* v = attrs.getValue(u"FILEID");
+    if (!div_stack_.empty() && v && doc_->divs[div_stack_.back()].fptr_fileids.size() < 4096) {
+      doc_->divs[div_stack_.back()].fptr_fileids.push_back(ToUtf8(v));
+    }
   } else if (Eq(name, u"mptr")) {
-    MetsPointer p;
-    p.line = Line();
-    if (const XMLCh* v = attrs.getValue(kXlinkNamespace, u"href")) p.href = ToUtf8(v);
-    doc_->mets_pointers.push_back(std::move(p));
+    OnPointer(attrs);
   }
 }
 
@@ -132,7 +147,7 @@ void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, co
     --foreign_depth_;
     return;
   }
-  if (Eq(name, u"name") || Eq(name, u"note")) {
+  if (Eq(name, u"name") || Eq(name, u"note") || Eq(name, u"altRecordID")) {
     text_ = TextTarget::kNone;
   } else if (Eq(name, u"fileGrp")) {
     if (!group_stack_.empty()) group_stack_.pop_back();
@@ -140,11 +155,17 @@ void MetsHandler::endElement(const XMLCh* const uri, const XMLCh* const name, co
     if (!open_files_.empty()) open_files_.pop_back();
   } else if (Eq(name, u"div")) {
     --div_depth_;
+    if (!div_stack_.empty()) div_stack_.pop_back();
   }
 }
 
 void MetsHandler::characters(const XMLCh* const chars, const XMLSize_t length) {
-  // Agent names and notes are short; a hostile one is cut, not kept whole.
+  // Agent names, notes and altRecordIDs are short; a hostile one is cut.
+  if (text_ == TextTarget::kAltRecordId) {
+    std::string& text = doc_->alt_record_ids.back().text;
+    if (text.size() < 4096) AppendUtf8(chars, length, &text);
+    return;
+  }
   if (text_ == TextTarget::kNone || doc_->agents.empty()) return;
   MetsAgent& agent = doc_->agents.back();
   if (text_ == TextTarget::kAgentNote && agent.notes.empty()) return;
@@ -160,11 +181,19 @@ void MetsHandler::OnRoot(const Attributes& attrs) {
       if (Eq(a, u"OBJID")) { doc_->objid = v; doc_->has_objid = true; }
       else if (Eq(a, u"TYPE")) { doc_->type = v; doc_->has_type = true; }
       else if (Eq(a, u"PROFILE")) { doc_->profile = v; doc_->has_profile = true; }
-      else if (Eq(a, u"LABEL")) doc_->label = v;
+      else if (Eq(a, u"LABEL")) { doc_->label = v; doc_->has_label = true; }
     } else if (IsCsipNamespace(attrs.getURI(i), &doc_->csip_namespace_lower_case)) {
-      if (Eq(a, u"CONTENTINFORMATIONTYPE")) doc_->content_information_type = v;
-      else if (Eq(a, u"OTHERCONTENTINFORMATIONTYPE")) doc_->other_content_information_type = v;
-      else if (Eq(a, u"OTHERTYPE")) doc_->csip_other_type = v;
+      if (Eq(a, u"CONTENTINFORMATIONTYPE")) {
+        doc_->content_information_type = v;
+        doc_->has_content_information_type = true;
+      } else if (Eq(a, u"OTHERCONTENTINFORMATIONTYPE")) {
+        doc_->other_content_information_type = v;
+        doc_->has_other_content_information_type = true;
+      } else if (Eq(a, u"OTHERTYPE")) {
+        doc_->csip_other_type = v;
+      }
+    } else if (IsFgsExtensionNamespace(attrs.getURI(i)) && doc_->ext_root.size() < 64) {
+      doc_->ext_root.emplace_back(ToUtf8(a), Bounded(attrs.getValue(i)));
     }
   }
 }
@@ -176,10 +205,13 @@ void MetsHandler::OnHeader(const Attributes& attrs) {
     const XMLCh* a = attrs.getLocalName(i);
     if (IsUnqualified(attrs.getURI(i))) {
       if (Eq(a, u"CREATEDATE")) doc_->create_date = ToUtf8(attrs.getValue(i));
-      else if (Eq(a, u"LASTMODDATE")) doc_->last_mod_date = ToUtf8(attrs.getValue(i));
-      else if (Eq(a, u"RECORDSTATUS")) doc_->record_status = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"LASTMODDATE")) { doc_->last_mod_date = ToUtf8(attrs.getValue(i)); doc_->has_last_mod_date = true; }
+      else if (Eq(a, u"RECORDSTATUS")) { doc_->record_status = ToUtf8(attrs.getValue(i)); doc_->has_record_status = true; }
     } else if (IsCsipNamespace(attrs.getURI(i), &doc_->csip_namespace_lower_case) && Eq(a, u"OAISPACKAGETYPE")) {
       doc_->oais_package_type = ToUtf8(attrs.getValue(i));
+      doc_->has_oais_package_type = true;
+    } else if (IsFgsExtensionNamespace(attrs.getURI(i)) && doc_->ext_header.size() < 64) {
+      doc_->ext_header.emplace_back(ToUtf8(a), Bounded(attrs.getValue(i)));
     }
   }
 }
@@ -190,10 +222,10 @@ void MetsHandler::OnAgent(const Attributes& attrs) {
   for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
     if (!IsUnqualified(attrs.getURI(i))) continue;
     const XMLCh* a = attrs.getLocalName(i);
-    if (Eq(a, u"ROLE")) agent.role = ToUtf8(attrs.getValue(i));
+    if (Eq(a, u"ROLE")) { agent.role = ToUtf8(attrs.getValue(i)); agent.has_role = true; }
     else if (Eq(a, u"OTHERROLE")) agent.other_role = ToUtf8(attrs.getValue(i));
-    else if (Eq(a, u"TYPE")) agent.type = ToUtf8(attrs.getValue(i));
-    else if (Eq(a, u"OTHERTYPE")) agent.other_type = ToUtf8(attrs.getValue(i));
+    else if (Eq(a, u"TYPE")) { agent.type = ToUtf8(attrs.getValue(i)); agent.has_type = true; }
+    else if (Eq(a, u"OTHERTYPE")) { agent.other_type = ToUtf8(attrs.getValue(i)); agent.has_other_type = true; }
   }
   doc_->agents.push_back(std::move(agent));
 }
@@ -218,11 +250,23 @@ void MetsHandler::OnFileLike(FileDeclaration::Kind kind, const Attributes& attrs
   } else {
     f.group = group_stack_.empty() ? 0 : group_stack_.back();
   }
+  if (kind == FileDeclaration::Kind::kFile && !group_stack_.empty()) ++doc_->file_groups[group_stack_.back()].file_count;
   std::string scratch, mdtype, other_mdtype;
   for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
     const XMLCh* uri = attrs.getURI(i);
     const XMLCh* a = attrs.getLocalName(i);
     const XMLCh* v = attrs.getValue(i);
+    if (IsSipNamespace(uri)) {
+      static const char16_t* const kFormatAttributes[] = {u"FILEFORMATNAME", u"FILEFORMATVERSION",
+                                                           u"FILEFORMATREGISTRY", u"FILEFORMATREGISTRYKEY"};
+      for (int bit = 0; bit < 4; ++bit) {
+        if (!Eq(a, kFormatAttributes[bit])) continue;
+        f.sip_format_present |= 1 << bit;
+        Assign(v, &scratch);
+        if (scratch.find_first_not_of(" \t\r\n") == std::string::npos) f.sip_format_empty |= 1 << bit;
+      }
+      continue;
+    }
     if (Eq(uri, kXlinkNamespace)) {
       if (Eq(a, u"href")) { Assign(v, &f.href); f.has_href = true; }
       else if (Eq(a, u"type")) f.xlink_simple = Eq(v, u"simple");
@@ -270,6 +314,67 @@ void MetsHandler::OnFLocat(const Attributes& attrs) {
       f.loctype_url = Eq(attrs.getValue(i), u"URL");
     }
   }
+}
+
+}  // namespace bevara::ingest
+
+namespace bevara::ingest {
+
+void MetsHandler::OnFileGroup(const Attributes& attrs) {
+  FileGroup g;
+  g.line = Line();
+  bool unused = false;
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* uri = attrs.getURI(i);
+    const XMLCh* a = attrs.getLocalName(i);
+    if (IsUnqualified(uri)) {
+      if (Eq(a, u"ID")) g.id = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"USE")) g.use = ToUtf8(attrs.getValue(i));
+      else if (Eq(a, u"ADMID")) g.admid = Bounded(attrs.getValue(i));
+    } else if (IsCsipNamespace(uri, &unused)) {
+      if (Eq(a, u"CONTENTINFORMATIONTYPE")) {
+        g.content_information_type = Bounded(attrs.getValue(i));
+        g.has_content_information_type = true;
+      } else if (Eq(a, u"OTHERCONTENTINFORMATIONTYPE")) {
+        g.other_content_information_type = Bounded(attrs.getValue(i));
+        g.has_other_content_information_type = true;
+      }
+    }
+  }
+  if (!group_stack_.empty()) ++doc_->file_groups[group_stack_.back()].subgroup_count;
+  group_stack_.push_back(static_cast<uint32_t>(doc_->file_groups.size()));
+  doc_->file_groups.push_back(std::move(g));
+}
+
+void MetsHandler::OnDiv(const Attributes& attrs) {
+  StructDiv d;
+  d.depth = ++div_depth_;
+  d.line = Line();
+  d.struct_map = doc_->struct_maps.empty() ? 0 : static_cast<uint32_t>(doc_->struct_maps.size() - 1);
+  d.parent = div_stack_.empty() ? -1 : div_stack_.back();
+  if (const XMLCh* v = attrs.getValue(u"ID")) d.id = ToUtf8(v);
+  if (const XMLCh* v = attrs.getValue(u"LABEL")) d.label = ToUtf8(v);
+  if (const XMLCh* v = attrs.getValue(u"ADMID")) d.admid = Bounded(v);
+  if (const XMLCh* v = attrs.getValue(u"DMDID")) d.dmdid = Bounded(v);
+  div_stack_.push_back(static_cast<int32_t>(doc_->divs.size()));
+  doc_->divs.push_back(std::move(d));
+}
+
+void MetsHandler::OnPointer(const Attributes& attrs) {
+  MetsPointer p;
+  p.line = Line();
+  for (XMLSize_t i = 0; i < attrs.getLength(); ++i) {
+    const XMLCh* uri = attrs.getURI(i);
+    const XMLCh* a = attrs.getLocalName(i);
+    if (Eq(uri, kXlinkNamespace)) {
+      if (Eq(a, u"href")) { p.href = ToUtf8(attrs.getValue(i)); p.has_href = true; }
+      else if (Eq(a, u"type")) p.xlink_simple = Eq(attrs.getValue(i), u"simple");
+    } else if (IsUnqualified(uri) && Eq(a, u"LOCTYPE")) {
+      p.loctype_url = Eq(attrs.getValue(i), u"URL");
+    }
+  }
+  if (!div_stack_.empty()) ++doc_->divs[div_stack_.back()].mptr_count;
+  doc_->mets_pointers.push_back(std::move(p));
 }
 
 }  // namespace bevara::ingest

@@ -36,6 +36,9 @@ class MetsHandler : public xercesc_3_2::DefaultHandler {
   void OnAgent(const xercesc_3_2::Attributes& attrs);
   void OnFileLike(FileDeclaration::Kind kind, const xercesc_3_2::Attributes& attrs);
   void OnFLocat(const xercesc_3_2::Attributes& attrs);
+  void OnFileGroup(const xercesc_3_2::Attributes& attrs);
+  void OnDiv(const xercesc_3_2::Attributes& attrs);
+  void OnPointer(const xercesc_3_2::Attributes& attrs);
 
   MetsDocument* doc_;
   size_t max_declarations_;
@@ -45,10 +48,11 @@ class MetsHandler : public xercesc_3_2::DefaultHandler {
   int div_depth_ = 0;
   std::vector<uint32_t> group_stack_;  // enclosing fileGrps, as indexes into file_groups
   std::vector<size_t> open_files_;  // indexes into doc_->files of enclosing <file>s
+  std::vector<int32_t> div_stack_;  // enclosing divs, as indexes into divs
   // Which text is being read: the last agent's name or its last note. Never
   // a pointer into doc_: an <agent> nested in a <name> (invalid, but parsing
   // goes on after validity errors) grows the vector under it.
-  enum class TextTarget { kNone, kAgentName, kAgentNote };
+  enum class TextTarget { kNone, kAgentName, kAgentNote, kAltRecordId };
   TextTarget text_ = TextTarget::kNone;
 };
 

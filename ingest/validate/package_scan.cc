@@ -57,6 +57,12 @@ PackageScanner::Role PackageScanner::Classify(const std::vector<std::string_view
   std::string_view base = c.back();
   prefix->clear();
   bool wrapped_root = c.size() == 2 && !IsReservedFolder(c[0]);
+  // FGS 1.2 exports (ESSArch) name the root document mets.xml; its content,
+  // not its name, decides the profile (profile_checks.h DetectProfile).
+  if (base == "mets.xml" && !root_seen_ && (c.size() == 1 || wrapped_root)) {
+    if (c.size() == 2) *prefix = std::string(c[0]) + "/";
+    return Role::kRootMets;
+  }
   if (base == "METS.xml") {
     if (!root_seen_ && (c.size() == 1 || wrapped_root)) {
       if (c.size() == 2) *prefix = std::string(c[0]) + "/";

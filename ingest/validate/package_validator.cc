@@ -69,6 +69,20 @@ std::string NoteOfType(const MetsAgent& agent, std::string_view type) {
   return {};
 }
 
+// The name of the folder a METS document describes: a representation's
+// folder, or the package's root folder (an archive's wrapping folder or a
+// directory's own name). An archive without a wrapping folder has none: its
+// file name may be an upload's.
+std::string FolderName(const ParsedMets& mets, const std::string& package, bool directory) {
+  std::string_view dir = mets.dir;
+  while (!dir.empty() && dir.back() == '/') dir.remove_suffix(1);
+  if (!mets.is_root && !dir.empty()) return std::string(dir.substr(dir.rfind('/') + 1));
+  std::string_view name = mets.prefix;
+  if (name.empty() && directory) name = package;
+  while (!name.empty() && name.back() == '/') name.remove_suffix(1);
+  return std::string(name.substr(name.rfind('/') + 1));
+}
+
 void CollectFacts(const ScanResult& scan, PackageFacts* facts) {
   const ParsedMets& root = *scan.mets[scan.root];
   const MetsDocument& d = root.doc;
@@ -140,7 +154,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
     return finish();
   }
   const ParsedMets& root = *scan.mets[scan.root];
-  PackageProfile profile = root.is_sip_xml ? PackageProfile::kFgs1 : PackageProfile::kCsip;
+  PackageProfile profile = DetectProfile(root.doc, root.is_sip_xml);
   report.profile = ProfileName(profile);
   report.objid = root.doc.objid;
   if (facts) CollectFacts(scan, facts);
@@ -154,10 +168,11 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
                  mets->doc.path);
       continue;
     }
+    MetsPlace place{mets->doc.path, FolderName(*mets, path, scan.format == "directory")};
     if (mets->is_root) {
-      CheckRootMets(mets->doc, profile, mets->doc.path, &report);
+      CheckRootMets(mets->doc, profile, place, &report);
     } else {
-      CheckRepresentationMets(mets->doc, mets->doc.path, &report);
+      CheckRepresentationMets(mets->doc, place, &report);
     }
   }
 
@@ -174,7 +189,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
     }
     if (!found) report.Add("METS-MPTR", "mptr '" + m.href + "' does not point to a representation METS", root.doc.path, m.line);
   }
-  if (profile == PackageProfile::kCsip && complete) {
+  if (!IsFgs1(profile) && complete) {
     report.Checked("PKG-REPRESENTATIONS");
     if (!scan.has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
   }

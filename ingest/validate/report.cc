@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -20,9 +21,17 @@ void ValidationReport::Checked(std::initializer_list<std::string_view> rules) {
 }
 
 void ValidationReport::Add(std::string_view rule, std::string message, std::string path, uint64_t line) {
+  const RuleInfo* info = FindRule(rule);
+  AddAs(info ? info->severity : Severity::kError, rule, std::move(message), std::move(path), line);
+}
+
+void ValidationReport::AddAs(Severity severity, std::string_view rule, std::string message, std::string path,
+                             uint64_t line) {
   Checked(rule);
   const RuleInfo* info = FindRule(rule);
-  Finding f{std::string(rule), info ? info->severity : Severity::kError, std::move(message), std::move(path), line};
+  // Severity is ordered kError < kWarning < kInfo: the larger is the milder.
+  if (info && severity < info->severity) severity = info->severity;
+  Finding f{std::string(rule), severity, std::move(message), std::move(path), line};
   if (f.severity == Severity::kError) ++errors_;
   if (f.severity == Severity::kWarning) ++warnings_;
   findings_.push_back(std::move(f));
@@ -43,10 +52,14 @@ std::string ValidationReport::ToJson() const {
     const RuleInfo* info = FindRule(id);
     Severity sev = info ? info->severity : Severity::kError;
     auto it = by_rule.find(id);
+    // The result is the worst of the rule's findings (AddAs may soften one).
+    Severity worst = Severity::kInfo;
+    if (it != by_rule.end())
+      for (const Finding* f : it->second) worst = std::min(worst, f->severity);
     json r = {{"id", id},
               {"title", info ? info->title : ""},
               {"severity", SeverityName(sev)},
-              {"result", it == by_rule.end() ? "pass" : (sev == Severity::kError ? "fail" : SeverityName(sev))}};
+              {"result", it == by_rule.end() ? "pass" : (worst == Severity::kError ? "fail" : SeverityName(worst))}};
     if (it != by_rule.end()) {
       json list = json::array();
       for (size_t i = 0; i < it->second.size() && i < kMaxFindingsShownPerRule; ++i) {

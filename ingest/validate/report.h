@@ -31,6 +31,10 @@ class ValidationReport {
   void Checked(std::initializer_list<std::string_view> rules);
   // Adds a finding with the rule's catalog severity (error for unknown ids).
   void Add(std::string_view rule, std::string message, std::string path = {}, uint64_t line = 0);
+  // Adds a finding less severe than its rule: the SHOULD part of a MUST
+  // requirement (CSIP1's folder name). Never more severe than the catalog's.
+  void AddAs(Severity severity, std::string_view rule, std::string message, std::string path = {},
+             uint64_t line = 0);
 
   bool valid() const { return errors_ == 0; }
   size_t error_count() const { return errors_; }

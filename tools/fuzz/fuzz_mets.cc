@@ -29,8 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ReadMetsDocument(&validating, &building, source, parallel ? kParallelThreshold + 1 : 0, "METS.xml", 10000,
                    options, &doc);
   ValidationReport report;
-  CheckRootMets(doc, PackageProfile::kCsip, "METS.xml", &report);
-  CheckRootMets(doc, PackageProfile::kFgs1, "METS.xml", &report);
+  MetsPlace place{"METS.xml", "package"};
+  CheckRootMets(doc, DetectProfile(doc, false), place, &report);
+  CheckRootMets(doc, PackageProfile::kFgs2, place, &report);
+  CheckRootMets(doc, PackageProfile::kFgs12, place, &report);
+  CheckRepresentationMets(doc, place, &report);
   for (const FileDeclaration& f : doc.files) (void)ResolveHref(f.href, "representations/rep1");
   (void)report.ToJson();
   return 0;

@@ -337,17 +337,19 @@ SipPlan PlanSip(const SipSpec& spec) {
        "xmlns:csip=\"https://DILCIS.eu/XML/METS/CSIPExtensionMETS\" "
        "xmlns:sip=\"https://DILCIS.eu/XML/METS/SIPExtensionMETS\" "
        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-       "OBJID=\"" + Esc(plan.objid) + "\" LABEL=\"Bygglovsärende\" TYPE=\"Textual\" "
+       "OBJID=\"" + Esc(plan.objid) + "\" LABEL=\"Bygglovsärende\" TYPE=\"Textual works – Digital\" "
        "csip:CONTENTINFORMATIONTYPE=\"ERMS\" "
        "PROFILE=\"https://earksip.dilcis.eu/profile/E-ARK-SIP.xml\" "
        "xsi:schemaLocation=\"http://www.loc.gov/METS/ schemas/mets.xsd\">\n";
-  m += "  <metsHdr CREATEDATE=\"" + created + "\" RECORDSTATUS=\"NEW\" csip:OAISPACKAGETYPE=\"SIP\">\n";
+  m += "  <metsHdr CREATEDATE=\"" + created + "\" LASTMODDATE=\"" + created +
+       "\" RECORDSTATUS=\"NEW\" csip:OAISPACKAGETYPE=\"SIP\">\n";
   m += "    <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun, kommunstyrelsen</name>"
        "<note csip:NOTETYPE=\"IDENTIFICATIONCODE\">212000-0001</note></agent>\n";
   m += "    <agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun, samhällsbyggnad</name>"
        "<note csip:NOTETYPE=\"IDENTIFICATIONCODE\">" + Esc(spec.producer) + "</note></agent>\n";
   m += "    <agent ROLE=\"CREATOR\" TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"><name>bevara-sipgen</name>"
        "<note csip:NOTETYPE=\"SOFTWARE VERSION\">1.0</note></agent>\n";
+  m += "    <altRecordID TYPE=\"SUBMISSIONAGREEMENT\">Leveransöverenskommelse KS 2024/112</altRecordID>\n";
   m += "  </metsHdr>\n";
   auto md_ref = [&](const std::string& sec_id, const char* element, const std::string& path, const char* mdtype,
                     const char* other) {
@@ -368,7 +370,9 @@ SipPlan PlanSip(const SipSpec& spec) {
   m += "  </amdSec>\n";
   m += "  <fileSec ID=\"ID-FILESEC\">\n";
   auto group = [&](const std::string& gid, const std::string& use, const std::vector<Declared>& files) {
-    m += "    <fileGrp ID=\"" + gid + "\" USE=\"" + Esc(use) + "\">\n";
+    bool content = use.rfind("Representations", 0) == 0;
+    m += "    <fileGrp ID=\"" + gid + "\" USE=\"" + Esc(use) + "\"" +
+         (content ? " csip:CONTENTINFORMATIONTYPE=\"ERMS\"" : "") + ">\n";
     for (const Declared& d : files) {
       m += "      <file ID=\"" + d.id + "\" " + FileAttributes(d, alg) + ">\n";
       m += "        <FLocat LOCTYPE=\"URL\" xlink:type=\"simple\" xlink:href=\"" + Esc(Href(d.path)) + "\"/>\n";

@@ -173,7 +173,7 @@ std::vector<BadCase> Corpus() {
   }});
   c.push_back({"mets_schema_violation", "XML-SCHEMA", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "<fileSec ", "<fileSec COLOUR=\"red\" "); }});
   c.push_back({"swedish_extension_violation", "XML-SCHEMA", "tar", [](SipPlan& p, auto&) {
-    EditMetsOrFail(p, "TYPE=\"Textual\"", "TYPE=\"Textual\" xmlns:ext=\"ExtensionMETS\" ext:APPRAISAL=\"Maybe\"");
+    EditMetsOrFail(p, "TYPE=\"Textual works – Digital\"", "TYPE=\"Textual works – Digital\" xmlns:ext=\"ExtensionMETS\" ext:APPRAISAL=\"Maybe\"");
   }});
   c.push_back({"erms_schema_violation", "XML-METADATA-SCHEMA", "tar", [](SipPlan& p, auto&) {
     std::string& erms = p.Find("metadata/descriptive/erms.xml")->literal;
@@ -181,14 +181,59 @@ std::vector<BadCase> Corpus() {
   }});
   // --- METS profile rules.
   c.push_back({"missing_objid", "CSIP1", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, " OBJID=", " XOBJID="); }});
-  c.push_back({"missing_type", "CSIP2", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, " TYPE=\"Textual\"", ""); }});
+  c.push_back({"missing_type", "CSIP2", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, " TYPE=\"Textual works – Digital\"", ""); }});
   c.push_back({"missing_profile", "CSIP6", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, " PROFILE=", " LABEL2="); }});
   c.push_back({"missing_metshdr", "CSIP117", "tar", [](SipPlan& p, auto&) {
     std::string& m = p.Mets();
     m.erase(m.find("  <metsHdr"), m.find("</metsHdr>") + 11 - m.find("  <metsHdr"));
   }});
-  c.push_back({"missing_createdate", "CSIP7", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "metsHdr CREATEDATE=", "metsHdr LASTMODDATE="); }});
-  c.push_back({"package_type_aip", "CSIP9", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "OAISPACKAGETYPE=\"SIP\"", "OAISPACKAGETYPE=\"AIP\""); }});
+  c.push_back({"missing_createdate", "CSIP7", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "metsHdr CREATEDATE=", "metsHdr XCREATEDATE="); }});
+  c.push_back({"package_type_aip", "SIP4", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "OAISPACKAGETYPE=\"SIP\"", "OAISPACKAGETYPE=\"AIP\""); }});
+  c.push_back({"package_type_unknown", "CSIP9", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "OAISPACKAGETYPE=\"SIP\"", "OAISPACKAGETYPE=\"BOX\""); }});
+  // --- CSIP 2.1 / SIP 2.1 requirements beyond presence: vocabularies, the
+  // structMap's divisions, cardinalities. One hostile package per rule.
+  auto edit = [&](const char* name, const char* rule, std::string from, std::string to) {
+    c.push_back({name, rule, "tar", [from, to](SipPlan& p, auto&) { EditMetsOrFail(p, from, to); }});
+  };
+  edit("type_not_in_vocabulary", "CSIP2", "TYPE=\"Textual works – Digital\"", "TYPE=\"Papers\"");
+  edit("type_other_without_othertype", "CSIP3", "TYPE=\"Textual works – Digital\"", "TYPE=\"OTHER\"");
+  edit("content_information_type_unknown", "CSIP4", "csip:CONTENTINFORMATIONTYPE=\"ERMS\" ", "csip:CONTENTINFORMATIONTYPE=\"Pdf\" ");
+  edit("lastmoddate_in_future", "CSIP8", "LASTMODDATE=\"20", "LASTMODDATE=\"29");
+  edit("software_agent_role_editor", "CSIP11", "<agent ROLE=\"CREATOR\" TYPE=\"OTHER\"", "<agent ROLE=\"EDITOR\" TYPE=\"OTHER\"");
+  edit("software_agent_type_individual", "CSIP12", "TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"", "TYPE=\"INDIVIDUAL\" OTHERTYPE=\"SOFTWARE\"");
+  edit("software_agent_two_notes", "CSIP15", "<note csip:NOTETYPE=\"SOFTWARE VERSION\">1.0</note>",
+       "<note csip:NOTETYPE=\"SOFTWARE VERSION\">1.0</note><note csip:NOTETYPE=\"SOFTWARE VERSION\">2.0</note>");
+  edit("dmdsec_status_unknown", "CSIP20", "STATUS=\"CURRENT\"", "STATUS=\"OLD\"");
+  edit("digiprov_mdref_without_loctype_url", "CSIP36", "ID=\"ID-DIGI1-ref\" LOCTYPE=\"URL\"", "ID=\"ID-DIGI1-ref\" LOCTYPE=\"URN\"");
+  edit("digiprov_mdref_without_mimetype", "CSIP40", "premis.xml\" MDTYPE=\"PREMIS\" MIMETYPE=\"application/xml\"", "premis.xml\" MDTYPE=\"PREMIS\"");
+  edit("file_mimetype_not_a_media_type", "CSIP68", "MIMETYPE=\"text/plain\"", "MIMETYPE=\"plain text\"");
+  edit("flocat_without_xlink_type", "CSIP78", "<FLocat LOCTYPE=\"URL\" xlink:type=\"simple\"", "<FLocat LOCTYPE=\"URL\"");
+  edit("filegrp_use_not_its_folder", "CSIP64", "USE=\"Documentation\"", "USE=\"Manuals\"");
+  edit("filegrp_admid_names_a_dmdsec", "CSIP61", "<fileGrp ID=\"ID-GRP-DOC\"", "<fileGrp ID=\"ID-GRP-DOC\" ADMID=\"ID-DMD1\"");
+  edit("filegrp_content_type_unknown", "CSIP62", "USE=\"Representations/rep1\" csip:CONTENTINFORMATIONTYPE=\"ERMS\"",
+       "USE=\"Representations/rep1\" csip:CONTENTINFORMATIONTYPE=\"Letters\"");
+  edit("filegrp_other_without_other_type", "CSIP63", "USE=\"Representations/rep1\" csip:CONTENTINFORMATIONTYPE=\"ERMS\"",
+       "USE=\"Representations/rep1\" csip:CONTENTINFORMATIONTYPE=\"OTHER\"");
+  edit("two_csip_structmaps", "CSIP80", "</structMap>",
+       "</structMap>\n  <structMap ID=\"ID-S2\" TYPE=\"PHYSICAL\" LABEL=\"CSIP\"><div ID=\"ID-D2\"/></structMap>");
+  edit("csip_structmap_logical", "CSIP81", "TYPE=\"PHYSICAL\" LABEL=\"CSIP\"", "TYPE=\"LOGICAL\" LABEL=\"CSIP\"");
+  edit("physical_structmap_other_label", "CSIP82", "TYPE=\"PHYSICAL\" LABEL=\"CSIP\"", "TYPE=\"PHYSICAL\" LABEL=\"CSIP StructMap\"");
+  edit("top_division_not_objid", "CSIP86", "<div ID=\"ID-DIV-ROOT\" LABEL=\"", "<div ID=\"ID-DIV-ROOT\" LABEL=\"x");
+  edit("no_metadata_division", "CSIP88", "LABEL=\"Metadata\"", "LABEL=\"Metadaten\"");
+  edit("metadata_division_label", "CSIP90", "LABEL=\"Metadata\"", "LABEL=\"Metadaten\"");
+  edit("metadata_division_misses_amdsec", "CSIP91", " ADMID=\"ID-DIGI1\"/>", "/>");
+  edit("metadata_division_misses_dmdsec", "CSIP92", " DMDID=\"ID-DMD1\"", "");
+  edit("no_documentation_fptr", "CSIP96", "LABEL=\"Documentation\"><fptr FILEID=\"ID-GRP-DOC\"/></div>", "LABEL=\"Documentation\"/>");
+  edit("documentation_division_points_nowhere", "CSIP116", "LABEL=\"Documentation\"><fptr FILEID=\"ID-GRP-DOC\"/>",
+       "LABEL=\"Documentation\"><fptr FILEID=\"ID-GRP-SCHEMAS\"/>");
+  edit("no_schemas_fptr", "CSIP100", "LABEL=\"Schemas\"><fptr FILEID=\"ID-GRP-SCHEMAS\"/></div>", "LABEL=\"Schemas\"/>");
+  edit("no_representation_fptr", "CSIP104", "<fptr FILEID=\"ID-GRP-REP1\"/>", "");
+  edit("profile_not_sip", "SIP2", "PROFILE=\"https://earksip.dilcis.eu/profile/E-ARK-SIP.xml\"", "PROFILE=\"https://example.org/p.xml\"");
+  edit("record_status_unknown", "SIP3", "RECORDSTATUS=\"NEW\"", "RECORDSTATUS=\"FRESH\"");
+  edit("submission_agreement_twice", "SIP5", "<altRecordID TYPE=\"SUBMISSIONAGREEMENT\">",
+       "<altRecordID TYPE=\"SUBMISSIONAGREEMENT\">KS 1</altRecordID><altRecordID TYPE=\"SUBMISSIONAGREEMENT\">");
+  edit("submitter_note_untyped", "SIP20", "samhällsbyggnad</name><note csip:NOTETYPE=\"IDENTIFICATIONCODE\">", "samhällsbyggnad</name><note>");
+  edit("empty_file_format_name", "SIP32", "<file ID=\"ID-DOC1\"", "<file ID=\"ID-DOC1\" sip:FILEFORMATNAME=\" \"");
   c.push_back({"no_software_agent", "CSIP10", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "OTHERTYPE=\"SOFTWARE\"", "OTHERTYPE=\"HUMAN\""); }});
   c.push_back({"invalid_date", "METS-DATE", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "CREATEDATE=\"2024-", "CREATEDATE=\"2023-02-30T10:00:00Z\" X=\""); }});
   c.push_back({"duplicate_id", "METS-ID-UNIQUE", "tar", [](SipPlan& p, auto&) { EditMetsOrFail(p, "ID=\"ID-F000002\"", "ID=\"ID-F000001\""); }});

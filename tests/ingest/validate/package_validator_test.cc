@@ -115,9 +115,12 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
       " <metsHdr CREATEDATE=\"2014-03-01T10:00:00\" RECORDSTATUS=\"NEW\" ext:OAISSTATUS=\"SIP\">\n"
       "  <agent ROLE=\"ARCHIVIST\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name><note>Local:1</note></agent>\n"
       "  <agent ROLE=\"OTHER\" OTHERROLE=\"SUBMITTER\" TYPE=\"ORGANIZATION\"><name>Stadsarkivet</name></agent>\n"
+      "  <agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun, socialnämnden</name></agent>\n"
+      "  <agent ROLE=\"IPOWNER\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name></agent>\n"
+      "  <agent ROLE=\"ARCHIVIST\" TYPE=\"OTHER\" OTHERTYPE=\"SOFTWARE\"><name>Ärendesystemet 4.2</name></agent>\n"
       "  <altRecordID TYPE=\"SUBMISSIONAGREEMENT\">2014-03</altRecordID>\n"
       " </metsHdr>\n"
-      " <fileSec ID=\"fs\"><fileGrp ID=\"g\" USE=\"FILES\">\n"
+      " <fileSec><fileGrp ID=\"g\" USE=\"FILES\">\n"
       "  <file ID=\"f1\" MIMETYPE=\"text/plain\" SIZE=\"" + std::to_string(content.size()) +
       "\" CREATED=\"2014-03-01T10:00:00\" CHECKSUM=\"" + Sha256Hex(content) +
       "\" CHECKSUMTYPE=\"SHA-256\" ext:ORIGINALFILENAME=\"protokoll 12.txt\"><FLocat LOCTYPE=\"URL\" "
@@ -135,7 +138,28 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
   ValidationReport r = ValidateOrDie(WritePackage(plan, "zip", dir));
   EXPECT_TRUE(r.valid()) << Describe(r);
   EXPECT_EQ(r.warning_count(), 0u) << Describe(r);
-  EXPECT_EQ(r.profile, "FGS Paketstruktur 1.0/1.1");
+  // ext:OAISSTATUS on metsHdr is FGS 1.2's; METS 1.12 makes fileSec/@ID
+  // optional, and CSIP59 is not a 1.x rule.
+  EXPECT_EQ(r.profile, "FGS Paketstruktur 1.2 (CommonSpecificationSwedenPackageProfile)");
+  EXPECT_FALSE(r.Has("CSIP59")) << Describe(r);
+
+  // Without the agents and the agreement the 1.x profile requires, it fails
+  // under the 1.x rules' own ids.
+  std::string bare = sip;
+  for (const char* cut : {"  <agent ROLE=\"IPOWNER\" TYPE=\"ORGANIZATION\"><name>Exempelby kommun</name></agent>\n",
+                          "  <altRecordID TYPE=\"SUBMISSIONAGREEMENT\">2014-03</altRecordID>\n"}) {
+    size_t at = bare.find(cut);
+    ASSERT_NE(at, std::string::npos) << cut;
+    bare.erase(at, std::string(cut).size());
+  }
+  bare.replace(bare.find("TYPE=\"ERMS\""), 11, "TYPE=\"Textual works\"");
+  bare.replace(bare.find("ext:APPRAISAL=\"No\""), 18, "ext:APPRAISAL=\"Maybe\"");
+  plan.entries[0].literal = bare;
+  ValidationReport b = ValidateOrDie(WritePackage(plan, "zip", dir, "bare"));
+  for (const char* rule : {"FGS1-AGENTS", "FGS1-SUBMISSIONAGREEMENT", "FGS1-TYPE", "FGS1-EXT-VALUES"}) {
+    EXPECT_TRUE(b.Has(rule)) << rule << "\n" << Describe(b);
+  }
+  EXPECT_FALSE(b.Has("CSIP2") || b.Has("CSIP10") || b.Has("SIP2")) << Describe(b);
 }
 
 TEST(PackageValidatorTest, PublicEarkSamplesAreAccepted) {

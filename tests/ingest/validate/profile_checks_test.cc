@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace bevara::ingest {
 namespace {
 
@@ -26,7 +28,7 @@ TEST(XsdDateTimeTest, RejectsInvalidOnes) {
 TEST(ProfileChecksTest, AMinimalCsipRootBreaksTheExpectedRules) {
   MetsDocument doc;  // nothing at all
   ValidationReport report;
-  CheckRootMets(doc, PackageProfile::kCsip, "METS.xml", &report);
+  CheckRootMets(doc, PackageProfile::kFgs2, MetsPlace{"METS.xml", "pkg"}, &report);
   for (const char* rule : {"CSIP1", "CSIP2", "CSIP6", "CSIP117", "CSIP58", "CSIP80"}) {
     EXPECT_TRUE(report.Has(rule)) << rule;
   }
@@ -43,8 +45,19 @@ TEST(ProfileChecksTest, Fgs1DoesNotRequireCsipOnlyRules) {
   doc.create_date = "2012-04-26T12:45:00+01:00";
   doc.has_file_sec = true;
   doc.file_sec_id = "fs";
+  doc.ext_header = {{"OAISSTATUS", "SIP"}};
+  doc.alt_record_ids = {{"SUBMISSIONAGREEMENT", "RA 13-2011/5329", 3}};
+  for (auto [role, type, other] : {std::tuple{"ARCHIVIST", "ORGANIZATION", ""}, {"CREATOR", "ORGANIZATION", ""},
+                                   {"IPOWNER", "ORGANIZATION", ""}, {"ARCHIVIST", "OTHER", "SOFTWARE"}}) {
+    MetsAgent a;
+    a.role = role;
+    a.type = type;
+    a.other_type = other;
+    doc.agents.push_back(a);
+  }
+  ASSERT_EQ(DetectProfile(doc, /*root_file_is_sip_xml=*/false), PackageProfile::kFgs12);
   ValidationReport report;
-  CheckRootMets(doc, PackageProfile::kFgs1, "sip.xml", &report);
+  CheckRootMets(doc, PackageProfile::kFgs12, MetsPlace{"sip.xml", "pkg"}, &report);
   EXPECT_FALSE(report.Has("CSIP9"));
   EXPECT_FALSE(report.Has("CSIP10"));
   EXPECT_FALSE(report.Has("CSIP80"));

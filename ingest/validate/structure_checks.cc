@@ -1,0 +1,121 @@
+// fileSec (CSIP58-66, 113, 114) and structMap (CSIP80-119): how a CSIP
+// package names its parts and points at them.
+#include <cctype>
+#include <set>
+#include <sstream>
+
+#include "ingest/mets/href.h"
+#include "ingest/validate/mets_rules_internal.h"
+#include "ingest/validate/vocabularies.h"
+
+namespace bevara::ingest::internal {
+namespace {
+
+enum class Part { kDocumentation, kSchemas, kRepresentations, kOther };
+
+Part PartOf(std::string_view use) {
+  if (use == "Documentation") return Part::kDocumentation;
+  if (use == "Schemas") return Part::kSchemas;
+  if (use == "Representations" || use.rfind("Representations/", 0) == 0) return Part::kRepresentations;
+  return Part::kOther;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
+  return true;
+}
+
+std::vector<std::string> SplitIds(std::string_view list) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(list)};
+  for (std::string id; in >> id;) out.push_back(id);
+  return out;
+}
+
+// USE names the folder its files lie in (CSIP64): "Documentation" ->
+// documentation/, "Representations/rep1" -> representations/rep1/.
+void CheckGroupFolder(const MetsDocument& doc, uint32_t group, const MetsPlace& place, ValidationReport* r) {
+  const FileGroup& g = doc.file_groups[group];
+  std::string folder = FolderOfUse(g.use) + "/";
+  for (const FileDeclaration& f : doc.files) {
+    if (f.kind != FileDeclaration::Kind::kFile || f.group != group || !f.has_href) continue;
+    Result<std::string> path = ResolveHref(f.href, "");
+    // commons-ip writes '+' for a space; METS-HREF-PLUS reports that.
+    if (path.ok() && !StartsWithIgnoreCase(*path, folder) && !StartsWithIgnoreCase(PlusAsSpace(*path), folder)) {
+      r->Add("CSIP64", "fileGrp USE '" + g.use + "' names folder '" + folder + "' but holds '" + *path + "'",
+             place.shown, f.line);
+      return;  // one finding per group
+    }
+  }
+}
+
+}  // namespace
+
+std::string FolderOfUse(std::string_view use) {
+  std::string out(use);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void CheckFileSection(const MetsDocument& doc, bool root, const MetsPlace& place, ValidationReport* r) {
+  r->Checked({"CSIP58", "CSIP59", "CSIP64", "CSIP65", "CSIP66"});
+  if (!doc.has_file_sec) {
+    r->Add("CSIP58", "the METS document has no fileSec", place.shown);
+    return;
+  }
+  if (doc.file_sec_id.empty()) r->Add("CSIP59", "fileSec has no ID", place.shown);
+  std::set<std::string, std::less<>> amd_ids, dmd_ids;
+  for (const MetadataSection& s : doc.metadata_sections) (s.element == "dmdSec" ? dmd_ids : amd_ids).insert(s.id);
+  bool documentation = false, schemas = false, representations = false;
+  for (uint32_t i = 0; i < doc.file_groups.size(); ++i) {
+    const FileGroup& g = doc.file_groups[i];
+    if (g.use.empty()) r->Add("CSIP64", "fileGrp '" + g.id + "' has no USE", place.shown, g.line);
+    if (g.id.empty()) r->Add("CSIP65", "fileGrp with USE '" + g.use + "' has no ID", place.shown, g.line);
+    // commons-ip writes empty groups for folders it left empty: a warning.
+    if (g.file_count == 0 && g.subgroup_count == 0) {
+      r->AddAs(Severity::kWarning, "CSIP66", "fileGrp '" + g.use + "' holds no file", place.shown, g.line);
+    }
+    Part part = PartOf(g.use);
+    documentation = documentation || part == Part::kDocumentation;
+    schemas = schemas || part == Part::kSchemas;
+    representations = representations || part == Part::kRepresentations;
+    if (!g.use.empty() && g.file_count > 0 && root) CheckGroupFolder(doc, i, place, r);
+    if (root) {
+      r->Checked({"CSIP61", "CSIP62", "CSIP63"});
+      for (const std::string& id : SplitIds(g.admid)) {
+        if (amd_ids.count(id) == 0) {
+          r->Add("CSIP61", "fileGrp '" + g.id + "' ADMID '" + id + "' is not an amdSec section", place.shown, g.line);
+        }
+      }
+      if (part == Part::kRepresentations) {
+        if (!g.has_content_information_type) {
+          r->Add("CSIP62", "fileGrp '" + g.use + "' has no csip:CONTENTINFORMATIONTYPE", place.shown, g.line);
+        } else if (!IsCsipContentInformationType(g.content_information_type)) {
+          r->Add("CSIP62", "fileGrp '" + g.use + "' csip:CONTENTINFORMATIONTYPE '" + g.content_information_type +
+                               "' is not in the CSIP vocabulary", place.shown, g.line);
+        }
+      }
+      bool other = g.content_information_type == "OTHER";
+      if (other && (!g.has_other_content_information_type || g.other_content_information_type.empty())) {
+        r->Add("CSIP63", "fileGrp '" + g.use + "' is of type OTHER without csip:OTHERCONTENTINFORMATIONTYPE",
+               place.shown, g.line);
+      } else if (!other && g.has_other_content_information_type) {
+        r->Add("CSIP63", "fileGrp '" + g.use + "' has csip:OTHERCONTENTINFORMATIONTYPE but its type is not OTHER",
+               place.shown, g.line);
+      }
+    }
+  }
+  if (!root) return;
+  r->Checked({"CSIP60", "CSIP113", "CSIP114"});
+  // A package with no documentation (or schemas, or content) has nothing to
+  // put in the group; a file left out of it is FILE-UNDECLARED, an error.
+  if (!documentation) r->AddAs(Severity::kWarning, "CSIP60", "no fileGrp with USE=\"Documentation\"", place.shown);
+  if (!schemas) r->AddAs(Severity::kWarning, "CSIP113", "no fileGrp with USE=\"Schemas\"", place.shown);
+  if (!representations) {
+    r->AddAs(Severity::kWarning, "CSIP114", "no fileGrp with USE=\"Representations/...\"", place.shown);
+  }
+}
+
+}  // namespace bevara::ingest::internal
