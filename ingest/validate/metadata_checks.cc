@@ -1,5 +1,6 @@
 // dmdSec and amdSec (CSIP17-57), and the attributes every file and mdRef
 // carries (CSIP22-30, 36-44, 49-57, 67-79).
+#include "ingest/mets/href.h"
 #include "ingest/validate/mets_rules_internal.h"
 #include "ingest/validate/vocabularies.h"
 
@@ -36,6 +37,25 @@ constexpr SectionRules kSectionRules[] = {
     {"rightsMD", "CSIP46", "CSIP47", "CSIP48"},
 };
 
+// CSIPSTR6/7: descriptive metadata in metadata/descriptive/, preservation
+// metadata in metadata/preservation/ (of the package or a representation).
+void CheckMetadataFolders(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
+  r->Checked({"CSIPSTR6", "CSIPSTR7"});
+  for (const FileDeclaration& f : doc.files) {
+    if (f.kind != FileDeclaration::Kind::kMdRef || !f.has_href || f.group >= doc.metadata_sections.size()) continue;
+    const std::string& element = doc.metadata_sections[f.group].element;
+    const char* rule = element == "dmdSec" ? "CSIPSTR7" : element == "digiprovMD" ? "CSIPSTR6" : nullptr;
+    const char* folder = element == "dmdSec" ? "metadata/descriptive/" : "metadata/preservation/";
+    if (rule == nullptr) continue;
+    Result<std::string> path = ResolveHref(f.href, "");
+    if (!path.ok()) continue;  // reported by the scan
+    std::string p = PlusAsSpace(*path);
+    if (p.rfind(folder, 0) != 0 && p.find(std::string("/") + folder) == std::string::npos) {
+      r->Add(rule, element + " metadata '" + *path + "' is not in " + folder, place.shown, f.line);
+    }
+  }
+}
+
 }  // namespace
 
 void CheckMetadataSections(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
@@ -61,6 +81,7 @@ void CheckMetadataSections(const MetsDocument& doc, const MetsPlace& place, Vali
       }
     }
   }
+  CheckMetadataFolders(doc, place, r);
   if (!has_dmd) r->Add("CSIP17", "no descriptive metadata (dmdSec) is referenced", place.shown);
   if (doc.amd_sec_count == 0) r->Add("CSIP31", "no administrative metadata (amdSec) is given", place.shown);
   else if (!has_digiprov) r->Add("CSIP32", "no preservation metadata (digiprovMD) is referenced", place.shown);

@@ -235,6 +235,7 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
   const auto& c = components;
   result->has_representations |= (c.size() > 1 && c[0] == "representations") ||
                                  (c.size() > 2 && c[1] == "representations");
+  result->has_metadata |= (c.size() > 1 && c[0] == "metadata") || (c.size() > 2 && c[1] == "metadata");
   bool is_root_document = result->root >= 0 && result->mets[result->root]->doc.path == entry.path;
   if (!is_root_document && !Match(entry.path, file, result)) {
     result->unmatched.emplace_back(entry.path, std::move(file));

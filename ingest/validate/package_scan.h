@@ -49,6 +49,7 @@ struct ScanResult {
   std::string format;
   uint64_t file_count = 0, total_bytes = 0;
   bool has_representations = false;  // a representations/ folder at the package root
+  bool has_metadata = false;         // a metadata/ folder at the package root
   std::vector<std::unique_ptr<ParsedMets>> mets;
   int root = -1;  // index into mets
   std::vector<ScannedXml> metadata;

@@ -192,6 +192,8 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
   if (!IsFgs1(profile) && complete) {
     report.Checked("PKG-REPRESENTATIONS");
     if (!scan.has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
+    report.Checked("CSIPSTR5");
+    if (!scan.has_metadata) report.Add("CSIPSTR5", "the package has no metadata/ folder", path);
   }
   return finish();
 }

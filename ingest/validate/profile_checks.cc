@@ -33,7 +33,7 @@ void CheckValues(const MetsDocument& doc, const MetsPlace& place, ValidationRepo
 
 // mets/@OBJID, @TYPE, @PROFILE and the content information type (CSIP1-6).
 void CheckCsipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
-  r->Checked({"CSIP1", "CSIP2", "CSIP3", "CSIP4", "CSIP5", "CSIP6"});
+  r->Checked({"CSIP1", "CSIP2", "CSIP4", "CSIP6"});  // CSIP3 and CSIP5 are reported under CSIP2 and CSIP4
   if (!doc.has_objid || doc.objid.empty()) {
     r->Add("CSIP1", "mets has no OBJID", place.shown);
   } else if (!place.folder.empty() && doc.objid != place.folder) {
@@ -46,7 +46,9 @@ void CheckCsipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRe
     r->Add("CSIP2", "mets/@TYPE '" + doc.type + "' is not a CSIP content category (use OTHER with csip:OTHERTYPE)",
            place.shown);
   } else if ((doc.type == "OTHER" || doc.type == "Other") && doc.csip_other_type.empty()) {
-    r->Add("CSIP3", "mets/@TYPE is OTHER but csip:OTHERTYPE is missing", place.shown);
+    // CSIP2 itself says a category outside the vocabulary is OTHER with
+    // csip:OTHERTYPE naming it; CSIP3 repeats it as a SHOULD.
+    r->Add("CSIP2", "mets/@TYPE is OTHER but csip:OTHERTYPE does not name the category", place.shown);
   }
   const std::string& cit = doc.content_information_type;
   if (!doc.has_content_information_type || cit.empty()) {
@@ -54,7 +56,7 @@ void CheckCsipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRe
   } else if (!IsCsipContentInformationType(cit)) {
     r->Add("CSIP4", "csip:CONTENTINFORMATIONTYPE '" + cit + "' is not in the CSIP vocabulary", place.shown);
   } else if (cit == "OTHER" && doc.other_content_information_type.empty()) {
-    r->Add("CSIP5", "csip:CONTENTINFORMATIONTYPE is OTHER but csip:OTHERCONTENTINFORMATIONTYPE is missing",
+    r->Add("CSIP4", "csip:CONTENTINFORMATIONTYPE is OTHER but csip:OTHERCONTENTINFORMATIONTYPE is missing",
            place.shown);
   }
   if (!doc.has_profile || doc.profile.empty()) {

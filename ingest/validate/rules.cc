@@ -31,7 +31,10 @@ const RuleInfo kRules[] = {
     {"PKG-SPECIAL-FILE", E, "The package holds only regular files and directories"},
     {"PKG-NO-METS", E, "The package has a METS.xml (FGS 2.0 / E-ARK CSIP), or a mets.xml or sip.xml (FGS 1.x), at its root"},
     {"PKG-OUTSIDE-ROOT", E, "Every entry lies inside the package root folder"},
-    {"PKG-REPRESENTATIONS", W, "A CSIP package keeps its content under representations/"},
+    {"PKG-REPRESENTATIONS", W, "A CSIP package keeps its content under representations/ (CSIPSTR9)"},
+    {"CSIPSTR5", W, "A CSIP package has a metadata/ folder"},
+    {"CSIPSTR6", W, "Preservation metadata lies in metadata/preservation/"},
+    {"CSIPSTR7", W, "Descriptive metadata lies in metadata/descriptive/"},
     // XML documents.
     {"XML-WELLFORMED", E, "XML documents are well-formed"},
     {"XML-DOCTYPE", E, "XML documents have no DOCTYPE (no DTDs, no entities)"},

@@ -48,19 +48,35 @@ int FindCsipMap(const MetsDocument& doc, const MetsPlace& place, ValidationRepor
   return found;
 }
 
-// The divisions directly below the CSIP map's top division.
+// The divisions below the CSIP map's top division, at any depth (CSIP 2.0
+// packages nest "Representations/rep1/data" below "Representations/rep1"),
+// with the fptr targets of each division's subtree.
 struct Divisions {
   int top = -1;
   std::vector<const StructDiv*> children;
+  std::vector<IdSet> subtree_fptrs;  // per doc.divs index
+  IdSet all_fptrs;                    // every fptr target in the map
 };
 
 Divisions Collect(const MetsDocument& doc, int map) {
   Divisions d;
+  d.subtree_fptrs.resize(doc.divs.size());
   for (size_t i = 0; i < doc.divs.size(); ++i) {
     const StructDiv& div = doc.divs[i];
     if (static_cast<int>(div.struct_map) != map) continue;
-    if (div.parent < 0 && d.top < 0) d.top = static_cast<int>(i);
-    else if (div.parent >= 0 && div.parent == d.top) d.children.push_back(&div);
+    if (div.parent < 0) {
+      if (d.top < 0) d.top = static_cast<int>(i);
+    } else if (div.depth >= 2) {
+      d.children.push_back(&div);
+    }
+    for (const std::string& id : div.fptr_fileids) d.all_fptrs.insert(id);
+  }
+  // Children follow their parents in document order: fold from the end.
+  for (size_t i = doc.divs.size(); i-- > 0;) {
+    const StructDiv& div = doc.divs[i];
+    if (static_cast<int>(div.struct_map) != map) continue;
+    d.subtree_fptrs[i].insert(div.fptr_fileids.begin(), div.fptr_fileids.end());
+    if (div.parent >= 0) d.subtree_fptrs[div.parent].insert(d.subtree_fptrs[i].begin(), d.subtree_fptrs[i].end());
   }
   return d;
 }
@@ -76,6 +92,7 @@ void CheckMetadataDivision(const MetsDocument& doc, const Divisions& d, const Me
   }
   int metadata_divs = 0;
   for (const StructDiv* div : d.children) {
+    if (div->depth != 2) continue;
     bool points_at_metadata = !div->admid.empty() || !div->dmdid.empty();
     if (div->label == "Metadata") {
       ++metadata_divs;
@@ -88,8 +105,7 @@ void CheckMetadataDivision(const MetsDocument& doc, const Divisions& d, const Me
     for (const std::string& id : Ids(div->admid)) referenced_amd.insert(id);
     for (const std::string& id : Ids(div->dmdid)) referenced_dmd.insert(id);
   }
-  if (doc.metadata_sections.empty()) return;
-  if (metadata_divs != 1) {
+  if (metadata_divs != 1) {  // 1..1, even when the package has no metadata sections
     std::string n = std::to_string(metadata_divs);
     r->Add("CSIP88", n + " divisions are labelled Metadata, not one", place.shown);
     if (metadata_divs == 0) r->Add("CSIP90", "no division is labelled Metadata", place.shown);
@@ -129,30 +145,24 @@ void CheckPart(const MetsDocument& doc, const Divisions& d, const PartRules& p, 
     if (ours && g.file_count > 0) groups.insert(g.id);
   }
   int divisions = 0;
-  IdSet pointed;
   for (const StructDiv* div : d.children) {
     if (!HasLabel(*div, p.label)) continue;
-    ++divisions;
+    if (div->depth == 2) ++divisions;
     if (div->id.empty()) r->Add(p.id, std::string("the ") + p.label + " division has no ID", place.shown, div->line);
-    bool points = false;
-    for (const std::string& id : div->fptr_fileids) {
-      pointed.insert(id);
-      points = points || groups.count(id);
-    }
-    // A representation division points at its group through the mptr to the
-    // representation's METS (commons-ip writes no fptr there).
-    if (div->mptr_count > 0) {
-      for (const FileGroup& g : doc.file_groups) {
-        if (g.use == div->label && groups.count(g.id)) {
-          pointed.insert(g.id);
-          points = true;
-        }
-      }
-    }
-    if (!groups.empty() && !points && div->mptr_count == 0) {
+    bool points = div->mptr_count > 0;
+    for (const std::string& id : d.subtree_fptrs[div - doc.divs.data()]) points = points || groups.count(id);
+    if (!groups.empty() && !points && div->depth == 2) {
       r->Add(p.division_points, std::string("the ") + p.label + " division '" + div->label + "' points at no " + p.label +
                                     " fileGrp", place.shown, div->line);
     }
+  }
+  // A representation division points at its group through the mptr to the
+  // representation's METS (commons-ip writes no fptr there).
+  IdSet pointed = d.all_fptrs;
+  for (const StructDiv* div : d.children) {
+    if (div->mptr_count == 0) continue;
+    for (const FileGroup& g : doc.file_groups)
+      if (g.use == div->label) pointed.insert(g.id);
   }
   if (groups.empty()) return;
   if (p.division && divisions != 1) {
@@ -160,8 +170,8 @@ void CheckPart(const MetsDocument& doc, const Divisions& d, const PartRules& p, 
   }
   for (const std::string& id : groups) {
     if (pointed.count(id)) continue;
-    r->Add(p.group_referenced, std::string(p.label) + " fileGrp '" + id + "' is not pointed at from a " + p.label +
-                                   " division", place.shown);
+    r->Add(p.group_referenced, std::string(p.label) + " fileGrp '" + id + "' is not pointed at from the structMap",
+           place.shown);
     if (divisions == 0) r->Add(p.division_points, std::string("no ") + p.label + " division points at fileGrp '" + id + "'", place.shown);
   }
 }

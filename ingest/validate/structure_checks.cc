@@ -27,6 +27,17 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+// `path` lies in `folder` ("schemas/"), at the top or below a
+// representation (CSIP 2.0 packages group representations/rep1/schemas/ under
+// USE="Schemas").
+bool InFolder(std::string_view path, std::string_view folder) {
+  if (StartsWithIgnoreCase(path, folder)) return true;
+  for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
+    if (StartsWithIgnoreCase(path.substr(slash + 1), folder)) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> SplitIds(std::string_view list) {
   std::vector<std::string> out;
   std::istringstream in{std::string(list)};
@@ -43,7 +54,7 @@ void CheckGroupFolder(const MetsDocument& doc, uint32_t group, const MetsPlace& 
     if (f.kind != FileDeclaration::Kind::kFile || f.group != group || !f.has_href) continue;
     Result<std::string> path = ResolveHref(f.href, "");
     // commons-ip writes '+' for a space; METS-HREF-PLUS reports that.
-    if (path.ok() && !StartsWithIgnoreCase(*path, folder) && !StartsWithIgnoreCase(PlusAsSpace(*path), folder)) {
+    if (path.ok() && !InFolder(*path, folder) && !InFolder(PlusAsSpace(*path), folder)) {
       r->Add("CSIP64", "fileGrp USE '" + g.use + "' names folder '" + folder + "' but holds '" + *path + "'",
              place.shown, f.line);
       return;  // one finding per group
@@ -100,6 +111,10 @@ void CheckFileSection(const MetsDocument& doc, bool root, const MetsPlace& place
       bool other = g.content_information_type == "OTHER";
       if (other && (!g.has_other_content_information_type || g.other_content_information_type.empty())) {
         r->Add("CSIP63", "fileGrp '" + g.use + "' is of type OTHER without csip:OTHERCONTENTINFORMATIONTYPE",
+               place.shown, g.line);
+      } else if (other && IsCsipContentInformationType(g.other_content_information_type)) {
+        r->Add("CSIP63", "fileGrp '" + g.use + "' names '" + g.other_content_information_type +
+                             "' as another type, but it is in the vocabulary: use it as csip:CONTENTINFORMATIONTYPE",
                place.shown, g.line);
       } else if (!other && g.has_other_content_information_type) {
         r->Add("CSIP63", "fileGrp '" + g.use + "' has csip:OTHERCONTENTINFORMATIONTYPE but its type is not OTHER",

@@ -196,7 +196,7 @@ std::vector<BadCase> Corpus() {
     c.push_back({name, rule, "tar", [from, to](SipPlan& p, auto&) { EditMetsOrFail(p, from, to); }});
   };
   edit("type_not_in_vocabulary", "CSIP2", "TYPE=\"Textual works – Digital\"", "TYPE=\"Papers\"");
-  edit("type_other_without_othertype", "CSIP3", "TYPE=\"Textual works – Digital\"", "TYPE=\"OTHER\"");
+  edit("type_other_without_othertype", "CSIP2", "TYPE=\"Textual works – Digital\"", "TYPE=\"OTHER\"");
   edit("content_information_type_unknown", "CSIP4", "csip:CONTENTINFORMATIONTYPE=\"ERMS\" ", "csip:CONTENTINFORMATIONTYPE=\"Pdf\" ");
   edit("lastmoddate_in_future", "CSIP8", "LASTMODDATE=\"20", "LASTMODDATE=\"29");
   edit("software_agent_role_editor", "CSIP11", "<agent ROLE=\"CREATOR\" TYPE=\"OTHER\"", "<agent ROLE=\"EDITOR\" TYPE=\"OTHER\"");
