@@ -1,5 +1,7 @@
 #include "ingest/reader/archive_reader.h"
 
+#include "ingest/reader/zip_names.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -12,6 +14,9 @@ namespace bevara::ingest {
 namespace {
 
 constexpr size_t kSourceBlock = 1 << 20;
+// Central-directory headers read for the name check: past the entry limit,
+// the entry policy refuses the package anyway.
+constexpr uint64_t kMaxCentralEntries = 2'000'000;
 
 RawEntryType TypeOf(struct archive_entry* e) {
   if (archive_entry_hardlink(e) != nullptr) return RawEntryType::kHardlink;
@@ -57,6 +62,18 @@ class ArchiveReader final : public PackageReader {
     if (seekable) {
       archive_read_set_seek_callback(a_, &ArchiveReader::SeekCallback);
       archive_read_set_skip_callback(a_, &ArchiveReader::SkipCallback);
+    }
+    // libarchive reads "a\\b" in a zip as "a/b"; the tar reader does not.
+    // One rule for both: the central directory's own names are checked here.
+    if (seekable) {
+      if (StartsWithZipMagic()) {
+        Result<std::string> backslash = FirstZipNameWithBackslash(source_.get(), kMaxCentralEntries);
+        if (!backslash.ok()) return backslash.status();
+        if (!backslash->empty()) {
+          return Status::Rejected("PKG-BACKSLASH", "entry name holds a backslash", Printable(*backslash));
+        }
+      }
+      if (!source_->Seek(0, SEEK_SET).ok()) return Status::IOError("cannot seek back in " + name_);
     }
     if (archive_read_open1(a_) != ARCHIVE_OK) {
       if (seekable && StartsWithZipMagic()) {

@@ -109,6 +109,10 @@ void PackageScanner::Register(uint32_t mets_index, ScanResult* result) {
     if (alg && *alg != DigestAlgorithm::kSha256) {
       DigestSet& set = extra_algorithms_[*path];
       set = set.With(*alg);
+      if (f.href.find('+') != std::string::npos) {
+        DigestSet& spaced = extra_algorithms_[PlusAsSpace(*path)];
+        spaced = spaced.With(*alg);
+      }
     }
   }
 }
@@ -140,12 +144,16 @@ void PackageScanner::Verify(const DeclarationRef& ref, const std::string& path, 
   }
 }
 
-bool PackageScanner::Match(const std::string& path, const ScannedFile& file, ScanResult* result) {
+bool PackageScanner::Match(const std::string& path, const ScannedFile& file, ScanResult* result, bool allow_plus) {
   bool any = false;
   auto [begin, end] = declared_.equal_range(PathHash(path));
   for (auto it = begin; it != end; ++it) {
     const DeclarationRef& ref = it->second;
     const ParsedMets& mets = *result->mets[ref.mets];
+    // '+' in an href is a literal plus. Reading it as a space (as commons-ip
+    // writes it) is a fallback, tried once every file has been seen and only
+    // for a declaration no file answered literally.
+    if (ref.plus_as_space && (!allow_plus || mets.matched[ref.index])) continue;
     Result<std::string> resolved = mets.Resolve(mets.doc.files[ref.index].href);
     if (!resolved.ok() || (ref.plus_as_space ? PlusAsSpace(*resolved) : *resolved) != path) continue;
     Verify(ref, path, file, result);
@@ -237,7 +245,7 @@ Status PackageScanner::ConsumeFile(PackageReader* reader, const PackageEntry& en
                                  (c.size() > 2 && c[1] == "representations");
   result->has_metadata |= (c.size() > 1 && c[0] == "metadata") || (c.size() > 2 && c[1] == "metadata");
   bool is_root_document = result->root >= 0 && result->mets[result->root]->doc.path == entry.path;
-  if (!is_root_document && !Match(entry.path, file, result)) {
+  if (!is_root_document && !Match(entry.path, file, result, /*allow_plus=*/false)) {
     result->unmatched.emplace_back(entry.path, std::move(file));
   }
   return Status::OK();
@@ -293,7 +301,7 @@ Status PackageScanner::Finish(const std::string& package, ScanResult* result) {
   if (!rehash.empty()) BEVARA_RETURN_IF_ERROR(Rehash(package, rehash, result));
   for (const auto& [path, file] : result->unmatched) {
     if (result->root >= 0 && result->mets[result->root]->doc.path == path) continue;
-    if (Match(path, file, result)) continue;
+    if (Match(path, file, result, /*allow_plus=*/true)) continue;
     if (result->root >= 0 && path.compare(0, root_prefix_.size(), root_prefix_) != 0) {
       result->findings.push_back({"PKG-OUTSIDE-ROOT", Severity::kError,
                                   "'" + path + "' lies outside the package folder '" + root_prefix_ + "'", path, 0});

@@ -85,7 +85,9 @@ class PackageScanner {
   Status ConsumeFile(PackageReader* reader, const PackageEntry& entry, ScanResult* result);
   void Register(uint32_t mets_index, ScanResult* result);
   // Checks a file against every declaration of its path; false when none.
-  bool Match(const std::string& path, const ScannedFile& file, ScanResult* result);
+  // `allow_plus`: also try declarations whose '+' is read as a space (only
+  // once the whole package has been seen; see Finish).
+  bool Match(const std::string& path, const ScannedFile& file, ScanResult* result, bool allow_plus);
   void Verify(const DeclarationRef& ref, const std::string& path, const ScannedFile& file, ScanResult* result);
   Status Finish(const std::string& package, ScanResult* result);
   Status Rehash(const std::string& package, const std::unordered_map<std::string, DigestSet>& wanted,

@@ -87,6 +87,40 @@ TEST(ArchiveReaderTest, StopsAtTheFirstUnsafeEntry) {
   EXPECT_EQ(files.size(), 2u);  // nothing after the rejection was handed out
 }
 
+// libarchive turns '\\' in a zip name into '/'; bevara reads the central
+// directory's own names, so a zip and a tar holding the same name get the
+// same verdict.
+TEST(ArchiveReaderTest, ABackslashIsRefusedInZipAsInTar) {
+  testing::TempDir dir;
+  const std::string name = "pkg\\content\\1\\x.docx";
+  std::string zip = testing::ZipBytes({{"pkg/METS.xml", "<mets/>"}, {name, "data"}});
+  ASSERT_NE(zip.find(name), std::string::npos) << "the fixture must hold the raw name";
+  testing::WriteFile(dir.Join("b.zip"), zip);
+  std::map<std::string, std::string> files;
+  Status from_zip = ReadAll(dir.Join("b.zip"), &files);
+  EXPECT_EQ(from_zip.rule(), "PKG-BACKSLASH") << from_zip.ToString();
+  EXPECT_EQ(from_zip.location(), name);
+  EXPECT_TRUE(files.empty());
+
+  sipgen::SipPlan plan;
+  PlannedEntry e;
+  e.path = name;
+  e.literal = "data";
+  plan.entries.push_back(e);
+  EXPECT_EQ(ReadAll(testing::WritePackage(plan, "tar", dir, "b"), &files).rule(), "PKG-BACKSLASH");
+
+  // Without its end record the central directory cannot be read: refused,
+  // not read from the local headers.
+  testing::WriteFile(dir.Join("cut.zip"), zip.substr(0, zip.size() - 22));
+  EXPECT_EQ(ReadAll(dir.Join("cut.zip"), &files).rule(), "PKG-CORRUPT");
+  // A central directory that claims more than the file holds.
+  std::string lying = zip;
+  lying[lying.size() - 22 + 12] = '\xff';
+  lying[lying.size() - 22 + 13] = '\x7f';
+  testing::WriteFile(dir.Join("lying.zip"), lying);
+  EXPECT_EQ(ReadAll(dir.Join("lying.zip"), &files).rule(), "PKG-CORRUPT");
+}
+
 TEST(ArchiveReaderTest, NotAnArchiveIsAFormatRejection) {
   testing::TempDir dir;
   testing::WriteFile(dir.Join("junk"), std::string(5000, '\x5a'));

@@ -162,6 +162,33 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
   EXPECT_FALSE(b.Has("CSIP2") || b.Has("CSIP10") || b.Has("SIP2")) << Describe(b);
 }
 
+// '+' in an href is a literal plus (RFC 3986). commons-ip writes it for a
+// space, so a declaration no file answers literally falls back to a space,
+// with a warning; it never takes a file that another name answers.
+TEST(PackageValidatorTest, APlusInAnHrefIsALiteralPlus) {
+  TempDir dir;
+  sipgen::SipPlan plan = sipgen::PlanSip(Spec(5, 3));
+  ASSERT_TRUE(plan.EditMets("xlink:href=\"documentation/README.txt\"", "xlink:href=\"documentation/READ+ME.txt\""));
+  sipgen::PlannedEntry* readme = plan.Find("documentation/README.txt");
+  ASSERT_NE(readme, nullptr);
+  readme->path = plan.root + "documentation/READ ME.txt";
+  ValidationReport spaced = ValidateOrDie(WritePackage(plan, "tar", dir, "spaced"));
+  EXPECT_TRUE(spaced.valid()) << Describe(spaced);
+  EXPECT_TRUE(spaced.Has("METS-HREF-PLUS")) << Describe(spaced);
+
+  sipgen::PlannedEntry plus = *plan.Find("documentation/READ ME.txt");
+  plus.path = plan.root + "documentation/READ+ME.txt";
+  plan.entries.push_back(plus);  // the literal name, after the spaced one
+  ValidationReport both = ValidateOrDie(WritePackage(plan, "tar", dir, "both"));
+  EXPECT_FALSE(both.Has("METS-HREF-PLUS")) << Describe(both);
+  ASSERT_TRUE(both.Has("FILE-UNDECLARED")) << Describe(both);
+  for (const Finding& f : both.findings()) {
+    if (f.rule == "FILE-UNDECLARED") {
+      EXPECT_NE(f.path.find("READ ME.txt"), std::string::npos) << f.path;
+    }
+  }
+}
+
 TEST(PackageValidatorTest, PublicEarkSamplesAreAccepted) {
   std::string dir = BEVARA_SHARED_SAMPLES;
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no shared samples at " << dir;
