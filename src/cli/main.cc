@@ -16,7 +16,7 @@ constexpr const char* kUsage =
     "  serve [--init]       run the HTTP API (default http://127.0.0.1:8080); --init creates the archive\n"
     "  token create|revoke|list   manage API tokens\n"
     "  log verify|keygen|checkpoint   check the audit log's hash chain; sign its head\n"
-    "  validate PACKAGE     validate a submission package (FGS 1.2 / E-ARK CSIP, or FGS 1.x)\n"
+    "  validate PACKAGE     validate a submission package (FGS 2.0 = E-ARK CSIP+SIP, or FGS 1.x)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
     "  formats              files and bytes per PRONOM format, with the format policy's state\n"

@@ -14,6 +14,24 @@ namespace {
 using testing::CommandRun;
 using testing::RunBevara;
 
+TEST(ValidateCommandTest, RulesPrintsTheRequirementTableAndMisuseTouchesNothing) {
+  CommandRun table = RunBevara("validate --rules");
+  EXPECT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find("| CSIP78 | MUST | `CSIP78` |"), std::string::npos) << table.out;
+  CommandRun json = RunBevara("validate --rules --format json");
+  ASSERT_EQ(json.exit_code, 0);
+  nlohmann::json list = nlohmann::json::parse(json.out);
+  EXPECT_GT(list.size(), 170u);
+  for (const char* misuse : {"validate --rules some.zip", "validate", "validate --format markdown x.zip",
+                             "validate --rules --report r.json"}) {
+    CommandRun r = RunBevara(misuse);
+    EXPECT_EQ(r.exit_code, 2) << misuse;
+    EXPECT_EQ(r.out, "") << misuse;
+    CommandRun said = testing::RunShell(std::string(BEVARA_BINARY) + " " + misuse + " 2>&1 >/dev/null");
+    EXPECT_NE(said.out.find("bevara validate"), std::string::npos) << misuse << ": " << said.out;
+  }
+}
+
 TEST(ValidateCommandTest, ExitCodesSayValidInvalidOrCouldNotRun) {
   testing::TempDir dir;
   sipgen::SipSpec spec;
