@@ -12,6 +12,8 @@ int InitCommand(const std::vector<std::string>& args);
 // bevara validate [--format text|json] [--report FILE] PACKAGE
 // Exit 0: valid; 1: invalid; 2: could not run.
 int ValidateCommand(const std::vector<std::string>& args);
+// bevara sip create: a SIP from a folder of files and a case description.
+int SipCommand(const std::vector<std::string>& args);
 
 // bevara ingest [--data DIR] [--message TEXT] [--receipt FILE] PACKAGE...
 // Exit 0: all archived; 1: some rejected; 2: could not run.

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  token create|revoke|list   manage API tokens\n"
     "  log verify|keygen|checkpoint   check the audit log's hash chain; sign its head\n"
     "  validate PACKAGE     validate a submission package (FGS 2.0 = E-ARK CSIP+SIP, or FGS 1.x)\n"
+    "  sip create           make a SIP from a folder of files and a case description (JSON)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
     "  formats              files and bytes per PRONOM format, with the format policy's state\n"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "token") return bevara::cli::TokenCommand(args);
   if (command == "log") return bevara::cli::LogCommand(args);
   if (command == "validate") return bevara::cli::ValidateCommand(args);
+  if (command == "sip") return bevara::cli::SipCommand(args);
   if (command == "ingest") return bevara::cli::IngestCommand(args);
   if (command == "audit") return bevara::cli::AuditCommand(args);
   if (command == "formats") return bevara::cli::FormatsCommand(args);
