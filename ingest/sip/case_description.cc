@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ingest/mets/xsd_values.h"
+#include "ingest/validate/vocabularies.h"
 #include "src/common/path.h"
 
 namespace bevara::ingest {
@@ -129,6 +130,9 @@ Status ReadFile(const json& j, const std::string& path, CaseFile* out) {
     Fields f(j, path);
     BEVARA_RETURN_IF_ERROR(f.Text("path", &out->path, true));
     BEVARA_RETURN_IF_ERROR(f.Text("mimetype", &out->mimetype));
+    if (!out->mimetype.empty() && !IsMediaType(out->mimetype)) {
+      return Fields::Error(f.Path("mimetype"), "must be an IANA media type (type/subtype)");
+    }
     BEVARA_RETURN_IF_ERROR(f.Done());
   }
   // The names' finer rules (backslashes, control characters, NFC

@@ -17,12 +17,6 @@ constexpr size_t kMaxIdempotencyKey = 255;
 
 std::string JobHref(const std::string& id) { return "/api/v1/jobs/" + id; }
 
-nlohmann::json JobLinks(const Job& job) {
-  nlohmann::json j = {{"id", job.id}, {"state", services::JobStateName(job.state)}, {"href", JobHref(job.id)}};
-  if (!job.package_id.empty()) j["package"] = "/api/v1/packages/" + PercentEncode(job.package_id, false);
-  return j;
-}
-
 // An Idempotency-Key is printable ASCII (a UUID, typically): anything else
 // is refused before a byte of the body is read.
 bool UsableIdempotencyKey(const std::string& key) {
@@ -45,13 +39,34 @@ nlohmann::json DepositError(const std::string& outcome, const Job& job, const nl
                           "); deposit it again later"}};
 }
 
-// A finished deposit as its client reads it: the job, and the report and
-// receipt of what it became (the receipt with the version record in full).
+// What a rejected package's developer has to fix: the failed rules only,
+// each with its id, where, what went wrong and what the rule asks.
+nlohmann::json Problems(const nlohmann::json& report) {
+  nlohmann::json problems = nlohmann::json::array();
+  if (!report.is_object() || !report.contains("rules") || !report["rules"].is_array()) return problems;
+  for (const nlohmann::json& rule : report["rules"]) {
+    if (rule.value("result", std::string()) != "fail") continue;
+    if (!rule.contains("findings") || !rule["findings"].is_array()) continue;
+    for (const nlohmann::json& f : rule["findings"]) {
+      nlohmann::json p = {{"rule", rule.value("id", std::string())},
+                          {"message", f.value("message", std::string())},
+                          {"hint", rule.value("title", std::string())}};
+      if (f.contains("location")) p["location"] = f["location"];
+      problems.push_back(std::move(p));
+      if (problems.size() >= 100) return problems;  // the report has them all
+    }
+  }
+  return problems;
+}
+
+// A deposit as its client reads it, in one shape through every state: the
+// job; once it is done, the report and receipt of what it became (the
+// receipt with the version record in full), or the error and what to fix.
 Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
   nlohmann::json doc = {{"id", job.id},
                         {"state", services::JobStateName(job.state)},
                         {"created", job.created},
-                        {"finished", job.finished},
+                        {"finished", job.finished.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.finished)},
                         {"token", job.token_id},
                         {"producer", job.producer},
                         {"idempotency_key", job.idempotency_key},
@@ -63,6 +78,7 @@ Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
     doc["version"] = job.version;
     doc["package"] = "/api/v1/packages/" + PercentEncode(job.package_id, false);
   }
+  if (!services::IsDone(job.state)) return doc;
   auto result = api->deposits->ResultOf(job.id);
   if (!result.ok()) return result.status();
   const std::string outcome = result->value("outcome", std::string());
@@ -80,6 +96,7 @@ Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
   }
   if (job.state == JobState::kRejected || job.state == JobState::kFailed) {
     doc["error"] = result->contains("error") ? (*result)["error"] : DepositError(outcome, job, *result);
+    if (doc.contains("report")) doc["error"]["problems"] = Problems(doc["report"]);
   }
   return doc;
 }
@@ -145,6 +162,13 @@ void Deposit(DepositApi* api, Exchange& ex) {
                      "the package is larger than this server accepts (" + std::to_string(deposits->max_package_bytes()) + " bytes)");
   }
   if (!ex.HasBody()) return SendError(ex, 400, "bad_request", "the request has no body: send the package (tar or zip)");
+  // A browser form's upload wraps the package in MIME parts: refused before
+  // a byte is read, with what to do instead.
+  if (ex.request.getContentType().rfind("multipart/", 0) == 0) {
+    return SendError(ex, 415, "unsupported_media_type",
+                     "send the raw package as the request body (Content-Type: application/x-tar or application/zip), "
+                     "not as a multipart form");
+  }
   const std::string key = ex.request.get("Idempotency-Key", "");
   if (!UsableIdempotencyKey(key)) {
     return SendError(ex, 400, "bad_request", "an Idempotency-Key is at most 255 printable ASCII characters");
@@ -196,18 +220,13 @@ void Deposit(DepositApi* api, Exchange& ex) {
     ex.response.set("Idempotent-Replayed", "true");
     if (services::IsDone(job->state)) return SendJobDocument(api, ex, 200, *job);  // the first deposit's result
   }
-  SendJson(ex, 202, JsonText(JobLinks(*job)));
+  SendJobDocument(api, ex, 202, *job);
 }
 
 void GetJob(DepositApi* api, Exchange& ex) {
   auto job = api->deposits->Find(ex.Param("id"), ex.who);
   if (!job) return SendError(ex, 404, "not_found", "no job '" + ex.Param("id") + "'");
-  if (!services::IsDone(job->state)) {
-    nlohmann::json j = JobLinks(*job);
-    j["created"] = job->created;
-    ex.response.set("Retry-After", "1");
-    return SendJson(ex, 200, JsonText(j));
-  }
+  if (!services::IsDone(job->state)) ex.response.set("Retry-After", "1");
   SendJobDocument(api, ex, 200, *job);
 }
 

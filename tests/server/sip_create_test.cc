@@ -94,6 +94,7 @@ TEST(SipCreate, BadInputIsAClearErrorAndWritesNothing) {
            {"\"direction\": \"internal\"", "\"direction\": \"sideways\"", "case.records[2].direction must be"},
            {"19121212-1212", "19121212-1213", "case.records[0].parties[0].personnummer is not a valid"},
            {"\"ends\": \"2094-03-01\"", "\"ends\": \"2094-13-01\"", "case.records[1].restrictions[0].ends must be a date"},
+           {"\"application/pdf\"", "\"PDF file\"", "case.records[1].files[0].mimetype must be an IANA media type"},
            {"\"status\": \"closed\",", "\"statu\": \"closed\",", "case.statu is not a known field"},
            {"\"kvittens.txt\"", "\"ritningar\"", "'ritningar' is not a regular file"}}) {
     std::string text = kCase;
@@ -167,6 +168,45 @@ TEST(SipCreate, EveryFieldRoundTripsThroughIngestAndTheCaseView) {
   EXPECT_EQ(beslut["secrecy"]["osl"]["chapter"], 21);
   EXPECT_EQ(j["records"][2]["direction"], "internal");
   EXPECT_EQ(j["records"][2]["access"]["state"], "public");
+}
+
+// A deposit is one shape through every state, and a rejected one says what
+// to fix: the failed rules only, each with its id, location and a hint.
+TEST(SipCreate, ARejectedDepositSaysWhatToFixAndAFormIs415) {
+  TempDir dir;
+  sipgen::SipSpec spec;
+  spec.files = 3;
+  sipgen::SipPlan plan = sipgen::PlanSip(spec);
+  ASSERT_TRUE(plan.EditMets("MIMETYPE=\"text/plain\"", "MIMETYPE=\"plain text\""));  // CSIP68
+  ASSERT_EQ(testing::WritePackage(plan, "tar", dir, "bad"), dir.Join("bad.tar"));
+  auto server = testing::ServerProcess::Start(dir.Join("data"));
+  const std::string archivist = server->CreateToken("archivist");
+  testing::HttpReply accepted = server->Upload("/api/v1/packages", archivist, dir.Join("bad.tar"));
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  auto queued = nlohmann::json::parse(accepted.body);
+  testing::HttpReply job = server->DepositAndWait(archivist, dir.Join("bad.tar"));
+  auto done = nlohmann::json::parse(job.body);
+  for (const char* key : {"id", "state", "created", "finished", "token", "producer", "idempotency_key", "sha256", "size",
+                          "href"}) {
+    EXPECT_TRUE(queued.contains(key)) << key << " missing while queued: " << accepted.body;
+    EXPECT_TRUE(done.contains(key)) << key << " missing when done: " << job.body;
+  }
+  ASSERT_EQ(done["state"], "rejected") << job.body;
+  const auto& problems = done["error"]["problems"];
+  ASSERT_FALSE(problems.empty()) << job.body;
+  for (const auto& p : problems) {
+    EXPECT_FALSE(p["rule"].get<std::string>().empty());
+    EXPECT_FALSE(p["hint"].get<std::string>().empty());
+    EXPECT_TRUE(p.contains("location")) << p.dump();
+    EXPECT_EQ(p["message"].get<std::string>().find(dir.path()), std::string::npos) << "no server path: " << p.dump();
+  }
+  EXPECT_EQ(problems[0]["rule"], "CSIP68") << problems.dump();
+  EXPECT_EQ(problems.size(), 1u) << "the failed rule only: " << problems.dump();
+
+  testing::HttpReply form = server->Request("POST", "/api/v1/packages", archivist, "--x\r\n\r\nbytes\r\n--x--\r\n",
+                                            {{"Content-Type", "multipart/form-data; boundary=x"}});
+  EXPECT_EQ(form.status, 415) << form.body;
+  EXPECT_NE(form.body.find("send the raw package"), std::string::npos) << form.body;
 }
 
 }  // namespace
