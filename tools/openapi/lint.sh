@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Lints the API description with redocly's recommended rules (redocly.yaml):
+# zero errors and zero warnings, or the default test run fails. Installs the
+# pinned @redocly/cli (package-lock.json) on first use; needs Node.js >= 20.19.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x node_modules/.bin/redocly ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+out=$(NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off ./node_modules/.bin/redocly lint ../../src/server/openapi.json \
+        --config redocly.yaml --format=stylish 2>&1) || { echo "$out"; exit 1; }
+if echo "$out" | grep -qE "You have [0-9]+ warnings?"; then echo "$out"; exit 1; fi
+echo "openapi.json: no errors, no warnings"
