@@ -114,8 +114,11 @@ class ArchiveWriter {
       archive_write_set_options(a_, "zip:compression=store");
     } else {
       archive_write_set_format_pax_restricted(a_);
-      archive_write_set_bytes_in_last_block(a_, 1);
     }
+    // libarchive hands its output on in blocks of 10 KiB by default: a write
+    // per 10 KiB. One block per MiB, and no padding after the last.
+    archive_write_set_bytes_per_block(a_, static_cast<int>(kBlock));
+    archive_write_set_bytes_in_last_block(a_, 1);
     opened_ = archive_write_open2(a_, this, nullptr, &ArchiveWriter::Write, nullptr, nullptr) == ARCHIVE_OK;
   }
   ~ArchiveWriter() { archive_write_free(a_); }
