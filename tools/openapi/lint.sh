@@ -4,6 +4,10 @@
 # pinned @redocly/cli (package-lock.json) on first use; needs Node.js >= 20.19.
 set -euo pipefail
 cd "$(dirname "$0")"
+if ! command -v node >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
+  echo "tools/openapi/lint.sh: @redocly/cli needs Node.js 20.19 or later (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 if [ ! -x node_modules/.bin/redocly ]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
