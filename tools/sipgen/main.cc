@@ -1,4 +1,4 @@
-// bevara-sipgen: writes a valid FGS 1.2 / E-ARK CSIP submission package.
+// bevara-sipgen: writes a valid FGS Paketstruktur 2.0 (E-ARK CSIP + SIP) submission package.
 #include <clocale>
 #include <cstdlib>
 #include <iostream>

@@ -313,7 +313,7 @@ SipPlan PlanSip(const SipSpec& spec) {
   add_literal("metadata/descriptive/erms.xml", Erms(plan.objid, spec.seed, draft, data, spec.secrecy_ends));
   add_literal("metadata/preservation/premis.xml", Premis(plan.objid, spec.seed));
   add_literal("documentation/README.txt",
-              "Leverans från Exempelby kommuns e-tjänst. Paketet följer FGS Paketstruktur 1.2.\n");
+              "Leverans från Exempelby kommuns e-tjänst. Paketet följer FGS Paketstruktur 2.0.\n");
   std::vector<std::string> schema_paths;
   for (const schemas::EmbeddedSchema& s : schemas::All()) {
     schema_paths.push_back(std::string("schemas/") + s.file_name);

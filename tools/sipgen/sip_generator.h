@@ -1,4 +1,4 @@
-// SIP generator: writes valid FGS 1.2 / E-ARK CSIP submission packages of
+// SIP generator: writes valid FGS Paketstruktur 2.0 (E-ARK CSIP + SIP) submission packages of
 // any shape, deterministically from a seed. Tests and benchmarks use it, and
 // tests derive malformed packages from its plans (sip_writer.h writes any
 // entry type, including the ones bevara must reject).
