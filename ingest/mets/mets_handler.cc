@@ -269,7 +269,7 @@ void MetsHandler::OnFileLike(FileDeclaration::Kind kind, const Attributes& attrs
     }
     if (Eq(uri, kXlinkNamespace)) {
       if (Eq(a, u"href")) { Assign(v, &f.href); f.has_href = true; }
-      else if (Eq(a, u"type")) f.xlink_simple = Eq(v, u"simple");
+      else if (Eq(a, u"type")) { f.xlink_simple = Eq(v, u"simple"); f.has_xlink_type = true; }
       continue;
     }
     if (!IsUnqualified(uri)) continue;
@@ -309,7 +309,7 @@ void MetsHandler::OnFLocat(const Attributes& attrs) {
     const XMLCh* a = attrs.getLocalName(i);
     if (Eq(uri, kXlinkNamespace)) {
       if (Eq(a, u"href")) { Assign(attrs.getValue(i), &f.href); f.has_href = true; }
-      else if (Eq(a, u"type")) f.xlink_simple = Eq(attrs.getValue(i), u"simple");
+      else if (Eq(a, u"type")) { f.xlink_simple = Eq(attrs.getValue(i), u"simple"); f.has_xlink_type = true; }
     } else if (IsUnqualified(uri) && Eq(a, u"LOCTYPE")) {
       f.loctype_url = Eq(attrs.getValue(i), u"URL");
     }

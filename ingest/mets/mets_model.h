@@ -25,6 +25,7 @@ struct FileDeclaration {
        has_mimetype = false, has_href = false;
   bool loctype_url = false;   // LOCTYPE="URL"
   bool xlink_simple = false;  // xlink:type="simple"
+  bool has_xlink_type = false;
   uint8_t flocat_count = 0;   // files only; saturates at 255
   // sip:FILEFORMATNAME/VERSION/REGISTRY/REGISTRYKEY (E-ARK SIP32-35), one bit
   // each in this order: present, and present but empty.

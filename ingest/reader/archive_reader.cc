@@ -63,18 +63,7 @@ class ArchiveReader final : public PackageReader {
       archive_read_set_seek_callback(a_, &ArchiveReader::SeekCallback);
       archive_read_set_skip_callback(a_, &ArchiveReader::SkipCallback);
     }
-    // libarchive reads "a\\b" in a zip as "a/b"; the tar reader does not.
-    // One rule for both: the central directory's own names are checked here.
-    if (seekable) {
-      if (StartsWithZipMagic()) {
-        Result<std::string> backslash = FirstZipNameWithBackslash(source_.get(), kMaxCentralEntries);
-        if (!backslash.ok()) return backslash.status();
-        if (!backslash->empty()) {
-          return Status::Rejected("PKG-BACKSLASH", "entry name holds a backslash", Printable(*backslash));
-        }
-      }
-      if (!source_->Seek(0, SEEK_SET).ok()) return Status::IOError("cannot seek back in " + name_);
-    }
+    seekable_ = seekable;
     if (archive_read_open1(a_) != ARCHIVE_OK) {
       if (seekable && StartsWithZipMagic()) {
         return Status::Rejected("PKG-CORRUPT", name_ + " is a zip file without a readable central directory", name_);
@@ -98,7 +87,10 @@ class ArchiveReader final : public PackageReader {
       int r = archive_read_next_header(a_, &e);
       if (r == ARCHIVE_EOF) return false;
       if (r < ARCHIVE_WARN) return Translate("read header");
-      if (format_.empty()) DetectFormat();
+      if (format_.empty()) {
+        DetectFormat();
+        if (format_ == "zip" && seekable_) BEVARA_RETURN_IF_ERROR(CheckZipNames());
+      }
       const char* utf8 = archive_entry_pathname_utf8(e);
       const char* raw = utf8 != nullptr ? utf8 : archive_entry_pathname(e);
       std::string_view name = raw != nullptr ? raw : "";
@@ -125,6 +117,23 @@ class ArchiveReader final : public PackageReader {
   std::string format() const override { return format_; }
 
  private:
+  // libarchive reads "a\\b" in a zip as "a/b"; the tar reader does not. One
+  // rule for both: the zip's own names (central directory and local headers)
+  // are checked once libarchive has taken the file for a zip, wherever in
+  // the file the zip starts. The source's offset is put back for libarchive.
+  Status CheckZipNames() {
+    Result<int64_t> here = source_->Seek(0, SEEK_CUR);
+    if (!here.ok()) return here.status();
+    Result<std::string> backslash = FirstZipNameWithBackslash(source_.get(), kMaxCentralEntries);
+    if (!source_->Seek(*here, SEEK_SET).ok()) return Status::IOError("cannot seek back in " + name_);
+    if (!backslash.ok()) return backslash.status();
+    if (!backslash->empty()) {
+      return Status::Rejected("PKG-BACKSLASH", "entry name holds a backslash", Printable(*backslash));
+    }
+    return Status::OK();
+  }
+
+  bool seekable_ = false;
   // The compression ratio is judged on what came out against what was read
   // from the source, which covers gzip filters and zip's per-entry deflate
   // alike (and zips whose entries share compressed data).

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <set>
 
 #include "ingest/mets/xsd_values.h"
@@ -26,6 +27,11 @@ class Fields {
     }
     if (!it->is_string()) return Error(Path(key), "must be a string");
     *out = it->get<std::string>();
+    // XML 1.0 has no place for the other C0 characters: a METS holding one
+    // would not be well-formed.
+    for (unsigned char c : *out) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return Error(Path(key), "holds a control character");
+    }
     if (required && out->empty()) return Error(Path(key), "must not be empty");
     return Status::OK();
   }
@@ -74,13 +80,8 @@ Status MustBeObject(const json& j, const std::string& path) {
   return j.is_object() ? Status::OK() : Fields::Error(path, "must be an object");
 }
 
-bool IsDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
+// A calendar date YYYY-MM-DD (2023-02-29 is none).
+bool IsDate(std::string_view s) { return s.size() == 10 && XsdDay(s).has_value(); }
 
 Status Date(Fields& f, const char* key, std::string* out, bool required = false) {
   BEVARA_RETURN_IF_ERROR(f.Text(key, out, required));
@@ -172,6 +173,16 @@ Status ReadPackage(const json* j, CaseDescription* d) {
   BEVARA_RETURN_IF_ERROR(MustBeObject(*j, "package"));
   Fields f(*j, "package");
   BEVARA_RETURN_IF_ERROR(f.Text("id", &d->package_id));
+  // The id names the package's folder and its METS OBJID: letters, digits,
+  // '.', '_' and '-', not starting with '.'.
+  for (char c : d->package_id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return Fields::Error("package.id", "may hold only letters, digits, '.', '_' and '-'");
+    }
+  }
+  if (!d->package_id.empty() && (d->package_id[0] == '.' || d->package_id.size() > 100)) {
+    return Fields::Error("package.id", "must not start with '.' and must be at most 100 characters");
+  }
   BEVARA_RETURN_IF_ERROR(f.Text("label", &d->label));
   BEVARA_RETURN_IF_ERROR(f.Text("created", &d->created));
   BEVARA_RETURN_IF_ERROR(f.Text("content_category", &d->content_category));

@@ -171,8 +171,14 @@ class ArchiveWriter {
 
 // Streams one planned file into the archive, hashing it on the way.
 Status CopyFile(Env* env, PlannedEntry* e, ArchiveWriter* w, std::vector<char>* buffer) {
-  Result<std::unique_ptr<ReadableFile>> in = env->OpenForRead(e->source);
-  if (!in.ok()) return FileError(e->file.path, "cannot be read");
+  // The plan checked every component; the last is opened without following
+  // a link that appeared since. (A folder swapped for a link in between is
+  // the producer's own machine turning on it; the bytes are still the ones
+  // hashed and declared.)
+  OpenOptions options;
+  options.no_follow = true;
+  Result<std::unique_ptr<ReadableFile>> in = env->OpenForRead(e->source, options);
+  if (!in.ok()) return FileError(e->file.path, "cannot be read (or became a symbolic link)");
   MultiDigester digest(DigestSet().With(DigestAlgorithm::kSha256));
   uint64_t left = e->file.size;
   while (left > 0) {
@@ -229,7 +235,12 @@ Result<SipBuildResult> BuildSip(Env* env, const CaseDescription& d, const std::s
   if (env->Lstat(out_path).ok()) return Status::AlreadyExists("'" + out_path + "' exists; bevara never replaces it");
   std::string part = out_path + ".part";
   Result<std::unique_ptr<WritableFile>> out = env->CreateExclusive(part, 0644);
-  if (!out.ok()) return out.status();
+  if (!out.ok()) {
+    if (out.status().IsAlreadyExists()) {
+      return Status::AlreadyExists("'" + part + "' exists: another run is writing it, or one was stopped; remove it");
+    }
+    return out.status();
+  }
   Status s;
   {
     ArchiveWriter writer(out->get(), format, EpochSeconds(d.created));

@@ -32,20 +32,25 @@ void CheckAgents(const MetsDocument& doc, const MetsPlace& place, ValidationRepo
 }  // namespace
 
 void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
-  r->Checked({"FGS1-OBJID", "FGS1-TYPE", "FGS1-OAISSTATUS", "FGS1-AGENTS", "FGS1-SUBMISSIONAGREEMENT",
+  r->Checked({"FGS1-PROFILE", "FGS1-OBJID", "FGS1-TYPE", "FGS1-OAISSTATUS", "FGS1-AGENTS", "FGS1-SUBMISSIONAGREEMENT",
               "FGS1-EXT-VALUES", "FGS1-CREATEDATE"});
   if (!doc.has_objid || doc.objid.empty()) r->Add("FGS1-OBJID", "mets has no OBJID", place.shown);
   if (!doc.has_type || doc.type.empty()) {
     r->Add("FGS1-TYPE", "mets has no TYPE", place.shown);
   } else if (!IsFgsPackageType(doc.type)) {
-    r->Add("FGS1-TYPE", "mets/@TYPE '" + doc.type + "' is not in the FGS 1.x list", place.shown);
+    r->Add("FGS1-TYPE", "mets/@TYPE '" + Shorten(doc.type) + "' is not in the FGS 1.x list", place.shown);
   }
   const std::string* status = Ext(doc.ext_header, "OAISSTATUS");
   if (status == nullptr) status = Ext(doc.ext_root, "OAISTYPE");
   if (status == nullptr) {
     r->Add("FGS1-OAISSTATUS", "neither metsHdr/@ext:OAISSTATUS (1.2) nor mets/@ext:OAISTYPE (1.0) is given", place.shown);
-  } else if (!IsFgsOaisStatus(*status)) {
-    r->Add("FGS1-OAISSTATUS", "the OAIS type '" + *status + "' is not SIP, AIP, DIP, AIU or AIC", place.shown);
+  } else if (*status != "SIP") {
+    // bevara takes in submission packages; an AIP or DIP is not one.
+    r->Add("FGS1-OAISSTATUS", "the OAIS type is '" + Shorten(*status) + "', not SIP", place.shown);
+  }
+  if (doc.profile.find("CommonSpecificationSwedenPackageProfile") == std::string::npos) {
+    r->Add("FGS1-PROFILE", "mets/@PROFILE '" + Shorten(doc.profile) +
+                               "' does not name CommonSpecificationSwedenPackageProfile", place.shown);
   }
   if (!doc.has_header || doc.create_date.empty()) {
     r->Add("FGS1-CREATEDATE", "metsHdr/@CREATEDATE is missing", place.shown, doc.header_line);

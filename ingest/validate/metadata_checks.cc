@@ -116,8 +116,11 @@ void CheckDeclarations(const MetsDocument& doc, bool fgs1, const MetsPlace& plac
     }
     if (!f.loctype_url) r->Add(rules.loctype, what + " has no LOCTYPE=\"URL\"", place.shown, f.line);
     // METS 1.x documents (FGS 1.x) were written against a schema that
-    // supplied xlink:type="simple" when it was left out.
-    if (!f.xlink_simple && !fgs1) r->Add(rules.xlink_type, what + " has no xlink:type=\"simple\"", place.shown, f.line);
+    // supplied xlink:type="simple" when it was left out; any other value is
+    // wrong in both.
+    if (!f.xlink_simple && (!fgs1 || f.has_xlink_type)) {
+      r->Add(rules.xlink_type, what + " has no xlink:type=\"simple\"", place.shown, f.line);
+    }
     need(f.has_href, rules.href, "xlink:href");
   }
 }

@@ -23,4 +23,8 @@ void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport
 // USE with the folder it names: "Documentation" -> "documentation".
 std::string FolderOfUse(std::string_view use);
 
+// A value from the document as a message shows it: at most 200 bytes, cut
+// on a UTF-8 boundary. A hostile METS must not make its report huge.
+std::string Shorten(std::string_view value);
+
 }  // namespace bevara::ingest::internal

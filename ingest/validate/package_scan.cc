@@ -299,7 +299,17 @@ Status PackageScanner::Finish(const std::string& package, ScanResult* result) {
     }
   }
   if (!rehash.empty()) BEVARA_RETURN_IF_ERROR(Rehash(package, rehash, result));
-  for (const auto& [path, file] : result->unmatched) {
+  // Every literal match first, then the '+'-as-space fallback: which file a
+  // declaration takes must not depend on the order of the archive.
+  std::vector<bool> literal(result->unmatched.size(), false);
+  for (size_t i = 0; i < result->unmatched.size(); ++i) {
+    const auto& [path, file] = result->unmatched[i];
+    if (result->root >= 0 && result->mets[result->root]->doc.path == path) continue;
+    literal[i] = Match(path, file, result, /*allow_plus=*/false);
+  }
+  for (size_t i = 0; i < result->unmatched.size(); ++i) {
+    const auto& [path, file] = result->unmatched[i];
+    if (literal[i]) continue;
     if (result->root >= 0 && result->mets[result->root]->doc.path == path) continue;
     if (Match(path, file, result, /*allow_plus=*/true)) continue;
     if (result->root >= 0 && path.compare(0, root_prefix_.size(), root_prefix_) != 0) {

@@ -141,7 +141,9 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
   if (!complete) {
     report.Add(scan.stopped.rule(), scan.stopped.message(), scan.stopped.location());
   } else if (scan.file_count == 0) {
-    report.Add("PKG-EMPTY", "the package holds no files", path);
+    // Findings on the package as a whole name no location: the path given
+    // here may be the server's upload file, which no report shows.
+    report.Add("PKG-EMPTY", "the package holds no files");
   }
 
   // The XML documents themselves.
@@ -150,7 +152,7 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
 
   report.Checked("PKG-NO-METS");
   if (scan.root < 0) {
-    if (complete && scan.file_count > 0) report.Add("PKG-NO-METS", "no METS.xml or sip.xml at the package root", path);
+    if (complete && scan.file_count > 0) report.Add("PKG-NO-METS", "no METS.xml, mets.xml or sip.xml at the package root");
     return finish();
   }
   const ParsedMets& root = *scan.mets[scan.root];
@@ -191,9 +193,9 @@ Result<ValidationReport> PackageValidator::Validate(const std::string& path, Ent
   }
   if (!IsFgs1(profile) && complete) {
     report.Checked("PKG-REPRESENTATIONS");
-    if (!scan.has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder", path);
+    if (!scan.has_representations) report.Add("PKG-REPRESENTATIONS", "the package has no representations/ folder");
     report.Checked("CSIPSTR5");
-    if (!scan.has_metadata) report.Add("CSIPSTR5", "the package has no metadata/ folder", path);
+    if (!scan.has_metadata) report.Add("CSIPSTR5", "the package has no metadata/ folder");
   }
   return finish();
 }

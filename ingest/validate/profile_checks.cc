@@ -70,7 +70,8 @@ void CheckCsipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRe
 void CheckSipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
   r->Checked({"SIP1", "SIP2", "SIP3", "SIP4", "SIP5", "SIP6", "SIP7", "SIP8", "SIP32", "SIP33", "SIP34", "SIP35"});
   if (!doc.has_label || doc.label.empty()) r->Add("SIP1", "mets has no LABEL naming the package", place.shown);
-  if (doc.profile.find("earkcsip.dilcis.eu/profile/") != std::string::npos) {
+  if (doc.profile.rfind("https://earkcsip.dilcis.eu/profile/", 0) == 0 ||
+      doc.profile.rfind("http://earkcsip.dilcis.eu/profile/", 0) == 0) {
     // The CSIP profile the SIP profile extends (commons-ip writes it): the
     // package is a CSIP package, read as a SIP.
     r->AddAs(Severity::kWarning, "SIP2", "mets/@PROFILE names the CSIP profile; an E-ARK SIP names "
@@ -125,7 +126,8 @@ void CheckSipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRep
 PackageProfile DetectProfile(const MetsDocument& root, bool root_file_is_sip_xml) {
   // An E-ARK profile URL is held to CSIP/SIP whatever else the document
   // carries: a stray ext: attribute must not buy a package the 1.x rules.
-  if (IsEarkSipProfile(root.profile) || root.profile.find("earkcsip.dilcis.eu") != std::string::npos) {
+  if (IsEarkSipProfile(root.profile) || root.profile.rfind("https://earkcsip.dilcis.eu/", 0) == 0 ||
+      root.profile.rfind("http://earkcsip.dilcis.eu/", 0) == 0) {
     return PackageProfile::kFgs2;
   }
   bool oaistype = HasExt(root.ext_root, "OAISTYPE"), oaisstatus = HasExt(root.ext_header, "OAISSTATUS");

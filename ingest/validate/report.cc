@@ -10,7 +10,16 @@ namespace bevara::ingest {
 namespace {
 
 // Reports stay readable (and bounded) when one rule fails 100,000 times.
-constexpr size_t kMaxFindingsShownPerRule = 200;
+constexpr size_t kMaxFindingsShownPerRule = ValidationReport::kMaxFindingsKeptPerRule;
+
+// At most `max` bytes, cut on a UTF-8 boundary.
+void Truncate(std::string* s, size_t max) {
+  if (s->size() <= max) return;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) --cut;
+  s->resize(cut);
+  *s += "…";
+}
 
 }  // namespace
 
@@ -31,10 +40,16 @@ void ValidationReport::AddAs(Severity severity, std::string_view rule, std::stri
   const RuleInfo* info = FindRule(rule);
   // Severity is ordered kError < kWarning < kInfo: the larger is the milder.
   if (info && severity < info->severity) severity = info->severity;
-  Finding f{std::string(rule), severity, std::move(message), std::move(path), line};
-  if (f.severity == Severity::kError) ++errors_;
-  if (f.severity == Severity::kWarning) ++warnings_;
-  findings_.push_back(std::move(f));
+  if (severity == Severity::kError) ++errors_;
+  if (severity == Severity::kWarning) ++warnings_;
+  // A hostile package cannot make the report (kept for decades, sent on
+  // every request) as large as itself: findings past the cap are counted only.
+  RuleTally& tally = tallies_[std::string(rule)];
+  tally.worst = std::min(tally.worst, severity);
+  if (++tally.findings > kMaxFindingsKeptPerRule) return;
+  Truncate(&message, kMaxMessageBytes);
+  Truncate(&path, kMaxMessageBytes);
+  findings_.push_back(Finding{std::string(rule), severity, std::move(message), std::move(path), line});
 }
 
 bool ValidationReport::Has(std::string_view rule) const {
@@ -53,9 +68,8 @@ std::string ValidationReport::ToJson() const {
     Severity sev = info ? info->severity : Severity::kError;
     auto it = by_rule.find(id);
     // The result is the worst of the rule's findings (AddAs may soften one).
-    Severity worst = Severity::kInfo;
-    if (it != by_rule.end())
-      for (const Finding* f : it->second) worst = std::min(worst, f->severity);
+    auto tally = tallies_.find(id);
+    Severity worst = tally == tallies_.end() ? Severity::kInfo : tally->second.worst;
     json r = {{"id", id},
               {"title", info ? info->title : ""},
               {"severity", SeverityName(sev)},
@@ -72,7 +86,7 @@ std::string ValidationReport::ToJson() const {
         list.push_back(std::move(j));
       }
       r["findings"] = std::move(list);
-      r["finding_count"] = it->second.size();
+      r["finding_count"] = tally->second.findings;
     }
     rules.push_back(std::move(r));
   }
@@ -107,9 +121,9 @@ std::string ValidationReport::ToText() const {
     if (!f.path.empty()) out << " [" << f.path << (f.line ? ":" + std::to_string(f.line) : "") << "]";
     out << "\n";
   }
-  for (const auto& [rule, n] : shown) {
-    if (n > kMaxFindingsShownPerRule) {
-      out << "  ... " << (n - kMaxFindingsShownPerRule) << " more findings for " << rule << "\n";
+  for (const auto& [rule, tally] : tallies_) {
+    if (tally.findings > kMaxFindingsShownPerRule) {
+      out << "  ... " << (tally.findings - kMaxFindingsShownPerRule) << " more findings for " << rule << "\n";
     }
   }
   return out.str();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,7 +40,11 @@ class ValidationReport {
   bool valid() const { return errors_ == 0; }
   size_t error_count() const { return errors_; }
   size_t warning_count() const { return warnings_; }
+  // The findings kept: at most kMaxFindingsKeptPerRule per rule (the counts
+  // above and finding_count in JSON count them all).
   const std::vector<Finding>& findings() const { return findings_; }
+  static constexpr size_t kMaxFindingsKeptPerRule = 200;
+  static constexpr size_t kMaxMessageBytes = 1000;
   // True when a finding with this rule id exists.
   bool Has(std::string_view rule) const;
 
@@ -54,6 +59,11 @@ class ValidationReport {
  private:
   std::set<std::string, std::less<>> checked_;  // ordered for stable output
   std::vector<Finding> findings_;
+  struct RuleTally {
+    size_t findings = 0;                 // kept or not
+    Severity worst = Severity::kInfo;    // of all of them
+  };
+  std::map<std::string, RuleTally, std::less<>> tallies_;
   size_t errors_ = 0, warnings_ = 0;
 };
 

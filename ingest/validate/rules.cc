@@ -176,9 +176,10 @@ const RuleInfo kRules[] = {
     {"SIP35", I, "file/@sip:FILEFORMATREGISTRYKEY is not empty"},
     // The Swedish profile of FGS Paketstruktur 1.0-1.2
     // (CommonSpecificationSwedenPackageProfile, ext: = "ExtensionMETS").
+    {"FGS1-PROFILE", E, "mets/@PROFILE names the Swedish profile (CommonSpecificationSwedenPackageProfile)"},
     {"FGS1-OBJID", E, "mets/@OBJID identifies the package"},
     {"FGS1-TYPE", E, "mets/@TYPE is from the FGS list (ERMS, Personnel, ..., Single records)"},
-    {"FGS1-OAISSTATUS", E, "The OAIS type is given: ext:OAISSTATUS on metsHdr (1.2) or ext:OAISTYPE on mets (1.0)"},
+    {"FGS1-OAISSTATUS", E, "The OAIS type is SIP: ext:OAISSTATUS on metsHdr (1.2) or ext:OAISTYPE on mets (1.0)"},
     {"FGS1-AGENTS", E, "metsHdr names ARCHIVIST/ORGANIZATION, CREATOR/ORGANIZATION, IPOWNER/ORGANIZATION and ARCHIVIST/OTHER/SOFTWARE"},
     {"FGS1-SUBMISSIONAGREEMENT", E, "altRecordID TYPE=\"SUBMISSIONAGREEMENT\" is present and not empty"},
     {"FGS1-EXT-VALUES", E, "ext: attributes with value lists (ACCESSRESTRICT, APPRAISAL, AGREEMENTFORM) hold listed values"},

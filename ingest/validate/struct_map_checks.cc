@@ -50,17 +50,20 @@ int FindCsipMap(const MetsDocument& doc, const MetsPlace& place, ValidationRepor
 
 // The divisions below the CSIP map's top division, at any depth (CSIP 2.0
 // packages nest "Representations/rep1/data" below "Representations/rep1"),
-// with the fptr targets of each division's subtree.
+// and the fptr targets below each division directly under the top one.
+// Linear in divisions and fptrs: a crafted chain of nested divisions must
+// not cost the square of its length.
 struct Divisions {
   int top = -1;
   std::vector<const StructDiv*> children;
-  std::vector<IdSet> subtree_fptrs;  // per doc.divs index
+  std::vector<IdSet> subtree_fptrs;  // per doc.divs index; filled for depth-2 divisions only
   IdSet all_fptrs;                    // every fptr target in the map
 };
 
 Divisions Collect(const MetsDocument& doc, int map) {
   Divisions d;
   d.subtree_fptrs.resize(doc.divs.size());
+  std::vector<int32_t> section(doc.divs.size(), -1);  // the depth-2 division each lies under
   for (size_t i = 0; i < doc.divs.size(); ++i) {
     const StructDiv& div = doc.divs[i];
     if (static_cast<int>(div.struct_map) != map) continue;
@@ -69,14 +72,13 @@ Divisions Collect(const MetsDocument& doc, int map) {
     } else if (div.depth >= 2) {
       d.children.push_back(&div);
     }
-    for (const std::string& id : div.fptr_fileids) d.all_fptrs.insert(id);
-  }
-  // Children follow their parents in document order: fold from the end.
-  for (size_t i = doc.divs.size(); i-- > 0;) {
-    const StructDiv& div = doc.divs[i];
-    if (static_cast<int>(div.struct_map) != map) continue;
-    d.subtree_fptrs[i].insert(div.fptr_fileids.begin(), div.fptr_fileids.end());
-    if (div.parent >= 0) d.subtree_fptrs[div.parent].insert(d.subtree_fptrs[i].begin(), d.subtree_fptrs[i].end());
+    // Parents come before their children in document order.
+    if (div.depth == 2) section[i] = static_cast<int32_t>(i);
+    else if (div.parent >= 0) section[i] = section[div.parent];
+    for (const std::string& id : div.fptr_fileids) {
+      d.all_fptrs.insert(id);
+      if (section[i] >= 0) d.subtree_fptrs[section[i]].insert(id);
+    }
   }
   return d;
 }
@@ -150,7 +152,10 @@ void CheckPart(const MetsDocument& doc, const Divisions& d, const PartRules& p, 
     if (div->depth == 2) ++divisions;
     if (div->id.empty()) r->Add(p.id, std::string("the ") + p.label + " division has no ID", place.shown, div->line);
     bool points = div->mptr_count > 0;
-    for (const std::string& id : d.subtree_fptrs[div - doc.divs.data()]) points = points || groups.count(id);
+    for (const std::string& id : d.subtree_fptrs[div - doc.divs.data()]) {
+      points = points || groups.count(id);
+      if (points) break;
+    }
     if (!groups.empty() && !points && div->depth == 2) {
       r->Add(p.division_points, std::string("the ") + p.label + " division '" + div->label + "' points at no " + p.label +
                                     " fileGrp", place.shown, div->line);

@@ -46,23 +46,36 @@ std::vector<std::string> SplitIds(std::string_view list) {
 }
 
 // USE names the folder its files lie in (CSIP64): "Documentation" ->
-// documentation/, "Representations/rep1" -> representations/rep1/.
-void CheckGroupFolder(const MetsDocument& doc, uint32_t group, const MetsPlace& place, ValidationReport* r) {
-  const FileGroup& g = doc.file_groups[group];
-  std::string folder = FolderOfUse(g.use) + "/";
+// documentation/, "Representations/rep1" -> representations/rep1/. One pass
+// over the files, one finding per group.
+void CheckGroupFolders(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
+  std::vector<std::string> folders(doc.file_groups.size());
+  for (size_t g = 0; g < doc.file_groups.size(); ++g) folders[g] = FolderOfUse(doc.file_groups[g].use) + "/";
+  std::vector<bool> reported(doc.file_groups.size(), false);
   for (const FileDeclaration& f : doc.files) {
-    if (f.kind != FileDeclaration::Kind::kFile || f.group != group || !f.has_href) continue;
+    if (f.kind != FileDeclaration::Kind::kFile || f.group >= doc.file_groups.size() || !f.has_href) continue;
+    const FileGroup& g = doc.file_groups[f.group];
+    if (reported[f.group] || g.use.empty()) continue;
     Result<std::string> path = ResolveHref(f.href, "");
     // commons-ip writes '+' for a space; METS-HREF-PLUS reports that.
+    const std::string& folder = folders[f.group];
     if (path.ok() && !InFolder(*path, folder) && !InFolder(PlusAsSpace(*path), folder)) {
-      r->Add("CSIP64", "fileGrp USE '" + g.use + "' names folder '" + folder + "' but holds '" + *path + "'",
-             place.shown, f.line);
-      return;  // one finding per group
+      r->Add("CSIP64", "fileGrp USE '" + g.use + "' names folder '" + folder + "' but holds '" + *path + "'", place.shown,
+             f.line);
+      reported[f.group] = true;
     }
   }
 }
 
 }  // namespace
+
+std::string Shorten(std::string_view value) {
+  constexpr size_t kMax = 200;
+  if (value.size() <= kMax) return std::string(value);
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(value.substr(0, cut)) + "…";
+}
 
 std::string FolderOfUse(std::string_view use) {
   std::string out(use);
@@ -92,7 +105,6 @@ void CheckFileSection(const MetsDocument& doc, bool root, const MetsPlace& place
     documentation = documentation || part == Part::kDocumentation;
     schemas = schemas || part == Part::kSchemas;
     representations = representations || part == Part::kRepresentations;
-    if (!g.use.empty() && g.file_count > 0 && root) CheckGroupFolder(doc, i, place, r);
     if (root) {
       r->Checked({"CSIP61", "CSIP62", "CSIP63"});
       for (const std::string& id : SplitIds(g.admid)) {
@@ -123,6 +135,7 @@ void CheckFileSection(const MetsDocument& doc, bool root, const MetsPlace& place
     }
   }
   if (!root) return;
+  CheckGroupFolders(doc, place, r);
   r->Checked({"CSIP60", "CSIP113", "CSIP114"});
   // A package with no documentation (or schemas, or content) has nothing to
   // put in the group; a file left out of it is FILE-UNDECLARED, an error.

@@ -61,7 +61,6 @@ const char* const kRecordStatuses[] = {"NEW", "SUPPLEMENT", "REPLACEMENT", "TEST
 const char* const kFgsPackageTypes[] = {"ERMS", "Personnel", "Medical record", "Economics", "Databases",
                                         "Webpages", "GIS", "No specification", "AIC", "Archival information",
                                         "Unstructured", "Single records"};
-const char* const kFgsOaisStatuses[] = {"SIP", "AIP", "DIP", "AIU", "AIC"};
 const char* const kFgsAccessRestrict[] = {"Secrecy", "PuL", "Secrecy and PuL", "GDPR"};
 const char* const kFgsAppraisal[] = {"Yes", "No"};
 const char* const kFgsAgreementForms[] = {"AGREEMENT", "DEPOSIT", "GIFT"};
@@ -107,7 +106,6 @@ bool IsMediaType(std::string_view v) {
 }
 
 bool IsFgsPackageType(std::string_view v) { return In(v, kFgsPackageTypes); }
-bool IsFgsOaisStatus(std::string_view v) { return In(v, kFgsOaisStatuses); }
 bool IsFgsAccessRestrict(std::string_view v) { return In(v, kFgsAccessRestrict); }
 bool IsFgsAppraisal(std::string_view v) { return In(v, kFgsAppraisal); }
 bool IsFgsAgreementForm(std::string_view v) { return In(v, kFgsAgreementForms); }

@@ -27,8 +27,6 @@ bool IsMediaType(std::string_view value);
 
 // FGS 1.x mets/@TYPE.
 bool IsFgsPackageType(std::string_view value);
-// FGS 1.x ext:OAISSTATUS / ext:OAISTYPE.
-bool IsFgsOaisStatus(std::string_view value);
 // FGS 1.x ext:ACCESSRESTRICT, ext:APPRAISAL, metsHdr ext:AGREEMENTFORM.
 bool IsFgsAccessRestrict(std::string_view value);
 bool IsFgsAppraisal(std::string_view value);

@@ -1,4 +1,6 @@
 // bevara sip create: a folder of files and a case description into a SIP.
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "ingest/sip/case_description.h"
@@ -62,6 +64,10 @@ int Create(const std::string& description_path, const std::string& files, const 
   if (Status s = CheckPersonnummer(*d); !s.ok()) return Fail("sip create", s.message());
   Result<FileInfo> dir = Env::Default()->Stat(files);
   if (!dir.ok() || dir->type != FileType::kDirectory) return Fail("sip create", files + " is not a folder");
+  // libarchive writes a zip entry's DOS date in local time: the same input
+  // must give the same bytes in Stockholm and in a container on UTC.
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
   Result<ingest::SipBuildResult> built = ingest::BuildSip(
       Env::Default(), *d, files, out, format == "zip" ? ingest::SipFormat::kZip : ingest::SipFormat::kTar);
   if (!built.ok()) {

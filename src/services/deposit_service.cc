@@ -17,6 +17,22 @@ ingest::IngestOptions DepositIngestOptions(ingest::IngestOptions options, const 
   return options;
 }
 
+// Replaces `path` in every string of `j` with "the deposited body".
+void ScrubPath(const std::string& path, nlohmann::json* j) {
+  if (path.empty()) return;
+  if (j->is_string()) {
+    std::string text = j->get<std::string>();
+    bool changed = false;
+    for (size_t at = text.find(path); at != std::string::npos; at = text.find(path, at)) {
+      text.replace(at, path.size(), "the deposited body");
+      changed = true;
+    }
+    if (changed) *j = text;
+  } else if (j->is_structured()) {
+    for (nlohmann::json& child : *j) ScrubPath(path, &child);
+  }
+}
+
 // What a finished deposit's job records: its outcome, and the report and
 // receipt that say why (the receipt names the version record, which holds
 // the file list).
@@ -28,8 +44,11 @@ nlohmann::json ResultDocument(DepositOutcome outcome, const Result<ingest::Inges
   }
   nlohmann::json report = nlohmann::json::parse(ingest->report.ToJson(), nullptr, false);
   // The report names the package by the path it was read from: for a
-  // deposit that is the server's upload file, which is nobody's business.
-  if (report.is_object() && report.contains("package")) report["package"] = "the deposited body";
+  // deposit that is the server's upload file, which is nobody's business,
+  // wherever it appears (the package field, a message, a location).
+  if (report.is_object() && report.contains("package") && report["package"].is_string()) {
+    ScrubPath(report["package"].get<std::string>(), &report);
+  }
   if (!ingest->archived) {
     result["report"] = std::move(report);
     return result;

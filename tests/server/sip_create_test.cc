@@ -70,6 +70,12 @@ TEST(SipCreate, MakesAValidDeterministicPackageInTarAndZip) {
     ASSERT_EQ(made.exit_code, 0) << made.out;
     ASSERT_EQ(Create(dir, b).exit_code, 0);
     EXPECT_EQ(testing::ReadFile(a), testing::ReadFile(b)) << ext << ": the same input must give the same bytes";
+    // In another time zone too (a zip's DOS dates are local time).
+    std::string c = dir.Join(std::string("c.") + ext);
+    ASSERT_EQ(testing::RunShell("TZ=Asia/Tokyo " + std::string(BEVARA_BINARY) + " sip create --case " +
+                                dir.Join("case.json") + " --files " + dir.Join("files") + " --out " + c + " >/dev/null")
+                  .exit_code, 0);
+    EXPECT_EQ(testing::ReadFile(a), testing::ReadFile(c)) << ext << ": the bytes must not depend on the time zone";
     CommandRun v = RunBevara("validate --format json " + a);
     ASSERT_EQ(v.exit_code, 0) << v.out;
     auto report = nlohmann::json::parse(v.out);
@@ -95,6 +101,9 @@ TEST(SipCreate, BadInputIsAClearErrorAndWritesNothing) {
            {"19121212-1212", "19121212-1213", "case.records[0].parties[0].personnummer is not a valid"},
            {"\"ends\": \"2094-03-01\"", "\"ends\": \"2094-13-01\"", "case.records[1].restrictions[0].ends must be a date"},
            {"\"application/pdf\"", "\"PDF file\"", "case.records[1].files[0].mimetype must be an IANA media type"},
+           {"\"date\": \"2024-03-01\"", "\"date\": \"2023-02-29\"", "case.records[1].date must be a date"},
+           {"\"id\": \"bn-2024-112\"", "\"id\": \"bn/2024\"", "package.id may hold only"},
+           {"\"title\": \"Kvittens\"", "\"title\": \"Kvit\\u0001tens\"", "case.records[2].title holds a control character"},
            {"\"status\": \"closed\",", "\"statu\": \"closed\",", "case.statu is not a known field"},
            {"\"kvittens.txt\"", "\"ritningar\"", "'ritningar' is not a regular file"}}) {
     std::string text = kCase;
@@ -205,6 +214,13 @@ TEST(SipCreate, ARejectedDepositSaysWhatToFixAndAFormIs415) {
   }
   EXPECT_EQ(problems[0]["rule"], "CSIP68") << problems.dump();
   EXPECT_EQ(problems.size(), 1u) << "the failed rule only: " << problems.dump();
+
+  // Not a package at all: the answer names no file of the server's.
+  testing::WriteFile(dir.Join("junk.bin"), std::string(4096, 'j'));
+  testing::HttpReply junk = server->DepositAndWait(archivist, dir.Join("junk.bin"));
+  EXPECT_NE(junk.body.find("rejected"), std::string::npos) << junk.body;
+  EXPECT_EQ(junk.body.find(dir.path()), std::string::npos) << "a server path in: " << junk.body;
+  EXPECT_EQ(junk.body.find("uploads"), std::string::npos) << "a server path in: " << junk.body;
 
   testing::HttpReply form = server->Request("POST", "/api/v1/packages", archivist, "--x\r\n\r\nbytes\r\n--x--\r\n",
                                             {{"Content-Type", "multipart/form-data; boundary=x"}});

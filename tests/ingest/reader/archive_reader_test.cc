@@ -109,6 +109,21 @@ TEST(ArchiveReaderTest, ABackslashIsRefusedInZipAsInTar) {
   plan.entries.push_back(e);
   EXPECT_EQ(ReadAll(testing::WritePackage(plan, "tar", dir, "b"), &files).rule(), "PKG-BACKSLASH");
 
+  // The end record's entry count is not trusted: the directory is read to
+  // its end, as libarchive reads it, and a count that disagrees is damage.
+  std::string uncounted = zip;
+  uncounted[uncounted.size() - 22 + 8] = uncounted[uncounted.size() - 22 + 10] = 1;
+  uncounted[uncounted.size() - 22 + 9] = uncounted[uncounted.size() - 22 + 11] = 0;
+  testing::WriteFile(dir.Join("uncounted.zip"), uncounted);
+  Status counted = ReadAll(dir.Join("uncounted.zip"), &files);
+  EXPECT_TRUE(counted.rule() == "PKG-BACKSLASH" || counted.rule() == "PKG-CORRUPT") << counted.ToString();
+  // A backslash in the local header alone (the central directory says '/').
+  const std::string slashed = "pkg/content/1/x.docx";
+  std::string local_only = testing::ZipBytes({{"pkg/METS.xml", "<mets/>"}, {slashed, "data"}});
+  local_only.replace(local_only.find(slashed), slashed.size(), name);
+  testing::WriteFile(dir.Join("local.zip"), local_only);
+  EXPECT_EQ(ReadAll(dir.Join("local.zip"), &files).rule(), "PKG-BACKSLASH");
+
   // Without its end record the central directory cannot be read: refused,
   // not read from the local headers.
   testing::WriteFile(dir.Join("cut.zip"), zip.substr(0, zip.size() - 22));

@@ -166,25 +166,31 @@ TEST(PackageValidatorTest, OlderFgsLayoutWithSipXml) {
 // space, so a declaration no file answers literally falls back to a space,
 // with a warning; it never takes a file that another name answers.
 TEST(PackageValidatorTest, APlusInAnHrefIsALiteralPlus) {
-  TempDir dir;
-  sipgen::SipPlan plan = sipgen::PlanSip(Spec(5, 3));
-  ASSERT_TRUE(plan.EditMets("xlink:href=\"documentation/README.txt\"", "xlink:href=\"documentation/READ+ME.txt\""));
-  sipgen::PlannedEntry* readme = plan.Find("documentation/README.txt");
-  ASSERT_NE(readme, nullptr);
-  readme->path = plan.root + "documentation/READ ME.txt";
-  ValidationReport spaced = ValidateOrDie(WritePackage(plan, "tar", dir, "spaced"));
-  EXPECT_TRUE(spaced.valid()) << Describe(spaced);
-  EXPECT_TRUE(spaced.Has("METS-HREF-PLUS")) << Describe(spaced);
+  // METS first (files matched as they stream past) and METS last (matched
+  // at the end): the same verdicts, whatever the order of the files.
+  for (bool mets_last : {false, true}) {
+    TempDir dir;
+    sipgen::SipSpec spec = Spec(5, 3);
+    spec.mets_last = mets_last;
+    sipgen::SipPlan plan = sipgen::PlanSip(spec);
+    ASSERT_TRUE(plan.EditMets("xlink:href=\"documentation/README.txt\"", "xlink:href=\"documentation/READ+ME.txt\""));
+    sipgen::PlannedEntry* readme = plan.Find("documentation/README.txt");
+    ASSERT_NE(readme, nullptr);
+    readme->path = plan.root + "documentation/READ ME.txt";
+    ValidationReport spaced = ValidateOrDie(WritePackage(plan, "tar", dir, "spaced"));
+    EXPECT_TRUE(spaced.valid()) << Describe(spaced);
+    EXPECT_TRUE(spaced.Has("METS-HREF-PLUS")) << Describe(spaced);
 
-  sipgen::PlannedEntry plus = *plan.Find("documentation/READ ME.txt");
-  plus.path = plan.root + "documentation/READ+ME.txt";
-  plan.entries.push_back(plus);  // the literal name, after the spaced one
-  ValidationReport both = ValidateOrDie(WritePackage(plan, "tar", dir, "both"));
-  EXPECT_FALSE(both.Has("METS-HREF-PLUS")) << Describe(both);
-  ASSERT_TRUE(both.Has("FILE-UNDECLARED")) << Describe(both);
-  for (const Finding& f : both.findings()) {
-    if (f.rule == "FILE-UNDECLARED") {
-      EXPECT_NE(f.path.find("READ ME.txt"), std::string::npos) << f.path;
+    sipgen::PlannedEntry plus = *plan.Find("documentation/READ ME.txt");
+    plus.path = plan.root + "documentation/READ+ME.txt";
+    plan.entries.insert(plan.entries.end() - (mets_last ? 1 : 0), plus);  // after the spaced one
+    ValidationReport both = ValidateOrDie(WritePackage(plan, "tar", dir, "both"));
+    EXPECT_FALSE(both.Has("METS-HREF-PLUS")) << mets_last << Describe(both);
+    ASSERT_TRUE(both.Has("FILE-UNDECLARED")) << mets_last << Describe(both);
+    for (const Finding& f : both.findings()) {
+      if (f.rule == "FILE-UNDECLARED") {
+        EXPECT_NE(f.path.find("READ ME.txt"), std::string::npos) << f.path;
+      }
     }
   }
 }

@@ -66,6 +66,72 @@ TEST(ProfileChecksTest, Fgs1DoesNotRequireCsipOnlyRules) {
   EXPECT_TRUE(report.valid()) << report.ToText();
 }
 
+// Declaring FGS 1.x buys no leniency a hostile package could use: the 1.x
+// rules hold it to its own profile, to SIP, and to a simple xlink.
+TEST(ProfileChecksTest, Fgs1IsNoWayAroundTheRules) {
+  MetsDocument doc;
+  doc.has_objid = doc.has_type = doc.has_profile = doc.has_header = true;
+  doc.objid = "x";
+  doc.type = "ERMS";
+  doc.profile = "https://example.org/anything.xml";
+  doc.create_date = "2012-04-26T12:45:00+01:00";
+  doc.ext_root = {{"OAISTYPE", "AIP"}};
+  FileDeclaration f;
+  f.id = "f1";
+  f.has_href = f.has_mimetype = f.has_size = f.has_created = f.has_checksum = f.has_checksum_type = true;
+  f.mimetype = "text/plain";
+  f.loctype_url = true;
+  f.flocat_count = 1;
+  f.has_xlink_type = true;  // xlink:type="extended"
+  doc.files.push_back(f);
+  ASSERT_EQ(DetectProfile(doc, false), PackageProfile::kFgs10);
+  ValidationReport report;
+  CheckRootMets(doc, PackageProfile::kFgs10, MetsPlace{"METS.xml", "x"}, &report);
+  for (const char* rule : {"FGS1-PROFILE", "FGS1-OAISSTATUS", "CSIP78", "FGS1-AGENTS", "FGS1-SUBMISSIONAGREEMENT"}) {
+    EXPECT_TRUE(report.Has(rule)) << rule;
+  }
+  // An E-ARK profile URL is CSIP/SIP, whatever ext: attributes ride along.
+  doc.profile = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml";
+  EXPECT_EQ(DetectProfile(doc, false), PackageProfile::kFgs2);
+  // Only the real CSIP profile softens SIP2; a look-alike URL does not.
+  doc.profile = "http://attacker.example/earkcsip.dilcis.eu/profile/x.xml";
+  doc.ext_root.clear();
+  ValidationReport sip;
+  CheckRootMets(doc, PackageProfile::kFgs2, MetsPlace{"METS.xml", "x"}, &sip);
+  bool sip2_error = false;
+  for (const Finding& finding : sip.findings()) sip2_error = sip2_error || (finding.rule == "SIP2" && finding.severity == Severity::kError);
+  EXPECT_TRUE(sip2_error);
+}
+
+// 20,000 nested divisions with an fptr each: the structMap checks stay
+// linear (collecting each division's subtree would hold 200 million ids).
+TEST(ProfileChecksTest, DeeplyNestedDivisionsCostLinearMemory) {
+  MetsDocument doc;
+  doc.struct_maps.push_back({"s", "PHYSICAL", "CSIP", true, true, 1});
+  for (int i = 0; i < 20000; ++i) {
+    StructDiv d;
+    d.id = "d" + std::to_string(i);
+    d.label = i == 0 ? "x" : "Documentation";
+    d.depth = i + 1;
+    d.parent = i - 1;
+    d.fptr_fileids.push_back("g" + std::to_string(i));
+    doc.divs.push_back(std::move(d));
+  }
+  ValidationReport report;
+  CheckRootMets(doc, PackageProfile::kFgs2, MetsPlace{"METS.xml", "x"}, &report);
+  EXPECT_FALSE(report.valid());
+}
+
+// A hostile METS cannot make the report as large as itself.
+TEST(ProfileChecksTest, FindingsAreCappedPerRuleAndCountedAll) {
+  ValidationReport report;
+  for (int i = 0; i < 1000; ++i) report.Add("CSIP68", std::string(5000, 'x'));
+  EXPECT_EQ(report.error_count(), 1000u);
+  EXPECT_EQ(report.findings().size(), ValidationReport::kMaxFindingsKeptPerRule);
+  EXPECT_LE(report.findings()[0].message.size(), ValidationReport::kMaxMessageBytes + 4);
+  EXPECT_NE(report.ToJson().find("\"finding_count\": 1000"), std::string::npos);
+}
+
 TEST(ParseSizeTest, AcceptsOnlyByteCounts) {
   EXPECT_EQ(ParseSize("0"), 0);
   EXPECT_EQ(ParseSize("784099"), 784099);
