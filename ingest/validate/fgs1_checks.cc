@@ -8,12 +8,6 @@
 namespace bevara::ingest::internal {
 namespace {
 
-const std::string* Ext(const std::vector<std::pair<std::string, std::string>>& attrs, std::string_view name) {
-  for (const auto& [n, v] : attrs)
-    if (n == name) return &v;
-  return nullptr;
-}
-
 void CheckAgents(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
   struct Wanted { const char* role; const char* type; const char* other_type; };
   for (const Wanted& w : {Wanted{"ARCHIVIST", "ORGANIZATION", ""}, Wanted{"CREATOR", "ORGANIZATION", ""},
@@ -40,8 +34,8 @@ void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport
   } else if (!IsFgsPackageType(doc.type)) {
     r->Add("FGS1-TYPE", "mets/@TYPE '" + Shorten(doc.type) + "' is not in the FGS 1.x list", place.shown);
   }
-  const std::string* status = Ext(doc.ext_header, "OAISSTATUS");
-  if (status == nullptr) status = Ext(doc.ext_root, "OAISTYPE");
+  const std::string* status = FindExt(doc.ext_header, "OAISSTATUS");
+  if (status == nullptr) status = FindExt(doc.ext_root, "OAISTYPE");
   if (status == nullptr) {
     r->Add("FGS1-OAISSTATUS", "neither metsHdr/@ext:OAISSTATUS (1.2) nor mets/@ext:OAISTYPE (1.0) is given", place.shown);
   } else if (*status != "SIP") {
@@ -58,7 +52,7 @@ void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport
   if (doc.has_header) CheckAgents(doc, place, r);
   bool agreement = false;
   for (const AltRecordId& alt : doc.alt_record_ids) {
-    agreement = agreement || (alt.type == "SUBMISSIONAGREEMENT" && alt.text.find_first_not_of(" \t\r\n") != std::string::npos);
+    agreement = agreement || (alt.type == "SUBMISSIONAGREEMENT" && !IsBlank(alt.text));
   }
   if (!agreement) {
     r->Add("FGS1-SUBMISSIONAGREEMENT", "metsHdr has no altRecordID TYPE=\"SUBMISSIONAGREEMENT\" naming the agreement",
@@ -68,7 +62,7 @@ void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport
   for (const ListedValue& l : {ListedValue{&doc.ext_root, "ACCESSRESTRICT", IsFgsAccessRestrict},
                                ListedValue{&doc.ext_root, "APPRAISAL", IsFgsAppraisal},
                                ListedValue{&doc.ext_header, "AGREEMENTFORM", IsFgsAgreementForm}}) {
-    const std::string* v = Ext(*l.attrs, l.name);
+    const std::string* v = FindExt(*l.attrs, l.name);
     if (v && !l.ok(*v)) r->Add("FGS1-EXT-VALUES", std::string("ext:") + l.name + " '" + *v + "' is not a listed value", place.shown);
   }
 }

@@ -41,7 +41,7 @@ void CheckSoftwareAgent(const MetsDocument& doc, const MetsPlace& place, Validat
   if (software->notes.size() != 1) {
     r->Add("CSIP15", "the software agent has " + std::to_string(software->notes.size()) + " notes, not one with its version",
            place.shown, software->line);
-  } else if (software->notes[0].second.find_first_not_of(" \t\r\n") == std::string::npos) {
+  } else if (IsBlank(software->notes[0].second)) {
     r->Add("CSIP15", "the software agent's version note is empty", place.shown, software->line);
   }
   bool typed = false;

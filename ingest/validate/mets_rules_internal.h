@@ -23,6 +23,12 @@ void CheckFgs1(const MetsDocument& doc, const MetsPlace& place, ValidationReport
 // USE with the folder it names: "Documentation" -> "documentation".
 std::string FolderOfUse(std::string_view use);
 
+// The value of an ext: attribute (FGS 1.x) by its local name, or nullptr.
+const std::string* FindExt(const std::vector<std::pair<std::string, std::string>>& attrs, std::string_view name);
+
+// True for text that is empty or only white space.
+inline bool IsBlank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 // A value from the document as a message shows it: at most 200 bytes, cut
 // on a UTF-8 boundary. A hostile METS must not make its report huge.
 std::string Shorten(std::string_view value);

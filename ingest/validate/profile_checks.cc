@@ -7,12 +7,6 @@
 namespace bevara::ingest {
 namespace {
 
-bool HasExt(const std::vector<std::pair<std::string, std::string>>& attrs, std::string_view name) {
-  for (const auto& [n, v] : attrs)
-    if (n == name) return true;
-  return false;
-}
-
 // Dates, sizes and other values found malformed while parsing.
 void CheckValues(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
   r->Checked({"METS-DATE", "METS-SIZE-VALUE", "METS-TOO-MANY-FILES"});
@@ -70,8 +64,7 @@ void CheckCsipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRe
 void CheckSipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationReport* r) {
   r->Checked({"SIP1", "SIP2", "SIP3", "SIP4", "SIP5", "SIP6", "SIP7", "SIP8", "SIP32", "SIP33", "SIP34", "SIP35"});
   if (!doc.has_label || doc.label.empty()) r->Add("SIP1", "mets has no LABEL naming the package", place.shown);
-  if (doc.profile.rfind("https://earkcsip.dilcis.eu/profile/", 0) == 0 ||
-      doc.profile.rfind("http://earkcsip.dilcis.eu/profile/", 0) == 0) {
+  if (IsEarkCsipProfile(doc.profile)) {
     // The CSIP profile the SIP profile extends (commons-ip writes it): the
     // package is a CSIP package, read as a SIP.
     r->AddAs(Severity::kWarning, "SIP2", "mets/@PROFILE names the CSIP profile; an E-ARK SIP names "
@@ -100,7 +93,7 @@ void CheckSipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRep
     for (const AltRecordId& alt : doc.alt_record_ids) {
       if (alt.type != a.type) continue;
       ++count;
-      if (alt.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if (internal::IsBlank(alt.text)) {
         r->Add(a.rule, std::string("altRecordID ") + a.type + " is empty", place.shown, alt.line);
       }
     }
@@ -126,11 +119,11 @@ void CheckSipRoot(const MetsDocument& doc, const MetsPlace& place, ValidationRep
 PackageProfile DetectProfile(const MetsDocument& root, bool root_file_is_sip_xml) {
   // An E-ARK profile URL is held to CSIP/SIP whatever else the document
   // carries: a stray ext: attribute must not buy a package the 1.x rules.
-  if (IsEarkSipProfile(root.profile) || root.profile.rfind("https://earkcsip.dilcis.eu/", 0) == 0 ||
-      root.profile.rfind("http://earkcsip.dilcis.eu/", 0) == 0) {
+  if (IsEarkSipProfile(root.profile) || IsEarkCsipProfile(root.profile)) {
     return PackageProfile::kFgs2;
   }
-  bool oaistype = HasExt(root.ext_root, "OAISTYPE"), oaisstatus = HasExt(root.ext_header, "OAISSTATUS");
+  bool oaistype = internal::FindExt(root.ext_root, "OAISTYPE") != nullptr;
+  bool oaisstatus = internal::FindExt(root.ext_header, "OAISSTATUS") != nullptr;
   bool fgs1 = root_file_is_sip_xml || oaistype || oaisstatus ||
               root.profile.find("CommonSpecificationSwedenPackageProfile") != std::string::npos;
   if (!fgs1) return PackageProfile::kFgs2;

@@ -6,19 +6,17 @@
 #include <map>
 #include <sstream>
 
+#include "src/common/utf8.h"
+
 namespace bevara::ingest {
 namespace {
 
 // Reports stay readable (and bounded) when one rule fails 100,000 times.
 constexpr size_t kMaxFindingsShownPerRule = ValidationReport::kMaxFindingsKeptPerRule;
 
-// At most `max` bytes, cut on a UTF-8 boundary.
+// At most `max` bytes, cut on a UTF-8 boundary, marked as cut.
 void Truncate(std::string* s, size_t max) {
-  if (s->size() <= max) return;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) --cut;
-  s->resize(cut);
-  *s += "…";
+  if (s->size() > max) *s = CutUtf8(*s, max) + "…";
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ int FindCsipMap(const MetsDocument& doc, const MetsPlace& place, ValidationRepor
 // not cost the square of its length.
 struct Divisions {
   int top = -1;
+  int tops = 0;                       // divisions directly under the structMap
   std::vector<const StructDiv*> children;
   std::vector<IdSet> subtree_fptrs;  // per doc.divs index; filled for depth-2 divisions only
   IdSet all_fptrs;                    // every fptr target in the map
@@ -69,6 +70,7 @@ Divisions Collect(const MetsDocument& doc, int map) {
     if (static_cast<int>(div.struct_map) != map) continue;
     if (div.parent < 0) {
       if (d.top < 0) d.top = static_cast<int>(i);
+      ++d.tops;
     } else if (div.depth >= 2) {
       d.children.push_back(&div);
     }
@@ -206,11 +208,9 @@ void CheckStructMap(const MetsDocument& doc, bool root, const MetsPlace& place, 
   if (map < 0) return;
   r->Checked({"CSIP84", "CSIP85"});
   Divisions d = Collect(doc, map);
-  int tops = 0;
-  for (const StructDiv& div : doc.divs) tops += static_cast<int>(div.struct_map) == map && div.parent < 0;
-  if (tops != 1) {
-    r->Add("CSIP84", "the CSIP structMap has " + std::to_string(tops) + " top divisions, not one", place.shown);
-    if (tops == 0) return;
+  if (d.tops != 1) {
+    r->Add("CSIP84", "the CSIP structMap has " + std::to_string(d.tops) + " top divisions, not one", place.shown);
+    if (d.tops == 0) return;
   }
   const StructDiv& top = doc.divs[d.top];
   if (top.id.empty()) r->Add("CSIP85", "the top division has no ID", place.shown, top.line);

@@ -7,6 +7,7 @@
 #include "ingest/mets/href.h"
 #include "ingest/validate/mets_rules_internal.h"
 #include "ingest/validate/vocabularies.h"
+#include "src/common/utf8.h"
 
 namespace bevara::ingest::internal {
 namespace {
@@ -69,12 +70,15 @@ void CheckGroupFolders(const MetsDocument& doc, const MetsPlace& place, Validati
 
 }  // namespace
 
+const std::string* FindExt(const std::vector<std::pair<std::string, std::string>>& attrs, std::string_view name) {
+  for (const auto& [n, v] : attrs)
+    if (n == name) return &v;
+  return nullptr;
+}
+
 std::string Shorten(std::string_view value) {
   constexpr size_t kMax = 200;
-  if (value.size() <= kMax) return std::string(value);
-  size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(value.substr(0, cut)) + "…";
+  return value.size() <= kMax ? std::string(value) : CutUtf8(value, kMax) + "…";
 }
 
 std::string FolderOfUse(std::string_view use) {

@@ -93,6 +93,13 @@ bool IsEarkSipProfile(std::string_view url) {
   return false;
 }
 
+bool IsEarkCsipProfile(std::string_view url) {
+  for (std::string_view prefix : {"https://earkcsip.dilcis.eu/profile/", "http://earkcsip.dilcis.eu/profile/"}) {
+    if (url.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
+
 bool IsMediaType(std::string_view v) {
   std::string_view type = v.substr(0, v.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);

@@ -21,6 +21,8 @@ bool IsCsipStatus(std::string_view value);
 bool IsSipRecordStatus(std::string_view value);
 // An E-ARK SIP profile URL (SIP2), any published version.
 bool IsEarkSipProfile(std::string_view url);
+// A URL under the E-ARK CSIP profiles (https://earkcsip.dilcis.eu/profile/).
+bool IsEarkCsipProfile(std::string_view url);
 // "type/subtype" with an IANA top-level type and RFC 6838 name characters
 // (each name at most 127 characters); parameters after ';' are allowed.
 bool IsMediaType(std::string_view value);

@@ -14,31 +14,13 @@
 namespace bevara::cli {
 namespace {
 
-// YYMMDD-NNNC or YYYYMMDDNNNC ('-' or '+'), a plausible date, and a right
-// Luhn check digit over the last ten digits.
-bool IsPersonnummer(const std::string& text) {
-  std::string digits;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-    else if (c != '-' && c != '+') return false;
-  }
-  if (digits.size() != 10 && digits.size() != 12) return false;
-  std::string_view ten = std::string_view(digits).substr(digits.size() - 10);
-  int sum = 0;
-  for (size_t i = 0; i < 10; ++i) {
-    int d = (ten[i] - '0') * (i % 2 == 0 ? 2 : 1);
-    sum += d > 9 ? d - 9 : d;
-  }
-  return sum % 10 == 0 && search::ContainsPersonnummer(text);
-}
-
 // Each personnummer must be one (a right check digit): a typo here would
 // leave a person's number in the archive unrecognised, and unprotected.
 Status CheckPersonnummer(const ingest::CaseDescription& d) {
   auto check = [](const std::vector<ingest::Party>& parties, const std::string& where) -> Status {
     for (size_t i = 0; i < parties.size(); ++i) {
       const std::string& p = parties[i].personnummer;
-      if (!p.empty() && !IsPersonnummer(p)) {
+      if (!p.empty() && !search::IsPersonnummer(p)) {
         std::string path = where + "[" + std::to_string(i) + "].personnummer";
         return Status::Rejected("SIP-DESCRIPTION", path + " is not a valid personnummer or samordningsnummer", path);
       }

@@ -40,4 +40,11 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string CutUtf8(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end));
+}
+
 }  // namespace bevara

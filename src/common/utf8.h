@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace bevara {
@@ -13,5 +14,9 @@ namespace bevara {
 size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp);
 
 bool IsValidUtf8(std::string_view s);
+
+// The longest prefix of `s` of at most `max` bytes that does not cut a
+// UTF-8 sequence in two.
+std::string CutUtf8(std::string_view s, size_t max);
 
 }  // namespace bevara

@@ -72,6 +72,25 @@ bool LuhnValid(const std::string& s, size_t at) {
   return sum % 10 == 0;
 }
 
+}  // namespace
+
+bool IsPersonnummer(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+    else if (c != '-' && c != '+') return false;
+  }
+  if (digits.size() != 10 && digits.size() != 12) return false;
+  const size_t date_at = digits.size() == 12 ? 2 : 0;
+  if (digits.size() == 12) {
+    const int century = Number(digits, 0, 2);
+    if (century < 18 || century > 20) return false;
+  }
+  return PlausibleDate(Number(digits, date_at + 2, 2), Number(digits, date_at + 4, 2)) && LuhnValid(digits, date_at);
+}
+
+namespace {
+
 struct Run {
   size_t begin, end;  // in the reduced text
 };

@@ -27,6 +27,11 @@ namespace bevara::search {
 
 bool ContainsPersonnummer(std::string_view text);
 
+// Strictly one number and nothing else, as a form field should hold it:
+// YYMMDD-NNNC or YYYYMMDDNNNC ('-' or '+' between, or nothing), a plausible
+// date and a right Luhn check digit.
+bool IsPersonnummer(std::string_view text);
+
 // Replaces every digit of every personnummer with 'X' (separators are kept,
 // so "19811218-9876" becomes "XXXXXXXX-XXXX"). Returns how many it masked.
 size_t MaskPersonnummer(std::string* text);

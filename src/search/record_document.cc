@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/digest.h"
+#include "src/common/utf8.h"
 #include "src/search/personnummer.h"
 
 namespace bevara::search {
@@ -13,15 +14,6 @@ namespace {
 
 constexpr size_t kMaxTermBytes = 240;          // Xapian's limit is 245
 constexpr size_t kSnippetTextBytes = 32 << 10;  // stored for snippets; all of the text is indexed
-
-// Cuts at a UTF-8 character boundary.
-std::string CutUtf8(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  s.resize(end);
-  return s;
-}
 
 // The summary without the package id (StoredRecord keeps it apart).
 nlohmann::json SummaryJson(const IndexedRecord& r, Audience audience) {

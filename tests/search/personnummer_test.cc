@@ -76,3 +76,19 @@ TEST(Personnummer, RawBytesInAnyEncodingAreSeen) {
 
 }  // namespace
 }  // namespace bevara::search
+
+namespace bevara::search {
+namespace {
+
+TEST(IsPersonnummerTest, OneNumberWithARightCheckDigitAndNothingElse) {
+  for (const char* yes : {"19121212-1212", "121212-1212", "191212121212", "121212+1212", "19121272-1219"}) {
+    EXPECT_TRUE(IsPersonnummer(yes)) << yes;
+  }
+  for (const char* no : {"19121212-1213", "121212 1212", "121212-121", "tel 121212-1212", "", "12121-21212x",
+                         "17121212-1212", "121312-1212"}) {
+    EXPECT_FALSE(IsPersonnummer(no)) << no;
+  }
+}
+
+}  // namespace
+}  // namespace bevara::search
