@@ -5,6 +5,7 @@
 
 #include "src/common/clock.h"
 #include "src/common/digest.h"
+#include "src/common/json_util.h"
 #include "src/common/record_log_recovery.h"
 
 namespace bevara::access {
@@ -181,6 +182,34 @@ Status ReadAuditLog(Env* env, const std::string& dir, uint64_t from_seq, uint64_
     return fn(std::string(payload));
   });
   return s.IsNotFound() ? Status::OK() : s;
+}
+
+uint64_t AuditLog::last_seq() {
+  MutexLock lock(&chain_mu_);
+  return seq_;
+}
+
+Status AuditLogFilter::Check() const {
+  for (const std::string* t : {&since, &until}) {
+    if (!t->empty() && !StartsWithIsoDate(*t)) return Status::InvalidArgument("since and until are dates or RFC 3339 times");
+  }
+  if (from == 0) return Status::InvalidArgument("from is a seq, 1 or more");
+  return Status::OK();
+}
+
+bool AuditLogFilter::Matches(const nlohmann::json& e) const {
+  auto text = [&](const char* key) { return JsonStringField(e, key); };
+  if (!action.empty()) {
+    const std::string a = text("action");
+    if (action.back() == '.' ? a.rfind(action, 0) != 0 : a != action) return false;
+  }
+  if (!actor.empty() && text("actor") != actor) return false;
+  if (!target.empty() && text("target").find(target) == std::string::npos) return false;
+  const std::string time = text("time");
+  if (!since.empty() && time < since) return false;
+  // A date alone means the whole day.
+  if (!until.empty() && time.substr(0, until.size()) > until) return false;
+  return true;
 }
 
 }  // namespace bevara::access

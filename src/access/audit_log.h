@@ -24,6 +24,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 #include <thread>
 
 #include "src/common/env.h"
@@ -52,6 +54,8 @@ class AuditLog {
 
   Status Append(const AuditEntry& entry, bool durable = false);
   Status Sync();
+  // The seq of the last entry (0: none yet).
+  uint64_t last_seq();
 
  private:
   AuditLog(Env* env, std::string dir);
@@ -85,6 +89,19 @@ struct LogVerification {
 // chain is followed, up to the first problem.
 Result<LogVerification> VerifyAuditLog(Env* env, const std::string& dir,
                                        const std::function<void(uint64_t seq, const std::string& hash)>& each = {});
+
+// Which entries a reader wants: each field empty means any.
+struct AuditLogFilter {
+  uint64_t from = 1;         // the first seq to read
+  std::string action;        // exactly, or every action under a prefix ending in '.' ("request.")
+  std::string actor;         // exactly (a token id, a user name, "anonymous")
+  std::string target;        // a part of the target (a package id, a request id, a path)
+  std::string since, until;  // RFC 3339 or YYYY-MM-DD, compared with the entry's time (inclusive)
+  // InvalidArgument for a malformed time.
+  Status Check() const;
+  // Whether the entry (a parsed line) matches.
+  bool Matches(const nlohmann::json& entry) const;
+};
 
 // Calls fn with each entry line (JSON text) whose seq >= from_seq, at most
 // `limit` of them, oldest first.

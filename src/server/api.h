@@ -24,6 +24,8 @@
 #include "src/services/deposit_service.h"
 #include "src/services/format_report.h"
 #include "src/services/index_worker.h"
+#include "src/services/job_store.h"
+#include "src/services/storage_stats.h"
 #include "src/services/indexer.h"
 #include "src/services/publication_check.h"
 #include "storage/archive/archive.h"
@@ -43,6 +45,7 @@ struct Context {
 struct DepositApi {
   Context* context = nullptr;
   services::DepositService* deposits = nullptr;
+  services::JobStore* jobs = nullptr;    // lists of jobs
   storage::Archive* archive = nullptr;  // a receipt's version record
 };
 struct PackageApi {
@@ -58,6 +61,8 @@ struct PackageApi {
 struct AuditApi {
   Context* context = nullptr;
   services::AuditService* audits = nullptr;
+  services::JobStore* jobs = nullptr;  // the list of audits
+  services::StorageStats* storage = nullptr;  // GET /api/v1/storage
   std::string access_dir;  // <data>/access: the audit log
 };
 struct AdminApi {
@@ -144,12 +149,47 @@ void RefuseUnrecorded(Exchange& ex);
 // The public interface's gate: answers 429 with Retry-After and returns
 // false when the client has used up its rate. `limiter` may be null (no limit).
 bool AdmitPublic(RateLimiter* limiter, Exchange& ex);
+// The search query of a request's parameters (q, case_number, creator,
+// classification, record_type, direction, from, to, offset, limit; and for
+// the archive state, package, review): InvalidArgument when one is unusable.
+Result<search::SearchQuery> SearchQueryFromRequest(const Exchange& ex, search::Audience audience);
+// A public search as /public/v1/search answers it: Unavailable while the
+// public index is not trusted; hits whose publication no longer stands are
+// left out.
+Result<search::SearchResult> SearchPublic(SearchApi* api, const search::SearchQuery& q);
 // Sends a public answer: personnummer masked (whatever the body holds), and
 // not stored by caches, since a record can be made secret at any time.
 void SendPublicJson(Exchange& ex, int status, std::string json);
 // All of them. With api == nullptr the handlers must not be called (tests
 // read the table).
 std::vector<Route> ApiRoutes(Api* api);
+
+// Jobs as GET /api/v1/jobs lists them: of one kind, newest first, those
+// `who` may see (Principal::MaySeeWorkOf) that match the filter; at most
+// `limit`, and *next names the last one listed when more follow.
+struct JobFilter {
+  services::JobKind kind = services::JobKind::kDeposit;
+  std::string state;     // a JobStateName, "waiting" (queued or running), or empty
+  std::string producer;  // empty: any
+  std::string from, to;  // YYYY-MM-DD of creation, inclusive; empty: open
+  std::string after;     // a job id: list those after it
+  uint64_t limit = 100;
+  Status Check() const;  // InvalidArgument for an unknown state or a malformed date
+};
+std::vector<services::Job> ListJobsMatching(services::JobStore* jobs, const JobFilter& filter,
+                                            const access::Principal& who, std::string* next);
+// A deposit's job as GET /api/v1/jobs/{id} answers it.
+Result<nlohmann::json> DepositJobDocument(DepositApi* api, const services::Job& job);
+// POST /api/v1/packages for a caller already authenticated (ex.who), as the
+// web page's upload uses it.
+void ReceiveDeposit(DepositApi* api, Exchange& ex);
+// An audit as GET /api/v1/audits/{id} answers it.
+nlohmann::json AuditRunJson(const services::AuditRun& run);
+// The audit log's entries from `filter.from` on that match the filter, at
+// most `limit`, reading no more than `max_scan` entries; *next is the seq to
+// read on from (0: the end was reached).
+Result<std::vector<nlohmann::json>> ReadLogEntries(AuditApi* api, const access::AuditLogFilter& filter, uint64_t limit,
+                                                   uint64_t max_scan, uint64_t* next);
 
 // The OpenAPI 3 document (src/server/openapi.json, built in).
 const std::string& OpenApiDocument();

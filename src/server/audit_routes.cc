@@ -1,12 +1,11 @@
-// POST /api/v1/audits, GET /api/v1/audits/{id}, GET /api/v1/log.
+// POST /api/v1/audits, GET /api/v1/audits[/{id}], GET /api/v1/storage, GET /api/v1/log.
 #include <nlohmann/json.hpp>
 
 #include "src/server/api.h"
 
 namespace bevara::server {
-namespace {
 
-nlohmann::json RunJson(const services::AuditRun& run) {
+nlohmann::json AuditRunJson(const services::AuditRun& run) {
   nlohmann::json j = {{"id", run.id},
                       {"href", "/api/v1/audits/" + run.id},
                       {"state", services::JobStateName(run.state)},
@@ -21,6 +20,31 @@ nlohmann::json RunJson(const services::AuditRun& run) {
   if (!run.report.is_null()) j["report"] = run.report;
   return j;
 }
+
+Result<std::vector<nlohmann::json>> ReadLogEntries(AuditApi* api, const access::AuditLogFilter& filter, uint64_t limit,
+                                                   uint64_t max_scan, uint64_t* next) {
+  BEVARA_RETURN_IF_ERROR(filter.Check());
+  (void)api->context->log->Sync();  // what the auditor reads is on disk
+  std::vector<nlohmann::json> out;
+  uint64_t seq = filter.from, scanned = 0;
+  *next = 0;
+  Status s = access::ReadAuditLog(api->context->env, api->access_dir, filter.from, max_scan, [&](const std::string& line) {
+    ++scanned;
+    if (out.size() == limit) {
+      *next = seq;
+      return Status::StopIteration();
+    }
+    ++seq;
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_object() && filter.Matches(e)) out.push_back(std::move(e));
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  if (*next == 0 && scanned == max_scan) *next = seq;  // the window ended before the log did
+  return out;
+}
+
+namespace {
 
 void StartAudit(AuditApi* api, Exchange& ex) {
   // Optional JSON body {"package_id": "..."}: one package instead of all.
@@ -43,33 +67,63 @@ void StartAudit(AuditApi* api, Exchange& ex) {
     return SendError(ex, 409, "audit_running", "an audit is already running", {{"id", run.id}});
   }
   Audit(api->context, ex, "audit.start", package_id.empty() ? "(archive)" : package_id, "ok", "audit " + run.id, true);
-  SendJson(ex, 202, JsonText(RunJson(run)));
+  SendJson(ex, 202, JsonText(AuditRunJson(run)));
 }
 
 void GetAudit(AuditApi* api, Exchange& ex) {
   auto run = api->audits->Get(ex.Param("id"));
   if (!run) return SendError(ex, 404, "not_found", "no audit '" + ex.Param("id") + "'");
-  SendJson(ex, 200, JsonText(RunJson(*run)));
+  SendJson(ex, 200, JsonText(AuditRunJson(*run)));
 }
 
 void GetLog(AuditApi* api, Exchange& ex) {
-  uint64_t from = 1, limit = 100;
-  Status s = QueryNumber(ex, "from", 1, UINT64_MAX, &from);
+  access::AuditLogFilter filter;
+  uint64_t limit = 100;
+  Status s = QueryNumber(ex, "from", 1, UINT64_MAX, &filter.from);
   if (s.ok()) s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
   if (!s.ok()) return SendStatus(ex, s);
-  (void)api->context->log->Sync();  // what the auditor reads is on disk
-  std::string body = "{\"entries\":[";
-  uint64_t count = 0, last = 0;
-  s = access::ReadAuditLog(api->context->env, api->access_dir, from, limit, [&](const std::string& line) {
-    body += (count++ ? "," : "") + line;
-    last = from + count - 1;
-    return Status::OK();
-  });
+  filter.action = ex.Query("action").value_or("");
+  filter.actor = ex.Query("actor").value_or("");
+  filter.target = ex.Query("target").value_or("");
+  filter.since = ex.Query("since").value_or("");
+  filter.until = ex.Query("until").value_or("");
+  uint64_t next = 0;
+  // A filter reads on through the log for its matches, 100,000 entries a page at most.
+  auto entries = ReadLogEntries(api, filter, limit, 100000, &next);
+  if (!entries.ok()) return SendStatus(ex, entries.status());
+  nlohmann::json body = {{"entries", *entries}, {"next", next ? nlohmann::json(next) : nlohmann::json(nullptr)}};
+  SendJson(ex, 200, JsonText(body));
+}
+
+void ListAudits(AuditApi* api, Exchange& ex) {
+  JobFilter filter;
+  filter.kind = services::JobKind::kAudit;
+  filter.state = ex.Query("state").value_or("");
+  filter.from = ex.Query("from").value_or("");
+  filter.to = ex.Query("to").value_or("");
+  filter.after = ex.Query("after").value_or("");
+  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &filter.limit);
+  if (s.ok()) s = filter.Check();
   if (!s.ok()) return SendStatus(ex, s);
-  body += "],\"next\":";
-  body += count == limit ? std::to_string(last + 1) : "null";
-  body += "}";
-  SendJson(ex, 200, body);
+  std::string next;
+  nlohmann::json list = nlohmann::json::array();
+  for (const services::Job& job : ListJobsMatching(api->jobs, filter, ex.who, &next)) {
+    auto run = api->audits->Get(job.id);
+    if (run) list.push_back(AuditRunJson(*run));
+  }
+  SendJson(ex, 200, JsonText({{"audits", list}, {"next", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}}));
+}
+
+void GetStorage(AuditApi* api, Exchange& ex) {
+  auto f = api->storage->Get();
+  if (!f.ok()) return SendStatus(ex, f.status());
+  SendJson(ex, 200, JsonText({{"packages", f->packages},
+                              {"versions", f->versions},
+                              {"files", f->files},
+                              {"archived_bytes", f->archived_bytes},
+                              {"disk", {{"total_bytes", f->disk_total}, {"available_bytes", f->disk_available}}},
+                              {"damaged_blobs", f->damaged_blobs},
+                              {"counted", f->counted}}));
 }
 
 }  // namespace
@@ -77,7 +131,9 @@ void GetLog(AuditApi* api, Exchange& ex) {
 std::vector<Route> AuditRoutes(AuditApi* api) {
   return {
       {"POST", "/api/v1/audits", roles::kAuditors, Bind(api, StartAudit)},
+      {"GET", "/api/v1/audits", roles::kAuditors, Bind(api, ListAudits)},
       {"GET", "/api/v1/audits/{id}", roles::kAuditors, Bind(api, GetAudit)},
+      {"GET", "/api/v1/storage", {access::Role::kArchivist, access::Role::kAuditor, access::Role::kAdmin}, Bind(api, GetStorage)},
       {"GET", "/api/v1/log", roles::kLogReaders, Bind(api, GetLog)},
   };
 }

@@ -2,8 +2,11 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
+#include "src/common/clock.h"
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 
@@ -230,11 +233,92 @@ void GetJob(DepositApi* api, Exchange& ex) {
   SendJobDocument(api, ex, 200, *job);
 }
 
+// A job in a list: what it is and how it ended, without its report.
+nlohmann::json JobListEntry(const Job& job) {
+  nlohmann::json j = {{"id", job.id},
+                      {"kind", services::JobKindName(job.kind)},
+                      {"state", services::JobStateName(job.state)},
+                      {"created", job.created},
+                      {"finished", job.finished.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.finished)},
+                      {"producer", job.producer},
+                      {"size", job.size},
+                      {"href", job.kind == services::JobKind::kAudit ? "/api/v1/audits/" + job.id : JobHref(job.id)}};
+  if (!job.package_id.empty()) {
+    j["package_id"] = job.package_id;
+    if (job.kind == services::JobKind::kDeposit) j["version"] = job.version;
+  }
+  return j;
+}
+
+void ListJobs(DepositApi* api, Exchange& ex) {
+  JobFilter filter;
+  const std::string kind = ex.Query("kind").value_or("deposit");
+  if (kind != "deposit" && kind != "audit") return SendError(ex, 400, "bad_request", "kind is deposit or audit");
+  filter.kind = kind == "audit" ? services::JobKind::kAudit : services::JobKind::kDeposit;
+  filter.state = ex.Query("state").value_or("");
+  filter.producer = ex.Query("producer").value_or("");
+  filter.from = ex.Query("from").value_or("");
+  filter.to = ex.Query("to").value_or("");
+  filter.after = ex.Query("after").value_or("");
+  uint64_t limit = 100;
+  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
+  if (s.ok()) s = filter.Check();
+  if (!s.ok()) return SendStatus(ex, s);
+  filter.limit = limit;
+  std::string next;
+  nlohmann::json list = nlohmann::json::array();
+  for (const Job& job : ListJobsMatching(api->jobs, filter, ex.who, &next)) list.push_back(JobListEntry(job));
+  SendJson(ex, 200, JsonText({{"jobs", list}, {"next", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}}));
+}
+
 }  // namespace
+
+Status JobFilter::Check() const {
+  static const std::set<std::string> kStates = {"queued", "running", "archived", "rejected", "clean",
+                                                "problems", "cancelled", "failed", "waiting"};
+  if (!state.empty() && !kStates.count(state)) {
+    return Status::InvalidArgument("state is one of queued, running, waiting (either), archived, rejected, failed, "
+                                   "clean, problems, cancelled");
+  }
+  for (const std::string* d : {&from, &to}) {
+    if (!d->empty() && (d->size() != 10 || !StartsWithIsoDate(*d))) return Status::InvalidArgument("from and to are dates, YYYY-MM-DD");
+  }
+  return Status::OK();
+}
+
+std::vector<Job> ListJobsMatching(services::JobStore* jobs, const JobFilter& f, const access::Principal& who,
+                                  std::string* next) {
+  std::vector<Job> out;
+  bool passed = f.after.empty();
+  next->clear();
+  for (const Job& job : jobs->List(f.kind, /*newest_first=*/true)) {
+    if (!passed) {
+      passed = job.id == f.after;
+      continue;
+    }
+    if (!who.MaySeeWorkOf(job.token_id, job.producer)) continue;
+    const std::string state = services::JobStateName(job.state);
+    if (!f.state.empty() && state != f.state && !(f.state == "waiting" && !services::IsDone(job.state))) continue;
+    if (!f.producer.empty() && job.producer != f.producer) continue;
+    const std::string day = job.created.substr(0, 10);
+    if (!f.from.empty() && day < f.from) continue;
+    if (!f.to.empty() && day > f.to) continue;
+    if (out.size() == f.limit) {
+      *next = out.back().id;
+      break;
+    }
+    out.push_back(job);
+  }
+  return out;
+}
+
+Result<nlohmann::json> DepositJobDocument(DepositApi* api, const Job& job) { return JobDocument(api, job); }
+void ReceiveDeposit(DepositApi* api, Exchange& ex) { Deposit(api, ex); }
 
 std::vector<Route> DepositRoutes(DepositApi* api) {
   return {
       {"POST", "/api/v1/packages", roles::kDepositors, Bind(api, Deposit)},
+      {"GET", "/api/v1/jobs", roles::kReaders, Bind(api, ListJobs)},
       {"GET", "/api/v1/jobs/{id}", roles::kReaders, Bind(api, GetJob)},
   };
 }

@@ -7,22 +7,13 @@
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
+#include "src/server/package_view.h"
 #include "storage/catalog/catalog.h"
 
 namespace bevara::server {
 namespace {
 
 using storage::PackageSummary;
-
-nlohmann::json SummaryJson(const PackageSummary& p) {
-  return {{"id", p.id},
-          {"label", p.label},
-          {"producer", {{"id", p.producer_id}, {"name", p.producer_name}}},
-          {"head", p.head},
-          {"created", p.created},
-          {"updated", p.updated},
-          {"href", "/api/v1/packages/" + PercentEncode(p.id, false)}};
-}
 
 // The package if the caller may see it; otherwise answers 404 (or 500) and
 // returns nullopt. A package of another producer is as absent as a missing one.
@@ -84,7 +75,7 @@ void ListPackages(PackageApi* api, Exchange& ex) {
       next = list.back()["id"];
       return Status::StopIteration();
     }
-    list.push_back(SummaryJson(p));
+    list.push_back(PackageSummaryJson(p));
     return Status::OK();
   });
   if (!s.ok()) return SendStatus(ex, s);
@@ -97,32 +88,9 @@ void GetPackage(PackageApi* api, Exchange& ex) {
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  storage::Catalog* catalog = api->archive->catalog();
-  nlohmann::json body = SummaryJson(*p);
-  nlohmann::json versions = nlohmann::json::array();
-  for (uint32_t v = 1; v <= p->head; ++v) {
-    auto vs = catalog->GetVersion(p->id, v);
-    if (!vs.ok()) return SendStatus(ex, vs.status());
-    if (!*vs) continue;
-    versions.push_back({{"version", v},
-                        {"created", (*vs)->created},
-                        {"message", (*vs)->message},
-                        {"file_count", (*vs)->file_count},
-                        {"total_bytes", (*vs)->total_bytes}});
-  }
-  body["versions"] = std::move(versions);
-  body["version"] = *version;
-  nlohmann::json files = nlohmann::json::array();
-  const std::string base = "/api/v1/packages/" + PercentEncode(p->id, false) + "/files/";
-  Status s = catalog->ForEachFile(p->id, *version, [&](const storage::FileRecord& f) {
-    nlohmann::json j = storage::ToJson(f);
-    j["href"] = base + PercentEncode(f.path, true) + (*version == p->head ? "" : "?version=" + std::to_string(*version));
-    files.push_back(std::move(j));
-    return Status::OK();
-  });
-  if (!s.ok()) return SendStatus(ex, s);
-  body["files"] = std::move(files);
-  SendJson(ex, 200, JsonText(body));
+  auto body = PackageVersionJson(api->archive, *p, *version);
+  if (!body.ok()) return SendStatus(ex, body.status());
+  SendJson(ex, 200, JsonText(*body));
 }
 
 void GetFile(PackageApi* api, Exchange& ex) {
@@ -157,60 +125,9 @@ void GetMets(PackageApi* api, Exchange& ex) {
 void GetEvents(PackageApi* api, Exchange& ex) {
   auto p = VisiblePackage(api, ex);
   if (!p) return;
-  nlohmann::json events = nlohmann::json::array();
-  for (uint32_t v = 1; v <= p->head; ++v) {
-    Status s = api->archive->catalog()->ForEachEvent(p->id, v, [&](const storage::PremisEvent& e) {
-      nlohmann::json j = storage::ToJson(e);
-      j["version"] = v;
-      events.push_back(std::move(j));
-      return Status::OK();
-    });
-    if (!s.ok()) return SendStatus(ex, s);
-  }
-  SendJson(ex, 200, JsonText(nlohmann::json({{"package_id", p->id}, {"events", events}})));
-}
-
-// What the search index made of the record: the state after the checks
-// only the indexer makes (identity numbers in the files, files not read
-// whole), which can keep a record from the public that its decision publishes.
-void AddIndexedState(PackageApi* api, const std::string& package_id, nlohmann::json* record) {
-  if (!api->search) return;
-  auto found = api->search->Find(search::RecordSearchId(package_id, record->value("id", "")), search::Audience::kArchive);
-  if (!found.ok() || !*found || !(*found)->contains("access")) return;
-  const nlohmann::json& access = (**found)["access"];
-  nlohmann::json indexed = {{"state", access.value("state", "")}, {"version", (*found)->value("version", 0)}};
-  if (!access.value("review", "").empty()) indexed["review"] = access["review"];
-  if (access.value("state", "") != "published" && !access.value("ground", "").empty()) indexed["ground"] = access["ground"];
-  (*record)["access"]["indexed"] = std::move(indexed);
-}
-
-nlohmann::json RecordJson(const services::CaseRecordView& v, const std::string& package_href) {
-  const ingest::RecordMetadata& r = v.record;
-  nlohmann::json access = {{"state", services::RecordStateName(v.state.state)}};
-  if (!v.state.ground.empty()) access["ground"] = v.state.ground;
-  if (!v.state.public_from.empty()) access["public_from"] = v.state.public_from;
-  if (!v.state.review.empty()) access["review"] = v.state.review;
-  nlohmann::json files = nlohmann::json::array();
-  for (const std::string& path : v.files) {
-    nlohmann::json f = {{"path", path}, {"href", package_href + "/files/" + PercentEncode(path, true)}};
-    auto digest = v.digests.find(path);
-    if (digest != v.digests.end()) f["sha256"] = digest->second;
-    files.push_back(std::move(f));
-  }
-  nlohmann::json j = {{"id", r.system_id},     {"registration_number", r.object_id}, {"title", r.title},
-                      {"type", r.record_type}, {"direction", r.direction},          {"created", r.created},
-                      {"personal_data", r.personal_data}, {"access", access},       {"files", files}};
-  if (v.decision) {
-    j["access"]["decision"] = {{"state", v.decision->state}, {"reason", v.decision->reason},
-                               {"by", v.decision->by},       {"at", v.decision->at},
-                               {"version", v.decision->version}, {"files", v.decision->files},
-                               {"in_force", v.state.by_decision}};
-  }
-  if (r.secrecy) {
-    j["secrecy"] = {{"regulation", r.secrecy->regulation}, {"ends", r.secrecy->ends}};
-    if (r.secrecy->chapter) j["secrecy"]["osl"] = {{"chapter", r.secrecy->chapter}, {"section", r.secrecy->section}};
-  }
-  return j;
+  auto events = PackageEventsJson(api->archive, *p);
+  if (!events.ok()) return SendStatus(ex, events.status());
+  SendJson(ex, 200, JsonText(nlohmann::json({{"package_id", p->id}, {"events", *events}})));
 }
 
 void GetCase(PackageApi* api, Exchange& ex) {
@@ -218,35 +135,12 @@ void GetCase(PackageApi* api, Exchange& ex) {
   if (!p) return;
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
-  const std::string today = TodayUtc(api->context->env);
-  auto view = api->cases->Get(p->id, *version, today);
-  if (!view.ok()) return SendStatus(ex, view.status());
-  if (!*view) return SendError(ex, 404, "not_found", "package '" + p->id + "' holds no case metadata (ERMS)");
+  auto body = PackageCaseJson(api, *p, *version, TodayUtc(api->context->env));
+  if (!body.ok()) return SendStatus(ex, body.status());
+  if (!*body) return SendError(ex, 404, "not_found", "package '" + p->id + "' holds no case metadata (ERMS)");
   // Titles of secret records are in it: the read is recorded like a file's.
   if (!Audit(api->context, ex, "case.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
-  const ingest::CaseMetadata& c = (*view)->metadata;
-  const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
-  nlohmann::json records = nlohmann::json::array();
-  for (const services::CaseRecordView& r : (*view)->records) {
-    records.push_back(RecordJson(r, href));
-    AddIndexedState(api, p->id, &records.back());
-  }
-  nlohmann::json body = {
-      {"package_id", p->id},
-      {"version", *version},
-      {"source", (*view)->source},
-      {"as_of", today},
-      {"case",
-       {{"creator", {{"name", c.creator}, {"id", c.creator_id}}},
-        {"case_number", c.case_number},
-        {"title", c.title},
-        {"classification", {{"code", c.classification_code}, {"name", c.classification}}},
-        {"status", c.status},
-        {"opened", c.opened},
-        {"closed", c.closed},
-        {"agents", c.agents}}},
-      {"records", records}};
-  SendJson(ex, 200, JsonText(body));
+  SendJson(ex, 200, JsonText(**body));
 }
 
 // PUT .../records/{record}/access {"state": "published|public|restricted|secret", "reason": "...",
@@ -263,54 +157,24 @@ void DecideAccess(PackageApi* api, Exchange& ex) {
   }
   // What the archivist reviewed: a publication must name the version, and
   // any decision that names one is refused if the package moved on since.
-  const bool publishing = body["state"] == "published";
   if (!CheckReviewedVersion(ex, body, p->head)) return;
-  if (publishing && !body.contains("version")) {
-    return SendError(ex, 400, "bad_request", "a publication names the version the archivist reviewed: {\"version\": N}");
+  AccessChange change{ex.Param("record"), body["state"], body["reason"], std::nullopt, ex.who.token_id};
+  if (body.contains("version")) change.reviewed_version = p->head;  // checked equal above
+  auto record = DecideRecordAccess(api, *p, change);
+  if (record.ok()) {
+    Audit(api->context, ex, "access.change", p->id + "/" + change.record_id, "ok",
+          "state " + change.state + " on version " + std::to_string(p->head) + ": " + change.reason, true);
+    return SendJson(ex, 200, JsonText(*record));
   }
-  const std::string today = TodayUtc(api->context->env);
-  const std::string record_id = ex.Param("record");
-  auto view = api->cases->Get(p->id, p->head, today);
-  if (!view.ok()) return SendStatus(ex, view.status());
-  const services::CaseRecordView* seen = nullptr;
-  if (*view) {
-    for (const services::CaseRecordView& r : (*view)->records) {
-      if (r.record.system_id == record_id) seen = &r;
-    }
+  const Status& s = record.status();
+  if (s.code() == StatusCode::kAlreadyExists) return SendError(ex, 409, "conflict", s.message());
+  if (s.code() == StatusCode::kUnavailable) {
+    Audit(api->context, ex, "access.change", p->id + "/" + change.record_id, "ok",
+          "state " + change.state + " on version " + std::to_string(p->head) + ": " + change.reason, true);
+    ex.response.set("Retry-After", "60");
+    return SendError(ex, 503, "search_not_updated", s.message());
   }
-  if (!seen) return SendError(ex, 404, "not_found", "package '" + p->id + "' has no record '" + record_id + "'");
-  // A version may name a file it does not hold: what cannot be read cannot be decided on.
-  if (publishing && seen->digests.size() != seen->files.size()) {
-    return SendError(ex, 409, "conflict", "the record names a file the package does not hold; it cannot be published");
-  }
-  access::AccessDecision d{p->id,           record_id, body["state"], body["reason"], ex.who.token_id,
-                           NowRfc3339(api->context->env), p->head, seen->digests};
-  Status s = api->decisions->Record(d);
-  if (!s.ok()) return SendStatus(ex, s);
-  Audit(api->context, ex, "access.change", p->id + "/" + record_id, "ok",
-        "state " + d.state + " on version " + std::to_string(d.version) + ": " + d.reason, true);
-  // In search before the answer: the public index gains or loses the record now.
-  if (api->indexer) {
-    Status indexed = api->indexer->Refresh(p->id, today);
-    if (!indexed.ok()) {
-      api->context->env->Log(LogLevel::kError, "search index: " + p->id + ": " + indexed.ToString());
-      if (api->index_worker) api->index_worker->Enqueue(p->id);
-      ex.response.set("Retry-After", "60");
-      return SendError(ex, 503, "search_not_updated",
-                       "the decision is recorded and in force for records and files; search could not be updated "
-                       "yet, and public search is paused until it is");
-    }
-  }
-  auto after = api->cases->Get(p->id, p->head, today);
-  if (!after.ok() || !*after) return SendStatus(ex, after.ok() ? Status::Internal("case vanished") : after.status());
-  const std::string href = "/api/v1/packages/" + PercentEncode(p->id, false);
-  for (const auto& r : (*after)->records) {
-    if (r.record.system_id != record_id) continue;
-    nlohmann::json j = RecordJson(r, href);
-    AddIndexedState(api, p->id, &j);
-    return SendJson(ex, 200, JsonText(j));
-  }
-  SendStatus(ex, Status::Internal("record vanished"));
+  SendStatus(ex, s);
 }
 
 void GetDip(PackageApi* api, Exchange& ex) {

@@ -12,35 +12,24 @@
 #include "src/common/percent_encoding.h"
 #include "src/server/api.h"
 #include "src/server/blob_response.h"
+#include "src/server/public_view.h"
 
 namespace bevara::server {
 namespace {
 
-struct PublicRecord {
-  nlohmann::json summary;  // from the public index (personnummer masked), without its proof
-  services::PublicationProof proof;
-};
-
 // The record if it is published now; otherwise answers 404 and returns nullopt.
 std::optional<PublicRecord> FindPublicRecord(PublicApi* api, Exchange& ex) {
   const std::string id = ex.Param("id");
-  auto found = api->search->Find(id, search::Audience::kPublic);
+  auto found = LookUpPublicRecord(api->search, api->check, api->archive, id);
   if (!found.ok()) {
     SendStatus(ex, found.status());
     return std::nullopt;
   }
-  std::optional<services::PublicationProof> proof;
-  if (*found && (*found)->contains("proof") && (**found)["proof"].is_string()) {
-    proof = search::DecodeProof((**found)["proof"].get<std::string>());
-  }
-  if (!proof || !api->check->StillPublished(*proof)) {
+  if (!*found) {
     SendPublicJson(ex, 404, JsonText(nlohmann::json({{"error", {{"code", "not_found"}, {"message", "no public record '" + id + "'"}}}})));
     return std::nullopt;
   }
-  PublicRecord r{std::move(**found), std::move(*proof)};
-  r.summary.erase("proof");
-  r.summary.erase("package_id");
-  return r;
+  return std::move(**found);
 }
 
 void GetPublicRecord(PublicApi* api, Exchange& ex) {
@@ -49,15 +38,12 @@ void GetPublicRecord(PublicApi* api, Exchange& ex) {
   if (!r) return;
   const std::string href = "/public/v1/records/" + ex.Param("id");
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& [path, sha256] : r->proof.digests) {
-    auto f = api->archive->catalog()->GetFile(r->proof.package_id, r->proof.version, path);
-    if (!f.ok()) return SendStatus(ex, f.status());
-    if (!*f || (*f)->sha256 != sha256) continue;
-    files.push_back({{"path", path},
-                     {"size", (*f)->size},
-                     {"sha256", (*f)->sha256},
-                     {"content_type", BlobContentType(**f)},
-                     {"href", href + "/files/" + PercentEncode(path, true)}});
+  for (const PublicFile& f : r->files) {
+    files.push_back({{"path", f.path},
+                     {"size", f.size},
+                     {"sha256", f.sha256},
+                     {"content_type", f.content_type},
+                     {"href", href + "/files/" + PercentEncode(f.path, true)}});
   }
   nlohmann::json body = std::move(r->summary);
   body["files"] = std::move(files);
@@ -70,14 +56,11 @@ void GetPublicFile(PublicApi* api, Exchange& ex) {
   auto r = FindPublicRecord(api, ex);
   if (!r) return;
   const std::string path = ex.Param("path");
-  auto published = r->proof.digests.find(path);
-  if (published == r->proof.digests.end()) return SendError(ex, 404, "not_found", "the record has no such file");
-  auto f = api->archive->catalog()->GetFile(r->proof.package_id, r->proof.version, path);
-  if (!f.ok()) return SendStatus(ex, f.status());
+  auto f = std::find_if(r->files.begin(), r->files.end(), [&](const PublicFile& p) { return p.path == path; });
   // The bytes the publication names, or nothing.
-  if (!*f || (*f)->sha256 != published->second) return SendError(ex, 404, "not_found", "the record has no such file");
+  if (f == r->files.end()) return SendError(ex, 404, "not_found", "the record has no such file");
   ex.response.set("Cache-Control", "no-store");
-  SendBlob({api->archive, api->context->pins}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+  SendBlob({api->archive, api->context->pins}, ex, f->sha256, f->size, f->content_type, path);
 }
 
 }  // namespace

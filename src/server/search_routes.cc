@@ -15,8 +15,9 @@ namespace {
 constexpr uint64_t kMaxOffset = 10000;  // deeper pages: narrow the query instead
 constexpr uint64_t kMaxLimit = 100;
 
-// The query from the request's parameters; 400 (and nullopt) when one is unusable.
-std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience audience) {
+}  // namespace
+
+Result<search::SearchQuery> SearchQueryFromRequest(const Exchange& ex, search::Audience audience) {
   search::SearchQuery q;
   auto text = [&](const char* name, std::string* out) {
     if (auto v = ex.Query(name)) *out = *v;
@@ -33,41 +34,46 @@ std::optional<search::SearchQuery> ParseQuery(Exchange& ex, search::Audience aud
     text("state", &q.access_state);
     text("package", &q.package_id);
     if (auto review = ex.Query("review")) {
-      if (*review != "0" && *review != "1") {
-        SendError(ex, 400, "bad_request", "review is 0 or 1");
-        return std::nullopt;
-      }
+      if (*review != "0" && *review != "1") return Status::InvalidArgument("review is 0 or 1");
       q.review_only = *review == "1";
     }
   }
-  if (q.text.size() > 1024) {
-    SendError(ex, 400, "bad_request", "q is longer than 1024 bytes");
-    return std::nullopt;
-  }
+  if (q.text.size() > 1024) return Status::InvalidArgument("q is longer than 1024 bytes");
   for (const std::string* v : {&q.text, &q.case_number, &q.creator, &q.classification, &q.record_type, &q.direction,
                                &q.access_state, &q.package_id}) {
-    if (!IsValidUtf8(*v)) {
-      SendError(ex, 400, "bad_request", "search parameters are text: percent-encoded UTF-8");
-      return std::nullopt;
-    }
+    if (!IsValidUtf8(*v)) return Status::InvalidArgument("search parameters are text: percent-encoded UTF-8");
   }
   for (const std::string* d : {&q.date_from, &q.date_to}) {
     if (!d->empty() && (d->size() != 10 || !search::StartsWithIsoDate(*d))) {
-      SendError(ex, 400, "bad_request", "from and to are dates, YYYY-MM-DD");
-      return std::nullopt;
+      return Status::InvalidArgument("from and to are dates, YYYY-MM-DD");
     }
   }
   uint64_t offset = 0, limit = 20;
   Status s = QueryNumber(ex, "offset", 0, kMaxOffset, &offset);
   if (s.ok()) s = QueryNumber(ex, "limit", 1, kMaxLimit, &limit);
-  if (!s.ok()) {
-    SendStatus(ex, s);
-    return std::nullopt;
-  }
+  if (!s.ok()) return s;
   q.offset = static_cast<uint32_t>(offset);
   q.limit = static_cast<uint32_t>(limit);
   return q;
 }
+
+Result<search::SearchResult> SearchPublic(SearchApi* api, const search::SearchQuery& q) {
+  if (!api->indexer->public_index_trusted()) {
+    return Status::Unavailable("search is being brought up to date; try again shortly");
+  }
+  auto result = api->search->Search(q, search::Audience::kPublic);
+  if (!result.ok()) return result.status();
+  // One truth at the moment of answering: a hit whose publication no longer
+  // stands (a new version waits to be indexed, a decision or rule was
+  // withdrawn) is left out.
+  auto& hits = result->hits;
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](const search::SearchHit& h) { return !api->check->StillPublished(h.proof); }),
+             hits.end());
+  return result;
+}
+
+namespace {
 
 // A JSON string, invalid UTF-8 replaced.
 std::string JsonString(const std::string& s) {
@@ -117,8 +123,8 @@ std::string ResultBody(const search::SearchQuery& q, const search::SearchResult&
 }
 
 void ArchiveSearch(SearchApi* api, Exchange& ex) {
-  auto q = ParseQuery(ex, search::Audience::kArchive);
-  if (!q) return;
+  auto q = SearchQueryFromRequest(ex, search::Audience::kArchive);
+  if (!q.ok()) return SendStatus(ex, q.status());
   auto result = api->search->Search(*q, search::Audience::kArchive);
   if (!result.ok()) return SendStatus(ex, result.status());
   // Hits show secret records' titles and snippets: searches are recorded.
@@ -130,21 +136,14 @@ void ArchiveSearch(SearchApi* api, Exchange& ex) {
 
 void PublicSearch(SearchApi* api, Exchange& ex) {
   if (!AdmitPublic(api->public_limiter, ex)) return;
-  if (!api->indexer->public_index_trusted()) {
+  auto q = SearchQueryFromRequest(ex, search::Audience::kPublic);
+  if (!q.ok()) return SendStatus(ex, q.status());
+  auto result = SearchPublic(api, *q);
+  if (!result.ok() && result.status().code() == StatusCode::kUnavailable) {
     ex.response.set("Retry-After", "60");
-    return SendError(ex, 503, "search_unavailable", "search is being brought up to date; try again shortly");
+    return SendError(ex, 503, "search_unavailable", result.status().message());
   }
-  auto q = ParseQuery(ex, search::Audience::kPublic);
-  if (!q) return;
-  auto result = api->search->Search(*q, search::Audience::kPublic);
   if (!result.ok()) return SendStatus(ex, result.status());
-  // One truth at the moment of answering: a hit whose publication no longer
-  // stands (a new version waits to be indexed, a decision or rule was
-  // withdrawn) is left out.
-  auto& hits = result->hits;
-  hits.erase(std::remove_if(hits.begin(), hits.end(),
-                            [&](const search::SearchHit& h) { return !api->check->StillPublished(h.proof); }),
-             hits.end());
   SendPublicJson(ex, 200, ResultBody(*q, *result, search::Audience::kPublic));
 }
 
