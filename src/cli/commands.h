@@ -37,5 +37,7 @@ int ServeCommand(const std::vector<std::string>& args);
 // bevara token create|revoke|list; bevara log verify (0 intact, 1 broken).
 int TokenCommand(const std::vector<std::string>& args);
 int LogCommand(const std::vector<std::string>& args);
+// bevara user create|reset|disable|list: people of the web interface.
+int UserCommand(const std::vector<std::string>& args);
 
 }  // namespace bevara::cli

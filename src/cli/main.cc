@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  init                 create a new, empty archive (data in --data DIR, $BEVARA_DATA or ./bevara-data)\n"
     "  serve [--init]       run the HTTP API (default http://127.0.0.1:8080); --init creates the archive\n"
     "  token create|revoke|list   manage API tokens\n"
+    "  user create|reset|disable|list  people who log in to the web pages\n"
     "  log verify|keygen|checkpoint   check the audit log's hash chain; sign its head\n"
     "  validate PACKAGE     validate a submission package (FGS 2.0 = E-ARK CSIP+SIP, or FGS 1.x)\n"
     "  sip create           make a SIP from a folder of files and a case description (JSON)\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "init") return bevara::cli::InitCommand(args);
   if (command == "serve") return bevara::cli::ServeCommand(args);
   if (command == "token") return bevara::cli::TokenCommand(args);
+  if (command == "user") return bevara::cli::UserCommand(args);
   if (command == "log") return bevara::cli::LogCommand(args);
   if (command == "validate") return bevara::cli::ValidateCommand(args);
   if (command == "sip") return bevara::cli::SipCommand(args);
