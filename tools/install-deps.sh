@@ -14,6 +14,8 @@ PACKAGES=(
   libxml2-utils openssl time bc   # baselines, peak memory and arithmetic for the benchmarks
   unzip curl                      # the server tests (a DIP, TLS) and README's examples
   nginx-light                     # the nginx front (tools/nginx), tested in front of bevara
+  libkainjow-mustache-dev libsodium-dev   # web pages: templates; people's passwords (Argon2id)
+  chromium                        # the web pages tested in a real browser (tools/webtest; Node.js is on the machine)
 )
 
 missing=()

@@ -19,6 +19,10 @@
 #include "src/server/client_address.h"
 #include "src/server/http_server.h"
 #include "src/services/index_worker.h"
+#include "src/access/user_store.h"
+#include "src/services/storage_stats.h"
+#include "src/web/sessions.h"
+#include "src/web/web.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {
@@ -70,7 +74,12 @@ struct RunningServer::Parts {
   std::unique_ptr<access::RecordRequests> requests;
   std::unique_ptr<server::RateLimiter> public_limiter;
   ingest::formats::FormatPolicy format_policy;  // the deposits' own copy is in their options
+  std::unique_ptr<services::StorageStats> storage_stats;
+  std::unique_ptr<access::UserStore> users;
+  std::unique_ptr<web::Sessions> sessions;
+  std::unique_ptr<web::LoginThrottle> login_throttle;
   server::Api api;
+  web::WebApi web;
   std::unique_ptr<server::Router> router;
   std::unique_ptr<server::HttpServer> http;
 };
@@ -177,19 +186,30 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   server::PinnedBlobs* pins = p.pins.get();
   p.audits = std::make_unique<services::AuditService>(p.archive.get(), p.log.get(), p.jobs.get(),
                                                       config.audit_max_bytes_per_second, [pins] { pins->ForgetAll(); });
+  p.storage_stats = std::make_unique<services::StorageStats>(p.archive.get());
+  auto users = access::UserStore::Open(env, access_dir);
+  if (!users.ok()) return fail(users.status().ToString());
+  p.users = std::move(*users);
+  // Thirty minutes without a request end a session; five wrong logins in
+  // fifteen minutes (per address, per name) hold further tries for as long.
+  p.sessions = std::make_unique<web::Sessions>(env, p.users.get(), 30 * 60);
+  p.login_throttle = std::make_unique<web::LoginThrottle>(env, 5, 15 * 60);
   server::Api& api = p.api;
   api.context = {config, env, p.log.get(), p.pins.get()};
   server::Context* context = &api.context;
-  api.deposits = {context, p.deposits.get(), p.archive.get()};
+  api.deposits = {context, p.deposits.get(), p.jobs.get(), p.archive.get()};
   api.packages = {context,          p.archive.get(), p.cases.get(), p.decisions.get(), p.indexer.get(), worker,
                   p.index.get(),    &p.format_policy};
-  api.audits = {context, p.audits.get(), access_dir};
+  api.audits = {context, p.audits.get(), p.jobs.get(), p.storage_stats.get(), access_dir};
   api.admin = {context, p.tokens.get(), p.deposits.get()};
   api.search = {context, p.index.get(), p.indexer.get(), p.publication_check.get(), p.public_limiter.get()};
   api.public_records = {context, p.index.get(), p.archive.get(), p.publication_check.get(), p.public_limiter.get()};
   api.publication = {context, p.rules.get(), p.index.get(), p.archive.get(), worker};
   api.requests = {context, p.requests.get(), p.index.get(), p.archive.get(), p.public_limiter.get()};
-  p.router = std::make_unique<server::Router>(env, server::ApiRoutes(&api), p.tokens.get(), p.log.get());
+  p.web = {&api, p.users.get(), p.sessions.get(), p.login_throttle.get(), p.jobs.get(), p.storage_stats.get()};
+  std::vector<server::Route> routes = server::ApiRoutes(&api);
+  for (server::Route& r : web::WebRoutes(&p.web)) routes.push_back(std::move(r));
+  p.router = std::make_unique<server::Router>(env, std::move(routes), p.tokens.get(), p.log.get());
   std::set<std::string> proxies;
   std::string unused;  // Check() has refused a bad list
   server::ParseAddressList(config.trusted_proxies, &proxies, &unused);

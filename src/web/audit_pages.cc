@@ -1,0 +1,133 @@
+// Audits (start one, watch it, read its findings) and the audit log with
+// its filters.
+#include <nlohmann/json.hpp>
+
+#include "src/common/percent_encoding.h"
+#include "src/web/page.h"
+#include "src/web/public_pages.h"
+#include "src/web/render.h"
+#include "src/web/staff_roles.h"
+
+namespace bevara::web {
+namespace {
+
+using server::Exchange;
+
+nlohmann::json RunRow(const std::string& lang, const services::AuditRun& run) {
+  const auto& p = run.progress;
+  const uint64_t percent = p.blobs_total ? p.blobs_done * 100 / p.blobs_total : (services::IsDone(run.state) ? 100 : 0);
+  const size_t problems = run.report.is_object() && run.report.contains("problems") ? run.report["problems"].size() : 0;
+  return {{"id", run.id},
+          {"href", "/personal/granskningar/" + run.id},
+          {"scope", run.package_id.empty() ? Text(lang, "audit_scope_all") : run.package_id},
+          {"state_label", Text(lang, std::string("state_") + services::JobStateName(run.state))},
+          {"started", run.started.substr(0, 19)},
+          {"finished", run.finished.substr(0, 19)},
+          {"percent", std::to_string(percent)},
+          {"blobs", std::to_string(p.blobs_done) + " / " + std::to_string(p.blobs_total)},
+          {"bytes", HumanBytes(p.bytes_done)},
+          {"problems", std::to_string(problems)},
+          {"running", !services::IsDone(run.state)}};
+}
+
+void Audits(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kAuditors);
+  if (!v) return;
+  server::JobFilter filter;
+  filter.kind = services::JobKind::kAudit;
+  filter.limit = 50;
+  std::string next;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const services::Job& job : server::ListJobsMatching(web->jobs, filter, ex.who, &next)) {
+    auto run = web->api->audits.audits->Get(job.id);
+    if (run) rows.push_back(RunRow(v->lang, *run));
+  }
+  SendPage(web, ex, *v, "audits", {{"title", Text(v->lang, "audits_title")}, {"audits", rows}});
+}
+
+void StartAudit(WebApi* web, Exchange& ex) {
+  std::map<std::string, std::string> f;
+  auto v = StaffForm(web, ex, kAuditors, &f);
+  if (!v) return;
+  const std::string package = f["paket"];
+  auto started = web->api->audits.audits->Start(package, ex.who.token_id);
+  if (!started.ok()) {
+    return SendErrorPage(web, ex, *v, started.status().IsNotFound() ? 404 : 503,
+                         started.status().IsNotFound() ? Text(v->lang, "error_no_package") : Text(v->lang, "error_unavailable"));
+  }
+  if (!started->already_running) {
+    server::Audit(&web->api->context, ex, "audit.start", package.empty() ? "(archive)" : package, "ok",
+                  "audit " + started->run.id, true);
+  }
+  SeeOther(ex, "/personal/granskningar/" + started->run.id);
+}
+
+void AuditPage(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kAuditors);
+  if (!v) return;
+  auto run = web->api->audits.audits->Get(ex.Param("id"));
+  if (!run) return SendErrorPage(web, ex, *v, 404, Text(v->lang, "error_no_audit"));
+  nlohmann::json findings = nlohmann::json::array();
+  if (run->report.is_object() && run->report.contains("problems")) {
+    for (const nlohmann::json& p : run->report["problems"]) {
+      nlohmann::json affected = nlohmann::json::array();
+      for (const nlohmann::json& a : p.value("affected", nlohmann::json::array())) {
+        const std::string pkg = a.value("package_id", "");
+        affected.push_back({{"package_id", pkg}, {"href", "/personal/paket/" + PercentEncode(pkg, false)},
+                            {"version", std::to_string(a.value("version", 0))}, {"path", a.value("path", "")}});
+      }
+      findings.push_back({{"kind", p.value("kind", "")}, {"blob", p.value("blob", "")}, {"detail", p.value("detail", "")},
+                          {"affected", affected}});
+    }
+  }
+  if (!services::IsDone(run->state)) ex.response.set("Refresh", "2");
+  SendPage(web, ex, *v, "audit",
+           {{"title", Text(v->lang, "audit_title") + " " + run->id}, {"run", RunRow(v->lang, *run)},
+            {"findings", findings}, {"has_findings", !findings.empty()}});
+}
+
+void LogPage(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kLogReaders);
+  if (!v) return;
+  access::AuditLogFilter filter;
+  filter.action = ex.Query("handelse").value_or("");
+  filter.actor = ex.Query("aktor").value_or("");
+  filter.target = ex.Query("objekt").value_or("");
+  filter.since = ex.Query("fran").value_or("");
+  filter.until = ex.Query("till").value_or("");
+  const uint64_t last = web->api->context.log->last_seq();
+  uint64_t from = last > 100 ? last - 99 : 1;  // the newest page unless the reader pages
+  if (Status s = server::QueryNumber(ex, "start", 1, UINT64_MAX, &from); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
+  const bool filtered = !(filter.action + filter.actor + filter.target + filter.since + filter.until).empty();
+  filter.from = filtered && !ex.Query("start") ? 1 : from;
+  uint64_t next = 0;
+  auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, filtered ? 1000000 : 100, &next);
+  if (!entries.ok()) return SendErrorPage(web, ex, *v, entries.status().code() == StatusCode::kInvalidArgument ? 400 : 500,
+                                          entries.status().message());
+  nlohmann::json rows = nlohmann::json::array();
+  for (auto it = entries->rbegin(); it != entries->rend(); ++it) {  // newest first
+    rows.push_back({{"seq", std::to_string(it->value("seq", 0))}, {"time", it->value("time", "").substr(0, 19)},
+                    {"actor", it->value("actor", "")}, {"role", it->value("role", "")}, {"action", it->value("action", "")},
+                    {"target", it->value("target", "")}, {"outcome", it->value("outcome", "")}, {"detail", it->value("detail", "")}});
+  }
+  std::string query = "handelse=" + PercentEncode(filter.action, false) + "&aktor=" + PercentEncode(filter.actor, false) +
+                      "&objekt=" + PercentEncode(filter.target, false) + "&fran=" + PercentEncode(filter.since, false) +
+                      "&till=" + PercentEncode(filter.until, false);
+  nlohmann::json data = {{"title", Text(v->lang, "log_title")}, {"entries", rows}, {"action", filter.action},
+                         {"actor", filter.actor}, {"target", filter.target}, {"since", filter.since}, {"until", filter.until}};
+  if (!filtered && filter.from > 1) data["older_href"] = "/personal/logg?start=" + std::to_string(filter.from > 100 ? filter.from - 100 : 1);
+  if (next) data["newer_href"] = "/personal/logg?" + query + "&start=" + std::to_string(next);
+  SendPage(web, ex, *v, "log", std::move(data));
+}
+
+}  // namespace
+
+void AddAuditPages(WebApi* web, std::vector<server::Route>* routes) {
+  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
+  routes->push_back({"GET", "/personal/granskningar", server::roles::kAnyone, bind(Audits)});
+  routes->push_back({"POST", "/personal/granskningar", server::roles::kAnyone, bind(StartAudit)});
+  routes->push_back({"GET", "/personal/granskningar/{id}", server::roles::kAnyone, bind(AuditPage)});
+  routes->push_back({"GET", "/personal/logg", server::roles::kAnyone, bind(LogPage)});
+}
+
+}  // namespace bevara::web

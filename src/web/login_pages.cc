@@ -1,0 +1,121 @@
+// Logging in and out (a password and a one-time code), the language
+// switch, and the stylesheet and script the pages use.
+#include <nlohmann/json.hpp>
+
+#include "src/web/assets.h"
+#include "src/web/page.h"
+#include "src/web/public_pages.h"
+#include "src/web/render.h"
+
+namespace bevara::web {
+namespace {
+
+using server::Exchange;
+
+std::string SessionCookie(WebApi* web, const std::string& value, bool expire) {
+  std::string c = "bevara_session=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+  if (web->api->context.config.tls()) c += "; Secure";
+  if (expire) c += "; Max-Age=0";
+  return c;
+}
+
+void SendLogin(WebApi* web, Exchange& ex, const Visitor& v, const std::string& back, const std::string& user,
+               const std::string& problem, int status) {
+  SendPage(web, ex, v, "login",
+           {{"title", Text(v.lang, "login_title")}, {"back", SafeReturnPath(back)}, {"user_name", user}, {"problem", problem}},
+           status);
+}
+
+void LoginForm(WebApi* web, Exchange& ex) {
+  Visitor v = SeeVisitor(web, ex);
+  const std::string back = ex.Query("tillbaka").value_or("/personal");
+  if (v.session) return SeeOther(ex, back);
+  SendLogin(web, ex, v, back, "", "", 200);
+}
+
+void Login(WebApi* web, Exchange& ex) {
+  Visitor v = SeeVisitor(web, ex);
+  std::map<std::string, std::string> f;
+  if (!ReadForm(web, ex, v, 8 * 1024, &f)) return;
+  const std::string user = f["anvandare"], back = f["tillbaka"].empty() ? "/personal" : f["tillbaka"];
+  const std::string by_address = "addr:" + ex.client, by_user = "user:" + user;
+  const int64_t wait = std::max(web->throttle->WaitFor(by_address), web->throttle->WaitFor(by_user));
+  auto record = [&](const std::string& outcome, const std::string& why) {
+    (void)web->api->context.log->Append(
+        {user.empty() ? "anonymous" : user.substr(0, 64), "", outcome == "ok" ? "login" : "login.failed", "web",
+         outcome, why, ex.client},
+        true);
+  };
+  if (wait > 0) {
+    record("denied", "too many failed logins; refused for " + std::to_string(wait) + " s");
+    ex.response.set("Retry-After", std::to_string(wait));
+    return SendLogin(web, ex, v, back, user, Text(v.lang, "login_throttled"), 429);
+  }
+  access::UserInfo info;
+  const uint64_t now = static_cast<uint64_t>(ex.env->NowMicros() / 1000000);
+  const access::LoginOutcome outcome = web->users->Verify(user, f["losenord"], f["kod"], now, &info);
+  if (outcome != access::LoginOutcome::kOk) {
+    web->throttle->Failed(by_address);
+    web->throttle->Failed(by_user);
+    record("denied", access::LoginOutcomeName(outcome));
+    // The person is not told which of the three was wrong.
+    return SendLogin(web, ex, v, back, user, Text(v.lang, "login_failed"), 401);
+  }
+  web->throttle->Succeeded(by_user);
+  record("ok", std::string("role ") + access::RoleName(info.role));
+  // A new session on every login (no fixation); an old one ends.
+  if (!v.session_secret.empty()) web->sessions->End(v.session_secret);
+  ex.response.add("Set-Cookie", SessionCookie(web, web->sessions->Start(info), false));
+  SeeOther(ex, back);
+}
+
+void Logout(WebApi* web, Exchange& ex) {
+  Visitor v = SeeVisitor(web, ex);
+  std::map<std::string, std::string> f;
+  if (!ReadForm(web, ex, v, 4 * 1024, &f)) return;
+  if (v.session) {
+    if (!CheckCsrf(web, ex, v, f)) return;
+    web->sessions->End(v.session_secret);
+    (void)web->api->context.log->Append(
+        {v.session->user, access::RoleName(v.session->role), "logout", "web", "ok", "", ex.client}, true);
+  }
+  ex.response.add("Set-Cookie", SessionCookie(web, "", true));
+  SeeOther(ex, "/");
+}
+
+void SwitchLanguage(WebApi* web, Exchange& ex) {
+  (void)web;
+  const std::string lang = ex.Query("till").value_or("sv") == "en" ? "en" : "sv";
+  ex.response.add("Set-Cookie", "bevara_lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax");
+  SeeOther(ex, ex.Query("tillbaka").value_or("/"));
+}
+
+void StaticFile(WebApi* web, Exchange& ex) {
+  (void)web;
+  const std::string name = ex.Param("name");
+  const auto& assets = WebAssets();
+  auto it = assets.find("static/" + name);
+  SetPageHeaders(ex);
+  if (it == assets.end() || name.find('/') != std::string::npos) {
+    return server::SendError(ex, 404, "not_found", "no such file");
+  }
+  const bool css = name.size() > 4 && name.compare(name.size() - 4, 4, ".css") == 0;
+  ex.response.setContentType(css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
+  ex.response.set("Cache-Control", "no-cache");  // revalidated: a new bevara brings new pages and styles
+  ex.response.setContentLength64(static_cast<Poco::Int64>(it->second.size()));
+  if (ex.request.getMethod() == "HEAD") return ex.response.send(), void();
+  ex.response.send().write(it->second.data(), static_cast<std::streamsize>(it->second.size()));
+}
+
+}  // namespace
+
+void AddLoginPages(WebApi* web, std::vector<server::Route>* routes) {
+  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
+  routes->push_back({"GET", "/logga-in", server::roles::kAnyone, bind(LoginForm)});
+  routes->push_back({"POST", "/logga-in", server::roles::kAnyone, bind(Login)});
+  routes->push_back({"POST", "/logga-ut", server::roles::kAnyone, bind(Logout)});
+  routes->push_back({"GET", "/sprak", server::roles::kAnyone, bind(SwitchLanguage)});
+  routes->push_back({"GET", "/static/{name}", server::roles::kAnyone, bind(StaticFile)});
+}
+
+}  // namespace bevara::web

@@ -1,0 +1,27 @@
+// Pages from templates: a page's template (templates/NAME.mustache) inside
+// the layout (templates/layout.mustache), filled with JSON data by kainjow
+// mustache (Debian's libkainjow-mustache-dev). Every {{value}} is
+// HTML-escaped, quotes included, so it is safe in text and in attribute
+// values alike; no template writes a value unescaped ({{{x}}} or {{&x}}:
+// tests/web/render_test.cc checks every template).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "src/common/result.h"
+
+namespace bevara::web {
+
+// The page `page` in the layout. NotFound for an unknown page, Internal for
+// a template that does not parse (a build error, caught by the tests).
+Result<std::string> RenderPage(const std::string& page, const nlohmann::json& data);
+
+// The texts of a language ("sv" or "en"; anything else is Swedish), from
+// strings/LANG.json: {"key": "text", ...}.
+const nlohmann::json& Texts(const std::string& lang);
+// One text; the key itself when missing (a test keeps the languages equal).
+std::string Text(const std::string& lang, const std::string& key);
+
+}  // namespace bevara::web

@@ -1,0 +1,201 @@
+// The staff's day: the dashboard, deposits (list, one job, upload), audits
+// (start, watch, read) and the audit log. Each page asks the services the
+// JSON API asks, with the person logged in as the caller.
+#include <nlohmann/json.hpp>
+
+#include "src/common/clock.h"
+#include "src/common/percent_encoding.h"
+#include "src/web/page.h"
+#include "src/web/public_pages.h"
+#include "src/web/render.h"
+#include "src/web/staff_roles.h"
+
+namespace bevara::web {
+namespace {
+
+using server::Exchange;
+using services::Job;
+
+// The Monday of the week `day` (YYYY-MM-DD) is in.
+std::string WeekStart(const std::string& day) {
+  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2)), d = std::stoi(day.substr(8, 2));
+  // Days from civil (Howard Hinnant), then back to the Monday.
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  long days = era * 146097L + static_cast<long>(doe) - 719468;
+  const long weekday = (days + 3) % 7;  // 1970-01-01 was a Thursday: Monday is 0
+  days -= weekday < 0 ? weekday + 7 : weekday;
+  // And back to a date.
+  days += 719468;
+  const long era2 = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe2 = static_cast<unsigned>(days - era2 * 146097);
+  const unsigned yoe2 = (doe2 - doe2 / 1460 + doe2 / 36524 - doe2 / 146096) / 365;
+  const unsigned doy2 = doe2 - (365 * yoe2 + yoe2 / 4 - yoe2 / 100);
+  const unsigned mp = (5 * doy2 + 2) / 153;
+  const unsigned dd = doy2 - (153 * mp + 2) / 5 + 1;
+  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+  const long yy = static_cast<long>(yoe2) + era2 * 400 + (mm <= 2);
+  char out[48];
+  std::snprintf(out, sizeof out, "%04ld-%02u-%02u", yy, mm, dd);
+  return out;
+}
+
+std::string Bucket(services::JobState s) {
+  if (!services::IsDone(s)) return "waiting";
+  return services::JobStateName(s);  // archived, rejected, failed
+}
+
+nlohmann::json JobRow(const std::string& lang, const Job& job) {
+  nlohmann::json j = {{"id", job.id},
+                      {"href", (job.kind == services::JobKind::kAudit ? "/personal/granskningar/" : "/personal/inleveranser/") + job.id},
+                      {"state", services::JobStateName(job.state)},
+                      {"state_label", Text(lang, std::string("state_") + services::JobStateName(job.state))},
+                      {"created", job.created.substr(0, 19)},
+                      {"producer", job.producer},
+                      {"size", HumanBytes(job.size)},
+                      {"package_id", job.package_id}};
+  if (!job.package_id.empty()) j["package_href"] = "/personal/paket/" + PercentEncode(job.package_id, false);
+  return j;
+}
+
+void Dashboard(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kStaff);
+  if (!v) return;
+  const std::string today = TodayUtc(ex.env), monday = WeekStart(today);
+  std::map<std::string, uint64_t> day, week;
+  for (const Job& job : web->jobs->List(services::JobKind::kDeposit, true)) {
+    const std::string created = job.created.substr(0, 10);
+    if (created < monday) break;  // newest first
+    ++week[Bucket(job.state)];
+    if (created == today) ++day[Bucket(job.state)];
+  }
+  nlohmann::json deposits = nlohmann::json::array();
+  for (const char* b : {"archived", "rejected", "failed", "waiting"}) {
+    deposits.push_back({{"label", Text(v->lang, std::string("state_") + b)},
+                        {"today", std::to_string(day[b])},
+                        {"week", std::to_string(week[b])},
+                        {"href", std::string("/personal/inleveranser?tillstand=") + b}});
+  }
+  nlohmann::json data = {{"title", Text(v->lang, "dashboard_title")}, {"deposits", deposits}, {"week_start", monday}};
+  const bool archivist = v->session->role == access::Role::kArchivist;
+  if (archivist) data["requests_waiting"] = std::to_string(web->api->requests.requests->List(true).size());
+  auto audits = web->jobs->List(services::JobKind::kAudit, true);
+  if (!audits.empty() && v->session->role != access::Role::kAdmin) {
+    auto run = web->api->audits.audits->Get(audits.front().id);
+    if (run) {
+      data["last_audit"] = {{"href", "/personal/granskningar/" + run->id},
+                            {"state_label", Text(v->lang, std::string("state_") + services::JobStateName(run->state))},
+                            {"started", run->started.substr(0, 19)},
+                            {"problems", std::to_string(run->report.is_object() && run->report.contains("problems")
+                                                            ? run->report["problems"].size() : 0)}};
+    }
+  }
+  auto storage = web->storage->Get();
+  if (storage.ok()) {
+    data["storage"] = {{"packages", std::to_string(storage->packages)},
+                       {"files", std::to_string(storage->files)},
+                       {"archived", HumanBytes(storage->archived_bytes)},
+                       {"disk_total", HumanBytes(storage->disk_total)},
+                       {"disk_free", HumanBytes(storage->disk_available)}};
+  }
+  nlohmann::json attention = nlohmann::json::array();
+  for (const storage::DamageNote& d : web->api->packages.archive->damage()->All()) {
+    if (attention.size() == 20) break;
+    attention.push_back({{"text", Text(v->lang, "attention_damaged") + " " + d.blob.substr(0, 16) + "… (" + d.kind + ", " + d.at.substr(0, 10) + ")"}});
+  }
+  if (archivist && web->api->search.search) {
+    search::SearchQuery q;
+    q.review_only = true;
+    q.limit = 1;
+    auto r = web->api->search.search->Search(q, search::Audience::kArchive);
+    if (r.ok() && r->total > 0) {
+      attention.push_back({{"text", std::to_string(r->total) + " " + Text(v->lang, "attention_reviews")},
+                           {"href", "/personal/paket?granska=1"}});
+    }
+  }
+  data["attention"] = attention;
+  data["archivist"] = archivist;
+  SendPage(web, ex, *v, "dashboard", std::move(data));
+}
+
+void Deposits(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kReaders);
+  if (!v) return;
+  server::JobFilter filter;
+  filter.state = ex.Query("tillstand").value_or("");
+  filter.producer = ex.Query("producent").value_or("");
+  filter.from = ex.Query("fran").value_or("");
+  filter.to = ex.Query("till").value_or("");
+  filter.after = ex.Query("efter").value_or("");
+  filter.limit = 50;
+  if (Status s = filter.Check(); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
+  std::string next;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const Job& job : server::ListJobsMatching(web->jobs, filter, ex.who, &next)) rows.push_back(JobRow(v->lang, job));
+  nlohmann::json states = nlohmann::json::array();
+  for (const char* s : {"", "waiting", "archived", "rejected", "failed"}) {
+    states.push_back({{"value", s}, {"label", Text(v->lang, std::string("state_") + (*s ? s : "any"))}, {"selected", filter.state == s}});
+  }
+  nlohmann::json data = {{"title", Text(v->lang, "deposits_title")}, {"jobs", rows}, {"states", states},
+                         {"producer", filter.producer}, {"from", filter.from}, {"to", filter.to},
+                         {"may_upload", v->session->role == access::Role::kArchivist}};
+  if (!next.empty()) {
+    data["next_href"] = "/personal/inleveranser?tillstand=" + PercentEncode(filter.state, false) + "&producent=" +
+                        PercentEncode(filter.producer, false) + "&fran=" + filter.from + "&till=" + filter.to +
+                        "&efter=" + PercentEncode(next, false);
+  }
+  SendPage(web, ex, *v, "deposits", std::move(data));
+}
+
+void DepositJob(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kReaders);
+  if (!v) return;
+  auto job = web->api->deposits.deposits->Find(ex.Param("id"), ex.who);
+  if (!job) return SendErrorPage(web, ex, *v, 404, Text(v->lang, "error_no_job"));
+  auto doc = server::DepositJobDocument(&web->api->deposits, *job);
+  if (!doc.ok()) return SendErrorPage(web, ex, *v, 500, Text(v->lang, "error_unavailable"));
+  nlohmann::json problems = nlohmann::json::array();
+  if (doc->contains("error") && (*doc)["error"].contains("problems")) problems = (*doc)["error"]["problems"];
+  nlohmann::json data = {{"title", Text(v->lang, "job_title") + " " + job->id},
+                         {"job", JobRow(v->lang, *job)},
+                         {"finished", job->finished.substr(0, 19)},
+                         {"problems", problems},
+                         {"has_problems", !problems.empty()},
+                         {"error", doc->contains("error") ? (*doc)["error"].value("message", "") : ""},
+                         {"running", !services::IsDone(job->state)}};
+  if (!services::IsDone(job->state)) ex.response.set("Refresh", "2");
+  SendPage(web, ex, *v, "job", std::move(data));
+}
+
+void UploadForm(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kDepositors);
+  if (!v) return;
+  SendPage(web, ex, *v, "upload", {{"title", Text(v->lang, "upload_title")}});
+}
+
+// The browser sends the package as the raw body (static/upload.js, with
+// progress), the CSRF token in a header; the deposit is the API's own.
+void Upload(WebApi* web, Exchange& ex) {
+  auto v = Staff(web, ex, kDepositors);
+  if (!v) return;
+  const std::string csrf = ex.request.get("X-CSRF-Token", "");
+  if (!CheckCsrf(web, ex, *v, {{"csrf", csrf}})) return;
+  server::ReceiveDeposit(&web->api->deposits, ex);
+}
+
+}  // namespace
+
+void AddStaffPages(WebApi* web, std::vector<server::Route>* routes) {
+  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
+  routes->push_back({"GET", "/personal", server::roles::kAnyone, bind(Dashboard)});
+  routes->push_back({"GET", "/personal/inleveranser", server::roles::kAnyone, bind(Deposits)});
+  routes->push_back({"GET", "/personal/inleveranser/ny", server::roles::kAnyone, bind(UploadForm)});
+  routes->push_back({"POST", "/personal/inleveranser", server::roles::kAnyone, bind(Upload)});
+  routes->push_back({"GET", "/personal/inleveranser/{id}", server::roles::kAnyone, bind(DepositJob)});
+  AddAuditPages(web, routes);
+}
+
+}  // namespace bevara::web
