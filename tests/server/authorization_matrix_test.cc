@@ -129,7 +129,11 @@ std::vector<Row> Table() {
        [](Fixture& f, Object o) {
          return "/api/v1/jobs/" + (o == Object::kOwn ? f.own_job : o == Object::kForeign ? f.foreign_job : "0000");
        }},
+      {"GET", "/api/v1/jobs", readers, {200}, false, false, [](Fixture&, Object) { return "/api/v1/jobs"; }},
       {"POST", "/api/v1/audits", {"archivist", "auditor"}, {202, 409}, false, false, [](Fixture&, Object) { return "/api/v1/audits"; }},
+      {"GET", "/api/v1/audits", {"archivist", "auditor"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/audits"; }},
+      {"GET", "/api/v1/storage", {"archivist", "auditor", "admin"}, {200}, false, false,
+       [](Fixture&, Object) { return "/api/v1/storage"; }},
       {"GET", "/api/v1/audits/{id}", {"archivist", "auditor"}, {200}, true, false,
        [](Fixture& f, Object o) { return "/api/v1/audits/" + (o == Object::kMissing ? "0000" : f.audit); }},
       {"GET", "/api/v1/log", {"auditor"}, {200}, false, false, [](Fixture&, Object) { return "/api/v1/log"; }},
