@@ -103,8 +103,9 @@ void StaticFile(WebApi* web, Exchange& ex) {
   ex.response.setContentType(css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
   ex.response.set("Cache-Control", "no-cache");  // revalidated: a new bevara brings new pages and styles
   ex.response.setContentLength64(static_cast<Poco::Int64>(it->second.size()));
-  if (ex.request.getMethod() == "HEAD") return ex.response.send(), void();
-  ex.response.send().write(it->second.data(), static_cast<std::streamsize>(it->second.size()));
+  std::ostream& out = ex.response.send();
+  if (ex.request.getMethod() != "HEAD") out.write(it->second.data(), static_cast<std::streamsize>(it->second.size()));
+  out.flush();
 }
 
 }  // namespace

@@ -24,11 +24,11 @@ void SendHtml(server::Exchange& ex, int status, const std::string& html) {
   // A body the handler did not read would be taken for the next request.
   if (ex.HasBody() && !ex.body_read) res.setKeepAlive(false);
   res.setContentLength64(static_cast<Poco::Int64>(html.size()));
-  if (ex.request.getMethod() == "HEAD") {
-    res.send();
-    return;
-  }
-  res.send().write(html.data(), static_cast<std::streamsize>(html.size()));
+  // Written and flushed now: a refusal is followed by a lingering close
+  // that stops sending (Router's LingerAfterRefusal).
+  std::ostream& out = res.send();
+  if (ex.request.getMethod() != "HEAD") out.write(html.data(), static_cast<std::streamsize>(html.size()));
+  out.flush();
 }
 
 }  // namespace
@@ -134,7 +134,7 @@ void SeeOther(server::Exchange& ex, const std::string& location) {
   ex.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_SEE_OTHER);
   ex.response.setContentLength64(0);
   if (ex.HasBody() && !ex.body_read) ex.response.setKeepAlive(false);
-  ex.response.send();
+  ex.response.send().flush();
 }
 
 bool ReadForm(WebApi* web, server::Exchange& ex, const Visitor& v, size_t max_bytes,
