@@ -191,7 +191,7 @@ uint64_t AuditLog::last_seq() {
 
 Status AuditLogFilter::Check() const {
   for (const std::string* t : {&since, &until}) {
-    if (!t->empty() && !StartsWithIsoDate(*t)) return Status::InvalidArgument("since and until are dates or RFC 3339 times");
+    if (!t->empty() && !IsIsoDateOrTime(*t)) return Status::InvalidArgument("since and until are dates or RFC 3339 times");
   }
   if (from == 0) return Status::InvalidArgument("from is a seq, 1 or more");
   return Status::OK();

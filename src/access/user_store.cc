@@ -226,6 +226,14 @@ bool UserStore::Active(const std::string& name) {
   return it != users_.end() && it->second.disabled.empty();
 }
 
+std::string UserStore::CredentialsSince(const std::string& name) {
+  if (!RefreshIfChanged().ok()) return {};
+  MutexLock lock(&mu_);
+  auto it = users_.find(name);
+  if (it == users_.end() || !it->second.disabled.empty()) return {};
+  return it->second.changed;
+}
+
 Result<std::vector<UserInfo>> UserStore::List() {
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());

@@ -78,6 +78,10 @@ class UserStore {
   // Whether `name` may still log in (exists, not disabled): sessions ask on
   // every request, so that a disabled person is out at once.
   bool Active(const std::string& name);
+  // The time of the user's last credentials (creation or reset) if the user
+  // may log in, else empty: a session made before a reset, or before a
+  // disable and a reset, has another and is over.
+  std::string CredentialsSince(const std::string& name);
 
   Result<std::vector<UserInfo>> List();
 

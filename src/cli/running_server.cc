@@ -190,10 +190,10 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   auto users = access::UserStore::Open(env, access_dir);
   if (!users.ok()) return fail(users.status().ToString());
   p.users = std::move(*users);
-  // Thirty minutes without a request end a session; five wrong logins in
-  // fifteen minutes (per address, per name) hold further tries for as long.
+  // Thirty minutes without a request end a session. Failed logins hold
+  // further tries for fifteen minutes (limits in src/web/login_pages.cc).
   p.sessions = std::make_unique<web::Sessions>(env, p.users.get(), 30 * 60);
-  p.login_throttle = std::make_unique<web::LoginThrottle>(env, 5, 15 * 60);
+  p.login_throttle = std::make_unique<web::LoginThrottle>(env, 15 * 60);
   server::Api& api = p.api;
   api.context = {config, env, p.log.get(), p.pins.get()};
   server::Context* context = &api.context;

@@ -29,4 +29,14 @@ inline bool StartsWithIsoDate(std::string_view s) {
   return true;
 }
 
+// Whether `s` is a date YYYY-MM-DD with a month 01-12 and a day 01-31, or
+// such a date followed by "T" and a time (an RFC 3339 time, as the logs
+// write them): what a filter on dates or times may be given.
+inline bool IsIsoDateOrTime(std::string_view s) {
+  if (!StartsWithIsoDate(s)) return false;
+  const std::string_view month = s.substr(5, 2), day = s.substr(8, 2);
+  if (month < "01" || month > "12" || day < "01" || day > "31") return false;
+  return s.size() == 10 || (s.size() <= 40 && s[10] == 'T');
+}
+
 }  // namespace bevara

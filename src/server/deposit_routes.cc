@@ -281,7 +281,7 @@ Status JobFilter::Check() const {
                                    "clean, problems, cancelled");
   }
   for (const std::string* d : {&from, &to}) {
-    if (!d->empty() && (d->size() != 10 || !StartsWithIsoDate(*d))) return Status::InvalidArgument("from and to are dates, YYYY-MM-DD");
+    if (!d->empty() && (d->size() != 10 || !IsIsoDateOrTime(*d))) return Status::InvalidArgument("from and to are dates, YYYY-MM-DD");
   }
   return Status::OK();
 }

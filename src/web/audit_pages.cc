@@ -99,11 +99,16 @@ void LogPage(WebApi* web, Exchange& ex) {
   uint64_t from = last > 100 ? last - 99 : 1;  // the newest page unless the reader pages
   if (Status s = server::QueryNumber(ex, "start", 1, UINT64_MAX, &from); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
   const bool filtered = !(filter.action + filter.actor + filter.target + filter.since + filter.until).empty();
-  filter.from = filtered && !ex.Query("start") ? 1 : from;
+  // A filter reads the newest 100,000 entries (the API's window) unless the
+  // reader pages on; without one, the newest hundred.
+  filter.from = filtered && !ex.Query("start") ? (last > 100000 ? last - 99999 : 1) : from;
   uint64_t next = 0;
-  auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, filtered ? 1000000 : 100, &next);
-  if (!entries.ok()) return SendErrorPage(web, ex, *v, entries.status().code() == StatusCode::kInvalidArgument ? 400 : 500,
-                                          entries.status().message());
+  auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, filtered ? 100000 : 100, &next);
+  if (!entries.ok()) {
+    if (entries.status().code() == StatusCode::kInvalidArgument) return SendErrorPage(web, ex, *v, 400, entries.status().message());
+    ex.env->Log(LogLevel::kError, "log page: " + entries.status().ToString());
+    return SendErrorPage(web, ex, *v, 500, Text(v->lang, "error_unavailable"));
+  }
   nlohmann::json rows = nlohmann::json::array();
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {  // newest first
     rows.push_back({{"seq", std::to_string(it->value("seq", 0))}, {"time", it->value("time", "").substr(0, 19)},

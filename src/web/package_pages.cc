@@ -35,7 +35,7 @@ nlohmann::json SearchRecords(WebApi* web, Exchange& ex, const Visitor& v, bool* 
     const std::string state = s.contains("access") ? s["access"].value("state", "") : "";
     hits.push_back({{"title", s.value("title", "")}, {"case_number", s.value("case_number", "")},
                     {"date", s.value("date", "")}, {"state", Text(v.lang, "access_" + state)},
-                    {"href", PackageHref(hit.package_id) + "#" + s.value("record_id", "")}});
+                    {"href", PackageHref(hit.package_id)}});
   }
   return hits;
 }
@@ -79,7 +79,8 @@ void Packages(WebApi* web, Exchange& ex) {
   SendPage(web, ex, *v, "packages", std::move(data));
 }
 
-nlohmann::json RecordRows(const std::string& lang, const nlohmann::json& records, bool may_decide, uint32_t head) {
+nlohmann::json RecordRows(const std::string& lang, const std::string& package_id, const nlohmann::json& records,
+                          bool may_decide, uint32_t head) {
   nlohmann::json rows = nlohmann::json::array();
   for (const nlohmann::json& r : records) {
     const nlohmann::json& a = r.value("access", nlohmann::json::object());
@@ -89,7 +90,12 @@ nlohmann::json RecordRows(const std::string& lang, const nlohmann::json& records
     }
     nlohmann::json files = nlohmann::json::array();
     for (const nlohmann::json& f : r.value("files", nlohmann::json::array())) files.push_back(f.value("path", ""));
+    // The record id is the producer's (ERMS systemIdentifier): percent-encoded
+    // in the form's path, or "../" in it would aim the decision elsewhere.
+    const std::string decide = PackageHref(package_id) + "/handlingar/" + PercentEncode(r.value("id", ""), false) + "/atkomst";
     rows.push_back({{"id", r.value("id", "")},
+                    {"anchor", "rec-" + std::to_string(rows.size())},
+                    {"decide_href", decide},
                     {"title", r.value("title", "")},
                     {"type", r.value("type", "")},
                     {"created", r.value("created", "")},
@@ -128,7 +134,7 @@ void Package(WebApi* web, Exchange& ex) {
       return SendErrorPage(web, ex, *v, 503, Text(v->lang, "error_unavailable"));
     }
     data["case"] = (**kase)["case"];
-    data["records"] = RecordRows(v->lang, (**kase)["records"], v->session->role == access::Role::kArchivist, (*p)->head);
+    data["records"] = RecordRows(v->lang, (*p)->id, (**kase)["records"], v->session->role == access::Role::kArchivist, (*p)->head);
   }
   SendPage(web, ex, *v, "package", std::move(data));
 }
@@ -158,7 +164,7 @@ void DecideAccess(WebApi* web, Exchange& ex) {
   }
   server::Audit(&web->api->context, ex, "access.change", (*p)->id + "/" + change.record_id, "ok",
                 "state " + change.state + " on version " + std::to_string((*p)->head) + ": " + change.reason, true);
-  SeeOther(ex, PackageHref((*p)->id) + "#" + change.record_id);
+  SeeOther(ex, PackageHref((*p)->id));
 }
 
 }  // namespace

@@ -98,7 +98,6 @@ void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::st
               int status) {
   (void)web;
   const std::string other = v.lang == "en" ? "sv" : "en";
-  data["t"] = Texts(v.lang);
   data["lang"] = v.lang;
   data["lang_switch"] = {{"href", "/sprak?till=" + other + "&tillbaka=" + PercentEncode(ex.request.getURI(), false)},
                          {"label", Text(v.lang, "switch_language")},
@@ -112,8 +111,11 @@ void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::st
                    {"requests", archivist},            {"audits", archivist || auditor},
                    {"log", auditor}};
   }
-  if (!data.contains("title")) data["title"] = Text(v.lang, "site_name");
-  auto html = RenderPage(page, data);
+  // The page's title is the layout's alone: a list item without a title of
+  // its own must not show the page's (mustache looks up through contexts).
+  data["page_title"] = data.contains("title") ? data["title"] : nlohmann::json(Text(v.lang, "site_name"));
+  data.erase("title");
+  auto html = RenderPage(page, data, v.lang);
   if (!html.ok()) {
     ex.env->Log(LogLevel::kError, "web page " + page + ": " + html.status().ToString());
     return SendHtml(ex, 500, "<!DOCTYPE html><title>bevara</title><p>The page could not be made.</p>");

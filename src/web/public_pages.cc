@@ -18,6 +18,10 @@ using server::Exchange;
 
 // The parameters of a search, as the page links them: the query and filters
 // of the JSON API, under the same names.
+// A page shows the ten largest values of each facet (the JSON API gives
+// twenty): enough to narrow by, and half the page to make.
+constexpr size_t kFacetValuesShown = 10;
+
 const char* const kSearchParams[] = {"q", "case_number", "creator", "classification", "record_type", "direction", "from", "to"};
 
 std::string SearchHref(const std::map<std::string, std::string>& params) {
@@ -81,6 +85,7 @@ nlohmann::json FacetsJson(const std::string& lang, const search::SearchResult& r
     if (counts.empty() || name == "access_state") continue;
     nlohmann::json values = nlohmann::json::array();
     for (const search::FacetCount& c : counts) {
+      if (values.size() == kFacetValuesShown) break;
       std::map<std::string, std::string> with = params;
       if (name == "year") {
         with["from"] = c.value + "-01-01";

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/common/clock.h"
+#include "src/common/utf8.h"
 #include "src/server/public_view.h"
 #include "src/web/page.h"
 #include "src/web/public_pages.h"
@@ -29,7 +30,7 @@ void Queue(WebApi* web, Exchange& ex) {
     rows.push_back({{"id", it->id}, {"href", "/personal/begaranden/" + it->id}, {"created", it->created.substr(0, 19)},
                     {"state", Text(v->lang, std::string("request_state_") + (it->open() ? "open" : "decided"))},
                     {"case_number", it->case_number}, {"records", std::to_string(it->records.size())},
-                    {"description", it->description.substr(0, 200)}});
+                    {"description", CutUtf8(it->description, 200)}});
   }
   SendPage(web, ex, *v, "queue", {{"title", Text(v->lang, "queue_title")}, {"requests", rows}, {"all", all}});
 }
@@ -47,8 +48,18 @@ void RequestPage(WebApi* web, Exchange& ex) {
   nlohmann::json records = nlohmann::json::array();
   for (const nlohmann::json& c : view["candidates"]) {
     const std::string id = c.value("id", "");
-    nlohmann::json row = {{"id", id}, {"title", c.value("title", "")}, {"case_number", c.value("case_number", "")},
-                          {"unknown", c.contains("unknown")}};
+    // Every key set on every row, empty or not: mustache would otherwise
+    // find the page's own value of that name.
+    nlohmann::json row = {{"id", id},
+                          {"anchor", "rec-" + std::to_string(records.size())},
+                          {"title", c.value("title", "")},
+                          {"case_number", c.value("case_number", "")},
+                          {"unknown", c.contains("unknown")},
+                          {"state", ""},
+                          {"ground", ""},
+                          {"decided", ""},
+                          // The version the archivist sees: a decision is refused if the package moved on.
+                          {"version", c.contains("version") ? std::to_string(c.value("version", 0)) : ""}};
     nlohmann::json files = nlohmann::json::array();
     for (const nlohmann::json& path : c.value("files", nlohmann::json::array())) {
       files.push_back({{"path", path}, {"fid", "f" + std::to_string(records.size()) + "-" + std::to_string(files.size())}});
@@ -68,7 +79,7 @@ void RequestPage(WebApi* web, Exchange& ex) {
   SendPage(web, ex, *v, "request",
            {{"title", Text(v->lang, "request_page_title") + " " + q->id},
             {"request", view},
-            {"state", Text(v->lang, std::string("request_state_") + (q->open() ? "open" : "decided"))},
+            {"request_state", Text(v->lang, std::string("request_state_") + (q->open() ? "open" : "decided"))},
             {"records", records}});
 }
 
@@ -93,8 +104,15 @@ void Decide(WebApi* web, Exchange& ex) {
   }
   d.by = ex.who.token_id;
   d.at = NowRfc3339(ex.env);
+  std::optional<uint32_t> reviewed;
+  if (!f["version"].empty()) {
+    if (f["version"].size() > 9 || f["version"].find_first_not_of("0123456789") != std::string::npos) {
+      return SendErrorPage(web, ex, *v, 400, Text(v->lang, "error_form_malformed"));
+    }
+    reviewed = static_cast<uint32_t>(std::stoul(f["version"]));
+  }
   std::vector<nlohmann::json> candidates;
-  auto decided = server::DecideOnRequest(api.requests, api.search, api.archive, ex.Param("id"), d, std::nullopt, &candidates);
+  auto decided = server::DecideOnRequest(api.requests, api.search, api.archive, ex.Param("id"), d, reviewed, &candidates);
   if (!decided.ok()) {
     const Status& s = decided.status();
     return SendErrorPage(web, ex, *v, s.IsNotFound() ? 404 : s.code() == StatusCode::kAlreadyExists ? 409 : 400, s.message());

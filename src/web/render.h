@@ -1,5 +1,6 @@
-// Pages from templates: a page's template (templates/NAME.mustache) inside
-// the layout (templates/layout.mustache), filled with JSON data by kainjow
+// Pages from templates: a page's template (templates/NAME.mustache) between
+// the layout's head and foot (templates/layout_head.mustache and
+// layout_foot.mustache), filled with JSON data by kainjow
 // mustache (Debian's libkainjow-mustache-dev). Every {{value}} is
 // HTML-escaped, quotes included, so it is safe in text and in attribute
 // values alike; no template writes a value unescaped ({{{x}}} or {{&x}}:
@@ -14,9 +15,10 @@
 
 namespace bevara::web {
 
-// The page `page` in the layout. NotFound for an unknown page, Internal for
-// a template that does not parse (a build error, caught by the tests).
-Result<std::string> RenderPage(const std::string& page, const nlohmann::json& data);
+// The page `page` in the layout, with the texts of `lang` as "t". NotFound
+// for an unknown page, Internal for a template that does not parse (a build
+// error, caught by the tests).
+Result<std::string> RenderPage(const std::string& page, const nlohmann::json& data, const std::string& lang);
 
 // The texts of a language ("sv" or "en"; anything else is Swedish), from
 // strings/LANG.json: {"key": "text", ...}.

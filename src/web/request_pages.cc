@@ -44,7 +44,7 @@ void NewRequestForm(WebApi* web, Exchange& ex) {
   std::map<std::string, std::string> f;
   f["handling"] = ex.Query("handling").value_or("");
   f["arende"] = ex.Query("arende").value_or("");
-  if (!f["handling"].empty() && !access::IsRecordId(f["handling"]) && f["handling"].size() > 64) f["handling"].clear();
+  if (f["handling"].size() > 64) f["handling"].clear();  // no record id is longer; Create refuses a malformed one
   SendForm(web, ex, v, f, "", 200);
 }
 
@@ -88,6 +88,8 @@ void RequestStatus(WebApi* web, Exchange& ex) {
   nlohmann::json view = server::CitizenRequestView(api.search, *q, token);
   for (auto& item : view["items"]) {
     const std::string d = item.value("decision", "pending");
+    if (!item.contains("title")) item["title"] = "";  // not the page's title
+    if (!item.contains("note")) item["note"] = "";
     item["decision_label"] = Text(v.lang, "decision_" + d);
     item["is_" + d] = true;
     item["has_files"] = item.contains("files") && !item["files"].empty();

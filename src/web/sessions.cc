@@ -3,11 +3,14 @@
 #include "src/common/digest.h"
 #include "src/common/random.h"
 
+#include <algorithm>
+
 namespace bevara::web {
 
 std::string Sessions::Start(const access::UserInfo& user) {
   const std::string secret = RandomHex(32);
-  Entry e{{user.name, user.role, RandomHex(32)}, env_->NowMicros()};
+  const int64_t now = env_->NowMicros();
+  Entry e{{user.name, user.role, RandomHex(32)}, user.changed, now, now};
   MutexLock lock(&mu_);
   DropIdleLocked(e.last_used_us);
   by_hash_[Sha256Hex(secret)] = std::move(e);
@@ -19,20 +22,24 @@ std::optional<SessionInfo> Sessions::Find(const std::string& secret) {
   const std::string hash = Sha256Hex(secret);
   const int64_t now = env_->NowMicros();
   std::optional<SessionInfo> found;
+  std::string credentials;
   {
     MutexLock lock(&mu_);
     DropIdleLocked(now);
     auto it = by_hash_.find(hash);
     if (it == by_hash_.end()) return std::nullopt;
-    if (now - it->second.last_used_us > idle_ * 1000000) {
+    if (now - it->second.last_used_us > idle_ * 1000000 || now - it->second.started_us > kMaxLifeUs) {
       by_hash_.erase(it);
       return std::nullopt;
     }
     it->second.last_used_us = now;
     found = it->second.info;
+    credentials = it->second.credentials;
   }
-  // A disabled user is out at once, whatever sessions they had.
-  if (!users_->Active(found->user)) {
+  // A disabled user is out at once, whatever sessions they had; so are the
+  // sessions from before new credentials.
+  const std::string current = users_->CredentialsSince(found->user);
+  if (current.empty() || current != credentials) {
     End(secret);
     return std::nullopt;
   }
@@ -48,43 +55,56 @@ void Sessions::DropIdleLocked(int64_t now_us) {
   if (now_us - last_sweep_us_ < 60 * 1000000) return;
   last_sweep_us_ = now_us;
   for (auto it = by_hash_.begin(); it != by_hash_.end();) {
-    it = now_us - it->second.last_used_us > idle_ * 1000000 ? by_hash_.erase(it) : std::next(it);
+    const bool over = now_us - it->second.last_used_us > idle_ * 1000000 || now_us - it->second.started_us > kMaxLifeUs;
+    it = over ? by_hash_.erase(it) : std::next(it);
   }
 }
 
-int64_t LoginThrottle::WaitFor(const std::string& key) {
+int64_t LoginThrottle::Reserve(const std::vector<Key>& keys) {
   const int64_t now = env_->NowMicros();
   MutexLock lock(&mu_);
-  auto it = counts_.find(key);
-  if (it == counts_.end() || it->second.failures < max_) return 0;
-  const int64_t left = it->second.last_us + window_us_ - now;
-  if (left <= 0) {
-    counts_.erase(it);
-    return 0;
+  int64_t wait_us = 0;
+  for (const Key& k : keys) {
+    auto it = counts_.find(k.name);
+    if (it == counts_.end()) continue;
+    if (now - it->second.last_us > window_us_) {
+      counts_.erase(it);
+      continue;
+    }
+    if (it->second.failures >= k.limit) wait_us = std::max(wait_us, it->second.last_us + window_us_ - now);
   }
-  return left / 1000000 + 1;
-}
-
-void LoginThrottle::Failed(const std::string& key) {
-  const int64_t now = env_->NowMicros();
-  MutexLock lock(&mu_);
-  // A flood of made-up names must not grow memory without end, nor wipe
-  // the counts of the names under attack: forget only what has expired.
-  if (counts_.size() >= 100000 && !counts_.count(key)) {
+  if (wait_us > 0) return wait_us / 1000000 + 1;
+  if (counts_.size() + keys.size() > kMaxKeys) {
     for (auto it = counts_.begin(); it != counts_.end();) {
       it = now - it->second.last_us > window_us_ ? counts_.erase(it) : std::next(it);
     }
-    if (counts_.size() >= 100000) return;  // the address's own count still holds
+    if (counts_.size() + keys.size() > kMaxKeys) return window_us_ / 1000000;  // full of live counts: refuse
   }
-  Count& c = counts_[key];
-  if (now - c.last_us > window_us_) c.failures = 0;
-  ++c.failures;
-  c.last_us = now;
+  for (const Key& k : keys) {
+    Count& c = counts_[k.name];
+    ++c.failures;
+    c.last_us = now;
+  }
+  return 0;
 }
 
-void LoginThrottle::Succeeded(const std::string& key) {
+void LoginThrottle::Succeeded(const std::vector<Key>& keys) {
   MutexLock lock(&mu_);
-  counts_.erase(key);
+  for (const Key& k : keys) {
+    auto it = counts_.find(k.name);
+    if (it == counts_.end()) continue;
+    if (--it->second.failures <= 0) counts_.erase(it);
+  }
+}
+
+bool LoginThrottle::Enter(const std::string& address) {
+  MutexLock lock(&mu_);
+  return in_flight_.insert(address).second;
+}
+
+void LoginThrottle::Leave(const std::string& address) {
+  MutexLock lock(&mu_);
+  in_flight_.erase(address);
 }
 
 }  // namespace bevara::web

@@ -5,15 +5,18 @@
 // cookie (Secure over TLS); the server keeps only its SHA-256, with the
 // user, the role, a CSRF token for the session's forms and the time of its
 // last use. A session ends at logout, after `idle_seconds` without a
-// request, when the user is disabled, and when the server stops (sessions
-// live in memory: a restart logs everyone out, which is safe).
+// request, twelve hours after it began whatever its use, when the user is
+// disabled or given new credentials (bevara user reset), and when the server
+// stops (sessions live in memory: a restart logs everyone out, which is safe).
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "src/access/principal.h"
 #include "src/access/user_store.h"
@@ -42,8 +45,10 @@ class Sessions {
  private:
   struct Entry {
     SessionInfo info;
-    int64_t last_used_us = 0;
+    std::string credentials;  // UserStore::CredentialsSince at login
+    int64_t started_us = 0, last_used_us = 0;
   };
+  static constexpr int64_t kMaxLifeUs = 12LL * 3600 * 1000000;
   void DropIdleLocked(int64_t now_us) REQUIRES(mu_);
 
   Env* env_;
@@ -54,28 +59,42 @@ class Sessions {
   int64_t last_sweep_us_ GUARDED_BY(mu_) = 0;
 };
 
-// Failed logins, counted per client address and per user name: after
-// `max_failures` within `window_seconds`, further attempts are refused
-// until the window has passed since the last failure.
+// The brake on guessing passwords. Each login attempt is reserved before
+// the password is hashed, under several keys with a limit each (the client
+// address; the name from that address; the name from anywhere), and counts
+// as a failure unless it succeeds: parallel guesses cannot slip past the
+// count, and a limit per name and address lets an office behind one NAT
+// address log in while a guesser is held. Within `window_seconds` of a
+// key's last failure, attempts beyond its limit are refused. One login is
+// worked on per address at a time. A full table refuses (fails closed).
 class LoginThrottle {
  public:
-  LoginThrottle(Env* env, int max_failures, int64_t window_seconds)
-      : env_(env), max_(max_failures), window_us_(window_seconds * 1000000) {}
-  // Seconds until `key` may try again (0: now).
-  int64_t WaitFor(const std::string& key);
-  void Failed(const std::string& key);
-  void Succeeded(const std::string& key);
+  struct Key {
+    std::string name;
+    int limit = 5;
+  };
+  LoginThrottle(Env* env, int64_t window_seconds) : env_(env), window_us_(window_seconds * 1000000) {}
+  // 0 when the attempt is reserved under every key; otherwise the seconds
+  // to wait, and nothing is reserved.
+  int64_t Reserve(const std::vector<Key>& keys);
+  // The attempt succeeded: its reservations are given back.
+  void Succeeded(const std::vector<Key>& keys);
+  // Whether no other login from `address` is being worked on; if so, this
+  // one is, until Leave.
+  bool Enter(const std::string& address);
+  void Leave(const std::string& address);
 
  private:
   struct Count {
     int failures = 0;
     int64_t last_us = 0;
   };
+  static constexpr size_t kMaxKeys = 100000;
   Env* env_;
-  const int max_;
   const int64_t window_us_;
   Mutex mu_;
   std::map<std::string, Count> counts_ GUARDED_BY(mu_);
+  std::set<std::string> in_flight_ GUARDED_BY(mu_);
 };
 
 }  // namespace bevara::web

@@ -79,11 +79,14 @@ void Dashboard(WebApi* web, Exchange& ex) {
                         {"week", std::to_string(week[b])},
                         {"href", std::string("/personal/inleveranser?tillstand=") + b}});
   }
-  nlohmann::json data = {{"title", Text(v->lang, "dashboard_title")}, {"deposits", deposits}, {"week_start", monday}};
   const bool archivist = v->session->role == access::Role::kArchivist;
+  // An admin sees what the API shows an admin: storage, not the work on packages.
+  const bool reader = kReaders.count(v->session->role) > 0;
+  nlohmann::json data = {{"title", Text(v->lang, "dashboard_title")}, {"week_start", monday}, {"reader", reader}};
+  if (reader) data["deposits"] = deposits;
   if (archivist) data["requests_waiting"] = std::to_string(web->api->requests.requests->List(true).size());
   auto audits = web->jobs->List(services::JobKind::kAudit, true);
-  if (!audits.empty() && v->session->role != access::Role::kAdmin) {
+  if (!audits.empty() && reader) {
     auto run = web->api->audits.audits->Get(audits.front().id);
     if (run) {
       data["last_audit"] = {{"href", "/personal/granskningar/" + run->id},
@@ -103,7 +106,7 @@ void Dashboard(WebApi* web, Exchange& ex) {
   }
   nlohmann::json attention = nlohmann::json::array();
   for (const storage::DamageNote& d : web->api->packages.archive->damage()->All()) {
-    if (attention.size() == 20) break;
+    if (!reader || attention.size() == 20) break;
     attention.push_back({{"text", Text(v->lang, "attention_damaged") + " " + d.blob.substr(0, 16) + "… (" + d.kind + ", " + d.at.substr(0, 10) + ")"}});
   }
   if (archivist && web->api->search.search) {

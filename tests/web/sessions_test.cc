@@ -20,7 +20,9 @@ TEST(Sessions, EndAfterIdleTimeLogoutAndDisabling) {
   ASSERT_TRUE(users.ok());
   ASSERT_TRUE((*users)->Create("anna", access::Role::kArchivist, "").ok());
   Sessions sessions(&env, users->get(), 60);
-  access::UserInfo anna{"anna", access::Role::kArchivist};
+  auto listed = (*users)->List();
+  ASSERT_TRUE(listed.ok());
+  const access::UserInfo anna = listed->front();
   const std::string a = sessions.Start(anna), b = sessions.Start(anna);
   EXPECT_NE(a, b);
   auto found = sessions.Find(a);
@@ -41,23 +43,50 @@ TEST(Sessions, EndAfterIdleTimeLogoutAndDisabling) {
   const std::string c = sessions.Start(anna);
   ASSERT_TRUE((*users)->Disable("anna").ok());
   EXPECT_FALSE(sessions.Find(c));
+  // New credentials end the sessions of the old ones, also after a disabling.
+  env.SetNowMicros(1'000'000'000'000 + 200'000'000);
+  ASSERT_TRUE((*users)->Reset("anna", "").ok());
+  EXPECT_FALSE(sessions.Find(c));
+  listed = (*users)->List();
+  const std::string d = sessions.Start(listed->front());
+  EXPECT_TRUE(sessions.Find(d));
+  env.SetNowMicros(1'000'000'000'000 + 200'000'000 + 5'000'000);
+  ASSERT_TRUE((*users)->Reset("anna", "").ok());
+  EXPECT_FALSE(sessions.Find(d));
+  // Twelve hours end any session, however busy.
+  Sessions busy(&env, users->get(), 4 * 3600);
+  listed = (*users)->List();
+  const std::string e = busy.Start(listed->front());
+  for (int h = 1; h <= 12; ++h) {
+    env.SetNowMicros(1'000'000'000'000 + 205'000'000 + h * 3'540'000'000LL);
+    EXPECT_TRUE(busy.Find(e)) << h;
+  }
+  env.SetNowMicros(1'000'000'000'000 + 205'000'000 + 12 * 3'600'000'000LL + 1'000'000);
+  EXPECT_FALSE(busy.Find(e));
 }
 
-TEST(LoginThrottle, HoldsAfterTheFailuresUntilTheWindowPassed) {
+TEST(LoginThrottle, EachAttemptCountsUntilItSucceedsAndEachKeyHasItsLimit) {
   FaultInjectionEnv env(Env::Default());
   env.SetNowMicros(5'000'000'000'000);
-  LoginThrottle throttle(&env, 3, 60);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(throttle.WaitFor("user:anna"), 0);
-    throttle.Failed("user:anna");
-  }
-  EXPECT_GT(throttle.WaitFor("user:anna"), 0);
-  EXPECT_EQ(throttle.WaitFor("user:bo"), 0);
+  LoginThrottle throttle(&env, 60);
+  const std::vector<LoginThrottle::Key> anna = {{"addr:a", 30}, {"pair:anna|a", 3}, {"user:anna", 50}};
+  // Reserved before the password is checked: parallel attempts are counted.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(throttle.Reserve(anna), 0) << i;
+  EXPECT_GT(throttle.Reserve(anna), 0);
+  // Another name from the same address is not held by anna's count.
+  const std::vector<LoginThrottle::Key> bo = {{"addr:a", 30}, {"pair:bo|a", 3}, {"user:bo", 50}};
+  EXPECT_EQ(throttle.Reserve(bo), 0);
+  throttle.Succeeded(bo);
+  EXPECT_EQ(throttle.Reserve(bo), 0);
+  throttle.Succeeded(bo);
   env.SetNowMicros(5'000'000'000'000 + 61'000'000);
-  EXPECT_EQ(throttle.WaitFor("user:anna"), 0);
-  throttle.Failed("user:bo");
-  throttle.Succeeded("user:bo");
-  EXPECT_EQ(throttle.WaitFor("user:bo"), 0);
+  EXPECT_EQ(throttle.Reserve(anna), 0);
+  // One login per address at a time.
+  EXPECT_TRUE(throttle.Enter("a"));
+  EXPECT_FALSE(throttle.Enter("a"));
+  EXPECT_TRUE(throttle.Enter("b"));
+  throttle.Leave("a");
+  EXPECT_TRUE(throttle.Enter("a"));
 }
 
 TEST(WebPage, OnlyLocalPathsAreReturnedTo) {
