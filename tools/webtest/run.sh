@@ -53,9 +53,18 @@ cat > "$work/case.json" <<'JSON'
 }
 JSON
 "$bevara" sip create --case "$work/case.json" --files "$work/files" --out "$work/sip.tar" >/dev/null
+# A producer's record id that is a path: it must not aim a decision elsewhere.
+cat > "$work/hostile.json" <<'JSON'
+{"package": {"id": "hx-1", "archival_creator": {"name": "Exempelby kommun", "id": "212000-0001"},
+             "producer": {"name": "Exempelby kommun", "id": "212000-0001"}},
+ "case": {"case_number": "X 2024/1", "title": "Ett annat ärende", "closed": "2024-01-01",
+          "records": [{"id": "../../bn-2024-112/handlingar/adress-1/atkomst?", "title": "Ofarlig handling",
+                       "files": ["beslut.txt"]}]}}
+JSON
+"$bevara" sip create --case "$work/hostile.json" --files "$work/files" --out "$work/hostile.tar" >/dev/null
 export BEVARA_DATA="$work/data"
 "$bevara" init >/dev/null
-"$bevara" ingest "$work/sip.tar" >/dev/null
+"$bevara" ingest "$work/sip.tar" "$work/hostile.tar" >/dev/null 2>&1
 "$bevara" token create --role archivist --label webtest > "$work/archivist.token" 2>/dev/null
 printf 'ett-langt-losenord-1\n' | "$bevara" user create arkivarie --role archivist --password-stdin > "$work/arkivarie.txt" 2>/dev/null
 printf 'ett-langt-losenord-2\n' | "$bevara" user create granskare --role auditor --password-stdin > "$work/granskare.txt" 2>/dev/null

@@ -204,6 +204,20 @@ try {
   }
   assert.match(await text(archivist), /Beslutad/);
 
+  // A record id that is a path ("../../bn-2024-112/handlingar/adress-1/atkomst?")
+  // decides on itself, not on the secret record it names.
+  await go(archivist, '/personal/paket/hx-1');
+  await archivist.select('section.record select', 'published');
+  await archivist.type('section.record input[name=motivering]', 'Prövad');
+  await submit(archivist, 'section.record button[type=submit]');
+  assert.equal(new URL(archivist.url()).pathname, '/personal/paket/hx-1');
+  const hx = (await api('/api/v1/packages/hx-1/case')).json.records[0];
+  assert.equal(hx.access.decision.state, 'published', 'the decision is on the record whose form it was');
+  const adress = (await api('/api/v1/packages/bn-2024-112/case')).json.records.find((r) => r.title.startsWith('Skyddad'));
+  assert.ok(!adress.access.decision, 'the secret record named by the path has no decision');
+  await go(citizen, '/sok?q=skyddad');
+  assert.match(await text(citizen), /0 träffar/);
+
   for (const [path, name] of [['/personal/paket', 'packages'], ['/personal/paket/bn-2024-112', 'package'],
                               ['/personal/inleveranser', 'deposits'], ['/personal/inleveranser/ny', 'upload'],
                               ['/personal/granskningar', 'audits']]) {
