@@ -10,6 +10,15 @@
 namespace bevara::access {
 namespace {
 
+bool HasDigitRun(const std::string& s, size_t length) {
+  size_t run = 0;
+  for (char c : s) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
 constexpr size_t kMaxRecords = 100;
 constexpr size_t kMaxDescription = 4000, kMaxContact = 500, kMaxNote = 4000, kMaxCaseNumber = 100;
 
@@ -108,7 +117,13 @@ Result<std::pair<RecordRequest, std::string>> RecordRequests::Create(const NewRe
   if (n.contact.empty() || n.contact.size() > kMaxContact) {
     return Status::InvalidArgument("a contact (e-mail or postal address) of 1 to 500 bytes is needed");
   }
-  const std::string token = "req_" + RandomHex(32);
+  // A run of ten decimal digits in a token could read as a personnummer to
+  // the public answers' mask, which would then break the request's links:
+  // such tokens are drawn again (about one in three; two draws on average).
+  std::string token;
+  do {
+    token = "req_" + RandomHex(32);
+  } while (HasDigitRun(token, 10));
   RecordRequest q;
   q.id = "req-" + RandomHex(8);
   q.token_sha256 = Sha256Hex(token);

@@ -52,8 +52,8 @@ void StartAudit(WebApi* web, Exchange& ex) {
   const std::string package = f["paket"];
   auto started = web->api->audits.audits->Start(package, ex.who.token_id);
   if (!started.ok()) {
-    return SendErrorPage(web, ex, *v, started.status().IsNotFound() ? 404 : 503,
-                         started.status().IsNotFound() ? Text(v->lang, "error_no_package") : Text(v->lang, "error_unavailable"));
+    if (started.status().IsNotFound()) return SendErrorPage(web, ex, *v, 404, Text(v->lang, "error_no_package"));
+    return SendStatusPage(web, ex, *v, started.status());
   }
   if (!started->already_running) {
     server::Audit(&web->api->context, ex, "audit.start", package.empty() ? "(archive)" : package, "ok",
@@ -104,11 +104,7 @@ void LogPage(WebApi* web, Exchange& ex) {
   filter.from = filtered && !ex.Query("start") ? (last > 100000 ? last - 99999 : 1) : from;
   uint64_t next = 0;
   auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, filtered ? 100000 : 100, &next);
-  if (!entries.ok()) {
-    if (entries.status().code() == StatusCode::kInvalidArgument) return SendErrorPage(web, ex, *v, 400, entries.status().message());
-    ex.env->Log(LogLevel::kError, "log page: " + entries.status().ToString());
-    return SendErrorPage(web, ex, *v, 500, Text(v->lang, "error_unavailable"));
-  }
+  if (!entries.ok()) return SendStatusPage(web, ex, *v, entries.status());
   nlohmann::json rows = nlohmann::json::array();
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {  // newest first
     rows.push_back({{"seq", std::to_string(it->value("seq", 0))}, {"time", it->value("time", "").substr(0, 19)},

@@ -35,31 +35,35 @@ void LoginForm(WebApi* web, Exchange& ex) {
 
 void Login(WebApi* web, Exchange& ex) {
   Visitor v = SeeVisitor(web, ex);
+  if (!server::AdmitPublic(web->api->search.public_limiter, ex)) return;
   std::map<std::string, std::string> f;
   if (!ReadForm(web, ex, v, 8 * 1024, &f)) return;
   const std::string user = f["anvandare"], back = f["tillbaka"].empty() ? "/personal" : f["tillbaka"];
   // Who tried is the name given, in the detail: the actor of a failure is
   // nobody yet (a name like "user:anna" must not write into anna's trail).
   const std::string who = access::IsUserName(user) ? user : "(not a user name)";
+  // Not fsynced one by one (as the API's refused tokens are not): a flood of
+  // refusals must not cost a disk flush each. A login is.
   auto record = [&](const std::string& why) {
-    (void)web->api->context.log->Append({"anonymous", "", "login.failed", "web", "denied", who + ": " + why, ex.client},
-                                        true);
+    (void)web->api->context.log->Append({"anonymous", "", "login.failed", "web", "denied", who + ": " + why, ex.client});
   };
   auto refuse = [&](int64_t wait, const std::string& why) {
     record(why);
     ex.response.set("Retry-After", std::to_string(wait));
     SendLogin(web, ex, v, back, user, Text(v.lang, "login_throttled"), 429);
   };
-  // One login per address at a time: hashing is slow on purpose, and a
-  // burst from one address must not queue in front of everyone else's.
-  if (!web->throttle->Enter(ex.client)) return refuse(1, "another login from this address is in progress");
+  // One login per address at a time, and a few in all: hashing is slow on
+  // purpose, and a burst must not queue in front of everyone else's, nor
+  // hold the server's threads.
+  const std::string address = LoginThrottle::AddressKey(ex.client);
+  if (!web->throttle->Enter(address)) return refuse(1, "other logins are being worked on");
   struct Leave {
     LoginThrottle* t;
     std::string a;
     ~Leave() { t->Leave(a); }
-  } leave{web->throttle, ex.client};
-  std::vector<LoginThrottle::Key> keys = {{"addr:" + ex.client, 30}};
-  if (who == user) keys.push_back({"pair:" + user + "|" + ex.client, 5}), keys.push_back({"user:" + user, 50});
+  } leave{web->throttle, address};
+  std::vector<LoginThrottle::Key> keys = {{"addr:" + address, 30}};
+  if (who == user) keys.push_back({"pair:" + user + "|" + address, 5});
   if (const int64_t wait = web->throttle->Reserve(keys); wait > 0) {
     return refuse(wait, "too many failed logins; refused for " + std::to_string(wait) + " s");
   }

@@ -159,11 +159,13 @@ void DecideAccess(WebApi* web, Exchange& ex) {
   if (change.reason.empty()) return SendErrorPage(web, ex, *v, 400, Text(v->lang, "decide_need_reason"));
   auto r = server::DecideRecordAccess(api, **p, change);
   if (!r.ok() && r.status().code() != StatusCode::kUnavailable) {
-    const int status = r.status().IsNotFound() ? 404 : r.status().code() == StatusCode::kAlreadyExists ? 409 : 400;
-    return SendErrorPage(web, ex, *v, status, r.status().message());
+    if (r.status().IsNotFound()) return SendErrorPage(web, ex, *v, 404, Text(v->lang, "error_no_record"));
+    return SendStatusPage(web, ex, *v, r.status());
   }
   server::Audit(&web->api->context, ex, "access.change", (*p)->id + "/" + change.record_id, "ok",
                 "state " + change.state + " on version " + std::to_string((*p)->head) + ": " + change.reason, true);
+  // In force, but public search could not follow yet: the archivist is told, as the API tells.
+  if (!r.ok()) return SendErrorPage(web, ex, *v, 503, Text(v->lang, "search_not_updated"));
   SeeOther(ex, PackageHref((*p)->id));
 }
 

@@ -31,6 +31,19 @@ void SendHtml(server::Exchange& ex, int status, const std::string& html) {
   out.flush();
 }
 
+// Masks personnummer in every string of `j` but links (keys "href", "link"
+// and "..._href"), which hold only what the server made: paths, ids, tokens.
+void MaskValues(nlohmann::json* j, const std::string& key) {
+  const bool link = key == "href" || key == "link" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_href") == 0);
+  if (j->is_string()) {
+    if (!link) search::MaskPersonnummer(&j->get_ref<std::string&>());
+  } else if (j->is_object()) {
+    for (auto& [k, value] : j->items()) MaskValues(&value, k);
+  } else if (j->is_array()) {
+    for (auto& value : *j) MaskValues(&value, key);
+  }
+}
+
 }  // namespace
 
 void SetPageHeaders(server::Exchange& ex) {
@@ -115,19 +128,34 @@ void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::st
   // its own must not show the page's (mustache looks up through contexts).
   data["page_title"] = data.contains("title") ? data["title"] : nlohmann::json(Text(v.lang, "site_name"));
   data.erase("title");
+  // What a citizen sees is masked like the public API's answers (staff see
+  // the archive as it is): the values, not the links, whose tokens and ids
+  // a mask could take for a personnummer and break.
+  if (!v.session) MaskValues(&data, "");
   auto html = RenderPage(page, data, v.lang);
   if (!html.ok()) {
     ex.env->Log(LogLevel::kError, "web page " + page + ": " + html.status().ToString());
     return SendHtml(ex, 500, "<!DOCTYPE html><title>bevara</title><p>The page could not be made.</p>");
   }
-  // What a citizen sees is masked like the public API's answers; staff see the archive as it is.
-  if (!v.session) search::MaskPersonnummer(&*html);
   SendHtml(ex, status, *html);
 }
 
 void SendErrorPage(WebApi* web, server::Exchange& ex, const Visitor& v, int status, const std::string& message) {
   SendPage(web, ex, v, "error",
            {{"title", Text(v.lang, "error_title")}, {"status", std::to_string(status)}, {"message", message}}, status);
+}
+
+void SendStatusPage(WebApi* web, server::Exchange& ex, const Visitor& v, const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument: return SendErrorPage(web, ex, v, 400, status.message());
+    case StatusCode::kAlreadyExists: return SendErrorPage(web, ex, v, 409, status.message());
+    case StatusCode::kNotFound: return SendErrorPage(web, ex, v, 404, Text(v.lang, "error_not_found"));
+    default: break;
+  }
+  ex.env->Log(LogLevel::kError, ex.request.getMethod() + " " + ex.request.getURI() + ": " + status.ToString());
+  const int code = status.code() == StatusCode::kUnavailable ? 503 : status.code() == StatusCode::kNoSpace ? 507 : 500;
+  if (code != 500) ex.response.set("Retry-After", "60");
+  SendErrorPage(web, ex, v, code, Text(v.lang, "error_unavailable"));
 }
 
 void SeeOther(server::Exchange& ex, const std::string& location) {

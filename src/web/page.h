@@ -32,6 +32,11 @@ void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::st
               int status = 200);
 // An error page: the status, and a message already in the visitor's language.
 void SendErrorPage(WebApi* web, server::Exchange& ex, const Visitor& v, int status, const std::string& message);
+// The page for a Status from a service, as SendStatus is the API's: the
+// message of InvalidArgument (400) and AlreadyExists (409), which are about
+// what was asked; for everything else a status and a text of our own (the
+// message, which may name a file of the server, goes to the log).
+void SendStatusPage(WebApi* web, server::Exchange& ex, const Visitor& v, const Status& status);
 // 303 See Other to a path of this server.
 void SeeOther(server::Exchange& ex, const std::string& location);
 // The headers every answer of the web interface carries.

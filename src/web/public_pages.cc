@@ -107,7 +107,12 @@ void Search(WebApi* web, Exchange& ex) {
   if (!q.ok()) return SendErrorPage(web, ex, v, 400, Text(v.lang, "error_search") + " " + q.status().message());
   auto result = server::SearchPublic(&web->api->search, *q);
   if (!result.ok()) {
-    if (result.status().code() == StatusCode::kUnavailable) ex.response.set("Retry-After", "60");
+    // A query that does not parse is the asker's to mend, as /public/v1/search says.
+    if (result.status().code() == StatusCode::kInvalidArgument) {
+      return SendErrorPage(web, ex, v, 400, Text(v.lang, "error_search") + " " + result.status().message());
+    }
+    if (result.status().code() != StatusCode::kUnavailable) return SendStatusPage(web, ex, v, result.status());
+    ex.response.set("Retry-After", "60");
     return SendErrorPage(web, ex, v, 503, Text(v.lang, "error_search_unavailable"));
   }
   std::map<std::string, std::string> params;
@@ -158,10 +163,8 @@ void Record(WebApi* web, Exchange& ex) {
   server::PublicApi& api = web->api->public_records;
   const std::string id = ex.Param("id");
   auto found = server::LookUpPublicRecord(api.search, api.check, api.archive, id);
-  if (!found.ok() || !*found) {
-    if (!found.ok()) ex.env->Log(LogLevel::kError, "record page " + id + ": " + found.status().ToString());
-    return SendErrorPage(web, ex, v, found.ok() ? 404 : 503, Text(v.lang, found.ok() ? "error_no_record" : "error_unavailable"));
-  }
+  if (!found.ok()) return SendStatusPage(web, ex, v, found.status());
+  if (!*found) return SendErrorPage(web, ex, v, 404, Text(v.lang, "error_no_record"));
   const nlohmann::json& s = (*found)->summary;
   nlohmann::json files = nlohmann::json::array();
   for (const server::PublicFile& f : (*found)->files) {

@@ -114,8 +114,8 @@ void Decide(WebApi* web, Exchange& ex) {
   std::vector<nlohmann::json> candidates;
   auto decided = server::DecideOnRequest(api.requests, api.search, api.archive, ex.Param("id"), d, reviewed, &candidates);
   if (!decided.ok()) {
-    const Status& s = decided.status();
-    return SendErrorPage(web, ex, *v, s.IsNotFound() ? 404 : s.code() == StatusCode::kAlreadyExists ? 409 : 400, s.message());
+    if (decided.status().IsNotFound()) return SendErrorPage(web, ex, *v, 404, Text(v->lang, "error_no_request"));
+    return SendStatusPage(web, ex, *v, decided.status());
   }
   server::Audit(&web->api->context, ex, "request.decision", decided->id + "/" + d.record, "ok",
                 d.decision + (d.note.empty() ? "" : ": " + d.note), true);

@@ -41,6 +41,7 @@ void SendForm(WebApi* web, Exchange& ex, const Visitor& v, const std::map<std::s
 
 void NewRequestForm(WebApi* web, Exchange& ex) {
   Visitor v = SeeVisitor(web, ex);
+  if (!server::AdmitPublic(web->api->requests.public_limiter, ex)) return;
   std::map<std::string, std::string> f;
   f["handling"] = ex.Query("handling").value_or("");
   f["arende"] = ex.Query("arende").value_or("");
@@ -68,6 +69,7 @@ void CreateRequest(WebApi* web, Exchange& ex) {
   if (n.contact.empty()) return SendForm(web, ex, v, f, Text(v.lang, "request_need_contact"), 400);
   auto created = api.requests->Create(n, NowRfc3339(api.context->env));
   if (!created.ok()) {
+    if (created.status().code() != StatusCode::kInvalidArgument) return SendStatusPage(web, ex, v, created.status());
     return SendForm(web, ex, v, f, Text(v.lang, "request_refused") + " " + created.status().message(), 400);
   }
   const auto& [q, token] = *created;

@@ -3,7 +3,11 @@
 #include "src/common/digest.h"
 #include "src/common/random.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 
 namespace bevara::web {
 
@@ -78,7 +82,13 @@ int64_t LoginThrottle::Reserve(const std::vector<Key>& keys) {
     for (auto it = counts_.begin(); it != counts_.end();) {
       it = now - it->second.last_us > window_us_ ? counts_.erase(it) : std::next(it);
     }
-    if (counts_.size() + keys.size() > kMaxKeys) return window_us_ / 1000000;  // full of live counts: refuse
+    // Still full of live counts (a flood from very many addresses): the
+    // oldest go, rather than every login being refused.
+    while (counts_.size() + keys.size() > kMaxKeys) {
+      auto oldest = std::min_element(counts_.begin(), counts_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.last_us < b.second.last_us; });
+      counts_.erase(oldest);
+    }
   }
   for (const Key& k : keys) {
     Count& c = counts_[k.name];
@@ -99,12 +109,38 @@ void LoginThrottle::Succeeded(const std::vector<Key>& keys) {
 
 bool LoginThrottle::Enter(const std::string& address) {
   MutexLock lock(&mu_);
-  return in_flight_.insert(address).second;
+  if (in_flight_.count(address)) return false;
+  // A free place is waited for a little (a login takes a tenth of a
+  // second), then the login is refused rather than hold a thread longer.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (in_flight_.size() >= max_hashing_) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return false;
+    freed_.WaitFor(&mu_, left);
+    if (in_flight_.count(address)) return false;
+  }
+  in_flight_.insert(address);
+  return true;
+}
+
+std::string LoginThrottle::AddressKey(const std::string& address) {
+  try {
+    Poco::Net::IPAddress ip(address);
+    if (ip.family() == Poco::Net::IPAddress::IPv6 && !ip.isIPv4Mapped() && ip.length() == 16) {
+      unsigned char bytes[16];
+      std::memcpy(bytes, ip.addr(), 16);
+      std::memset(bytes + 8, 0, 8);  // the network, not the interface
+      return Poco::Net::IPAddress(bytes, 16).toString() + "/64";
+    }
+  } catch (const std::exception&) {  // not an address (a test's client name): itself
+  }
+  return address;
 }
 
 void LoginThrottle::Leave(const std::string& address) {
   MutexLock lock(&mu_);
   in_flight_.erase(address);
+  freed_.Signal();
 }
 
 }  // namespace bevara::web

@@ -60,29 +60,38 @@ class Sessions {
 };
 
 // The brake on guessing passwords. Each login attempt is reserved before
-// the password is hashed, under several keys with a limit each (the client
-// address; the name from that address; the name from anywhere), and counts
-// as a failure unless it succeeds: parallel guesses cannot slip past the
-// count, and a limit per name and address lets an office behind one NAT
-// address log in while a guesser is held. Within `window_seconds` of a
-// key's last failure, attempts beyond its limit are refused. One login is
-// worked on per address at a time. A full table refuses (fails closed).
+// the password is hashed, under keys with a limit each (the client address;
+// the name from that address), and counts as a failure unless it succeeds:
+// parallel guesses cannot slip past the count. There is no limit on a name
+// from anywhere: it would let anyone lock a person out, and a guess must hit
+// the password and the current one-time code at once. Within
+// `window_seconds` of a key's last failure, attempts beyond its limit are
+// refused. One login is worked on per address at a time, and at most
+// `max_hashing` in all (Argon2id takes 64 MiB and a tenth of a second: a
+// flood of logins must not hold every server thread); a login waits up to
+// two seconds for a place, then is refused. When the table is
+// full of live counts, the oldest are forgotten.
 class LoginThrottle {
  public:
   struct Key {
     std::string name;
     int limit = 5;
   };
-  LoginThrottle(Env* env, int64_t window_seconds) : env_(env), window_us_(window_seconds * 1000000) {}
+  LoginThrottle(Env* env, int64_t window_seconds, int max_hashing = 4)
+      : env_(env), window_us_(window_seconds * 1000000), max_hashing_(max_hashing) {}
   // 0 when the attempt is reserved under every key; otherwise the seconds
   // to wait, and nothing is reserved.
   int64_t Reserve(const std::vector<Key>& keys);
   // The attempt succeeded: its reservations are given back.
   void Succeeded(const std::vector<Key>& keys);
-  // Whether no other login from `address` is being worked on; if so, this
-  // one is, until Leave.
+  // Whether no other login from `address` is being worked on and fewer than
+  // max_hashing in all; if so, this one is, until Leave.
   bool Enter(const std::string& address);
   void Leave(const std::string& address);
+
+  // The key of a client address: an IPv6 address by its /64 (one site's
+  // network, which a guesser has whole), an IPv4 address as it is.
+  static std::string AddressKey(const std::string& address);
 
  private:
   struct Count {
@@ -92,9 +101,11 @@ class LoginThrottle {
   static constexpr size_t kMaxKeys = 100000;
   Env* env_;
   const int64_t window_us_;
+  const size_t max_hashing_;
   Mutex mu_;
   std::map<std::string, Count> counts_ GUARDED_BY(mu_);
   std::set<std::string> in_flight_ GUARDED_BY(mu_);
+  CondVar freed_;  // a login left
 };
 
 }  // namespace bevara::web

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "src/web/page.h"
 #include "tests/support/fault_injection_env.h"
 #include "tests/test_util.h"
@@ -69,24 +71,34 @@ TEST(LoginThrottle, EachAttemptCountsUntilItSucceedsAndEachKeyHasItsLimit) {
   FaultInjectionEnv env(Env::Default());
   env.SetNowMicros(5'000'000'000'000);
   LoginThrottle throttle(&env, 60);
-  const std::vector<LoginThrottle::Key> anna = {{"addr:a", 30}, {"pair:anna|a", 3}, {"user:anna", 50}};
+  const std::vector<LoginThrottle::Key> anna = {{"addr:a", 30}, {"pair:anna|a", 3}};
   // Reserved before the password is checked: parallel attempts are counted.
   for (int i = 0; i < 3; ++i) EXPECT_EQ(throttle.Reserve(anna), 0) << i;
   EXPECT_GT(throttle.Reserve(anna), 0);
   // Another name from the same address is not held by anna's count.
-  const std::vector<LoginThrottle::Key> bo = {{"addr:a", 30}, {"pair:bo|a", 3}, {"user:bo", 50}};
+  const std::vector<LoginThrottle::Key> bo = {{"addr:a", 30}, {"pair:bo|a", 3}};
   EXPECT_EQ(throttle.Reserve(bo), 0);
   throttle.Succeeded(bo);
   EXPECT_EQ(throttle.Reserve(bo), 0);
   throttle.Succeeded(bo);
   env.SetNowMicros(5'000'000'000'000 + 61'000'000);
   EXPECT_EQ(throttle.Reserve(anna), 0);
-  // One login per address at a time.
+  // Anna from another address is not held by the guesses from "a".
+  EXPECT_EQ(throttle.Reserve({{"addr:b", 30}, {"pair:anna|b", 3}}), 0);
+  // One login per address at a time, and at most four in all.
   EXPECT_TRUE(throttle.Enter("a"));
   EXPECT_FALSE(throttle.Enter("a"));
   EXPECT_TRUE(throttle.Enter("b"));
+  EXPECT_TRUE(throttle.Enter("c"));
+  EXPECT_TRUE(throttle.Enter("d"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(throttle.Enter("e"));  // waited, then refused
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   throttle.Leave("a");
-  EXPECT_TRUE(throttle.Enter("a"));
+  EXPECT_TRUE(throttle.Enter("e"));
+  EXPECT_EQ(LoginThrottle::AddressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(LoginThrottle::AddressKey("2001:db8:1:2::1"), LoginThrottle::AddressKey("2001:db8:1:2:ffff::9"));
+  EXPECT_EQ(LoginThrottle::AddressKey("192.0.2.7"), "192.0.2.7");
 }
 
 TEST(WebPage, OnlyLocalPathsAreReturnedTo) {

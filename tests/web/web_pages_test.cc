@@ -4,6 +4,8 @@
 // the JSON routes the pages brought.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <ctime>
 
 #include "src/access/totp.h"
@@ -141,6 +143,16 @@ TEST_F(WebPages, HostileFormsAndPathsGetAClearAnswer) {
   EXPECT_EQ(status.status, 200);
   EXPECT_EQ(status.body.find("<script>x"), std::string::npos);
   EXPECT_NE(status.body.find("&lt;script&gt;x"), std::string::npos);
+  // A damaged request store is the server's trouble: a 5xx, and no path of its files.
+  {
+    const std::string log = s.data_dir() + "/access/requests.log";
+    ASSERT_EQ(::truncate(log.c_str(), 100), 0);
+    HttpReply broken = post("arende=BN+1&beskrivning=x&anonym=1", "application/x-www-form-urlencoded");
+    EXPECT_GE(broken.status, 500) << broken.body;
+    EXPECT_EQ(broken.body.find(s.data_dir()), std::string::npos) << broken.body;
+    EXPECT_EQ(broken.body.find("requests.log"), std::string::npos) << broken.body;
+  }
+  EXPECT_EQ(s.Request("GET", "/sok?q=NOT", "").status, 400) << "a query that does not parse is the asker's";
   for (const char* path : {"/handling/r000000000000000000000000", "/handling/..%2f..%2fetc", "/begaran/req_nope",
                            "/sok?from=yesterday", "/sok?offset=999999999", "/static/..%2fweb.h"}) {
     HttpReply r = s.Request("GET", path, "");
