@@ -133,6 +133,16 @@ Result<NewCredentials> UserStore::Credentials(const std::string& password) {
   return c;
 }
 
+Result<std::string> UserStore::HashPassword(const std::string& password) {
+  char hash[crypto_pwhash_STRBYTES];
+  MutexLock hashing(&hash_mu_);
+  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Status::ResourceExhausted("not enough memory to hash the password");
+  }
+  return std::string(hash);
+}
+
 Result<NewCredentials> UserStore::Create(const std::string& name, Role role, const std::string& password) {
   if (!IsUserName(name)) {
     return Status::InvalidArgument("a user name is 1-64 of a-z, 0-9, '.', '_' and '-', not starting with '.' or '-'");
@@ -140,40 +150,28 @@ Result<NewCredentials> UserStore::Create(const std::string& name, Role role, con
   if (!Assignable(role)) return Status::InvalidArgument("a person is an archivist, an auditor or an admin");
   auto c = Credentials(password);
   if (!c.ok()) return c.status();
-  char hash[crypto_pwhash_STRBYTES];
-  {
-    MutexLock hashing(&hash_mu_);
-    if (crypto_pwhash_str(hash, c->password.data(), c->password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-      return Status::ResourceExhausted("not enough memory to hash the password");
-    }
-  }
+  auto hash = HashPassword(c->password);
+  if (!hash.ok()) return hash.status();
   c->totp_uri = TotpUri(name, c->totp_secret);
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   if (users_.count(name)) return Status::AlreadyExists("there is already a user '" + name + "'");
   BEVARA_RETURN_IF_ERROR(AppendLocked({{"op", "create"}, {"name", name}, {"role", RoleName(role)},
-                                       {"password", hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
+                                       {"password", *hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
   return c;
 }
 
 Result<NewCredentials> UserStore::Reset(const std::string& name, const std::string& password) {
   auto c = Credentials(password);
   if (!c.ok()) return c.status();
-  char hash[crypto_pwhash_STRBYTES];
-  {
-    MutexLock hashing(&hash_mu_);
-    if (crypto_pwhash_str(hash, c->password.data(), c->password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-      return Status::ResourceExhausted("not enough memory to hash the password");
-    }
-  }
+  auto hash = HashPassword(c->password);
+  if (!hash.ok()) return hash.status();
   c->totp_uri = TotpUri(name, c->totp_secret);
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   if (!users_.count(name)) return Status::NotFound("no user '" + name + "'");
   BEVARA_RETURN_IF_ERROR(AppendLocked(
-      {{"op", "reset"}, {"name", name}, {"password", hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
+      {{"op", "reset"}, {"name", name}, {"password", *hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
   return c;
 }
 

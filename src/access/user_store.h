@@ -91,6 +91,8 @@ class UserStore {
   Status AppendLocked(const nlohmann::json& change) REQUIRES(mu_);
   Status RefreshIfChanged() EXCLUDES(mu_);
   Result<NewCredentials> Credentials(const std::string& password);
+  // The Argon2id string of `password` (one hash at a time).
+  Result<std::string> HashPassword(const std::string& password) EXCLUDES(hash_mu_);
 
   Env* env_;
   std::string dir_;

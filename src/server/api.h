@@ -175,6 +175,9 @@ struct JobFilter {
   std::string after;     // a job id: list those after it
   uint64_t limit = 100;
   Status Check() const;  // InvalidArgument for an unknown state or a malformed date
+  // The filter of a request's state, producer, from, to, after and limit
+  // (at most `max_limit`), checked.
+  Status FromQuery(const Exchange& ex, uint64_t max_limit);
 };
 std::vector<services::Job> ListJobsMatching(services::JobStore* jobs, const JobFilter& filter,
                                             const access::Principal& who, std::string* next);

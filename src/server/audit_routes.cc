@@ -98,13 +98,7 @@ void GetLog(AuditApi* api, Exchange& ex) {
 void ListAudits(AuditApi* api, Exchange& ex) {
   JobFilter filter;
   filter.kind = services::JobKind::kAudit;
-  filter.state = ex.Query("state").value_or("");
-  filter.from = ex.Query("from").value_or("");
-  filter.to = ex.Query("to").value_or("");
-  filter.after = ex.Query("after").value_or("");
-  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &filter.limit);
-  if (s.ok()) s = filter.Check();
-  if (!s.ok()) return SendStatus(ex, s);
+  if (Status s = filter.FromQuery(ex, api->context->config.max_page_size); !s.ok()) return SendStatus(ex, s);
   std::string next;
   nlohmann::json list = nlohmann::json::array();
   for (const services::Job& job : ListJobsMatching(api->jobs, filter, ex.who, &next)) {

@@ -255,16 +255,7 @@ void ListJobs(DepositApi* api, Exchange& ex) {
   const std::string kind = ex.Query("kind").value_or("deposit");
   if (kind != "deposit" && kind != "audit") return SendError(ex, 400, "bad_request", "kind is deposit or audit");
   filter.kind = kind == "audit" ? services::JobKind::kAudit : services::JobKind::kDeposit;
-  filter.state = ex.Query("state").value_or("");
-  filter.producer = ex.Query("producer").value_or("");
-  filter.from = ex.Query("from").value_or("");
-  filter.to = ex.Query("to").value_or("");
-  filter.after = ex.Query("after").value_or("");
-  uint64_t limit = 100;
-  Status s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
-  if (s.ok()) s = filter.Check();
-  if (!s.ok()) return SendStatus(ex, s);
-  filter.limit = limit;
+  if (Status s = filter.FromQuery(ex, api->context->config.max_page_size); !s.ok()) return SendStatus(ex, s);
   std::string next;
   nlohmann::json list = nlohmann::json::array();
   for (const Job& job : ListJobsMatching(api->jobs, filter, ex.who, &next)) list.push_back(JobListEntry(job));
@@ -272,6 +263,16 @@ void ListJobs(DepositApi* api, Exchange& ex) {
 }
 
 }  // namespace
+
+Status JobFilter::FromQuery(const Exchange& ex, uint64_t max_limit) {
+  state = ex.Query("state").value_or("");
+  producer = ex.Query("producer").value_or("");
+  from = ex.Query("from").value_or("");
+  to = ex.Query("to").value_or("");
+  after = ex.Query("after").value_or("");
+  BEVARA_RETURN_IF_ERROR(QueryNumber(ex, "limit", 1, max_limit, &limit));
+  return Check();
+}
 
 Status JobFilter::Check() const {
   static const std::set<std::string> kStates = {"queued", "running", "archived", "rejected", "clean",

@@ -57,24 +57,6 @@ std::string Bearer(const Poco::Net::HTTPServerRequest& request) {
   return {};
 }
 
-bool ParseQuery(const std::string& raw, std::map<std::string, std::string>* out) {
-  size_t start = 0;
-  while (start < raw.size()) {
-    size_t amp = raw.find('&', start);
-    if (amp == std::string::npos) amp = raw.size();
-    std::string pair = raw.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    auto key = DecodeUrlPart(pair.substr(0, eq), true);
-    auto value = DecodeUrlPart(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
-    // Every name and value bevara knows is text: bytes that are not UTF-8
-    // are a malformed request, never something for a handler to choke on.
-    if (!key || !value || !IsValidUtf8(*key) || !IsValidUtf8(*value)) return false;
-    (*out)[*key] = *value;
-  }
-  return true;
-}
 
 // A refusal sent before the body was read (401, 413, 503) must still reach
 // the client. Closing a socket with unread data makes the kernel send a
@@ -125,6 +107,26 @@ void EndAfterFailure(Exchange& ex) {
 }
 
 }  // namespace
+
+bool ParseUrlEncoded(const std::string& raw, bool join_repeats, std::map<std::string, std::string>* out) {
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t amp = raw.find('&', start);
+    if (amp == std::string::npos) amp = raw.size();
+    std::string pair = raw.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto key = DecodeUrlPart(pair.substr(0, eq), true);
+    auto value = DecodeUrlPart(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+    // Every name and value bevara knows is text: bytes that are not UTF-8
+    // are a malformed request, never something for a handler to choke on.
+    if (!key || !value || !IsValidUtf8(*key) || !IsValidUtf8(*value)) return false;
+    auto [it, inserted] = out->emplace(*key, *value);
+    if (!inserted) it->second = join_repeats ? it->second + "\n" + *value : *value;
+  }
+  return true;
+}
 
 bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments) {
   segments->clear();
@@ -178,7 +180,7 @@ void Router::Dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     const size_t question = target.find('?');
     std::vector<std::string> segments;
     if (!DecodePathSegments(target.substr(0, question), &segments) ||
-        (question != std::string::npos && !ParseQuery(target.substr(question + 1), &ex.query))) {
+        (question != std::string::npos && !ParseUrlEncoded(target.substr(question + 1), false, &ex.query))) {
       SendError(ex, 400, "bad_request", "malformed request target (a path or query that is not UTF-8 text)");
       return LingerAfterRefusal(ex);
     }

@@ -55,6 +55,12 @@ class Router {
   uint64_t min_body_rate_ = 1024;
 };
 
+// Reads "a=1&b=x+y" (a query string or a form body) into `out`, each name
+// and value percent-decoded ('+' a space) and required to be UTF-8 text; a
+// repeated name keeps its last value, or with `join_repeats` all of them,
+// one per line. False when a part is malformed.
+bool ParseUrlEncoded(const std::string& raw, bool join_repeats, std::map<std::string, std::string>* out);
+
 // Splits "/a/b%2Fc" into decoded segments {"a", "b/c"}; false when malformed.
 bool DecodePathSegments(const std::string& path, std::vector<std::string>* segments);
 

@@ -124,11 +124,10 @@ void LogPage(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddAuditPages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/personal/granskningar", server::roles::kAnyone, bind(Audits)});
-  routes->push_back({"POST", "/personal/granskningar", server::roles::kAnyone, bind(StartAudit)});
-  routes->push_back({"GET", "/personal/granskningar/{id}", server::roles::kAnyone, bind(AuditPage)});
-  routes->push_back({"GET", "/personal/logg", server::roles::kAnyone, bind(LogPage)});
+  routes->push_back(PageRoute(web, "GET", "/personal/granskningar", Audits));
+  routes->push_back(PageRoute(web, "POST", "/personal/granskningar", StartAudit));
+  routes->push_back(PageRoute(web, "GET", "/personal/granskningar/{id}", AuditPage));
+  routes->push_back(PageRoute(web, "GET", "/personal/logg", LogPage));
 }
 
 }  // namespace bevara::web

@@ -128,12 +128,11 @@ void StaticFile(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddLoginPages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/logga-in", server::roles::kAnyone, bind(LoginForm)});
-  routes->push_back({"POST", "/logga-in", server::roles::kAnyone, bind(Login)});
-  routes->push_back({"POST", "/logga-ut", server::roles::kAnyone, bind(Logout)});
-  routes->push_back({"GET", "/sprak", server::roles::kAnyone, bind(SwitchLanguage)});
-  routes->push_back({"GET", "/static/{name}", server::roles::kAnyone, bind(StaticFile)});
+  routes->push_back(PageRoute(web, "GET", "/logga-in", LoginForm));
+  routes->push_back(PageRoute(web, "POST", "/logga-in", Login));
+  routes->push_back(PageRoute(web, "POST", "/logga-ut", Logout));
+  routes->push_back(PageRoute(web, "GET", "/sprak", SwitchLanguage));
+  routes->push_back(PageRoute(web, "GET", "/static/{name}", StaticFile));
 }
 
 }  // namespace bevara::web

@@ -172,10 +172,9 @@ void DecideAccess(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddPackagePages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/personal/paket", server::roles::kAnyone, bind(Packages)});
-  routes->push_back({"GET", "/personal/paket/{id}", server::roles::kAnyone, bind(Package)});
-  routes->push_back({"POST", "/personal/paket/{id}/handlingar/{record}/atkomst", server::roles::kAnyone, bind(DecideAccess)});
+  routes->push_back(PageRoute(web, "GET", "/personal/paket", Packages));
+  routes->push_back(PageRoute(web, "GET", "/personal/paket/{id}", Package));
+  routes->push_back(PageRoute(web, "POST", "/personal/paket/{id}/handlingar/{record}/atkomst", DecideAccess));
 }
 
 }  // namespace bevara::web

@@ -74,6 +74,10 @@ std::map<std::string, std::string> Cookies(const server::Exchange& ex) {
   return out;
 }
 
+server::Route PageRoute(WebApi* web, const char* method, const char* pattern, void (*fn)(WebApi*, server::Exchange&)) {
+  return {method, pattern, server::roles::kAnyone, [web, fn](server::Exchange& ex) { fn(web, ex); }};
+}
+
 Visitor SeeVisitor(WebApi* web, server::Exchange& ex) {
   Visitor v;
   auto cookies = Cookies(ex);
@@ -182,23 +186,9 @@ bool ReadForm(WebApi* web, server::Exchange& ex, const Visitor& v, size_t max_by
     SendErrorPage(web, ex, v, 413, Text(v.lang, "error_form_large"));
     return false;
   }
-  const std::string body = ex.ReadSmallBody();
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t amp = body.find('&', start);
-    if (amp == std::string::npos) amp = body.size();
-    const std::string pair = body.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    auto key = server::DecodeUrlPart(pair.substr(0, eq), true);
-    auto value = server::DecodeUrlPart(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
-    if (!key || !value || !IsValidUtf8(*key) || !IsValidUtf8(*value)) {
-      SendErrorPage(web, ex, v, 400, Text(v.lang, "error_form_malformed"));
-      return false;
-    }
-    auto [it, inserted] = form->emplace(*key, *value);
-    if (!inserted) it->second += "\n" + *value;  // a repeated field (checkboxes): one value per line
+  if (!server::ParseUrlEncoded(ex.ReadSmallBody(), /*join_repeats=*/true, form)) {
+    SendErrorPage(web, ex, v, 400, Text(v.lang, "error_form_malformed"));
+    return false;
   }
   return true;
 }

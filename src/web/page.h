@@ -20,6 +20,10 @@ struct Visitor {
   std::optional<SessionInfo> session;  // logged in
 };
 
+// A route of the web interface: anyone may reach it (pages check sessions
+// themselves: Staff, StaffForm), and its handler is given the WebApi.
+server::Route PageRoute(WebApi* web, const char* method, const char* pattern, void (*fn)(WebApi*, server::Exchange&));
+
 // The visitor of this request (cookies read; a session that ended is none).
 Visitor SeeVisitor(WebApi* web, server::Exchange& ex);
 

@@ -189,10 +189,9 @@ void Record(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddPublicPages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/", server::roles::kAnyone, bind(Home)});
-  routes->push_back({"GET", "/sok", server::roles::kAnyone, bind(Search)});
-  routes->push_back({"GET", "/handling/{id}", server::roles::kAnyone, bind(Record)});
+  routes->push_back(PageRoute(web, "GET", "/", Home));
+  routes->push_back(PageRoute(web, "GET", "/sok", Search));
+  routes->push_back(PageRoute(web, "GET", "/handling/{id}", Record));
   AddRequestPages(web, routes);
 }
 

@@ -125,10 +125,9 @@ void Decide(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddQueuePages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/personal/begaranden", server::roles::kAnyone, bind(Queue)});
-  routes->push_back({"GET", "/personal/begaranden/{id}", server::roles::kAnyone, bind(RequestPage)});
-  routes->push_back({"POST", "/personal/begaranden/{id}/beslut", server::roles::kAnyone, bind(Decide)});
+  routes->push_back(PageRoute(web, "GET", "/personal/begaranden", Queue));
+  routes->push_back(PageRoute(web, "GET", "/personal/begaranden/{id}", RequestPage));
+  routes->push_back(PageRoute(web, "POST", "/personal/begaranden/{id}/beslut", Decide));
 }
 
 }  // namespace bevara::web

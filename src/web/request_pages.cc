@@ -108,10 +108,9 @@ void RequestStatus(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddRequestPages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/begaran/ny", server::roles::kAnyone, bind(NewRequestForm)});
-  routes->push_back({"POST", "/begaran", server::roles::kAnyone, bind(CreateRequest)});
-  routes->push_back({"GET", "/begaran/{token}", server::roles::kAnyone, bind(RequestStatus)});
+  routes->push_back(PageRoute(web, "GET", "/begaran/ny", NewRequestForm));
+  routes->push_back(PageRoute(web, "POST", "/begaran", CreateRequest));
+  routes->push_back(PageRoute(web, "GET", "/begaran/{token}", RequestStatus));
 }
 
 }  // namespace bevara::web

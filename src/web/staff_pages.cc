@@ -192,12 +192,11 @@ void Upload(WebApi* web, Exchange& ex) {
 }  // namespace
 
 void AddStaffPages(WebApi* web, std::vector<server::Route>* routes) {
-  auto bind = [web](void (*fn)(WebApi*, Exchange&)) { return [web, fn](Exchange& ex) { fn(web, ex); }; };
-  routes->push_back({"GET", "/personal", server::roles::kAnyone, bind(Dashboard)});
-  routes->push_back({"GET", "/personal/inleveranser", server::roles::kAnyone, bind(Deposits)});
-  routes->push_back({"GET", "/personal/inleveranser/ny", server::roles::kAnyone, bind(UploadForm)});
-  routes->push_back({"POST", "/personal/inleveranser", server::roles::kAnyone, bind(Upload)});
-  routes->push_back({"GET", "/personal/inleveranser/{id}", server::roles::kAnyone, bind(DepositJob)});
+  routes->push_back(PageRoute(web, "GET", "/personal", Dashboard));
+  routes->push_back(PageRoute(web, "GET", "/personal/inleveranser", Deposits));
+  routes->push_back(PageRoute(web, "GET", "/personal/inleveranser/ny", UploadForm));
+  routes->push_back(PageRoute(web, "POST", "/personal/inleveranser", Upload));
+  routes->push_back(PageRoute(web, "GET", "/personal/inleveranser/{id}", DepositJob));
   AddAuditPages(web, routes);
 }
 

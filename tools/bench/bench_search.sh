@@ -28,18 +28,7 @@ BIN=$ROOT/build
 mkdir -p "$WORK"
 
 echo "== 1. index $RECORDS records"
-# The marker names the generator and index format: an index of another
-# kind is built again (opening one of another format would empty it). Since
-# format 4 the build also writes the archive the public answers are checked
-# against (each package's head in the catalog, a publication rule per creator).
-MARKER="$WORK/built-v4-$RECORDS"
-if [ ! -f "$MARKER" ]; then
-  rm -rf "$WORK/index" "$WORK/compact" "$WORK/store" "$WORK/catalog" "$WORK/access" "$WORK"/built-*
-  "$BIN/bevara-bench-search" build "$WORK" "$RECORDS" | tee "$WORK/build.txt"
-  touch "$MARKER"
-else
-  echo "(kept from an earlier run)"; cat "$WORK/build.txt"
-fi
+build_search_index "$BIN" "$WORK" "$RECORDS"
 du -sh "$WORK/index/all" "$WORK/index/public"
 
 echo "== 2. public search over HTTP"

@@ -26,12 +26,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-MARKER="$WORK/built-v4-$RECORDS"
-if [ ! -f "$MARKER" ]; then
-  rm -rf "$WORK/index" "$WORK/compact" "$WORK/store" "$WORK/catalog" "$WORK/access" "$WORK"/built-*
-  "$BIN/bevara-bench-search" build "$WORK" "$RECORDS" | tee "$WORK/build.txt"
-  touch "$MARKER"
-fi
+build_search_index "$BIN" "$WORK" "$RECORDS"
 echo "== index of $RECORDS records in $WORK"; du -sh "$WORK/index/public"
 "$BIN/bevara-bench-search" words 5000 > "$WORK/queries-text.txt"
 "$BIN/bevara-bench-search" words 5000 uniform > "$WORK/queries-uniform.txt"

@@ -44,3 +44,21 @@ install_packages() {
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+
+# build_search_index BIN WORK RECORDS : the generated search index of
+# RECORDS records in WORK (bench_search.sh and bench_web.sh share it), built
+# unless one of this kind is there. The marker names the generator and index
+# format: an index of another kind is built again (opening one of another
+# format would empty it). Since format 4 the build also writes the archive
+# the public answers are checked against (each package's head in the
+# catalog, a publication rule per creator).
+build_search_index() {
+  local bin=$1 work=$2 records=$3
+  if [ ! -f "$work/built-v4-$records" ]; then
+    rm -rf "$work/index" "$work/compact" "$work/store" "$work/catalog" "$work/access" "$work"/built-*
+    "$bin/bevara-bench-search" build "$work" "$records" | tee "$work/build.txt"
+    touch "$work/built-v4-$records"
+  else
+    echo "(kept from an earlier run)"; cat "$work/build.txt"
+  fi
+}

@@ -62,6 +62,9 @@ cat > "$work/hostile.json" <<'JSON'
                        "files": ["beslut.txt"]}]}}
 JSON
 "$bevara" sip create --case "$work/hostile.json" --files "$work/files" --out "$work/hostile.tar" >/dev/null
+# A package for the browser's upload.
+sed -e 's/"hx-1"/"upl-1"/' -e 's/X 2024\/1/U 2024\/1/' -e 's|"id": "\.\./[^"]*", ||' "$work/hostile.json" > "$work/upload.json"
+"$bevara" sip create --case "$work/upload.json" --files "$work/files" --out "$work/upload.tar" >/dev/null
 export BEVARA_DATA="$work/data"
 "$bevara" init >/dev/null
 "$bevara" ingest "$work/sip.tar" "$work/hostile.tar" >/dev/null 2>&1
@@ -81,4 +84,4 @@ cd "$here"
 BEVARA_URL="$url" BEVARA_TOKEN="$(cat "$work/archivist.token")" \
   ARCHIVIST_SECRET="$(sed -n 's/^one-time code secret: //p' "$work/arkivarie.txt")" \
   AUDITOR_SECRET="$(sed -n 's/^one-time code secret: //p' "$work/granskare.txt")" \
-  SCREENSHOTS="$shots" node web_test.mjs || { echo "--- server log"; tail -50 "$work/serve.log"; exit 1; }
+  UPLOAD="$work/upload.tar" SCREENSHOTS="$shots" node web_test.mjs || { echo "--- server log"; tail -50 "$work/serve.log"; exit 1; }

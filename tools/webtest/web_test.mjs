@@ -224,6 +224,18 @@ try {
     await go(archivist, path);
     await axe(archivist, name);
   }
+  // A package uploaded from the browser, with progress, becomes a deposit.
+  await go(archivist, '/personal/inleveranser/ny');
+  await (await archivist.$('#paket')).uploadFile(process.env.UPLOAD);
+  await Promise.all([archivist.waitForNavigation({ waitUntil: 'load', timeout: 60000 }), archivist.click('#upload button')]);
+  assert.match(new URL(archivist.url()).pathname, /^\/personal\/inleveranser\/[0-9a-z-]+$/);
+  for (let i = 0; i < 100 && /uppdateras tills/.test(await text(archivist)); ++i) {
+    await new Promise((r) => setTimeout(r, 200));
+    await archivist.reload({ waitUntil: 'load' });
+  }
+  assert.match(await text(archivist), /Arkiverade/, 'the uploaded package is archived');
+  assert.ok(await archivist.$('a[href="/personal/paket/upl-1"]'), 'the job links its package');
+  await axe(archivist, 'deposit job');
   await go(archivist, '/personal/paket/bn-2024-112');
   await shot(archivist, 'package');
   await go(archivist, '/personal/granskningar');
