@@ -83,21 +83,30 @@ nlohmann::json FacetsJson(const std::string& lang, const search::SearchResult& r
   nlohmann::json facets = nlohmann::json::array();
   for (const auto& [name, counts] : r.facets) {
     if (counts.empty() || name == "access_state") continue;
+    // The search's link without this facet's own filter, made once per facet.
+    std::map<std::string, std::string> others = params;
+    others.erase(name == "year" ? "from" : name);
+    if (name == "year") others.erase("to");
+    std::string base = SearchHref(others);
+    base += base.find('?') == std::string::npos ? '?' : '&';
     nlohmann::json values = nlohmann::json::array();
     for (const search::FacetCount& c : counts) {
       if (values.size() == kFacetValuesShown) break;
-      std::map<std::string, std::string> with = params;
-      if (name == "year") {
-        with["from"] = c.value + "-01-01";
-        with["to"] = c.value + "-12-31";
-      } else {
-        with[name] = c.value;
-      }
-      values.push_back({{"value", c.value}, {"count", std::to_string(c.count)}, {"href", SearchHref(with)}});
+      const std::string narrow = name == "year" ? "from=" + c.value + "-01-01&to=" + c.value + "-12-31"
+                                                : name + "=" + PercentEncode(c.value, false);
+      values.push_back({{"value", c.value}, {"count", std::to_string(c.count)}, {"href", base + narrow}});
     }
     facets.push_back({{"label", Text(lang, "facet_" + name)}, {"values", values}});
   }
   return facets;
+}
+
+// A hit's stored summary, without what the page does not show (its file
+// list can be long).
+nlohmann::json HitSummary(const std::string& json) {
+  return nlohmann::json::parse(json, [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    return !(depth == 1 && event == nlohmann::json::parse_event_t::key && parsed == "files");
+  }, false);
 }
 
 void Search(WebApi* web, Exchange& ex) {
@@ -119,7 +128,7 @@ void Search(WebApi* web, Exchange& ex) {
   for (const char* name : kSearchParams) params[name] = ex.Query(name).value_or("");
   nlohmann::json hits = nlohmann::json::array();
   for (const search::SearchHit& hit : result->hits) {
-    nlohmann::json s = nlohmann::json::parse(hit.summary_json, nullptr, false);
+    nlohmann::json s = HitSummary(hit.summary_json);
     if (!s.is_object()) continue;
     hits.push_back({{"title", s.value("title", "")},
                     {"href", "/handling/" + PercentEncode(hit.id, false)},
