@@ -121,7 +121,8 @@ Status UserStore::RefreshIfChanged() {
   return log_->CatchUp();
 }
 
-Result<NewCredentials> UserStore::Credentials(const std::string& password) {
+Result<NewCredentials> UserStore::Credentials(const std::string& name, const std::string& password,
+                                              std::string* hash) {
   NewCredentials c;
   c.password = password.empty() ? RandomHex(12) : password;  // 96 bits
   if (c.password.size() < kMinPassword) {
@@ -130,6 +131,10 @@ Result<NewCredentials> UserStore::Credentials(const std::string& password) {
   if (c.password.size() > kMaxPassword) return Status::InvalidArgument("a password has at most 1024 characters");
   c.totp_secret = NewTotpSecret();
   if (c.totp_secret.empty()) return Status::IOError("no random bytes for the one-time code secret");
+  c.totp_uri = TotpUri(name, c.totp_secret);
+  auto hashed = HashPassword(c.password);
+  if (!hashed.ok()) return hashed.status();
+  *hash = std::move(*hashed);
   return c;
 }
 
@@ -148,30 +153,26 @@ Result<NewCredentials> UserStore::Create(const std::string& name, Role role, con
     return Status::InvalidArgument("a user name is 1-64 of a-z, 0-9, '.', '_' and '-', not starting with '.' or '-'");
   }
   if (!Assignable(role)) return Status::InvalidArgument("a person is an archivist, an auditor or an admin");
-  auto c = Credentials(password);
+  std::string hash;
+  auto c = Credentials(name, password, &hash);
   if (!c.ok()) return c.status();
-  auto hash = HashPassword(c->password);
-  if (!hash.ok()) return hash.status();
-  c->totp_uri = TotpUri(name, c->totp_secret);
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   if (users_.count(name)) return Status::AlreadyExists("there is already a user '" + name + "'");
   BEVARA_RETURN_IF_ERROR(AppendLocked({{"op", "create"}, {"name", name}, {"role", RoleName(role)},
-                                       {"password", *hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
+                                       {"password", hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
   return c;
 }
 
 Result<NewCredentials> UserStore::Reset(const std::string& name, const std::string& password) {
-  auto c = Credentials(password);
+  std::string hash;
+  auto c = Credentials(name, password, &hash);
   if (!c.ok()) return c.status();
-  auto hash = HashPassword(c->password);
-  if (!hash.ok()) return hash.status();
-  c->totp_uri = TotpUri(name, c->totp_secret);
   MutexLock lock(&mu_);
   BEVARA_RETURN_IF_ERROR(log_->CatchUp());
   if (!users_.count(name)) return Status::NotFound("no user '" + name + "'");
   BEVARA_RETURN_IF_ERROR(AppendLocked(
-      {{"op", "reset"}, {"name", name}, {"password", *hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
+      {{"op", "reset"}, {"name", name}, {"password", hash}, {"totp", c->totp_secret}, {"at", NowRfc3339(env_)}}));
   return c;
 }
 
@@ -217,12 +218,7 @@ LoginOutcome UserStore::Verify(const std::string& name, const std::string& passw
   return LoginOutcome::kOk;
 }
 
-bool UserStore::Active(const std::string& name) {
-  if (!RefreshIfChanged().ok()) return false;
-  MutexLock lock(&mu_);
-  auto it = users_.find(name);
-  return it != users_.end() && it->second.disabled.empty();
-}
+bool UserStore::Active(const std::string& name) { return !CredentialsSince(name).empty(); }
 
 std::string UserStore::CredentialsSince(const std::string& name) {
   if (!RefreshIfChanged().ok()) return {};

@@ -5,9 +5,10 @@
 // A password is kept only as an Argon2id hash (libsodium's crypto_pwhash_str
 // with its "interactive" limits, 64 MiB and 2 passes: memory-hard against
 // guessing on GPUs, above OWASP's floor of 19 MiB). One hash is computed at
-// a time, so a burst of logins costs time, not memory. The TOTP secret cannot be a hash: the server must compute the
-// code. It is kept in the log beside it, which is readable by the server's
-// user alone (mode 0600 in a 0700 directory), as the token hashes are.
+// a time, so a burst of logins costs time, not memory. The TOTP secret
+// cannot be a hash: the server must compute the code. It is kept in the log
+// beside it, which is readable by the server's user alone (mode 0600 in a
+// 0700 directory), as the token hashes are.
 //
 // Storage: <dir>/users.log, a RecordLog of changes ("create", "reset",
 // "disable"), each appended and fsynced before it is answered. `bevara user`
@@ -90,7 +91,9 @@ class UserStore {
   Status Apply(std::string_view payload) REQUIRES(mu_);
   Status AppendLocked(const nlohmann::json& change) REQUIRES(mu_);
   Status RefreshIfChanged() EXCLUDES(mu_);
-  Result<NewCredentials> Credentials(const std::string& password);
+  // A password (given or made) and a TOTP secret for `name`, and the
+  // password's hash in *hash.
+  Result<NewCredentials> Credentials(const std::string& name, const std::string& password, std::string* hash);
   // The Argon2id string of `password` (one hash at a time).
   Result<std::string> HashPassword(const std::string& password) EXCLUDES(hash_mu_);
 

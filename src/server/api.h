@@ -188,6 +188,9 @@ Result<nlohmann::json> DepositJobDocument(DepositApi* api, const services::Job& 
 void ReceiveDeposit(DepositApi* api, Exchange& ex);
 // An audit as GET /api/v1/audits/{id} answers it.
 nlohmann::json AuditRunJson(const services::AuditRun& run);
+// The audit-log filter of a request's action, actor, target, since, until
+// and from, checked.
+Status LogFilterFromQuery(const Exchange& ex, access::AuditLogFilter* filter);
 // The audit log's entries from `filter.from` on that match the filter, at
 // most `limit`, reading no more than `max_scan` entries; *next is the seq to
 // read on from (0: the end was reached).

@@ -21,6 +21,16 @@ nlohmann::json AuditRunJson(const services::AuditRun& run) {
   return j;
 }
 
+Status LogFilterFromQuery(const Exchange& ex, access::AuditLogFilter* filter) {
+  filter->action = ex.Query("action").value_or("");
+  filter->actor = ex.Query("actor").value_or("");
+  filter->target = ex.Query("target").value_or("");
+  filter->since = ex.Query("since").value_or("");
+  filter->until = ex.Query("until").value_or("");
+  BEVARA_RETURN_IF_ERROR(QueryNumber(ex, "from", 1, UINT64_MAX, &filter->from));
+  return filter->Check();
+}
+
 Result<std::vector<nlohmann::json>> ReadLogEntries(AuditApi* api, const access::AuditLogFilter& filter, uint64_t limit,
                                                    uint64_t max_scan, uint64_t* next) {
   BEVARA_RETURN_IF_ERROR(filter.Check());
@@ -79,14 +89,9 @@ void GetAudit(AuditApi* api, Exchange& ex) {
 void GetLog(AuditApi* api, Exchange& ex) {
   access::AuditLogFilter filter;
   uint64_t limit = 100;
-  Status s = QueryNumber(ex, "from", 1, UINT64_MAX, &filter.from);
+  Status s = LogFilterFromQuery(ex, &filter);
   if (s.ok()) s = QueryNumber(ex, "limit", 1, static_cast<uint64_t>(api->context->config.max_page_size), &limit);
   if (!s.ok()) return SendStatus(ex, s);
-  filter.action = ex.Query("action").value_or("");
-  filter.actor = ex.Query("actor").value_or("");
-  filter.target = ex.Query("target").value_or("");
-  filter.since = ex.Query("since").value_or("");
-  filter.until = ex.Query("until").value_or("");
   uint64_t next = 0;
   // A filter reads on through the log for its matches, 100,000 entries a page at most.
   auto entries = ReadLogEntries(api, filter, limit, 100000, &next);

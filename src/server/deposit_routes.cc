@@ -62,10 +62,12 @@ nlohmann::json Problems(const nlohmann::json& report) {
   return problems;
 }
 
+}  // namespace
+
 // A deposit as its client reads it, in one shape through every state: the
 // job; once it is done, the report and receipt of what it became (the
 // receipt with the version record in full), or the error and what to fix.
-Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
+Result<nlohmann::json> DepositJobDocument(DepositApi* api, const Job& job) {
   nlohmann::json doc = {{"id", job.id},
                         {"state", services::JobStateName(job.state)},
                         {"created", job.created},
@@ -104,8 +106,10 @@ Result<nlohmann::json> JobDocument(DepositApi* api, const Job& job) {
   return doc;
 }
 
+namespace {
+
 void SendJobDocument(DepositApi* api, Exchange& ex, int status, const Job& job) {
-  auto doc = JobDocument(api, job);
+  auto doc = DepositJobDocument(api, job);
   if (!doc.ok()) return SendStatus(ex, doc.status());
   SendJson(ex, status, JsonText(*doc));
 }
@@ -157,7 +161,9 @@ Status ReceiveBody(Exchange& ex, services::PendingDeposit* deposit) {
   return Status::OK();
 }
 
-void Deposit(DepositApi* api, Exchange& ex) {
+}  // namespace
+
+void ReceiveDeposit(DepositApi* api, Exchange& ex) {
   services::DepositService* deposits = api->deposits;
   if (ex.request.hasContentLength() && static_cast<uint64_t>(ex.request.getContentLength64()) > deposits->max_package_bytes()) {
     Audit(api->context, ex, "deposit", "", "refused", "Content-Length over the limit");
@@ -225,6 +231,8 @@ void Deposit(DepositApi* api, Exchange& ex) {
   }
   SendJobDocument(api, ex, 202, *job);
 }
+
+namespace {
 
 void GetJob(DepositApi* api, Exchange& ex) {
   auto job = api->deposits->Find(ex.Param("id"), ex.who);
@@ -313,12 +321,10 @@ std::vector<Job> ListJobsMatching(services::JobStore* jobs, const JobFilter& f, 
   return out;
 }
 
-Result<nlohmann::json> DepositJobDocument(DepositApi* api, const Job& job) { return JobDocument(api, job); }
-void ReceiveDeposit(DepositApi* api, Exchange& ex) { Deposit(api, ex); }
 
 std::vector<Route> DepositRoutes(DepositApi* api) {
   return {
-      {"POST", "/api/v1/packages", roles::kDepositors, Bind(api, Deposit)},
+      {"POST", "/api/v1/packages", roles::kDepositors, Bind(api, ReceiveDeposit)},
       {"GET", "/api/v1/jobs", roles::kReaders, Bind(api, ListJobs)},
       {"GET", "/api/v1/jobs/{id}", roles::kReaders, Bind(api, GetJob)},
   };

@@ -89,21 +89,16 @@ void AuditPage(WebApi* web, Exchange& ex) {
 void LogPage(WebApi* web, Exchange& ex) {
   auto v = Staff(web, ex, kLogReaders);
   if (!v) return;
+  // The API's filter parameters (action, actor, target, since, until, from), read by its code.
   access::AuditLogFilter filter;
-  filter.action = ex.Query("handelse").value_or("");
-  filter.actor = ex.Query("aktor").value_or("");
-  filter.target = ex.Query("objekt").value_or("");
-  filter.since = ex.Query("fran").value_or("");
-  filter.until = ex.Query("till").value_or("");
-  const uint64_t last = web->api->context.log->last_seq();
-  uint64_t from = last > 100 ? last - 99 : 1;  // the newest page unless the reader pages
-  if (Status s = server::QueryNumber(ex, "start", 1, UINT64_MAX, &from); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
+  if (Status s = server::LogFilterFromQuery(ex, &filter); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
   const bool filtered = !(filter.action + filter.actor + filter.target + filter.since + filter.until).empty();
-  // A filter reads the newest 100,000 entries (the API's window) unless the
-  // reader pages on; without one, the newest hundred.
-  filter.from = filtered && !ex.Query("start") ? (last > 100000 ? last - 99999 : 1) : from;
+  // Without "from", the newest page: for a filter the newest 100,000
+  // entries (the API's window), else the newest hundred.
+  const uint64_t last = web->api->context.log->last_seq(), window = filtered ? 100000 : 100;
+  if (!ex.Query("from")) filter.from = last > window ? last - window + 1 : 1;
   uint64_t next = 0;
-  auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, filtered ? 100000 : 100, &next);
+  auto entries = server::ReadLogEntries(&web->api->audits, filter, 100, window, &next);
   if (!entries.ok()) return SendStatusPage(web, ex, *v, entries.status());
   nlohmann::json rows = nlohmann::json::array();
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {  // newest first
@@ -111,13 +106,13 @@ void LogPage(WebApi* web, Exchange& ex) {
                     {"actor", it->value("actor", "")}, {"role", it->value("role", "")}, {"action", it->value("action", "")},
                     {"target", it->value("target", "")}, {"outcome", it->value("outcome", "")}, {"detail", it->value("detail", "")}});
   }
-  std::string query = "handelse=" + PercentEncode(filter.action, false) + "&aktor=" + PercentEncode(filter.actor, false) +
-                      "&objekt=" + PercentEncode(filter.target, false) + "&fran=" + PercentEncode(filter.since, false) +
-                      "&till=" + PercentEncode(filter.until, false);
+  const std::string query = "action=" + PercentEncode(filter.action, false) + "&actor=" + PercentEncode(filter.actor, false) +
+                            "&target=" + PercentEncode(filter.target, false) + "&since=" + PercentEncode(filter.since, false) +
+                            "&until=" + PercentEncode(filter.until, false);
   nlohmann::json data = {{"title", Text(v->lang, "log_title")}, {"entries", rows}, {"action", filter.action},
                          {"actor", filter.actor}, {"target", filter.target}, {"since", filter.since}, {"until", filter.until}};
-  if (!filtered && filter.from > 1) data["older_href"] = "/personal/logg?start=" + std::to_string(filter.from > 100 ? filter.from - 100 : 1);
-  if (next) data["newer_href"] = "/personal/logg?" + query + "&start=" + std::to_string(next);
+  if (!filtered && filter.from > 1) data["older_href"] = "/personal/logg?from=" + std::to_string(filter.from > 100 ? filter.from - 100 : 1);
+  if (next) data["newer_href"] = "/personal/logg?" + query + "&from=" + std::to_string(next);
   SendPage(web, ex, *v, "log", std::move(data));
 }
 

@@ -44,7 +44,7 @@ void Packages(WebApi* web, Exchange& ex) {
   auto v = Staff(web, ex, kReaders);
   if (!v) return;
   nlohmann::json data = {{"title", Text(v->lang, "packages_title")}, {"q", ex.Query("q").value_or("")},
-                         {"producer", ex.Query("producent").value_or("")},
+                         {"producer", ex.Query("producer").value_or("")},
                          {"may_search", v->session->role == access::Role::kArchivist}};
   if (v->session->role == access::Role::kArchivist && (ex.Query("q") || ex.Query("granska"))) {
     bool refused = false;
@@ -53,8 +53,8 @@ void Packages(WebApi* web, Exchange& ex) {
     data["searched"] = true;
   }
   storage::PackageFilter filter;
-  filter.producer = ex.Query("producent").value_or("");
-  const std::string after = ex.Query("efter").value_or("");
+  filter.producer = ex.Query("producer").value_or("");
+  const std::string after = ex.Query("after").value_or("");
   bool passed = after.empty();
   nlohmann::json rows = nlohmann::json::array();
   std::string next;
@@ -74,7 +74,7 @@ void Packages(WebApi* web, Exchange& ex) {
   if (!s.ok()) return SendErrorPage(web, ex, *v, 500, Text(v->lang, "error_unavailable"));
   data["packages"] = rows;
   if (!next.empty()) {
-    data["next_href"] = "/personal/paket?producent=" + PercentEncode(filter.producer, false) + "&efter=" + PercentEncode(next, false);
+    data["next_href"] = "/personal/paket?producer=" + PercentEncode(filter.producer, false) + "&after=" + PercentEncode(next, false);
   }
   SendPage(web, ex, *v, "packages", std::move(data));
 }

@@ -16,31 +16,12 @@ namespace {
 using server::Exchange;
 using services::Job;
 
-// The Monday of the week `day` (YYYY-MM-DD) is in.
-std::string WeekStart(const std::string& day) {
-  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2)), d = std::stoi(day.substr(8, 2));
-  // Days from civil (Howard Hinnant), then back to the Monday.
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  long days = era * 146097L + static_cast<long>(doe) - 719468;
-  const long weekday = (days + 3) % 7;  // 1970-01-01 was a Thursday: Monday is 0
-  days -= weekday < 0 ? weekday + 7 : weekday;
-  // And back to a date.
-  days += 719468;
-  const long era2 = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe2 = static_cast<unsigned>(days - era2 * 146097);
-  const unsigned yoe2 = (doe2 - doe2 / 1460 + doe2 / 36524 - doe2 / 146096) / 365;
-  const unsigned doy2 = doe2 - (365 * yoe2 + yoe2 / 4 - yoe2 / 100);
-  const unsigned mp = (5 * doy2 + 2) / 153;
-  const unsigned dd = doy2 - (153 * mp + 2) / 5 + 1;
-  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-  const long yy = static_cast<long>(yoe2) + era2 * 400 + (mm <= 2);
-  char out[48];
-  std::snprintf(out, sizeof out, "%04ld-%02u-%02u", yy, mm, dd);
-  return out;
+// The Monday of this week (UTC), YYYY-MM-DD.
+std::string ThisWeeksMonday(Env* env) {
+  constexpr int64_t kDayUs = 86'400'000'000;
+  const int64_t day = env->NowMicros() / kDayUs;
+  const int64_t weekday = (day + 3) % 7;  // 1970-01-01 was a Thursday: Monday is 0
+  return FormatRfc3339((day - weekday) * kDayUs).substr(0, 10);
 }
 
 std::string Bucket(services::JobState s) {
@@ -64,7 +45,7 @@ nlohmann::json JobRow(const std::string& lang, const Job& job) {
 void Dashboard(WebApi* web, Exchange& ex) {
   auto v = Staff(web, ex, kStaff);
   if (!v) return;
-  const std::string today = TodayUtc(ex.env), monday = WeekStart(today);
+  const std::string today = TodayUtc(ex.env), monday = ThisWeeksMonday(ex.env);
   std::map<std::string, uint64_t> day, week;
   for (const Job& job : web->jobs->List(services::JobKind::kDeposit, true)) {
     const std::string created = job.created.substr(0, 10);
@@ -77,7 +58,7 @@ void Dashboard(WebApi* web, Exchange& ex) {
     deposits.push_back({{"label", Text(v->lang, std::string("state_") + b)},
                         {"today", std::to_string(day[b])},
                         {"week", std::to_string(week[b])},
-                        {"href", std::string("/personal/inleveranser?tillstand=") + b}});
+                        {"href", std::string("/personal/inleveranser?state=") + b}});
   }
   const bool archivist = v->session->role == access::Role::kArchivist;
   // An admin sees what the API shows an admin: storage, not the work on packages.
@@ -127,14 +108,10 @@ void Dashboard(WebApi* web, Exchange& ex) {
 void Deposits(WebApi* web, Exchange& ex) {
   auto v = Staff(web, ex, kReaders);
   if (!v) return;
+  // The API's filter parameters (state, producer, from, to, after), read by its code.
   server::JobFilter filter;
-  filter.state = ex.Query("tillstand").value_or("");
-  filter.producer = ex.Query("producent").value_or("");
-  filter.from = ex.Query("fran").value_or("");
-  filter.to = ex.Query("till").value_or("");
-  filter.after = ex.Query("efter").value_or("");
   filter.limit = 50;
-  if (Status s = filter.Check(); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
+  if (Status s = filter.FromQuery(ex, 100); !s.ok()) return SendErrorPage(web, ex, *v, 400, s.message());
   std::string next;
   nlohmann::json rows = nlohmann::json::array();
   for (const Job& job : server::ListJobsMatching(web->jobs, filter, ex.who, &next)) rows.push_back(JobRow(v->lang, job));
@@ -146,9 +123,9 @@ void Deposits(WebApi* web, Exchange& ex) {
                          {"producer", filter.producer}, {"from", filter.from}, {"to", filter.to},
                          {"may_upload", v->session->role == access::Role::kArchivist}};
   if (!next.empty()) {
-    data["next_href"] = "/personal/inleveranser?tillstand=" + PercentEncode(filter.state, false) + "&producent=" +
-                        PercentEncode(filter.producer, false) + "&fran=" + filter.from + "&till=" + filter.to +
-                        "&efter=" + PercentEncode(next, false);
+    data["next_href"] = "/personal/inleveranser?state=" + PercentEncode(filter.state, false) + "&producer=" +
+                        PercentEncode(filter.producer, false) + "&from=" + filter.from + "&to=" + filter.to +
+                        "&after=" + PercentEncode(next, false);
   }
   SendPage(web, ex, *v, "deposits", std::move(data));
 }

@@ -278,7 +278,7 @@ try {
   await auditor.type('#losenord', 'ett-langt-losenord-2');
   await auditor.type('#kod', totp(process.env.AUDITOR_SECRET));
   await submit(auditor, 'form.form button');
-  await go(auditor, '/personal/logg?handelse=login.failed');
+  await go(auditor, '/personal/logg?action=login.failed');
   const log = await text(auditor);
   assert.match(log, /login\.failed/);
   assert.doesNotMatch(log, /request\.decision/);
