@@ -33,6 +33,45 @@ void LoginForm(WebApi* web, Exchange& ex) {
   SendLogin(web, ex, v, back, "", "", 200);
 }
 
+// What one login attempt came to. `refusal` non-empty: not tried (the brake
+// or too many at once), with `wait` seconds to give in Retry-After.
+struct Attempt {
+  std::string refusal;
+  int64_t wait = 0;
+  access::LoginOutcome outcome = access::LoginOutcome::kUnknown;
+  access::UserInfo info;
+  std::vector<LoginThrottle::Key> keys;
+};
+
+// One login per address at a time, and a few in all: hashing is slow on
+// purpose, and a burst must not queue in front of everyone else's, nor hold
+// the server's threads. The address is let go before the caller answers: a
+// client that sends its next attempt the moment it reads this one's answer
+// must not find itself still "in flight".
+Attempt TryLogin(WebApi* web, const std::string& address, const std::string& user, bool is_name,
+                 const std::string& password, const std::string& code, uint64_t now) {
+  Attempt a;
+  if (!web->throttle->Enter(address)) {
+    a.refusal = "other logins are being worked on";
+    a.wait = 1;
+    return a;
+  }
+  struct Leave {
+    LoginThrottle* t;
+    const std::string& address;
+    ~Leave() { t->Leave(address); }
+  } leave{web->throttle, address};
+  a.keys = {{"addr:" + address, 30}};
+  if (is_name) a.keys.push_back({"pair:" + user + "|" + address, 5});
+  if (const int64_t wait = web->throttle->Reserve(a.keys); wait > 0) {
+    a.refusal = "too many failed logins; refused for " + std::to_string(wait) + " s";
+    a.wait = wait;
+  } else if (is_name) {
+    a.outcome = web->users->Verify(user, password, code, now, &a.info);
+  }
+  return a;
+}
+
 void Login(WebApi* web, Exchange& ex) {
   Visitor v = SeeVisitor(web, ex);
   if (!server::AdmitPublic(web->api->search.public_limiter, ex)) return;
@@ -41,42 +80,27 @@ void Login(WebApi* web, Exchange& ex) {
   const std::string user = f["anvandare"], back = f["tillbaka"].empty() ? "/personal" : f["tillbaka"];
   // Who tried is the name given, in the detail: the actor of a failure is
   // nobody yet (a name like "user:anna" must not write into anna's trail).
-  const std::string who = access::IsUserName(user) ? user : "(not a user name)";
+  const bool is_name = access::IsUserName(user);
+  const std::string who = is_name ? user : "(not a user name)";
   // Not fsynced one by one (as the API's refused tokens are not): a flood of
   // refusals must not cost a disk flush each. A login is.
   auto record = [&](const std::string& why) {
     (void)web->api->context.log->Append({"anonymous", "", "login.failed", "web", "denied", who + ": " + why, ex.client});
   };
-  auto refuse = [&](int64_t wait, const std::string& why) {
-    record(why);
-    ex.response.set("Retry-After", std::to_string(wait));
-    SendLogin(web, ex, v, back, user, Text(v.lang, "login_throttled"), 429);
-  };
-  // One login per address at a time, and a few in all: hashing is slow on
-  // purpose, and a burst must not queue in front of everyone else's, nor
-  // hold the server's threads.
-  const std::string address = LoginThrottle::AddressKey(ex.client);
-  if (!web->throttle->Enter(address)) return refuse(1, "other logins are being worked on");
-  struct Leave {
-    LoginThrottle* t;
-    std::string a;
-    ~Leave() { t->Leave(a); }
-  } leave{web->throttle, address};
-  std::vector<LoginThrottle::Key> keys = {{"addr:" + address, 30}};
-  if (who == user) keys.push_back({"pair:" + user + "|" + address, 5});
-  if (const int64_t wait = web->throttle->Reserve(keys); wait > 0) {
-    return refuse(wait, "too many failed logins; refused for " + std::to_string(wait) + " s");
-  }
-  access::UserInfo info;
   const uint64_t now = static_cast<uint64_t>(ex.env->NowMicros() / 1000000);
-  const access::LoginOutcome outcome = who == user ? web->users->Verify(user, f["losenord"], f["kod"], now, &info)
-                                                   : access::LoginOutcome::kUnknown;
-  if (outcome != access::LoginOutcome::kOk) {
-    record(access::LoginOutcomeName(outcome));
+  Attempt a = TryLogin(web, LoginThrottle::AddressKey(ex.client), user, is_name, f["losenord"], f["kod"], now);
+  if (!a.refusal.empty()) {
+    record(a.refusal);
+    ex.response.set("Retry-After", std::to_string(a.wait));
+    return SendLogin(web, ex, v, back, user, Text(v.lang, "login_throttled"), 429);
+  }
+  if (a.outcome != access::LoginOutcome::kOk) {
+    record(access::LoginOutcomeName(a.outcome));
     // The person is not told which of the three was wrong.
     return SendLogin(web, ex, v, back, user, Text(v.lang, "login_failed"), 401);
   }
-  web->throttle->Succeeded(keys);
+  web->throttle->Succeeded(a.keys);
+  const access::UserInfo& info = a.info;
   (void)web->api->context.log->Append({"user:" + info.name, access::RoleName(info.role), "login", "web", "ok",
                                        std::string("role ") + access::RoleName(info.role), ex.client},
                                       true);
