@@ -16,6 +16,7 @@ PACKAGES=(
   nginx-light                     # the nginx front (tools/nginx), tested in front of bevara
   libkainjow-mustache-dev libsodium-dev   # web pages: templates; people's passwords (Argon2id)
   chromium                        # the web pages tested in a real browser (tools/webtest; Node.js is on the machine)
+  libcurl4-openssl-dev            # copies on S3 object stores (requests signed by curl)
 )
 
 missing=()

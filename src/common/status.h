@@ -27,6 +27,7 @@ enum class StatusCode {
   kResourceExhausted, // a configured size or count limit was hit (too large, too many): retrying will not help
   kUnavailable,       // busy or locked right now (a full queue, another process): retrying later may help
   kNotSupported,      // the operation is not available on this object
+  kPermissionDenied,  // another party (an object store) refused our credentials or rights: retrying will not help
   kInternal,          // a bug or an unexpected library failure
   kStopIteration,     // not a failure: a ForEach callback has what it needs; the ForEach returns OK
 };
@@ -48,6 +49,7 @@ class Status {
     return Status(StatusCode::kResourceExhausted, std::move(msg));
   }
   static Status Unavailable(std::string msg) { return Status(StatusCode::kUnavailable, std::move(msg)); }
+  static Status PermissionDenied(std::string msg) { return Status(StatusCode::kPermissionDenied, std::move(msg)); }
   // Returned by a ForEach callback to end the iteration early. Every ForEach
   // in bevara then returns OK.
   static Status StopIteration() { return Status(StatusCode::kStopIteration, "stop"); }

@@ -126,6 +126,13 @@ class BlobStore {
   // killed process). Safe while this process has batches open: they are kept.
   // Returns how many files were removed.
   virtual Result<uint64_t> RemoveStaleStaging() = 0;
+  // Stores blob `name` from the bytes of `source`, read to its end, which
+  // must hash to `name` (Corruption otherwise, and nothing changes). It
+  // replaces whatever the store holds under the name — a damaged or lost
+  // copy being repaired, or a copy being made — whole or not at all, and is
+  // durable when OK is returned. Copies and repairs use it; ingests use
+  // batches.
+  virtual Status Restore(const std::string& name, ReadableFile* source) = 0;
 };
 
 }  // namespace bevara::storage

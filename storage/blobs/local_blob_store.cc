@@ -71,6 +71,10 @@ class LocalBlobBatch final : public BlobBatch {
   }
 
   Result<PublishStats> Publish() override;
+  // Publish, but each blob replaces what is stored under its name (a
+  // damaged copy being repaired): rename(2) over it, so a reader sees the
+  // old file or the new one, never neither.
+  Status PublishReplacing();
 
   // Safe beside NewBlob() and a writer's Finish() on another thread (format
   // identification reads staged blobs back while the ingest goes on).
@@ -205,6 +209,28 @@ Result<PublishStats> LocalBlobBatch::Publish() {
   return stats;
 }
 
+Status LocalBlobBatch::PublishReplacing() {
+  {
+    MutexLock lock(&staged_mu_);
+    staged_by_name_.clear();
+  }
+  BEVARA_RETURN_IF_ERROR(MakeDataDurable());
+  while (!staged_.empty()) {
+    const StagedBlob& blob = staged_.back();
+    const std::string target = store_->PathOf(blob.name), fanout = DirName(target);
+    Status s = env_->Rename(blob.staging_path, target);
+    if (s.code() == StatusCode::kNotFound && !env_->Lstat(fanout).ok()) {
+      BEVARA_RETURN_IF_ERROR(env_->CreateDir(fanout, kDefaultDirMode));
+      BEVARA_RETURN_IF_ERROR(env_->SyncDir(DirName(fanout)));
+      s = env_->Rename(blob.staging_path, target);
+    }
+    BEVARA_RETURN_IF_ERROR(s);
+    staged_.pop_back();
+    BEVARA_RETURN_IF_ERROR(env_->SyncDir(fanout));
+  }
+  return Status::OK();
+}
+
 LocalBlobStore::LocalBlobStore(Env* env, std::string root, BlobStoreOptions options)
     : env_(env), root_(std::move(root)), options_(options) {}
 
@@ -278,6 +304,27 @@ Result<std::unique_ptr<ReadableFile>> LocalBlobStore::Open(const std::string& na
   OpenOptions options;
   options.no_follow = true;
   return env_->OpenForRead(PathOf(name), options);
+}
+
+Status LocalBlobStore::Restore(const std::string& name, ReadableFile* source) {
+  if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
+  auto batch = NewBatch();
+  if (!batch.ok()) return batch.status();
+  auto* local = static_cast<LocalBlobBatch*>(batch->get());
+  {
+    auto writer = local->NewBlob();
+    if (!writer.ok()) return writer.status();
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      auto n = source->Read(buffer.data(), buffer.size());
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      BEVARA_RETURN_IF_ERROR((*writer)->Append(buffer.data(), *n));
+    }
+    auto got = (*writer)->Finish(name);
+    if (!got.ok()) return got.status();
+  }
+  return local->PublishReplacing();
 }
 
 Result<uint64_t> LocalBlobStore::Size(const std::string& name) {

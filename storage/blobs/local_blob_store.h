@@ -47,6 +47,7 @@ class LocalBlobStore final : public BlobStore {
   Status ForEach(const std::function<Status(const std::string& name)>& fn) override;
   Status Remove(const std::string& name) override;
   Result<uint64_t> RemoveStaleStaging() override;
+  Status Restore(const std::string& name, ReadableFile* source) override;
 
   // Where a blob lives: <root>/blobs/sha256/<first two hex digits>/<name>.
   std::string PathOf(const std::string& name) const;

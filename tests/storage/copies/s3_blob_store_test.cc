@@ -1,0 +1,197 @@
+// The S3 blob store against a real object store (Ceph RGW, started by the
+// ObjectStore fixture): the BlobStore contract, and what the store must do
+// when the bytes, the credentials, the bucket or the network are wrong.
+#include "storage/blobs/s3_blob_store.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "src/common/digest.h"
+#include "src/common/memory_file.h"
+#include "src/common/random.h"
+#include "tests/support/object_store.h"
+#include "tests/test_util.h"
+
+namespace bevara::storage {
+namespace {
+
+using testing::FreshBucket;
+using testing::Impatient;
+using testing::TempDir;
+
+std::string Bytes(size_t n, uint64_t seed) {
+  std::string s(n, '\0');
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (char& c : s) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  return s;
+}
+
+std::unique_ptr<S3BlobStore> OpenStore(const S3Settings& s, const TempDir& dir) {
+  auto store = S3BlobStore::Open(Env::Default(), s, dir.Join("spool"));
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+Result<std::string> ReadBack(BlobStore* store, const std::string& name) {
+  auto file = store->Open(name);
+  if (!file.ok()) return file.status();
+  std::string got;
+  auto hash = ReadHashing(file->get(), [&](const char* d, size_t n) {
+    got.append(d, n);
+    return Status::OK();
+  });
+  if (!hash.ok()) return hash.status();
+  if (*hash != name) return Status::Corruption("read back as " + *hash);
+  return got;
+}
+
+TEST(S3BlobStoreTest, BlobsGoInUnderTheirDigestAndComeBackWhole) {
+  TempDir dir;
+  auto store = OpenStore(FreshBucket(), dir);
+  ASSERT_TRUE(store);
+  for (size_t size : {size_t{0}, size_t{1}, size_t{10 << 10}, size_t{(8 << 20) + 3}, size_t{(12 << 20) + 5}}) {
+    const std::string bytes = Bytes(size, size);
+    const std::string name = Sha256Hex(bytes);
+    MemoryFile source(bytes);
+    ASSERT_TRUE(store->Restore(name, &source).ok()) << size;
+    auto stored = store->Size(name);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    EXPECT_EQ(*stored, size);
+    auto back = ReadBack(store.get(), name);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_TRUE(*back == bytes) << size;
+  }
+  std::vector<std::string> names;
+  ASSERT_TRUE(store->ForEach([&](const std::string& n) {
+    names.push_back(n);
+    return Status::OK();
+  }).ok());
+  EXPECT_EQ(names.size(), 5u);
+  EXPECT_EQ(store->Size(std::string(64, 'a')).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->Open(std::string(64, 'a')).status().code(), StatusCode::kNotFound);
+}
+
+// Bytes that do not hash to the name never become visible under it: not in
+// one request, and not as a multipart upload whose last part is wrong.
+TEST(S3BlobStoreTest, BytesThatDoNotMatchTheNameAreNeverVisible) {
+  TempDir dir;
+  auto store = OpenStore(FreshBucket(), dir);
+  ASSERT_TRUE(store);
+  for (size_t size : {size_t{1000}, size_t{(11 << 20) + 7}}) {
+    std::string bytes = Bytes(size, 7);
+    const std::string name = Sha256Hex(bytes);
+    bytes[bytes.size() - 1] ^= 1;
+    MemoryFile wrong(bytes);
+    Status s = store->Restore(name, &wrong);
+    EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+    EXPECT_EQ(store->Size(name).status().code(), StatusCode::kNotFound) << size;
+  }
+  EXPECT_EQ(store->Restore("not-a-name", nullptr).code(), StatusCode::kInvalidArgument);
+}
+
+// The server checks the signed SHA-256 of the body too: a client whose
+// bytes change after hashing cannot store them (here: a body whose hash
+// claims other bytes).
+TEST(S3BlobStoreTest, TheObjectStoreRefusesABodyThatDoesNotMatchItsSignedHash) {
+  auto client = S3Client::Make(FreshBucket());
+  ASSERT_TRUE(client.ok());
+  const std::string bytes = Bytes(5000, 3);
+  Status s = (*client)->Put("sha256/00/x", bytes.data(), bytes.size(), Sha256Hex("other bytes"));
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
+  EXPECT_EQ((*client)->Head("sha256/00/x").status().code(), StatusCode::kNotFound);
+}
+
+TEST(S3BlobStoreTest, ABatchIsVisibleOnlyWhenPublished) {
+  TempDir dir;
+  auto store = OpenStore(FreshBucket(), dir);
+  ASSERT_TRUE(store);
+  const std::string a = Bytes(3000, 1), b = Bytes(6 << 20, 2);
+  {
+    auto batch = store->NewBatch();
+    ASSERT_TRUE(batch.ok());
+    auto w = (*batch)->NewBlob();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append(a.data(), a.size()).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+  }  // dropped unpublished
+  EXPECT_EQ(store->Size(Sha256Hex(a)).status().code(), StatusCode::kNotFound);
+  auto batch = store->NewBatch();
+  ASSERT_TRUE(batch.ok());
+  for (const std::string* bytes : {&a, &b, &a}) {
+    auto w = (*batch)->NewBlob();
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append(bytes->data(), bytes->size()).ok());
+    auto name = (*w)->Finish();
+    ASSERT_TRUE(name.ok());
+    EXPECT_EQ(*name, Sha256Hex(*bytes));
+  }
+  auto wrong = (*batch)->NewBlob();
+  ASSERT_TRUE((*wrong)->Append("x", 1).ok());
+  EXPECT_EQ((*wrong)->Finish(Sha256Hex("y")).status().code(), StatusCode::kCorruption);
+  auto stats = (*batch)->Publish();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->new_blobs, 2u);
+  EXPECT_TRUE(ReadBack(store.get(), Sha256Hex(b)).ok());
+  batch->reset();
+  auto left = store->RemoveStaleStaging();
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(*left, 0u);
+}
+
+// Wrong credentials: one clear refusal, not a storm of retried requests.
+TEST(S3BlobStoreTest, WrongCredentialsAreRefusedAtOnceWithoutRetrying) {
+  S3Settings s = FreshBucket();
+  s.secret_access_key = "wrong-secret-123";
+  auto client = S3Client::Make(s);
+  ASSERT_TRUE(client.ok());
+  Status refused = (*client)->CheckBucket();
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied) << refused.ToString();
+  EXPECT_EQ(refused.message().find("wrong-secret-123"), std::string::npos) << "a secret is never in a message";
+  EXPECT_EQ((*client)->requests(), 1u);
+  EXPECT_EQ((*client)->retries(), 0u);
+  TempDir dir;
+  EXPECT_EQ(S3BlobStore::Open(Env::Default(), s, dir.Join("spool")).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST(S3BlobStoreTest, ABucketThatDoesNotExistIsNamed) {
+  S3Settings s = FreshBucket();
+  s.bucket = "no-such-bucket-" + RandomHex(4);
+  TempDir dir;
+  auto store = S3BlobStore::Open(Env::Default(), s, dir.Join("spool"));
+  ASSERT_EQ(store.status().code(), StatusCode::kNotFound) << store.status().ToString();
+  EXPECT_NE(store.status().message().find(s.bucket), std::string::npos);
+  EXPECT_NE(store.status().message().find("does not exist"), std::string::npos);
+}
+
+// Nothing listening: retried with backoff, then Unavailable.
+TEST(S3BlobStoreTest, AStoreThatDoesNotAnswerIsRetriedThenUnavailable) {
+  S3Settings s = Impatient(FreshBucket());
+  s.endpoint = "http://127.0.0.1:9";  // discard: nothing listens
+  auto client = S3Client::Make(s);
+  ASSERT_TRUE(client.ok());
+  const auto start = std::chrono::steady_clock::now();
+  Status s1 = (*client)->CheckBucket();
+  EXPECT_EQ(s1.code(), StatusCode::kUnavailable) << s1.ToString();
+  EXPECT_EQ((*client)->requests(), 3u);
+  EXPECT_EQ((*client)->retries(), 2u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(S3BlobStoreTest, SettingsAreCheckedBeforeAnyRequest) {
+  S3Settings s = FreshBucket();
+  for (auto change : std::vector<std::function<void(S3Settings&)>>{
+           [](S3Settings& x) { x.endpoint = "ftp://x"; }, [](S3Settings& x) { x.bucket = "UPPER"; },
+           [](S3Settings& x) { x.secret_access_key.clear(); }, [](S3Settings& x) { x.part_bytes = 1024; },
+           [](S3Settings& x) { x.region = "a:b"; }}) {
+    S3Settings bad = s;
+    change(bad);
+    EXPECT_EQ(S3Client::Make(bad).status().code(), StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace bevara::storage
