@@ -89,7 +89,16 @@ int AuditCommand(const std::vector<std::string>& argv) {
                "bevara audit");
   AuditArgs args;
   args.AddTo(app);
+  std::string config_file, copy;
+  bool repair = false;
+  app.add_option("--config", config_file, "the server's configuration file naming the copies ([copy.NAME])");
+  app.add_option("--copy", copy, "audit this copy now (local, or a copy the configuration names)");
+  app.add_flag("--repair", repair, "restore what is damaged in the copy from a copy whose bytes hash right")
+      ->needs(app.get_option("--copy"));
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
+  if (!copy.empty()) {
+    return AuditCopyCommand({args.data, config_file, copy, repair, args.format, args.Options().max_bytes_per_second});
+  }
   const std::string data = DataDir(args.data);
   if (!RequireArchive(data, "audit")) return 2;
   auto archive = OpenArchive(data, "audit", /*read_only=*/true);

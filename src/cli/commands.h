@@ -1,6 +1,7 @@
 // The `bevara` subcommands. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,16 @@ int IngestCommand(const std::vector<std::string>& args);
 
 // bevara audit / verify: exit 0 clean, 1 problems, 2 could not run.
 int AuditCommand(const std::vector<std::string>& args);
+// bevara copies [status] | sync: exit 0 level, 1 behind or problems, 2 could not run.
+int CopiesCommand(const std::vector<std::string>& args);
+// bevara audit --copy NAME [--repair]: exit 0 whole (or all repaired), 1 damage left, 2 could not run.
+struct CopyAuditRequest {
+  std::string data, config_file, copy;
+  bool repair = false;
+  std::string format;
+  uint64_t max_bytes_per_second = 0;
+};
+int AuditCopyCommand(const CopyAuditRequest& request);
 // bevara formats: files and bytes per PRONOM format, with the policy state.
 int FormatsCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);

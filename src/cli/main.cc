@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "  sip create           make a SIP from a folder of files and a case description (JSON)\n"
     "  ingest PACKAGE...    validate and archive packages durably; print receipts\n"
     "  audit                re-hash every stored file; report missing and corrupt ones\n"
+    "  audit --copy NAME [--repair]  audit one copy now; repair what is damaged from a good copy\n"
+    "  copies [status]|sync the copies on object stores: what each lacks; copy what is missing\n"
     "  formats              files and bytes per PRONOM format, with the format policy's state\n"
     "  verify PACKAGE-ID    re-hash and check one archived package\n"
     "  export ID DIR        write an archived package (AIP METS + submission) to DIR\n"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   if (command == "sip") return bevara::cli::SipCommand(args);
   if (command == "ingest") return bevara::cli::IngestCommand(args);
   if (command == "audit") return bevara::cli::AuditCommand(args);
+  if (command == "copies") return bevara::cli::CopiesCommand(args);
   if (command == "formats") return bevara::cli::FormatsCommand(args);
   if (command == "verify") return bevara::cli::VerifyCommand(args);
   if (command == "export") return bevara::cli::ExportCommand(args);

@@ -1,5 +1,8 @@
 #include "src/server/server_config.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -167,8 +170,14 @@ Status ServerConfig::Check() const {
 Result<ServerConfig> LoadServerConfig(const std::string& path, ServerConfig defaults) {
   auto settings = ReadConfigFile(path);
   if (!settings.ok()) return settings.status();
+  std::map<std::string, storage::CopySetting> copies;
   for (const auto& [name, value] : *settings) {
     const std::string where = value.where.empty() ? "" : " (" + value.where + ")";
+    // [copy.NAME] in INI, {"copies": {"NAME": ...}} in JSON: one section per copy.
+    for (const char* prefix : {"copy.", "copies."}) {
+      if (name.rfind(prefix, 0) == 0) copies[name.substr(std::strlen(prefix))] = {value.text, value.where};
+    }
+    if (name.rfind("copy.", 0) == 0 || name.rfind("copies.", 0) == 0) continue;
     auto key = Keys().find(name);
     if (key == Keys().end()) {
       const std::string section = name.substr(0, name.find('.'));
@@ -181,6 +190,9 @@ Result<ServerConfig> LoadServerConfig(const std::string& path, ServerConfig defa
       return Status::InvalidArgument("configuration " + path + ": " + name + where + ": " + why);
     }
   }
+  auto policy = storage::ParseCopyPolicy(copies, [](const char* variable) { return std::getenv(variable); });
+  if (!policy.ok()) return Status::InvalidArgument("configuration " + path + ": " + policy.status().message());
+  defaults.copies = std::move(*policy);
   BEVARA_RETURN_IF_ERROR(defaults.Check());
   return defaults;
 }

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "src/common/result.h"
+#include "storage/copies/copy_policy.h"
 
 namespace bevara::server {
 
@@ -68,6 +69,9 @@ struct ServerConfig {
   int scan_max_files = 100000;
   // [tls]: both set turns TLS on (TLS 1.2 minimum).
   std::string tls_certificate, tls_private_key;
+  // [copy.NAME] (INI) or {"copies": {"NAME": {...}}} (JSON): the copies of
+  // the blobs and how each is audited (storage/copies/copy_policy.h).
+  storage::CopyPolicy copies = storage::LocalOnlyPolicy();
 
   bool tls() const { return !tls_certificate.empty(); }
   // InvalidArgument naming the offending key.

@@ -217,10 +217,11 @@ Status UploadVerified(S3Client* client, const std::string& key, const std::strin
   return client->CompleteMultipart(key, *id, etags);
 }
 
-Result<std::unique_ptr<S3BlobStore>> S3BlobStore::Open(Env* env, S3Settings settings, const std::string& spool_dir) {
+Result<std::unique_ptr<S3BlobStore>> S3BlobStore::Open(Env* env, S3Settings settings, const std::string& spool_dir,
+                                                       bool check_bucket) {
   auto client = S3Client::Make(std::move(settings));
   if (!client.ok()) return client.status();
-  BEVARA_RETURN_IF_ERROR((*client)->CheckBucket());
+  if (check_bucket) BEVARA_RETURN_IF_ERROR((*client)->CheckBucket());
   BEVARA_RETURN_IF_ERROR(env->CreateDir(spool_dir, kDefaultDirMode));
   return std::unique_ptr<S3BlobStore>(new S3BlobStore(env, std::move(*client), spool_dir));
 }

@@ -30,9 +30,11 @@ namespace bevara::storage {
 class S3BlobStore final : public BlobStore {
  public:
   // `spool_dir` holds the staged blobs of batches (created when missing).
-  // Checks that the bucket is there and the credentials may use it.
-  // REQUIRES: env outlives the store.
-  static Result<std::unique_ptr<S3BlobStore>> Open(Env* env, S3Settings settings, const std::string& spool_dir);
+  // With `check_bucket`, checks that the bucket is there and the credentials
+  // may use it (without: the store is opened while it does not answer, and
+  // its operations fail until it does). REQUIRES: env outlives the store.
+  static Result<std::unique_ptr<S3BlobStore>> Open(Env* env, S3Settings settings, const std::string& spool_dir,
+                                                   bool check_bucket = true);
   ~S3BlobStore() override;
 
   Result<std::unique_ptr<BlobBatch>> NewBatch() override;

@@ -1,0 +1,24 @@
+// What each copy holds and lacks, for people (`bevara copies`, the API's
+// GET /api/v1/copies and the staff dashboard): one JSON document.
+//
+//   {"level": bool,                 every copy holds every blob, none damaged
+//    "copies": [{"name", "type": "local"|"s3", "where" (never credentials),
+//                "acknowledge", "audit_period_days", "audit_max_bytes_per_second",
+//                "object_lock_days" (s3), "confirmed": {"blobs", "bytes"} (s3),
+//                "lag": {"blobs", "bytes", "sample": [{"blob", "size", "package", "version"}]} (s3),
+//                "damaged": [{"blob", "finding", "since"}]}]}
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "src/common/result.h"
+#include "storage/archive/archive.h"
+#include "storage/copies/copy_set.h"
+
+namespace bevara::storage {
+
+// Measures the lag of every remote copy (reads the records of versions not
+// yet complete there).
+Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies);
+
+}  // namespace bevara::storage
