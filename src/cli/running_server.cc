@@ -68,6 +68,7 @@ struct RunningServer::Parts {
   std::unique_ptr<services::PublicationCheck> publication_check;
   std::unique_ptr<services::IndexWorker> index_worker;
   std::unique_ptr<services::JobStore> jobs;
+  std::unique_ptr<services::CopyService> copies;  // before deposits, which wait for it
   std::unique_ptr<services::DepositService> deposits;
   std::unique_ptr<server::PinnedBlobs> pins;  // before audits: an audit lets go of them
   std::unique_ptr<services::AuditService> audits;
@@ -140,10 +141,23 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
       std::make_unique<services::PublicationCheck>(p.archive.get(), p.decisions.get(), p.rules.get());
   p.index_worker = std::make_unique<services::IndexWorker>(env, p.indexer.get(), [env] { return TodayUtc(env); });
 
+  // The copies: replication, fixity on a schedule, repair (an object store
+  // that does not answer yet is waited for, not a reason not to start).
+  auto copies = services::CopyService::Start(p.archive.get(), config.copies, p.log.get());
+  if (!copies.ok()) return fail(copies.status().ToString());
+  p.copies = std::move(*copies);
+  services::CopyService* copy_service = p.copies.get();
   services::IndexWorker* worker = p.index_worker.get();
   services::DepositOptions deposit_options{config.data_dir + "/server", config.ingest_workers, config.deposit_queue,
-                                           config.max_package_bytes,
-                                           [worker](const std::string& id) { worker->Enqueue(id); }};
+                                           config.max_package_bytes, [worker, copy_service](const std::string& id) {
+                                             worker->Enqueue(id);
+                                             copy_service->Notify();
+                                           }};
+  if (!config.copies.AcknowledgedBy().empty()) {
+    deposit_options.before_acknowledge = [copy_service](const std::string& package, uint32_t version) {
+      return copy_service->WaitForCopies(package, version, std::chrono::minutes(10));
+    };
+  }
   if (Status s = ConfigurePreservationChecks(env, config, &deposit_options.ingest); !s.ok()) return fail(s.message());
   p.format_policy = deposit_options.ingest.format_policy;
   if (deposit_options.ingest.scan_required && !deposit_options.ingest.scanner) {
@@ -195,12 +209,12 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
   p.sessions = std::make_unique<web::Sessions>(env, p.users.get(), 30 * 60);
   p.login_throttle = std::make_unique<web::LoginThrottle>(env, 15 * 60);
   server::Api& api = p.api;
-  api.context = {config, env, p.log.get(), p.pins.get()};
+  api.context = {config, env, p.log.get(), p.pins.get(), p.copies.get()};
   server::Context* context = &api.context;
   api.deposits = {context, p.deposits.get(), p.jobs.get(), p.archive.get()};
   api.packages = {context,          p.archive.get(), p.cases.get(), p.decisions.get(), p.indexer.get(), worker,
                   p.index.get(),    &p.format_policy};
-  api.audits = {context, p.audits.get(), p.jobs.get(), p.storage_stats.get(), access_dir};
+  api.audits = {context, p.audits.get(), p.jobs.get(), p.storage_stats.get(), p.copies.get(), access_dir};
   api.admin = {context, p.tokens.get(), p.deposits.get()};
   api.search = {context, p.index.get(), p.indexer.get(), p.publication_check.get(), p.public_limiter.get()};
   api.public_records = {context, p.index.get(), p.archive.get(), p.publication_check.get(), p.public_limiter.get()};

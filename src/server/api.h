@@ -21,6 +21,7 @@
 #include "src/server/server_config.h"
 #include "src/services/audit_service.h"
 #include "src/services/case_service.h"
+#include "src/services/copy_service.h"
 #include "src/services/deposit_service.h"
 #include "src/services/format_report.h"
 #include "src/services/index_worker.h"
@@ -39,6 +40,9 @@ struct Context {
   Env* env = nullptr;
   access::AuditLog* log = nullptr;
   PinnedBlobs* pins = nullptr;  // verified blobs in memory, for every route that sends files
+  // The copies: a file damaged here is repaired from a good copy before it
+  // is sent. Null without copies.
+  services::CopyService* copies = nullptr;
 };
 
 // Each route family is handed only what it uses.
@@ -63,6 +67,7 @@ struct AuditApi {
   services::AuditService* audits = nullptr;
   services::JobStore* jobs = nullptr;  // the list of audits
   services::StorageStats* storage = nullptr;  // GET /api/v1/storage
+  services::CopyService* copies = nullptr;     // GET /api/v1/copies (null: the local copy alone)
   std::string access_dir;  // <data>/access: the audit log
 };
 struct AdminApi {

@@ -1,4 +1,5 @@
-// POST /api/v1/audits, GET /api/v1/audits[/{id}], GET /api/v1/storage, GET /api/v1/log.
+// POST /api/v1/audits, GET /api/v1/audits[/{id}], GET /api/v1/storage, GET /api/v1/log,
+// GET /api/v1/copies, POST /api/v1/copies/sync, POST /api/v1/copies/{name}/audit.
 #include <nlohmann/json.hpp>
 
 #include "src/server/api.h"
@@ -125,6 +126,39 @@ void GetStorage(AuditApi* api, Exchange& ex) {
                               {"counted", f->counted}}));
 }
 
+// Each copy of the blobs: what it holds and lacks, what is damaged where,
+// its last replication and its fixity schedule.
+void GetCopies(AuditApi* api, Exchange& ex) {
+  auto status = api->copies->StatusJson();
+  if (!status.ok()) return SendStatus(ex, status.status());
+  SendJson(ex, 200, JsonText(*status));
+}
+
+// Replicate now (the copies are brought level in the background).
+void SyncCopies(AuditApi* api, Exchange& ex) {
+  api->copies->Notify();
+  (void)Audit(api->context, ex, "copy.sync", "(copies)", "ok", "", true);
+  SendJson(ex, 202, JsonText({{"status", "replicating"}, {"see", "/api/v1/copies"}}));
+}
+
+// Audit one copy now: {"repair": true} repairs what it finds from a good copy.
+void AuditOneCopy(AuditApi* api, Exchange& ex) {
+  const std::string name = ex.Param("name");
+  if (!api->copies->policy().Find(name)) return SendError(ex, 404, "not_found", "there is no copy named " + name);
+  bool repair = false;
+  if (ex.HasBody()) {
+    nlohmann::json body;
+    if (!ReadJsonObject(ex, &body)) return;
+    if (body.contains("repair") && !body["repair"].is_boolean()) {
+      return SendError(ex, 400, "bad_request", "repair must be true or false");
+    }
+    repair = body.value("repair", false);
+  }
+  const bool queued = api->copies->RequestAudit(name, repair);
+  (void)Audit(api->context, ex, "copy.audit", name, "ok", repair ? "with repair" : "", true);
+  SendJson(ex, 202, JsonText({{"copy", name}, {"repair", repair}, {"queued", queued}, {"see", "/api/v1/copies"}}));
+}
+
 }  // namespace
 
 std::vector<Route> AuditRoutes(AuditApi* api) {
@@ -134,6 +168,9 @@ std::vector<Route> AuditRoutes(AuditApi* api) {
       {"GET", "/api/v1/audits/{id}", roles::kAuditors, Bind(api, GetAudit)},
       {"GET", "/api/v1/storage", {access::Role::kArchivist, access::Role::kAuditor, access::Role::kAdmin}, Bind(api, GetStorage)},
       {"GET", "/api/v1/log", roles::kLogReaders, Bind(api, GetLog)},
+      {"GET", "/api/v1/copies", {access::Role::kArchivist, access::Role::kAuditor, access::Role::kAdmin}, Bind(api, GetCopies)},
+      {"POST", "/api/v1/copies/sync", roles::kAuditors, Bind(api, SyncCopies)},
+      {"POST", "/api/v1/copies/{name}/audit", roles::kAuditors, Bind(api, AuditOneCopy)},
   };
 }
 

@@ -199,6 +199,9 @@ std::string BlobContentType(const storage::FileRecord& f) {
 void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256, uint64_t size,
               const std::string& content_type, const std::string& path) {
   storage::Archive* archive = source.archive;
+  // Known damaged here: repaired from a good copy first (on this thread: a
+  // file is small beside the wait of a person who cannot have it at all).
+  if (archive->damage()->Find(sha256) && source.copies) (void)source.copies->RepairLocal(sha256);
   if (auto damaged = archive->damage()->Find(sha256)) return SendDamaged(ex, *damaged);
   auto& res = ex.response;
   const std::string etag = "\"" + sha256 + "\"";
@@ -206,15 +209,25 @@ void SendBlob(const BlobSource& source, Exchange& ex, const std::string& sha256,
     if (source.pins) source.pins->Forget(sha256);
     RefuseDamaged(archive, ex, sha256, kind, detail);
   };
-  auto blob = archive->store()->Open(sha256);
-  if (!blob.ok()) {
-    if (blob.status().IsNotFound()) return refuse("missing", "the blob is not in the store");
-    return SendStatus(ex, blob.status());
-  }
-  auto stored_size = (*blob)->Seek(0, SEEK_END);
-  if (!stored_size.ok() || !(*blob)->Seek(0, SEEK_SET).ok()) return SendStatus(ex, stored_size.status());
-  if (static_cast<uint64_t>(*stored_size) != size) {
-    return refuse("truncated", "the blob has " + std::to_string(*stored_size) + " bytes, not " + std::to_string(size));
+  // Found missing or cut short now: recorded, repaired when a copy can, and
+  // opened again; refused when not.
+  Result<std::unique_ptr<ReadableFile>> blob = Status::NotFound("not opened");
+  Result<int64_t> stored_size = int64_t{-1};
+  std::string found, detail;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    blob = archive->store()->Open(sha256);
+    if (!blob.ok() && !blob.status().IsNotFound()) return SendStatus(ex, blob.status());
+    if (blob.ok()) {
+      stored_size = (*blob)->Seek(0, SEEK_END);
+      if (!stored_size.ok() || !(*blob)->Seek(0, SEEK_SET).ok()) return SendStatus(ex, stored_size.status());
+      if (static_cast<uint64_t>(*stored_size) == size) break;
+      found = "truncated", detail = "the blob has " + std::to_string(*stored_size) + " bytes, not " + std::to_string(size);
+    } else {
+      found = "missing", detail = "the blob is not in the store";
+    }
+    if (attempt == 1 || !source.copies) return refuse(found, detail);
+    RecordDamage(archive, ex.env, sha256, found, detail, "transfer");
+    if (!source.copies->RepairLocal(sha256).ok()) return refuse(found, detail);
   }
   res.set("ETag", etag);
   res.set("Repr-Digest", ReprDigest(sha256));

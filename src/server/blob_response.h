@@ -7,6 +7,7 @@
 
 #include "src/server/exchange.h"
 #include "src/server/pinned_blobs.h"
+#include "src/services/copy_service.h"
 #include "storage/archive/archive.h"
 #include "storage/catalog/catalog.h"
 
@@ -21,6 +22,9 @@ std::string BlobContentType(const storage::FileRecord& f);
 struct BlobSource {
   storage::Archive* archive = nullptr;
   PinnedBlobs* pins = nullptr;
+  // Other copies: a blob damaged or missing here is repaired from a good
+  // one before anything is sent (may be null).
+  services::CopyService* copies = nullptr;
 };
 
 // Streams blob `sha256` (of `size` bytes). ETag is the SHA-256 and
@@ -30,7 +34,8 @@ struct BlobSource {
 // served for sniffing or scripting.
 //
 // Damaged bytes are never sent as good: a blob the damage register names is
-// refused (500 file_damaged, with what to do); a missing or resized one is
+// repaired from a good copy first when there are copies, and refused
+// otherwise (500 file_damaged, with what to do); a missing or resized one is
 // recorded damaged and refused; one that fits the pin budget is verified
 // before its headers go out; a larger one is hashed as it is sent, its last
 // bytes held back until the digest is known, and when it does not match

@@ -105,7 +105,7 @@ void GetFile(PackageApi* api, Exchange& ex) {
   if (!Audit(api->context, ex, "file.read", p->id + "/" + path, "ok", "version " + std::to_string(*version)).ok()) {
     return RefuseUnrecorded(ex);
   }
-  SendBlob({api->archive, api->context->pins}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+  SendBlob({api->archive, api->context->pins, api->context->copies}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
 void GetMets(PackageApi* api, Exchange& ex) {
@@ -119,7 +119,7 @@ void GetMets(PackageApi* api, Exchange& ex) {
   if (!Audit(api->context, ex, "file.read", p->id + "/METS.xml", "ok", "version " + std::to_string(*version)).ok()) {
     return RefuseUnrecorded(ex);
   }
-  SendBlob({api->archive, api->context->pins}, ex, (*f)->sha256, (*f)->size, "application/xml", "METS.xml");
+  SendBlob({api->archive, api->context->pins, api->context->copies}, ex, (*f)->sha256, (*f)->size, "application/xml", "METS.xml");
 }
 
 void GetEvents(PackageApi* api, Exchange& ex) {

@@ -60,7 +60,7 @@ void GetPublicFile(PublicApi* api, Exchange& ex) {
   // The bytes the publication names, or nothing.
   if (f == r->files.end()) return SendError(ex, 404, "not_found", "the record has no such file");
   ex.response.set("Cache-Control", "no-store");
-  SendBlob({api->archive, api->context->pins}, ex, f->sha256, f->size, f->content_type, path);
+  SendBlob({api->archive, api->context->pins, api->context->copies}, ex, f->sha256, f->size, f->content_type, path);
 }
 
 }  // namespace

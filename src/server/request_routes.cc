@@ -82,7 +82,7 @@ void GetReleasedFile(RequestApi* api, Exchange& ex) {
   }
   if (!Audit(api->context, ex, "request.download", q->id + "/" + record, "ok", path, true).ok()) return RefuseUnrecorded(ex);
   ex.response.set("Cache-Control", "no-store");
-  SendBlob({api->archive, api->context->pins}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
+  SendBlob({api->archive, api->context->pins, api->context->copies}, ex, (*f)->sha256, (*f)->size, BlobContentType(**f), path);
 }
 
 void ListRequests(RequestApi* api, Exchange& ex) {

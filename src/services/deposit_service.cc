@@ -517,7 +517,14 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
     // The details (paths, errno) go to the operator's log, not to the client.
     env_->Log(LogLevel::kError, "deposit " + id + " failed: " + outcome.status().ToString());
   }
-  job.state = StateOf(how);
+  // Copies the policy waits for confirm the version before anyone hears
+  // that it is archived.
+  Status copies = Status::OK();
+  if ((how == DepositOutcome::kArchived || how == DepositOutcome::kDuplicate) && options_.before_acknowledge &&
+      outcome->record.version > 0) {
+    copies = options_.before_acknowledge(outcome->record.package_id, outcome->record.version);
+  }
+  job.state = copies.ok() ? StateOf(how) : JobState::kFailed;
   job.finished = NowRfc3339(env_);
   if (outcome.ok() && outcome->archived) {
     job.package_id = outcome->record.package_id;
@@ -527,12 +534,20 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
   // unfinished, and the next start runs it again (idempotent: an archived
   // package is recognised) and logs it again, rather than leaving an
   // archived deposit with only "accepted" in the trail.
-  const char* logged = how == DepositOutcome::kRejectedProducer ? "rejected" : DepositOutcomeName(how);
+  const char* logged = !copies.ok() ? "failed" : how == DepositOutcome::kRejectedProducer ? "rejected" : DepositOutcomeName(how);
   (void)log_->Append({job.token_id, "", std::string("deposit.") + logged, job.package_id.empty() ? id : job.package_id,
                       logged,
-                      "job " + id + (job.version ? ", version " + std::to_string(job.version) : ""), ""},
+                      "job " + id + (job.version ? ", version " + std::to_string(job.version) : "") +
+                          (copies.ok() ? "" : ": " + copies.message()),
+                      ""},
                      true);
-  Status saved = jobs_->Finish(job, ResultDocument(how, outcome));
+  nlohmann::json result = ResultDocument(how, outcome);
+  if (!copies.ok()) {
+    result["outcome"] = "failed";
+    result["cause"] = "copies_unconfirmed";
+    result["message"] = copies.message() + "; send the same package again later to have it acknowledged";
+  }
+  Status saved = jobs_->Finish(job, result);
   if (!saved.ok()) {
     // Left queued or running in the log: the next start runs it again (idempotent).
     env_->Log(LogLevel::kError, "deposit " + id + ": could not record its result: " + saved.ToString());
@@ -540,7 +555,7 @@ void DepositService::Conclude(const std::string& id, const Result<ingest::Ingest
   }
   (void)env_->RemoveFile(UploadPath(id));
   if (how == DepositOutcome::kArchived && options_.on_archived) options_.on_archived(job.package_id);
-  if (how == DepositOutcome::kFailed) {  // a retry must run again, not return this failure
+  if (how == DepositOutcome::kFailed || !copies.ok()) {  // a retry must run again, not return this failure
     MutexLock lock(&mu_);
     repeats_.Forget(job);
   }

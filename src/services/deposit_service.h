@@ -69,6 +69,13 @@ struct DepositOptions {
   // Called on a worker thread once a deposit's new version is archived and
   // its job recorded (the server indexes it for search). May be empty.
   std::function<void(const std::string& package_id)> on_archived;
+  // Called on a worker thread once a deposit's version is durable here,
+  // before the deposit is reported archived: the copies the policy waits
+  // for confirm it (CopyService::WaitForCopies). Not OK: the job fails with
+  // code copies_unconfirmed (the version stays archived here and is copied
+  // when the copy answers; the same package sent again is acknowledged
+  // then). May be empty.
+  std::function<Status(const std::string& package_id, uint32_t version)> before_acknowledge;
   // The job log was set aside as damaged: an upload no job names may then
   // be an accepted deposit, so it is moved to <server>/uploads.orphaned/
   // for the operator, not removed as the leftover of a cut-off deposit.

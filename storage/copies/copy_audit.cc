@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <sstream>
@@ -122,8 +123,8 @@ Result<std::string> RepairBlob(Archive* archive, const std::vector<OpenCopy>& co
   return Status::NotFound(why);
 }
 
-Result<CopyAuditReport> AuditCopy(Archive* archive, const std::vector<OpenCopy>& copies, const std::string& target_name,
-                                  const CopyAuditOptions& options) {
+Result<CopyAuditReport> AuditBlobs(Archive* archive, const std::vector<OpenCopy>& copies, const std::string& target_name,
+                                   const std::vector<HeldBlob>& blobs, const CopyAuditOptions& options) {
   const OpenCopy* target = FindCopy(copies, target_name);
   if (!target) return Status::NotFound("there is no copy named " + target_name);
   CopyAuditReport report;
@@ -135,45 +136,66 @@ Result<CopyAuditReport> AuditCopy(Archive* archive, const std::vector<OpenCopy>&
     PaceReading(start, report.bytes_checked, options.max_bytes_per_second);
     return cancelled() ? Status::Unavailable("audit stopped") : Status::OK();
   };
-  std::set<std::string> seen;
-  Status walked = ForEachHeldVersion(archive, nullptr, [&](const VersionBlobs& v) {
-    for (const HeldBlob& b : v.blobs) {
-      if (cancelled()) return Status::StopIteration();
-      if (!seen.insert(b.name).second || (options.only && !options.only(b.name))) continue;
-      if (!target->local && !target->ledger->Find(b.name)) continue;  // never copied: lag, not damage
-      CopyFinding f{b.name, b.size, "", "", "", "", {}};
-      f.kind = CheckBlob(*target, b.name, account, &f.detail);
-      if (cancelled()) return Status::StopIteration();
-      ++report.blobs_checked;
-      BEVARA_RETURN_IF_ERROR(target->ledger->Record(
-          target->ledger->NewEvent("fixity check", b.name, b.size, f.kind.empty() ? "whole" : f.kind, f.detail), false));
-      if (target->local) {
-        BEVARA_RETURN_IF_ERROR(f.kind.empty() ? archive->damage()->MarkWhole(b.name, "audit")
-                                              : archive->damage()->MarkDamaged({b.name, f.kind, f.detail, "audit", ""}));
-      }
-      if (options.progress) options.progress(report.blobs_checked, report.bytes_checked);
-      if (f.kind.empty()) continue;
-      (void)archive->catalog()->ForEachHolder(b.name, [&](const std::string& id, uint32_t ver, const std::string& path) {
-        f.affected.push_back({id, ver, path});
-        return Status::OK();
-      });
-      if (options.repair) {
-        auto from = RepairBlob(archive, copies, *target, b.name, b.size);
-        if (from.ok()) {
-          f.repaired_from = *from;
-        } else {
-          f.not_repaired = from.status().message();
-        }
-      }
-      report.findings.push_back(std::move(f));
+  for (const HeldBlob& b : blobs) {
+    if (cancelled()) break;
+    if (options.only && !options.only(b.name)) continue;
+    if (!target->local && !target->ledger->Find(b.name)) continue;  // never copied: lag, not damage
+    CopyFinding f{b.name, b.size, "", "", "", "", {}};
+    f.kind = CheckBlob(*target, b.name, account, &f.detail);
+    if (cancelled()) break;
+    // A store that does not answer is not evidence against the blob: the
+    // audit stops, and nothing is recorded as damaged.
+    if (f.kind == "unreadable" && !target->local && f.detail.rfind("Unavailable", 0) == 0) {
+      BEVARA_RETURN_IF_ERROR(target->ledger->Sync());
+      return Status::Unavailable("copy " + target_name + ": " + f.detail);
     }
-    return Status::OK();
-  });
+    ++report.blobs_checked;
+    BEVARA_RETURN_IF_ERROR(target->ledger->Record(
+        target->ledger->NewEvent("fixity check", b.name, b.size, f.kind.empty() ? "whole" : f.kind, f.detail), false));
+    if (target->local) {
+      BEVARA_RETURN_IF_ERROR(f.kind.empty() ? archive->damage()->MarkWhole(b.name, "audit")
+                                            : archive->damage()->MarkDamaged({b.name, f.kind, f.detail, "audit", ""}));
+    }
+    if (options.progress) options.progress(report.blobs_checked, report.bytes_checked);
+    if (f.kind.empty()) continue;
+    (void)archive->catalog()->ForEachHolder(b.name, [&](const std::string& id, uint32_t ver, const std::string& path) {
+      f.affected.push_back({id, ver, path});
+      return Status::OK();
+    });
+    if (options.repair) {
+      auto from = RepairBlob(archive, copies, *target, b.name, b.size);
+      if (from.ok()) {
+        f.repaired_from = *from;
+      } else {
+        f.not_repaired = from.status().message();
+      }
+    }
+    report.findings.push_back(std::move(f));
+  }
   BEVARA_RETURN_IF_ERROR(target->ledger->Sync());
   report.complete = !cancelled();
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (!walked.ok()) return walked;
   return report;
+}
+
+Result<std::vector<HeldBlob>> HeldBlobs(Archive* archive) {
+  std::vector<HeldBlob> blobs;
+  std::set<std::string> seen;
+  BEVARA_RETURN_IF_ERROR(ForEachHeldVersion(archive, nullptr, [&](const VersionBlobs& v) {
+    for (const HeldBlob& b : v.blobs) {
+      if (seen.insert(b.name).second) blobs.push_back(b);
+    }
+    return Status::OK();
+  }));
+  std::sort(blobs.begin(), blobs.end(), [](const HeldBlob& a, const HeldBlob& b) { return a.name < b.name; });
+  return blobs;
+}
+
+Result<CopyAuditReport> AuditCopy(Archive* archive, const std::vector<OpenCopy>& copies, const std::string& target,
+                                  const CopyAuditOptions& options) {
+  auto blobs = HeldBlobs(archive);
+  if (!blobs.ok()) return blobs.status();
+  return AuditBlobs(archive, copies, target, *blobs, options);
 }
 
 }  // namespace bevara::storage

@@ -27,6 +27,7 @@
 #include "src/common/result.h"
 #include "storage/archive/archive.h"
 #include "storage/archive/audit.h"
+#include "storage/copies/archive_blobs.h"
 #include "storage/copies/copy_ledger.h"
 
 namespace bevara::storage {
@@ -72,9 +73,18 @@ struct CopyAuditReport {
   std::string ToText() const;
 };
 
-// Audits copy `target` (one of `copies`), repairing from the others when asked.
+// Audits copy `target` (one of `copies`), repairing from the others when
+// asked. A remote copy that stops answering ends the audit with Unavailable
+// (what it could not reach is not recorded as damaged).
 Result<CopyAuditReport> AuditCopy(Archive* archive, const std::vector<OpenCopy>& copies, const std::string& target,
                                   const CopyAuditOptions& options = {});
+
+// The same over the given blobs (a schedule's share), in their order.
+Result<CopyAuditReport> AuditBlobs(Archive* archive, const std::vector<OpenCopy>& copies, const std::string& target,
+                                   const std::vector<HeldBlob>& blobs, const CopyAuditOptions& options = {});
+
+// Every blob of a held version, once, ordered by name.
+Result<std::vector<HeldBlob>> HeldBlobs(Archive* archive);
 
 // Restores `blob` in copy `target` from the first other copy whose bytes hash
 // right, reads it back, and records the repair. NotFound naming each copy's
