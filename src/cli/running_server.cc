@@ -154,8 +154,9 @@ Result<std::unique_ptr<RunningServer>> RunningServer::Start(const server::Server
                                              copy_service->Notify();
                                            }};
   if (!config.copies.AcknowledgedBy().empty()) {
-    deposit_options.before_acknowledge = [copy_service](const std::string& package, uint32_t version) {
-      return copy_service->WaitForCopies(package, version, std::chrono::minutes(10));
+    const auto wait = std::chrono::milliseconds(static_cast<int64_t>(config.copies.acknowledge_wait_seconds * 1000));
+    deposit_options.before_acknowledge = [copy_service, wait](const std::string& package, uint32_t version) {
+      return copy_service->WaitForCopies(package, version, wait);
     };
   }
   if (Status s = ConfigurePreservationChecks(env, config, &deposit_options.ingest); !s.ok()) return fail(s.message());

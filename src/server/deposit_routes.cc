@@ -37,6 +37,10 @@ nlohmann::json DepositError(const std::string& outcome, const Job& job, const nl
             {"message", "this token may deposit only packages of producer '" + job.producer + "'"}};
   }
   if (outcome == "rejected") return {{"code", "invalid_package"}, {"message", "the package broke the rules the report names"}};
+  if (result.value("cause", std::string()) == "copies_unconfirmed") {
+    // Archived here, not yet where the policy wants it before saying so.
+    return {{"code", "copies_unconfirmed"}, {"message", result.value("message", std::string())}};
+  }
   return {{"code", "ingest_failed"},
           {"message", "the archive could not store the package (" + result.value("cause", std::string("Internal")) +
                           "); deposit it again later"}};

@@ -10,7 +10,8 @@ namespace bevara::storage {
 namespace {
 
 const std::set<std::string>& LocalKeys() {
-  static const std::set<std::string> keys = {"type", "acknowledge", "audit_period_days", "audit_max_bytes_per_second"};
+  static const std::set<std::string> keys = {"type", "acknowledge", "acknowledge_wait", "audit_period_days",
+                                             "audit_max_bytes_per_second"};
   return keys;
 }
 
@@ -149,6 +150,13 @@ Result<CopyPolicy> ParseCopyPolicy(const std::map<std::string, CopySetting>& set
   CopyPolicy policy = LocalOnlyPolicy();
   if (auto local = sections.find("local"); local != sections.end()) {
     BEVARA_RETURN_IF_ERROR(ParseCopy("local", local->second, getenv, &policy.copies[0]));
+    if (auto wait = local->second.find("acknowledge_wait"); wait != local->second.end()) {
+      auto seconds = ParseDuration(wait->second.value);
+      if (!seconds || *seconds < 1 || *seconds > 86400) {
+        return Status::InvalidArgument("copy.local.acknowledge_wait: must be a duration from 1s to 24h, e.g. 10min");
+      }
+      policy.acknowledge_wait_seconds = *seconds;
+    }
   }
   std::set<std::string> buckets;
   for (const auto& [name, keys] : sections) {

@@ -6,6 +6,8 @@
 //   audit_period_days = 90        every blob re-hashed once per period
 //   audit_max_bytes_per_second = 50MiB
 //   acknowledge = local           or all: an ingest waits for every copy
+//   acknowledge_wait = 10min      how long a deposit waits for them before it
+//                                 fails as not yet confirmed (it stays archived here)
 //
 //   [copy.offsite]
 //   type = s3
@@ -54,6 +56,8 @@ struct CopyPolicy {
   bool has_remote() const { return copies.size() > 1; }
   // Copies an ingest waits for before it is acknowledged (never "local").
   std::vector<std::string> AcknowledgedBy() const;
+  // How long an ingest waits for them ([copy.local] acknowledge_wait).
+  double acknowledge_wait_seconds = 600;
 };
 
 // Settings of the copy sections: "NAME.key" -> value as written (sizes
