@@ -490,6 +490,43 @@ Status S3Client::List(const std::string& prefix, const std::function<Status(cons
   }
 }
 
+Result<std::string> S3Client::Retention(const std::string& key) {
+  Request r;
+  r.key = key;
+  r.query = "retention=";
+  Status s = Send(r);
+  if (!s.ok()) return s;
+  XmlDoc doc(r.response);
+  const auto mode = doc.Texts("Mode"), until = doc.Texts("RetainUntilDate");
+  if (mode.empty() || until.empty()) return Status::NotFound("object store: " + key + " has no retention");
+  return mode[0] + " until " + until[0];
+}
+
+Result<std::vector<std::string>> S3Client::Versions(const std::string& key) {
+  Request r;
+  r.query = "prefix=" + Encode(key, false) + "&versions=";
+  BEVARA_RETURN_IF_ERROR(Send(r));
+  XmlDoc doc(r.response);
+  if (!doc.root()) return Status::IOError("object store: listing versions of " + key + ": an answer that is not XML");
+  std::vector<std::string> ids;
+  for (xmlNode* n = doc.root()->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "Version") != 0) continue;
+    std::vector<std::string> keys, versions;
+    CollectTexts(n->children, "Key", &keys);
+    CollectTexts(n->children, "VersionId", &versions);
+    if (!keys.empty() && keys[0] == key && !versions.empty()) ids.push_back(versions[0]);
+  }
+  return ids;
+}
+
+Status S3Client::DeleteVersion(const std::string& key, const std::string& version_id) {
+  Request r;
+  r.method = "DELETE";
+  r.key = key;
+  r.query = "versionId=" + Encode(version_id, false);
+  return Send(r);
+}
+
 Status S3Client::Delete(const std::string& key) {
   Request r;
   r.method = "DELETE";

@@ -102,6 +102,14 @@ class S3Client {
   // OK when gone or never there. PermissionDenied while its lock holds.
   Status Delete(const std::string& key);
 
+  // Object Lock: the retention of `key` as the store reports it
+  // ("COMPLIANCE until 2036-12-01T10:00:00Z"); NotFound when it has none.
+  Result<std::string> Retention(const std::string& key);
+  // The version ids of `key` in a versioned (locked) bucket, newest first.
+  Result<std::vector<std::string>> Versions(const std::string& key);
+  // Deletes one version for good; PermissionDenied while its lock holds.
+  Status DeleteVersion(const std::string& key, const std::string& version_id);
+
   // Requests sent and retried since Make (tests and `bevara copies`).
   uint64_t requests() const;
   uint64_t retries() const;

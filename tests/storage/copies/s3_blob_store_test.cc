@@ -181,6 +181,41 @@ TEST(S3BlobStoreTest, AStoreThatDoesNotAnswerIsRetriedThenUnavailable) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Write once: a copy written with Object Lock (compliance mode) cannot be
+// deleted or overwritten for good by anyone holding bevara's credentials
+// until its retention ends — a delete only hides it, and the locked
+// version stays to be read back.
+TEST(S3BlobStoreTest, ALockedCopyCannotBeDeletedOrOverwrittenBeforeItsRetentionEnds) {
+  S3Settings s = FreshBucket(/*object_lock=*/true);
+  s.object_lock_days = 1;
+  TempDir dir;
+  auto store = OpenStore(s, dir);
+  ASSERT_TRUE(store);
+  const std::string bytes = Bytes(20000, 9), name = Sha256Hex(bytes);
+  MemoryFile source(bytes);
+  ASSERT_TRUE(store->Restore(name, &source).ok());
+  S3Client* client = store->client();
+  auto retention = client->Retention(S3KeyForBlob(name));
+  ASSERT_TRUE(retention.ok()) << retention.status().ToString();
+  EXPECT_EQ(retention->rfind("COMPLIANCE until ", 0), 0u) << *retention;
+  auto versions = client->Versions(S3KeyForBlob(name));
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  ASSERT_EQ(versions->size(), 1u);
+  Status gone = client->DeleteVersion(S3KeyForBlob(name), (*versions)[0]);
+  EXPECT_EQ(gone.code(), StatusCode::kPermissionDenied) << gone.ToString();
+  // A plain delete and an overwrite leave the locked version in place.
+  ASSERT_TRUE(store->Remove(name).ok());
+  const std::string other = "other bytes";
+  ASSERT_TRUE(client->Put(S3KeyForBlob(name), other.data(), other.size(), Sha256Hex(other)).ok());
+  const std::string archived = (*versions)[0];
+  versions = client->Versions(S3KeyForBlob(name));
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u) << "the overwrite is a new version; the archived one stays";
+  EXPECT_EQ(versions->back(), archived);
+  EXPECT_EQ(client->DeleteVersion(S3KeyForBlob(name), versions->back()).code(), StatusCode::kPermissionDenied)
+      << "the oldest version, the archived one, is still locked";
+}
+
 TEST(S3BlobStoreTest, SettingsAreCheckedBeforeAnyRequest) {
   S3Settings s = FreshBucket();
   for (auto change : std::vector<std::function<void(S3Settings&)>>{
