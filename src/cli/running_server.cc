@@ -90,6 +90,7 @@ int RunningServer::port() const { return parts_->http->port(); }
 RunningServer::~RunningServer() {
   if (!parts_) return;
   parts_->http.reset();  // no new requests; those in progress end
+  if (parts_->copies) parts_->copies->Stop();  // deposits waiting for copies go
   parts_->deposits.reset();
   if (parts_->index_worker) parts_->index_worker->Stop();
   if (parts_->log && !url_.empty()) (void)parts_->log->Append({"server", "", "server.stop", url_, "ok", "", ""}, true);

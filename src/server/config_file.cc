@@ -35,7 +35,8 @@ Result<ConfigSettings> ParseIni(const std::string& path, std::istream& in) {
       continue;
     }
     const size_t eq = t.find('=');
-    if (eq == std::string::npos) return Bad(path, where + ": '" + t + "' is not key = value");
+    // The line itself is not repeated: it may hold a secret.
+    if (eq == std::string::npos) return Bad(path, where + ": not key = value (a section, a setting or a comment)");
     const std::string key = Trim(t.substr(0, eq));
     if (key.empty()) return Bad(path, where + ": a setting without a key");
     if (section.empty()) return Bad(path, where + ": '" + key + "' comes before any [section]");

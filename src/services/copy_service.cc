@@ -31,11 +31,14 @@ Result<std::unique_ptr<CopyService>> CopyService::Start(storage::Archive* archiv
   return service;
 }
 
-CopyService::~CopyService() {
+CopyService::~CopyService() { Stop(); }
+
+void CopyService::Stop() {
   {
     MutexLock lock(&mu_);
     stop_ = true;
     wake_.Signal();
+    copied_.SignalAll();  // deposits waiting for copies give up now
   }
   cancel_.store(true);
   if (thread_.joinable()) thread_.join();
@@ -67,6 +70,13 @@ Result<std::vector<storage::HeldBlob>> CopyService::Held() {
 void CopyService::ReplicateCopy(CopyWork& work, const storage::OpenCopy& copy) {
   storage::ReplicationOptions options;
   options.cancel = &cancel_;
+  options.part_bytes = copies_->policy().Find(copy.name)->s3.part_bytes;
+  // A deposit waiting for its version hears of it after the round that
+  // copied it, not after the whole run.
+  options.on_round = [this] {
+    MutexLock lock(&mu_);
+    copied_.SignalAll();
+  };
   auto report = storage::Replicate(archive_, copy.store, copy.ledger, options);
   const int64_t now = env_->NowMicros();
   if (!report.ok()) {
@@ -114,12 +124,16 @@ void CopyService::CheckFixity(CopyWork& work, const storage::OpenCopy& copy) {
   options.cancel = &cancel_;
   options.max_bytes_per_second = copies_->policy().Find(copy.name)->audit_max_bytes_per_second;
   auto report = storage::AuditBlobs(archive_, copies_->copies(), copy.name, share, options);
-  if (!report.ok()) {
-    work.last_error = report.status().ToString();
-    return;
+  {
+    MutexLock lock(&mu_);
+    if (!report.ok()) {
+      fixity_errors_[copy.name] = report.status().ToString();  // this share is checked again at the next tick
+      return;
+    }
+    fixity_errors_.erase(copy.name);
   }
-  if (!report->complete) return;  // stopping: this share is checked again
   RecordFindings(copy, *report);
+  if (!report->complete) return;  // stopping: this share is checked again
   (void)work.schedule->Checked(*due, report->blobs_checked, report->bytes_checked, env_->NowMicros());
 }
 
@@ -234,13 +248,30 @@ Status CopyService::WaitForCopies(const std::string& package, uint32_t version, 
 }
 
 Status CopyService::RepairLocal(const std::string& blob) {
-  MutexLock lock(&repair_mu_);
+  if (!copies_->policy().has_remote()) return Status::NotFound("there is no other copy to repair from");
+  const int64_t now = env_->NowMicros();
+  {
+    // A blob that could not be repaired is not tried again for a minute: a
+    // crowd asking for one damaged file must not hold the server's threads
+    // on a store that does not answer, nor fill the logs.
+    MutexLock lock(&mu_);
+    auto failed = repair_failed_at_.find(blob);
+    if (failed != repair_failed_at_.end() && now - failed->second < 60 * 1000000ll) {
+      return Status::NotFound("no copy could give good bytes a moment ago");
+    }
+  }
+  // One repair at a time; a request that finds one running is not queued.
+  std::unique_lock<std::mutex> one(repair_mu_, std::try_to_lock);
+  if (!one.owns_lock()) return Status::Unavailable("another repair is running");
   if (!archive_->damage()->Find(blob)) return Status::OK();  // repaired meanwhile
   auto size = archive_->store()->Size(blob);
   const storage::OpenCopy* local = copies_->Find("local");
   auto from = storage::RepairBlob(archive_, copies_->copies(), *local, blob, size.ok() ? *size : 0);
   if (!from.ok()) {
     Audit("copy.repair", "local/" + blob, "failed", from.status().message());
+    MutexLock lock(&mu_);
+    if (repair_failed_at_.size() > 10000) repair_failed_at_.clear();
+    repair_failed_at_[blob] = now;
     return from.status();
   }
   Audit("copy.repair", "local/" + blob, "ok", "from copy " + *from + ", before sending it");
@@ -257,6 +288,7 @@ Result<nlohmann::json> CopyService::StatusJson() {
     nlohmann::json& c = (*status)["copies"][i];
     if (held.ok()) c["fixity"] = work_[i].schedule->Progress(now, *held);
     if (auto audit = last_audit_.find(work_[i].name); audit != last_audit_.end()) c["last_audit"] = audit->second;
+    if (auto error = fixity_errors_.find(work_[i].name); error != fixity_errors_.end()) c["fixity_error"] = error->second;
     auto shown = shown_.find(work_[i].name);
     if (shown != shown_.end()) {
       if (!shown->second.first.empty()) c["last_replication"] = shown->second.first;

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -49,7 +50,11 @@ class CopyService {
   // REQUIRES: archive and log outlive the service.
   static Result<std::unique_ptr<CopyService>> Start(storage::Archive* archive, const storage::CopyPolicy& policy,
                                                     access::AuditLog* log, CopyServiceOptions options = {});
-  ~CopyService();  // stops the thread (a transfer in flight ends first)
+  ~CopyService();  // Stop()
+  // Stops the thread (a transfer in flight ends first) and lets deposits
+  // waiting in WaitForCopies go (as not confirmed). The server calls it
+  // before it stops its deposit workers.
+  void Stop();
 
   const storage::CopyPolicy& policy() const { return copies_->policy(); }
 
@@ -104,10 +109,12 @@ class CopyService {
   std::map<std::string, std::pair<std::string, std::string>> shown_ GUARDED_BY(mu_);  // copy -> last run, last error
   std::map<std::string, bool> audits_wanted_ GUARDED_BY(mu_);  // copy -> repair
   std::map<std::string, nlohmann::json> last_audit_ GUARDED_BY(mu_);
+  std::map<std::string, std::string> fixity_errors_ GUARDED_BY(mu_);   // copy -> why its last share stopped
+  std::map<std::string, int64_t> repair_failed_at_ GUARDED_BY(mu_);    // blob -> when a repair last failed
   Mutex held_mu_;
   uint64_t held_generation_ GUARDED_BY(held_mu_) = ~0ull;
   std::vector<storage::HeldBlob> held_ GUARDED_BY(held_mu_);
-  Mutex repair_mu_;  // one repair at a time
+  std::mutex repair_mu_;  // one repair at a time (guards no data: a protocol)
   std::atomic<bool> cancel_{false};
   std::thread thread_;
 };

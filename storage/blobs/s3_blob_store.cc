@@ -214,7 +214,16 @@ Status UploadVerified(S3Client* client, const std::string& key, const std::strin
     (void)client->AbortMultipart(key, *id);
     return s;
   }
-  return client->CompleteMultipart(key, *id, etags);
+  BEVARA_RETURN_IF_ERROR(client->CompleteMultipart(key, *id, etags));
+  // The completed object is what was sent (a store that answered 200 to a
+  // completion it did not carry out is not believed).
+  auto stored = client->Head(key);
+  if (!stored.ok()) return stored.status();
+  if (*stored != whole.bytes()) {
+    return Status::IOError("object store: " + key + " has " + std::to_string(*stored) + " bytes after completion, not " +
+                           std::to_string(whole.bytes()));
+  }
+  return Status::OK();
 }
 
 Result<std::unique_ptr<S3BlobStore>> S3BlobStore::Open(Env* env, S3Settings settings, const std::string& spool_dir,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -73,7 +74,8 @@ struct XmlDoc {
       : doc(xmlReadMemory(text.data(), static_cast<int>(text.size()), "s3.xml", nullptr,
                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) {}
   ~XmlDoc() { xmlFreeDoc(doc); }
-  xmlNode* root() const { return doc ? xmlDocGetRootElement(doc) : nullptr; }
+  // S3 answers have no DOCTYPE: one with a DTD is not believed.
+  xmlNode* root() const { return doc && !doc->intSubset ? xmlDocGetRootElement(doc) : nullptr; }
   std::vector<std::string> Texts(const char* name) const {
     std::vector<std::string> out;
     if (root()) CollectTexts(root(), name, &out);
@@ -88,8 +90,21 @@ std::string FirstText(const std::string& xml, const char* name) {
 
 void InitCurlOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    xmlInitParser();  // before the replicator's threads parse answers side by side
+  });
 }
+
+// A decimal number that fits (what a hostile server sends is checked).
+bool ParseSize(const std::string& text, uint64_t* out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+// Answers other than a streamed object's bytes are small; a server sending
+// more is cut off rather than believed.
+constexpr size_t kMaxAnswer = 16 << 20;
 
 }  // namespace
 
@@ -111,6 +126,7 @@ struct S3Client::Request {
   uint64_t range_start = 0;
   uint64_t range_length = 0;  // 0: to the end
   uint64_t delivered = 0;
+  bool ranged = false;  // this attempt sent a Range header
   // The answer.
   long status = 0;
   std::string response;
@@ -129,6 +145,10 @@ Status S3Settings::Check() const {
   if (endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("endpoint must start with http:// or https://");
   }
+  // Credentials in the URL would be shown wherever the endpoint is.
+  if (endpoint.find_first_of("@?#", endpoint.find("://") + 3) != std::string::npos) {
+    return Status::InvalidArgument("endpoint must be scheme://host[:port][/path], without credentials, query or fragment");
+  }
   if (bucket.size() < 3 || bucket.size() > 63 ||
       !std::all_of(bucket.begin(), bucket.end(), [](char c) { return islower(c) || isdigit(c) || c == '-' || c == '.'; })) {
     return Status::InvalidArgument("bucket must be 3 to 63 lower-case letters, digits, '-' or '.'");
@@ -139,6 +159,14 @@ Status S3Settings::Check() const {
   if (part_bytes < (5ull << 20) || part_bytes > (512ull << 20)) return Status::InvalidArgument("part size must be 5 MiB..512 MiB");
   if (retry.attempts < 1) return Status::InvalidArgument("retry attempts must be at least 1");
   return Status::OK();
+}
+
+namespace {
+constexpr char kMissingBucket[] = "object store: no such bucket: ";
+}  // namespace
+
+bool IsMissingBucket(const Status& s) {
+  return s.code() == StatusCode::kNotFound && s.message().find(kMissingBucket) != std::string::npos;
 }
 
 std::string S3KeyForBlob(const std::string& name) { return "sha256/" + name.substr(0, 2) + "/" + name; }
@@ -174,13 +202,24 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* r = static_cast<S3Client::Request*>(user);
   const size_t n = size * count;
   if (r->sink && r->status == 0) curl_easy_getinfo(r->handle, CURLINFO_RESPONSE_CODE, &r->status);
+  // Bytes asked for by range must come as a range (206) starting where
+  // they were asked from: a 200 would start the object again.
+  if (r->sink && r->ranged && r->status == 200) {
+    r->sink_status = Status::IOError("object store ignored the byte range asked for");
+    return 0;
+  }
   if (r->sink && r->status >= 200 && r->status < 300) {
     r->sink_status = (*r->sink)(data, n);
     if (!r->sink_status.ok()) return 0;  // aborts the transfer
     r->delivered += n;
     return n;
   }
-  if (r->response.size() < kMaxErrorBody || !r->sink) r->response.append(data, n);
+  if (r->response.size() + n > (r->sink ? kMaxErrorBody : kMaxAnswer)) {
+    if (r->sink) return n;  // an error's body: its start is enough
+    r->sink_status = Status::IOError("object store sent an answer larger than " + std::to_string(kMaxAnswer) + " bytes");
+    return 0;
+  }
+  r->response.append(data, n);
   return n;
 }
 
@@ -253,7 +292,8 @@ Status S3Client::SendOnce(Request& r, bool* retry) {
   curl_slist* headers = nullptr;
   std::vector<std::string> lines = r.headers;
   lines.push_back("x-amz-content-sha256: " + r.body_sha256);
-  if (r.sink && (r.range_start + r.delivered > 0 || r.range_length > 0)) {
+  r.ranged = r.sink && (r.range_start + r.delivered > 0 || r.range_length > 0);
+  if (r.ranged) {
     lines.push_back("Range: bytes=" + std::to_string(r.range_start + r.delivered) + "-" +
                     (r.range_length ? std::to_string(r.range_start + r.range_length - 1) : ""));
   }
@@ -291,7 +331,9 @@ Status S3Client::SendOnce(Request& r, bool* retry) {
     return Status::Unavailable("object store " + settings_.endpoint + ": " + said);
   }
   if (r.status == 404) {
-    if (error == "NoSuchBucket") return Status::NotFound("object store: bucket " + settings_.bucket + " does not exist (" + said + ")");
+    if (error == "NoSuchBucket") {
+      return Status::NotFound(std::string(kMissingBucket) + settings_.bucket + " does not exist (" + said + ")");
+    }
     return Status::NotFound("object store: " + said);
   }
   if (r.status == 403) {
@@ -338,7 +380,7 @@ Status S3Client::CheckBucket() {
   Request r;
   r.method = "HEAD";
   Status s = Send(r);
-  if (s.code() == StatusCode::kNotFound) return Status::NotFound("object store: bucket " + settings_.bucket + " does not exist");
+  if (s.code() == StatusCode::kNotFound) return Status::NotFound(std::string(kMissingBucket) + settings_.bucket + " does not exist");
   return s;
 }
 
@@ -438,8 +480,11 @@ Result<uint64_t> S3Client::Head(const std::string& key) {
   r.key = key;
   BEVARA_RETURN_IF_ERROR(Send(r));
   auto length = r.response_headers.find("content-length");
-  if (length == r.response_headers.end()) return Status::IOError("object store: HEAD " + key + ": no Content-Length");
-  return std::stoull(length->second);
+  uint64_t size = 0;
+  if (length == r.response_headers.end() || !ParseSize(length->second, &size)) {
+    return Status::IOError("object store: HEAD " + key + ": no Content-Length that is a number");
+  }
+  return size;
 }
 
 Status S3Client::Get(const std::string& key, uint64_t offset, uint64_t length,
@@ -454,10 +499,14 @@ Status S3Client::Get(const std::string& key, uint64_t offset, uint64_t length,
     // "Content-Range: bytes 0-1023/4096" for a range; the length otherwise.
     auto range = r.response_headers.find("content-range");
     auto whole = r.response_headers.find("content-length");
+    uint64_t n = 0;
     if (range != r.response_headers.end() && range->second.find('/') != std::string::npos) {
-      *object_size = std::strtoull(range->second.substr(range->second.find('/') + 1).c_str(), nullptr, 10);
-    } else if (whole != r.response_headers.end()) {
-      *object_size = offset + std::strtoull(whole->second.c_str(), nullptr, 10);
+      if (!ParseSize(range->second.substr(range->second.find('/') + 1), &n)) {
+        return Status::IOError("object store: GET " + key + ": a Content-Range without the object's size");
+      }
+      *object_size = n;
+    } else if (whole != r.response_headers.end() && ParseSize(whole->second, &n)) {
+      *object_size = offset + n;
     } else {
       return Status::IOError("object store: GET " + key + ": no size in the answer");
     }
@@ -485,7 +534,9 @@ Status S3Client::List(const std::string& prefix, const std::function<Status(cons
     const auto truncated = doc.Texts("IsTruncated");
     if (truncated.empty() || truncated[0] != "true") return Status::OK();
     const auto next = doc.Texts("NextContinuationToken");
-    if (next.empty() || next[0].empty()) return Status::IOError("object store: listing " + prefix + ": truncated without a token");
+    if (next.empty() || next[0].empty() || next[0] == token) {
+      return Status::IOError("object store: listing " + prefix + ": truncated without a new token");
+    }
     token = next[0];
   }
 }

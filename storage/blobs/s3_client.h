@@ -128,6 +128,9 @@ class S3Client {
   std::unique_ptr<Stats> stats_;
 };
 
+// True when `s` says the bucket itself is not there (not one object).
+bool IsMissingBucket(const Status& s);
+
 // S3's key for a blob: "sha256/ab/abcdef…".
 std::string S3KeyForBlob(const std::string& name);
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "src/common/file_util.h"
+#include "storage/blobs/s3_client.h"
 #include "storage/copies/archive_blobs.h"
 
 namespace bevara::storage {
@@ -19,13 +20,14 @@ using Clock = std::chrono::steady_clock;
 
 // Re-hashes one blob of one copy: "" when whole, else the finding's kind.
 std::string CheckBlob(const OpenCopy& copy, const std::string& blob, const std::function<Status(size_t)>& account,
-                      std::string* detail) {
+                      std::string* detail, Status* failure = nullptr) {
   auto file = copy.store->Open(blob);
   // From the disk, not from memory: cached pages would hide rot.
   if (file.ok() && (*file)->NativeHandle() >= 0) ::posix_fadvise((*file)->NativeHandle(), 0, 0, POSIX_FADV_DONTNEED);
   Result<std::string> digest =
       file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) { return account(n); }) : Result<std::string>(file.status());
   if (!digest.ok()) {
+    if (failure) *failure = digest.status();
     *detail = digest.status().ToString();
     return digest.status().IsNotFound() ? "missing" : "unreadable";
   }
@@ -65,7 +67,7 @@ std::string CopyAuditReport::ToJson() const {
     for (const AffectedFile& a : f.affected) j["affected"].push_back({{"package", a.package_id}, {"version", a.version}, {"path", a.path}});
     out["findings"].push_back(j);
   }
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string CopyAuditReport::ToText() const {
@@ -141,13 +143,16 @@ Result<CopyAuditReport> AuditBlobs(Archive* archive, const std::vector<OpenCopy>
     if (options.only && !options.only(b.name)) continue;
     if (!target->local && !target->ledger->Find(b.name)) continue;  // never copied: lag, not damage
     CopyFinding f{b.name, b.size, "", "", "", "", {}};
-    f.kind = CheckBlob(*target, b.name, account, &f.detail);
+    Status failure;
+    f.kind = CheckBlob(*target, b.name, account, &f.detail, &failure);
     if (cancelled()) break;
-    // A store that does not answer is not evidence against the blob: the
-    // audit stops, and nothing is recorded as damaged.
-    if (f.kind == "unreadable" && !target->local && f.detail.rfind("Unavailable", 0) == 0) {
+    // A store that does not answer, refuses our credentials or has lost its
+    // bucket says nothing about this blob: the audit stops, and nothing is
+    // recorded as damaged (every blob would be, and each "repaired").
+    if (!target->local && (failure.code() == StatusCode::kUnavailable || failure.code() == StatusCode::kPermissionDenied ||
+                           IsMissingBucket(failure))) {
       BEVARA_RETURN_IF_ERROR(target->ledger->Sync());
-      return Status::Unavailable("copy " + target_name + ": " + f.detail);
+      return failure.WithMessage("copy " + target_name + ": " + failure.message());
     }
     ++report.blobs_checked;
     BEVARA_RETURN_IF_ERROR(target->ledger->Record(

@@ -19,7 +19,8 @@ std::string ToJson(const CopyEvent& e) {
   if (!e.blob.empty()) j["blob"] = e.blob, j["size"] = e.size;
   if (!e.detail.empty()) j["detail"] = e.detail;
   if (!e.package.empty()) j["package"] = e.package, j["version"] = e.version;
-  return j.dump();
+  // A detail is text from elsewhere (a store's answer, a path): never a reason to throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {
@@ -27,6 +28,7 @@ namespace {
 Result<CopyEvent> FromJson(std::string_view payload) {
   nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
   if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return Status::Corruption("not a copy event");
+  if (j.contains("version") && !j["version"].is_number_unsigned()) return Status::Corruption("not a copy event");
   CopyEvent e;
   auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
   e.id = text("id"), e.type = text("type"), e.at = text("at"), e.blob = text("blob");
@@ -61,6 +63,7 @@ Status CopyLedger::Apply(std::string_view payload) {
   if (e->blob.empty()) return Status::OK();
   CopyBlobState& s = blobs_[e->blob];
   const bool was = s.confirmed;
+  const uint64_t old_size = s.size;
   if (e->type == "replication" && e->outcome == "confirmed") {
     s.confirmed = true, s.size = e->size, s.confirmed_at = e->at, s.damage.clear();
   } else if (e->type == "fixity check") {
@@ -72,14 +75,16 @@ Status CopyLedger::Apply(std::string_view payload) {
     }
   } else if (e->type == "repair" && e->outcome == "repaired") {
     s.damage.clear();
-    s.confirmed = true, s.size = e->size, s.confirmed_at = e->at;
+    s.confirmed = true, s.confirmed_at = e->at;
+    if (e->size) s.size = e->size;
   }
+  if (was && s.confirmed && s.size != old_size) confirmed_bytes_ += s.size - old_size;  // modular: the sum stays right
   if (!was && s.confirmed) {
     ++confirmed_blobs_;
     confirmed_bytes_ += s.size;
   } else if (was && !s.confirmed) {
     --confirmed_blobs_;
-    confirmed_bytes_ -= s.size;
+    confirmed_bytes_ -= old_size;
   }
   return Status::OK();
 }
@@ -98,13 +103,32 @@ CopyEvent CopyLedger::NewEvent(const std::string& type, const std::string& blob,
   return e;
 }
 
+namespace {
+// A finding against a blob: believed even when it could not be written.
+bool IsDamage(const CopyEvent& e) { return e.type == "fixity check" && e.outcome != "whole"; }
+}  // namespace
+
 Status CopyLedger::Record(CopyEvent event, bool sync) {
   const std::string payload = ToJson(event);
   auto appended = log_->Append(payload, sync);
-  // What was found holds in memory even when it could not be written: a
-  // damaged blob must not be taken for a good one for want of a disk write.
-  if (appended.ok() || event.type != "replication") BEVARA_RETURN_IF_ERROR(Apply(payload));
+  // What was found damaged holds in memory even when it could not be
+  // written (a damaged blob must not be taken for a good one for want of a
+  // disk write); anything good only once it is written.
+  if (appended.ok() || IsDamage(event)) BEVARA_RETURN_IF_ERROR(Apply(payload));
   return appended.status();
+}
+
+Status CopyLedger::RecordDurably(const std::vector<CopyEvent>& events) {
+  std::vector<std::string> payloads;
+  for (const CopyEvent& e : events) {
+    payloads.push_back(ToJson(e));
+    BEVARA_RETURN_IF_ERROR(log_->Append(payloads.back(), /*sync=*/false).status());
+  }
+  BEVARA_RETURN_IF_ERROR(log_->Sync());
+  // Visible only now: a confirmation someone acts on (a deposit's
+  // acknowledgement) is on the disk first.
+  for (const std::string& p : payloads) BEVARA_RETURN_IF_ERROR(Apply(p));
+  return Status::OK();
 }
 
 Status CopyLedger::Sync() { return log_->Sync(); }

@@ -64,7 +64,12 @@ class CopyLedger {
 
   // Appends events; durable when `sync` (a batch of confirmations is
   // synced once, at its end, with Sync()).
+  // A good event (confirmed, whole, repaired) holds only once written; a
+  // finding of damage holds even when writing it failed.
   Status Record(CopyEvent event, bool sync = true);
+  // Appends `events`, syncs once, and only then makes them hold: what a
+  // deposit's acknowledgement relies on is durable before anyone sees it.
+  Status RecordDurably(const std::vector<CopyEvent>& events);
   Status Sync();
 
   bool Confirmed(const std::string& blob) const;

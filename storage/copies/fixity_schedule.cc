@@ -32,9 +32,12 @@ Result<std::unique_ptr<FixitySchedule>> FixitySchedule::Open(Env* env, const std
     }
     last.period_start_us = j["period_start"].get<int64_t>();
     last.done = std::clamp(j["done"].get<double>(), 0.0, 1.0);
-    last.blobs = j.value("blobs", uint64_t{0});
-    last.bytes = j.value("bytes", uint64_t{0});
-    last.at = j.value("at", std::string());
+    auto number = [&](const char* key) {
+      return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : uint64_t{0};
+    };
+    last.blobs = number("blobs");
+    last.bytes = number("bytes");
+    last.at = j.contains("at") && j["at"].is_string() ? j["at"].get<std::string>() : "";
     any = true;
     return Status::OK();
   };

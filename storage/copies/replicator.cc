@@ -7,6 +7,8 @@
 #include <set>
 #include <thread>
 
+#include "storage/blobs/s3_client.h"
+
 namespace bevara::storage {
 namespace {
 
@@ -30,8 +32,7 @@ Status SendOne(Archive* archive, BlobStore* target, const HeldBlob& blob) {
 // A store that is down or refuses us ends the run; anything else is about
 // one blob.
 bool EndsTheRun(const Status& s) {
-  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kPermissionDenied ||
-         (s.code() == StatusCode::kNotFound && s.message().find("bucket") != std::string::npos);
+  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kPermissionDenied || IsMissingBucket(s);
 }
 
 class Round {
@@ -66,15 +67,18 @@ class Round {
       }
     };
     std::vector<std::thread> threads;
-    const size_t n = std::min<size_t>(static_cast<size_t>(std::max(1, options_.threads)), pending_.size());
+    // Each sender holds up to a part in memory: at most 64 MiB of them.
+    const uint64_t part = std::max<uint64_t>(1, options_.part_bytes);
+    const size_t budget = static_cast<size_t>(std::max<uint64_t>(1, (64ull << 20) / part));
+    const size_t n = std::min({static_cast<size_t>(std::max(1, options_.threads)), budget, pending_.size()});
     for (size_t t = 1; t < n; ++t) threads.emplace_back(work);
     work();
     for (std::thread& t : threads) t.join();
     Status ended;
+    std::vector<CopyEvent> confirmed;
     for (const Pending& p : pending_) {
       if (p.result.ok()) {
-        BEVARA_RETURN_IF_ERROR(ledger_->Record(
-            ledger_->NewEvent("replication", p.blob.name, p.blob.size, "confirmed", "copied from the local store"), false));
+        confirmed.push_back(ledger_->NewEvent("replication", p.blob.name, p.blob.size, "confirmed", "copied from the local store"));
         ++report_->blobs_sent;
         report_->bytes_sent += p.blob.size;
       } else if (EndsTheRun(p.result)) {
@@ -83,17 +87,19 @@ class Round {
         report_->problems.push_back("blob " + p.blob.name + ": " + p.result.ToString());
       }
     }
-    BEVARA_RETURN_IF_ERROR(ledger_->Sync());
+    BEVARA_RETURN_IF_ERROR(ledger_->RecordDurably(confirmed));
+    std::vector<CopyEvent> copied;
     for (const VersionBlobs& v : versions_) {
       bool all = true;
       for (const HeldBlob& b : v.blobs) all = all && ledger_->Confirmed(b.name);
       if (!all) continue;
       CopyEvent e = ledger_->NewEvent("version copied", "", 0, "confirmed", "");
       e.package = v.package, e.version = v.version;
-      BEVARA_RETURN_IF_ERROR(ledger_->Record(e, false));
+      copied.push_back(e);
       ++report_->versions_copied;
     }
-    BEVARA_RETURN_IF_ERROR(ledger_->Sync());
+    BEVARA_RETURN_IF_ERROR(ledger_->RecordDurably(copied));
+    if (options_.on_round) options_.on_round();
     pending_.clear();
     versions_.clear();
     queued_.clear();
@@ -121,7 +127,7 @@ class Round {
 std::string ReplicationReport::ToJson() const {
   return nlohmann::json{{"versions_copied", versions_copied}, {"blobs_sent", blobs_sent}, {"bytes_sent", bytes_sent},
                         {"seconds", seconds}, {"problems", problems}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<ReplicationReport> Replicate(Archive* archive, BlobStore* target, CopyLedger* ledger, const ReplicationOptions& options) {

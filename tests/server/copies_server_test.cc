@@ -143,7 +143,9 @@ TEST(ServerCopies, TheStoreStoppedIsWaitedForAndTheCopyResumes) {
   EXPECT_EQ(nlohmann::json::parse(job.body)["state"], "archived") << "acknowledge = local: the copy follows";
   ASSERT_EQ(s->Request("POST", "/api/v1/copies/sync", archivist).status, 202);
   nlohmann::json c;
-  for (int i = 0; i < 100; ++i) {
+  // Each request is tried six times with growing pauses (about 7 s) before
+  // the run gives up and says why.
+  for (int i = 0; i < 300; ++i) {
     c = Copies(*s, archivist);
     if (Offsite(c).contains("last_error")) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
