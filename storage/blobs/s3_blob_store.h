@@ -60,7 +60,6 @@ class S3BlobStore final : public BlobStore {
   const std::string spool_;
   Mutex mu_;
   std::set<std::string> live_batches_ GUARDED_BY(mu_);
-  uint64_t next_batch_ GUARDED_BY(mu_) = 0;
 };
 
 // Sends the bytes of `source` (read to its end) to `client` under `key`,

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "src/common/digest.h"
+#include "src/common/percent_encoding.h"
 
 namespace bevara::storage {
 namespace {
@@ -38,21 +39,8 @@ std::string Md5Base64(const char* data, size_t n) {
   return Base64(md5.Raw(DigestAlgorithm::kMd5));
 }
 
-// RFC 3986: unreserved characters stay; '/' stays in a key's path.
-std::string Encode(const std::string& s, bool keep_slash) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+// RFC 3986, as SigV4 signs it: unreserved characters stay; '/' stays in a key's path.
+std::string Encode(const std::string& s, bool keep_slash) { return PercentEncode(s, keep_slash); }
 
 // The text of every element named `name` under `node`, in document order.
 void CollectTexts(xmlNode* node, const char* name, std::vector<std::string>* out) {
