@@ -48,17 +48,22 @@ struct Copies {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ReplicationReport{};
   }
-  // Some blob a package file lives in.
+  // The blob of a package file (not a version record or an inventory:
+  // damage to those is another matter).
   std::string AFileBlob() {
     std::string name;
-    EXPECT_TRUE(archive->store()->ForEach([&](const std::string& n) {
-      auto size = archive->store()->Size(n);
-      if (size.ok() && *size > 100 && *size < 100000) {
-        name = n;
-        return Status::StopIteration();
+    EXPECT_TRUE(archive->versions()->ForEach([&](const VersionLogEntry& e) {
+      auto record = archive->ReadVersionRecord(e.record);
+      if (!record.ok()) return Status::OK();
+      for (const FileRecord& f : record->files) {
+        if (f.path.find("/representations/") != std::string::npos && f.size > 100) {
+          name = f.sha256;
+          return Status::StopIteration();
+        }
       }
       return Status::OK();
     }).ok());
+    EXPECT_FALSE(name.empty());
     return name;
   }
 };
