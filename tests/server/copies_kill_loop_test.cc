@@ -37,8 +37,9 @@ int Cycles() {
   return env ? std::max(1, std::atoi(env)) : 20;
 }
 
-// Every confirmed blob is in the bucket, whole.
-void ExpectConfirmedMeansStored(const std::string& data, storage::S3BlobStore* remote) {
+// Every confirmed blob is in the bucket, and every blob there is whole.
+// `some`: the bucket is expected to hold something by now.
+void ExpectConfirmedMeansStored(const std::string& data, storage::S3BlobStore* remote, bool some = false) {
   auto ledger = storage::CopyLedger::Open(Env::Default(), data + "/store/copies", "offsite");
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   uint64_t checked = 0;
@@ -60,7 +61,9 @@ void ExpectConfirmedMeansStored(const std::string& data, storage::S3BlobStore* r
     if ((*ledger)->Confirmed(name) && !remote->Size(name).ok()) ++confirmed_missing;
   }
   EXPECT_EQ(confirmed_missing, 0u) << "blobs confirmed that the store does not hold";
-  EXPECT_GT(checked, 0u);
+  if (some) {
+    EXPECT_GT(checked, 0u);
+  }
 }
 
 TEST(CopiesKillLoop, KilledWhileCopyingNothingIsConfirmedThatIsNotStored) {
@@ -101,7 +104,7 @@ TEST(CopiesKillLoop, KilledWhileCopyingNothingIsConfirmedThatIsNotStored) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(c["copies"][1]["lag"]["blobs"], 0) << c.dump();
-  ExpectConfirmedMeansStored(data, remote->get());
+  ExpectConfirmedMeansStored(data, remote->get(), /*some=*/true);
 }
 
 TEST(CopiesKillLoop, KilledWhileRepairingEveryBlobEndsWhole) {
