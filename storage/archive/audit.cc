@@ -31,22 +31,10 @@ class BlobChecker {
   AuditProblem* Check(const std::string& name) {
     if (cancelled()) return nullptr;
     AuditProblem problem{"", name, "", {}};
-    auto file = archive_->store()->Open(name);
-    // From the disk, not from memory: cached pages would hide rot the disk
-    // already has (pages a server holds locked stay; see PinnedBlobs).
-    if (file.ok() && (*file)->NativeHandle() >= 0) ::posix_fadvise((*file)->NativeHandle(), 0, 0, POSIX_FADV_DONTNEED);
-    Result<std::string> digest = file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) {
+    problem.kind = CheckStoredBlob(archive_->store(), name, [&](size_t n) {
       Account(n);
       return cancelled() ? Status::Internal("audit cancelled") : Status::OK();
-    })
-                                           : Result<std::string>(file.status());
-    if (!digest.ok()) {
-      problem.kind = digest.status().IsNotFound() ? "missing" : "unreadable";
-      problem.detail = digest.status().ToString();
-    } else if (*digest != name) {
-      problem.kind = "corrupt";
-      problem.detail = "content has SHA-256 " + *digest;
-    }
+    }, &problem.detail);
     if (cancelled()) return nullptr;
     ++report_->blobs_checked;
     ++progress_.blobs_done;
@@ -100,6 +88,30 @@ class BlobChecker {
   Clock::time_point start_, last_report_;
   AuditProgress progress_;
 };
+
+}  // namespace
+
+std::string CheckStoredBlob(BlobStore* store, const std::string& name, const std::function<Status(size_t n)>& account,
+                            std::string* detail, Status* failure) {
+  auto file = store->Open(name);
+  // From the disk, not from memory: cached pages would hide rot the disk
+  // already has (pages a server holds locked stay; see PinnedBlobs).
+  if (file.ok() && (*file)->NativeHandle() >= 0) ::posix_fadvise((*file)->NativeHandle(), 0, 0, POSIX_FADV_DONTNEED);
+  Result<std::string> digest =
+      file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) { return account(n); }) : Result<std::string>(file.status());
+  if (!digest.ok()) {
+    if (failure) *failure = digest.status();
+    *detail = digest.status().ToString();
+    return digest.status().IsNotFound() ? "missing" : "unreadable";
+  }
+  if (*digest != name) {
+    *detail = "content has SHA-256 " + *digest;
+    return "corrupt";
+  }
+  return "";
+}
+
+namespace {
 
 Status AddHolders(Catalog* catalog, AuditProblem* problem) {
   return catalog->ForEachHolder(problem->blob, [&](const std::string& id, uint32_t v, const std::string& path) {

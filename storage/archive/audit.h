@@ -62,6 +62,14 @@ struct AuditReport {
   std::string ToText() const;
 };
 
+// Re-hashes one stored blob, from the disk rather than the page cache,
+// handing each piece's size to `account` (its error stops the reading).
+// Returns "" when whole, else the finding's kind ("missing", "unreadable",
+// "corrupt") with *detail saying what was found, and *failure (when given)
+// the read's error. Audits of the archive and of each copy use it.
+std::string CheckStoredBlob(BlobStore* store, const std::string& name, const std::function<Status(size_t n)>& account,
+                            std::string* detail, Status* failure = nullptr);
+
 // Re-hashes every blob the catalog references.
 Result<AuditReport> AuditArchive(Archive* archive, const AuditOptions& options = {});
 

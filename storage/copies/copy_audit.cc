@@ -1,7 +1,5 @@
 #include "storage/copies/copy_audit.h"
 
-#include <fcntl.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,21 +19,7 @@ using Clock = std::chrono::steady_clock;
 // Re-hashes one blob of one copy: "" when whole, else the finding's kind.
 std::string CheckBlob(const OpenCopy& copy, const std::string& blob, const std::function<Status(size_t)>& account,
                       std::string* detail, Status* failure = nullptr) {
-  auto file = copy.store->Open(blob);
-  // From the disk, not from memory: cached pages would hide rot.
-  if (file.ok() && (*file)->NativeHandle() >= 0) ::posix_fadvise((*file)->NativeHandle(), 0, 0, POSIX_FADV_DONTNEED);
-  Result<std::string> digest =
-      file.ok() ? ReadHashing(file->get(), [&](const char*, size_t n) { return account(n); }) : Result<std::string>(file.status());
-  if (!digest.ok()) {
-    if (failure) *failure = digest.status();
-    *detail = digest.status().ToString();
-    return digest.status().IsNotFound() ? "missing" : "unreadable";
-  }
-  if (*digest != blob) {
-    *detail = "the bytes have SHA-256 " + *digest;
-    return "corrupt";
-  }
-  return "";
+  return CheckStoredBlob(copy.store, blob, account, detail, failure);
 }
 
 const OpenCopy* FindCopy(const std::vector<OpenCopy>& copies, const std::string& name) {

@@ -37,7 +37,6 @@ class CopySet {
   std::string Where(const std::string& name) const;
 
  private:
-  struct Impl;
   CopySet() = default;
   CopyPolicy policy_;
   std::vector<OpenCopy> copies_;
