@@ -5,6 +5,16 @@
 
 namespace bevara::storage {
 
+const char* BlobRoleName(BlobRole role) {
+  switch (role) {
+    case BlobRole::kFile: return "(a file)";
+    case BlobRole::kVersionRecord: return "(the version record)";
+    case BlobRole::kAipMets: return "(the AIP METS)";
+    case BlobRole::kInventory: return "(the inventory)";
+  }
+  return "(unknown)";
+}
+
 Status ForEachHeldVersion(Archive* archive, const std::function<bool(const std::string&, uint32_t)>& skip,
                           const std::function<Status(const VersionBlobs&)>& fn) {
   // Removals first: a version removed later in the log is not held.
@@ -27,7 +37,7 @@ Status ForEachHeldVersion(Archive* archive, const std::function<bool(const std::
     v.package = e.package_id;
     v.version = e.version;
     auto record_size = archive->store()->Size(e.record);
-    v.blobs.push_back({e.record, record_size.ok() ? *record_size : 0});
+    v.blobs.push_back({e.record, record_size.ok() ? *record_size : 0, BlobRole::kVersionRecord});
     auto record = archive->ReadVersionRecord(e.record);
     if (!record.ok()) {
       v.problem = "the version record " + e.record + " of " + e.package_id + " v" + std::to_string(e.version) +
@@ -39,10 +49,11 @@ Status ForEachHeldVersion(Archive* archive, const std::function<bool(const std::
     for (const FileRecord& f : record->files) {
       if (seen.insert(f.sha256).second) v.blobs.push_back({f.sha256, f.size});
     }
-    for (const std::string& own : {record->aip_mets, record->inventory}) {
+    for (const auto& [own, role] : {std::pair{record->aip_mets, BlobRole::kAipMets},
+                                    std::pair{record->inventory, BlobRole::kInventory}}) {
       if (own.empty() || !seen.insert(own).second) continue;
       auto size = archive->store()->Size(own);
-      v.blobs.push_back({own, size.ok() ? *size : 0});
+      v.blobs.push_back({own, size.ok() ? *size : 0, role});
     }
     BEVARA_RETURN_IF_ERROR(fn(v));
   }

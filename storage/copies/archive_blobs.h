@@ -14,9 +14,15 @@
 
 namespace bevara::storage {
 
+// What a blob is to the version that holds it; a finding on a blob that is
+// not a file names the version it breaks.
+enum class BlobRole : uint8_t { kFile, kVersionRecord, kAipMets, kInventory };
+const char* BlobRoleName(BlobRole role);
+
 struct HeldBlob {
   std::string name;
   uint64_t size = 0;
+  BlobRole role = BlobRole::kFile;
 };
 
 struct VersionBlobs {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -27,6 +28,24 @@ const OpenCopy* FindCopy(const std::vector<OpenCopy>& copies, const std::string&
     if (c.name == name) return &c;
   }
   return nullptr;
+}
+
+// Findings no file of the catalog holds (a version record, an AIP METS, an
+// inventory, or a catalog that lost track) name the versions of the log that
+// hold them: one pass over the log, and only when such findings exist.
+Status NameVersionHolders(Archive* archive, std::vector<CopyFinding>* findings) {
+  std::map<std::string, CopyFinding*> orphans;
+  for (CopyFinding& f : *findings) {
+    if (f.affected.empty()) orphans[f.blob] = &f;
+  }
+  if (orphans.empty()) return Status::OK();
+  return ForEachHeldVersion(archive, nullptr, [&](const VersionBlobs& v) {
+    for (const HeldBlob& b : v.blobs) {
+      auto it = orphans.find(b.name);
+      if (it != orphans.end()) it->second->affected.push_back({v.package, v.version, BlobRoleName(b.role)});
+    }
+    return Status::OK();
+  });
 }
 
 }  // namespace
@@ -162,6 +181,7 @@ Result<CopyAuditReport> AuditBlobs(Archive* archive, const std::vector<OpenCopy>
     report.findings.push_back(std::move(f));
   }
   BEVARA_RETURN_IF_ERROR(target->ledger->Sync());
+  BEVARA_RETURN_IF_ERROR(NameVersionHolders(archive, &report.findings));
   report.complete = !cancelled();
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;

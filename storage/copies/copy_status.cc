@@ -23,9 +23,12 @@ Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies) {
       }
     } else {
       c["object_lock_days"] = spec->s3.object_lock_days;
-      c["confirmed"] = {{"blobs", copy.ledger->confirmed_blobs()}, {"bytes", copy.ledger->confirmed_bytes()}};
+      // The lag first, then the confirmations: replication goes on while
+      // this reads, and read the other way round a copy could show "level"
+      // beside a count taken before its last blobs were confirmed.
       auto lag = MeasureLag(archive, *copy.ledger);
       if (!lag.ok()) return lag.status();
+      c["confirmed"] = {{"blobs", copy.ledger->confirmed_blobs()}, {"bytes", copy.ledger->confirmed_bytes()}};
       nlohmann::json sample = nlohmann::json::array();
       for (const MissingBlob& m : lag->sample) {
         sample.push_back({{"blob", m.blob}, {"size", m.size}, {"package", m.package}, {"version", m.version}});
