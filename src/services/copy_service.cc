@@ -70,7 +70,6 @@ Result<std::vector<storage::HeldBlob>> CopyService::Held() {
 void CopyService::ReplicateCopy(CopyWork& work, const storage::OpenCopy& copy) {
   storage::ReplicationOptions options;
   options.cancel = &cancel_;
-  options.part_bytes = copies_->policy().Find(copy.name)->s3.part_bytes;
   // A deposit waiting for its version hears of it after the round that
   // copied it, not after the whole run.
   options.on_round = [this] {

@@ -13,18 +13,6 @@ namespace {
 
 constexpr size_t kReadWindow = 8 << 20;
 
-// Fills `buffer` from `source` as far as it goes; returns the bytes read.
-Result<size_t> Fill(ReadableFile* source, char* buffer, size_t size) {
-  size_t have = 0;
-  while (have < size) {
-    auto n = source->Read(buffer + have, size - have);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    have += *n;
-  }
-  return have;
-}
-
 // An object read in ranged windows of kReadWindow bytes.
 class S3File final : public ReadableFile {
  public:
@@ -172,60 +160,6 @@ class S3BlobBatch final : public BlobBatch {
   std::vector<StagedS3Blob> staged_;
 };
 
-Status UploadVerified(S3Client* client, const std::string& key, const std::string& sha256, ReadableFile* source) {
-  const size_t part = static_cast<size_t>(client->settings().part_bytes);
-  std::vector<char> buffer(part);
-  auto first = Fill(source, buffer.data(), part);
-  if (!first.ok()) return first.status();
-  if (*first < part) {  // one request; the store checks the signed hash, which is the name
-    const std::string hash = Sha256Hex(std::string_view(buffer.data(), *first));
-    if (hash != sha256) return Status::Corruption("blob " + sha256 + " reads as " + hash + ": not sent");
-    return client->Put(key, buffer.data(), *first, sha256);
-  }
-  auto id = client->BeginMultipart(key);
-  if (!id.ok()) return id.status();
-  MultiDigester whole(DigestSet::Of(DigestAlgorithm::kSha256));
-  std::vector<std::string> etags;
-  size_t have = *first;
-  Status s;
-  while (have > 0) {
-    whole.Update(buffer.data(), have);
-    auto etag = client->UploadPart(key, *id, static_cast<int>(etags.size() + 1), buffer.data(), have,
-                                   Sha256Hex(std::string_view(buffer.data(), have)));
-    if (!etag.ok()) {
-      s = etag.status();
-      break;
-    }
-    etags.push_back(*etag);
-    auto next = Fill(source, buffer.data(), part);
-    if (!next.ok()) {
-      s = next.status();
-      break;
-    }
-    have = *next;
-  }
-  if (s.ok()) {
-    whole.Finish();
-    if (whole.Hex(DigestAlgorithm::kSha256) != sha256) {
-      s = Status::Corruption("blob " + sha256 + " reads as " + whole.Hex(DigestAlgorithm::kSha256) + ": not completed");
-    }
-  }
-  if (!s.ok()) {
-    (void)client->AbortMultipart(key, *id);
-    return s;
-  }
-  BEVARA_RETURN_IF_ERROR(client->CompleteMultipart(key, *id, etags));
-  // The completed object is what was sent (a store that answered 200 to a
-  // completion it did not carry out is not believed).
-  auto stored = client->Head(key);
-  if (!stored.ok()) return stored.status();
-  if (*stored != whole.bytes()) {
-    return Status::IOError("object store: " + key + " has " + std::to_string(*stored) + " bytes after completion, not " +
-                           std::to_string(whole.bytes()));
-  }
-  return Status::OK();
-}
-
 Result<std::unique_ptr<S3BlobStore>> S3BlobStore::Open(Env* env, S3Settings settings, const std::string& spool_dir,
                                                        bool check_bucket) {
   auto client = S3Client::Make(std::move(settings));
@@ -309,7 +243,7 @@ Result<uint64_t> S3BlobStore::RemoveStaleStaging() {
 
 Status S3BlobStore::Restore(const std::string& name, ReadableFile* source) {
   if (!IsBlobName(name)) return Status::InvalidArgument("not a blob name: " + name);
-  return UploadVerified(client_.get(), S3KeyForBlob(name), name, source);
+  return UploadVerified(client_.get(), S3KeyForBlob(name), name, source, {.parts_in_flight = 4, .memory = &part_memory_});
 }
 
 }  // namespace bevara::storage

@@ -7,7 +7,8 @@
 // before anything is completed; the object store checks each request's
 // bytes against the signed SHA-256 and Content-MD5 (S3Client). A blob larger
 // than one part is a multipart upload whose completion is the only moment
-// it becomes visible. Reading hands out a ReadableFile that fetches the
+// it becomes visible (s3_upload.h: up to four parts at once, within 32 MiB
+// of parts for all uploads of the store together). Reading hands out a ReadableFile that fetches the
 // object in ranged windows; it is not trusted by itself: callers that need
 // the bytes whole wrap it (VerifyingReader) or hash it (ReadHashing).
 //
@@ -24,6 +25,7 @@
 #include "src/common/mutex.h"
 #include "storage/blobs/blob_store.h"
 #include "storage/blobs/s3_client.h"
+#include "storage/blobs/s3_upload.h"
 
 namespace bevara::storage {
 
@@ -58,13 +60,11 @@ class S3BlobStore final : public BlobStore {
   Env* const env_;
   std::unique_ptr<S3Client> client_;
   const std::string spool_;
+  // Parts of uploads in flight, across all threads sending to this store:
+  // four of the default size, what one blob needs to keep the line busy.
+  PartMemory part_memory_{32ull << 20};
   Mutex mu_;
   std::set<std::string> live_batches_ GUARDED_BY(mu_);
 };
-
-// Sends the bytes of `source` (read to its end) to `client` under `key`,
-// which must hash to `sha256` (lower-case hex): Corruption otherwise, and
-// nothing becomes visible. One part in memory at a time.
-Status UploadVerified(S3Client* client, const std::string& key, const std::string& sha256, ReadableFile* source);
 
 }  // namespace bevara::storage

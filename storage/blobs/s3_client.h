@@ -50,7 +50,7 @@ struct S3Settings {
   // Objects written get COMPLIANCE retention until now + this many days
   // (0: none). The bucket must have been made with Object Lock enabled.
   int object_lock_days = 0;
-  uint64_t part_bytes = 16ull << 20;  // multipart above this size, in parts of it
+  uint64_t part_bytes = 8ull << 20;  // multipart above this size, in parts of it
   RetryPolicy retry;
   // Checks the settings: InvalidArgument naming what is wrong.
   Status Check() const;

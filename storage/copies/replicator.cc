@@ -60,17 +60,20 @@ class Round {
   // Sends what is pending on the option's threads, records what arrived.
   Status Run() {
     std::atomic<size_t> next{0};
+    // Once the store is down (each sender tried it several times), no
+    // sender takes another blob: the rest would only retry the same.
+    std::atomic<bool> down{false};
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < pending_.size();) {
-        if (cancelled()) return;
+        if (cancelled() || down.load(std::memory_order_relaxed)) return;
         pending_[i].result = SendOne(archive_, target_, pending_[i].blob);
+        if (EndsTheRun(pending_[i].result)) down.store(true, std::memory_order_relaxed);
       }
     };
     std::vector<std::thread> threads;
-    // Each sender holds up to a part in memory: at most 64 MiB of them.
-    const uint64_t part = std::max<uint64_t>(1, options_.part_bytes);
-    const size_t budget = static_cast<size_t>(std::max<uint64_t>(1, (64ull << 20) / part));
-    const size_t n = std::min({static_cast<size_t>(std::max(1, options_.threads)), budget, pending_.size()});
+    // Memory for large blobs' parts is the target's to bound (S3BlobStore:
+    // 32 MiB for all senders together).
+    const size_t n = std::min(static_cast<size_t>(std::max(1, options_.threads)), pending_.size());
     for (size_t t = 1; t < n; ++t) threads.emplace_back(work);
     work();
     for (std::thread& t : threads) t.join();
@@ -82,7 +85,7 @@ class Round {
         ++report_->blobs_sent;
         report_->bytes_sent += p.blob.size;
       } else if (EndsTheRun(p.result)) {
-        ended = p.result;
+        if (ended.ok()) ended = p.result;  // the first: later ones were not sent
       } else if (!p.result.ok()) {
         report_->problems.push_back("blob " + p.blob.name + ": " + p.result.ToString());
       }

@@ -37,8 +37,6 @@ struct ReplicationOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Only these versions ("package" -> versions); empty: every held version.
   std::function<bool(const std::string& package, uint32_t version)> only;
-  // The target's part size: senders are fewer when parts are large (memory).
-  uint64_t part_bytes = 16ull << 20;
   // Called after each round's confirmations are durable (acknowledgements wait on it).
   std::function<void()> on_round;
 };

@@ -51,4 +51,33 @@ bool ObjectStoreCommand(const std::string& verb) {
   return std::system(command.c_str()) == 0;
 }
 
+std::string PatternBytes(size_t n, uint64_t seed) {
+  std::string s(n, '\0');
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (char& c : s) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  return s;
+}
+
+std::unique_ptr<storage::S3BlobStore> OpenS3Store(const storage::S3Settings& s, const TempDir& dir) {
+  auto store = storage::S3BlobStore::Open(Env::Default(), s, dir.Join("spool"));
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+Result<std::string> ReadBlobBack(storage::BlobStore* store, const std::string& name) {
+  auto file = store->Open(name);
+  if (!file.ok()) return file.status();
+  std::string got;
+  auto hash = storage::ReadHashing(file->get(), [&](const char* d, size_t n) {
+    got.append(d, n);
+    return Status::OK();
+  });
+  if (!hash.ok()) return hash.status();
+  if (*hash != name) return Status::Corruption("read back as " + *hash);
+  return got;
+}
+
 }  // namespace bevara::testing

@@ -4,9 +4,12 @@
 // Each test makes a bucket of its own, so tests run side by side.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "storage/blobs/s3_blob_store.h"
 #include "storage/blobs/s3_client.h"
+#include "tests/test_util.h"
 
 namespace bevara::testing {
 
@@ -20,5 +23,13 @@ int ObjectStorePort();
 // Runs tools/object-store.sh with `verb` (stop-gateway, start-gateway) for
 // this build's store; true when it succeeded.
 bool ObjectStoreCommand(const std::string& verb);
+
+// `n` bytes of a pattern `seed` picks (no two seeds alike).
+std::string PatternBytes(size_t n, uint64_t seed);
+// The S3 store for `s`, spooling in `dir`; null (and the test failed) when
+// it cannot be opened.
+std::unique_ptr<storage::S3BlobStore> OpenS3Store(const storage::S3Settings& s, const TempDir& dir);
+// A blob read whole from `store`; Corruption when it does not hash to its name.
+Result<std::string> ReadBlobBack(storage::BlobStore* store, const std::string& name);
 
 }  // namespace bevara::testing

@@ -20,34 +20,9 @@ using testing::FreshBucket;
 using testing::Impatient;
 using testing::TempDir;
 
-std::string Bytes(size_t n, uint64_t seed) {
-  std::string s(n, '\0');
-  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (char& c : s) {
-    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return s;
-}
-
-std::unique_ptr<S3BlobStore> OpenStore(const S3Settings& s, const TempDir& dir) {
-  auto store = S3BlobStore::Open(Env::Default(), s, dir.Join("spool"));
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(*store) : nullptr;
-}
-
-Result<std::string> ReadBack(BlobStore* store, const std::string& name) {
-  auto file = store->Open(name);
-  if (!file.ok()) return file.status();
-  std::string got;
-  auto hash = ReadHashing(file->get(), [&](const char* d, size_t n) {
-    got.append(d, n);
-    return Status::OK();
-  });
-  if (!hash.ok()) return hash.status();
-  if (*hash != name) return Status::Corruption("read back as " + *hash);
-  return got;
-}
+std::string Bytes(size_t n, uint64_t seed) { return testing::PatternBytes(n, seed); }
+Result<std::string> ReadBack(BlobStore* store, const std::string& name) { return testing::ReadBlobBack(store, name); }
+std::unique_ptr<S3BlobStore> OpenStore(const S3Settings& s, const TempDir& dir) { return testing::OpenS3Store(s, dir); }
 
 TEST(S3BlobStoreTest, BlobsGoInUnderTheirDigestAndComeBackWhole) {
   TempDir dir;
