@@ -8,6 +8,8 @@
 #include "src/access/token_store.h"
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/cli/copy_config.h"
+#include "src/services/checkpoint_copies.h"
 #include "storage/archive/archive.h"
 
 namespace bevara::cli {
@@ -91,8 +93,21 @@ int TokenCommand(const std::vector<std::string>& argv) {
 namespace {
 
 struct LogArgs {
-  std::string data, public_key, private_key, checkpoints, copy_to;
+  std::string data, public_key, private_key, checkpoints, copy_to, config, from_copy;
 };
+
+// The checkpoints to verify with: a copy on an object store, a file kept
+// elsewhere, or those in the data directory.
+Result<std::vector<access::LogCheckpoint>> CheckpointsToVerify(const LogArgs& args, const std::string& dir) {
+  if (args.from_copy.empty()) {
+    return access::ReadCheckpoints(Env::Default(), !args.checkpoints.empty() ? args.checkpoints : access::CheckpointsPath(dir));
+  }
+  auto config = LoadCopyConfig(args.config, args.data);
+  if (!config.ok()) return config.status();
+  const storage::CopySpec* copy = config->copies.Find(args.from_copy);
+  if (!copy) return Status::InvalidArgument("the configuration names no copy " + args.from_copy);
+  return services::ReadCheckpointsFromCopy(*copy);
+}
 
 int LogVerify(const LogArgs& args) {
   const std::string dir = DataDir(args.data) + "/access";
@@ -107,8 +122,7 @@ int LogVerify(const LogArgs& args) {
     std::cout << "audit log intact: " << v->entries << " entries\n";
     return 0;
   }
-  const std::string from = !args.checkpoints.empty() ? args.checkpoints : access::CheckpointsPath(dir);
-  auto checkpoints = access::ReadCheckpoints(Env::Default(), from);
+  auto checkpoints = CheckpointsToVerify(args, dir);
   if (!checkpoints.ok()) return Fail("log", checkpoints.status().message());
   auto v = access::VerifyCheckpoints(Env::Default(), dir, args.public_key, *checkpoints);
   if (!v.ok()) return Fail("log", v.status().message());
@@ -135,6 +149,14 @@ int LogCheckpointCommand(const LogArgs& args) {
     Status s = access::AppendCheckpoint(Env::Default(), args.copy_to, *c);
     if (!s.ok()) return Fail("log", "the checkpoint is made, the copy is not: " + s.message());
   }
+  if (!args.config.empty()) {
+    auto config = LoadCopyConfig(args.config, args.data);
+    if (!config.ok()) return Fail("log", "the checkpoint is made, not copied: " + config.status().message());
+    std::vector<std::string> stored;
+    Status s = services::StoreCheckpointOnCopies(config->copies, *c, &stored);
+    if (!s.ok()) return Fail("log", "the checkpoint is made, not on every copy: " + s.message());
+    for (const std::string& name : stored) std::cerr << "checkpoint stored on copy " << name << "\n";
+  }
   std::cout << access::CheckpointJson(*c) << "\n";
   return 0;
 }
@@ -143,9 +165,11 @@ int LogCheckpointCommand(const LogArgs& args) {
 
 int LogCommand(const std::vector<std::string>& argv) {
   CLI::App app("The audit log. verify checks its hash chain, and with --public-key every signed checkpoint\n"
-               "(those in the data directory, or a copy kept elsewhere): exit 0 intact, 1 broken, 2 could not\n"
+               "(those in the data directory, a file kept elsewhere, or those on an object-store copy): exit 0\n"
+               "intact, 1 broken, 2 could not\n"
                "run. keygen makes an Ed25519 key pair; keep the private key outside the data directory.\n"
-               "checkpoint signs the log's head and prints the checkpoint (one line of JSON) to copy elsewhere.",
+               "checkpoint signs the log's head and prints the checkpoint (one line of JSON) to copy elsewhere;\n"
+               "with --config it is also written to every object-store copy (locked where the copy has Object Lock).",
                "bevara log");
   LogArgs args;
   app.require_subcommand(1);
@@ -153,9 +177,16 @@ int LogCommand(const std::vector<std::string>& argv) {
   AddDataOption(*verify, &args.data);
   auto* key = verify->add_option("--public-key", args.public_key, "verify the signed checkpoints with this key");
   key->type_name("FILE");
-  verify->add_option("--checkpoints", args.checkpoints, "a copy of the checkpoints kept elsewhere")
-      ->type_name("FILE")
-      ->needs(key);
+  auto* file = verify->add_option("--checkpoints", args.checkpoints, "a copy of the checkpoints kept elsewhere")
+                   ->type_name("FILE")
+                   ->needs(key);
+  auto* config = verify->add_option("--config", args.config, "the server's configuration file naming the copies")
+                     ->type_name("FILE");
+  verify->add_option("--checkpoints-from-copy", args.from_copy, "the checkpoints kept on this object-store copy")
+      ->type_name("NAME")
+      ->needs(key)
+      ->needs(config)
+      ->excludes(file);
   CLI::App* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair for checkpoints");
   keygen->add_option("--private-key", args.private_key, "where to write the private key")->required()->type_name("FILE");
   keygen->add_option("--public-key", args.public_key, "where to write the public key")->required()->type_name("FILE");
@@ -163,6 +194,8 @@ int LogCommand(const std::vector<std::string>& argv) {
   AddDataOption(*checkpoint, &args.data);
   checkpoint->add_option("--private-key", args.private_key, "the signing key")->required()->type_name("FILE");
   checkpoint->add_option("--copy-to", args.copy_to, "also append the checkpoint to FILE")->type_name("FILE");
+  checkpoint->add_option("--config", args.config, "also write it to every object-store copy this configuration names")
+      ->type_name("FILE");
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
   if (keygen->parsed()) return LogKeygen(args);
   if (!RequireArchive(DataDir(args.data), "log")) return 2;

@@ -7,6 +7,7 @@
 
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/cli/copy_config.h"
 #include "src/server/server_config.h"
 #include "storage/copies/copy_set.h"
 #include "storage/copies/copy_status.h"
@@ -14,8 +15,6 @@
 
 namespace bevara::cli {
 
-// The configuration naming the copies; --data or $BEVARA_DATA override its
-// data directory, as for `bevara serve`.
 Result<server::ServerConfig> LoadCopyConfig(const std::string& config_file, const std::string& data) {
   server::ServerConfig config;
   if (!config_file.empty()) {

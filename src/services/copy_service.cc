@@ -277,8 +277,26 @@ Status CopyService::RepairLocal(const std::string& blob) {
   return Status::OK();
 }
 
+Result<storage::CopyLag> CopyService::LagOf(const storage::OpenCopy& copy) {
+  // Read before measuring: a change during the measurement leaves the
+  // stored keys behind, and the next call measures again.
+  const uint64_t generation = archive_->head_generation(), confirmed = copy.ledger->confirmed_blobs();
+  {
+    MutexLock lock(&lag_mu_);
+    auto known = lags_.find(copy.name);
+    if (known != lags_.end() && known->second.generation == generation && known->second.confirmed == confirmed) {
+      return known->second.lag;
+    }
+  }
+  auto lag = storage::MeasureLag(archive_, *copy.ledger);
+  if (!lag.ok()) return lag.status();
+  MutexLock lock(&lag_mu_);
+  lags_[copy.name] = {generation, confirmed, *lag};
+  return *lag;
+}
+
 Result<nlohmann::json> CopyService::StatusJson() {
-  auto status = storage::CopiesStatus(archive_, *copies_);
+  auto status = storage::CopiesStatus(archive_, *copies_, [this](const storage::OpenCopy& c) { return LagOf(c); });
   if (!status.ok()) return status.status();
   auto held = Held();
   const int64_t now = env_->NowMicros();

@@ -34,6 +34,7 @@
 #include "storage/copies/copy_policy.h"
 #include "storage/copies/copy_set.h"
 #include "storage/copies/fixity_schedule.h"
+#include "storage/copies/replicator.h"
 
 namespace bevara::services {
 
@@ -111,6 +112,16 @@ class CopyService {
   std::map<std::string, nlohmann::json> last_audit_ GUARDED_BY(mu_);
   std::map<std::string, std::string> fixity_errors_ GUARDED_BY(mu_);   // copy -> why its last share stopped
   std::map<std::string, int64_t> repair_failed_at_ GUARDED_BY(mu_);    // blob -> when a repair last failed
+  // Each copy's lag, as measured at an archive generation and a count of
+  // the copy's confirmations: measured again when either moved (the
+  // dashboard and GET /api/v1/copies ask often; measuring reads records).
+  struct KnownLag {
+    uint64_t generation = ~0ull, confirmed = ~0ull;
+    storage::CopyLag lag;
+  };
+  Result<storage::CopyLag> LagOf(const storage::OpenCopy& copy);
+  Mutex lag_mu_;
+  std::map<std::string, KnownLag> lags_ GUARDED_BY(lag_mu_);
   Mutex held_mu_;
   uint64_t held_generation_ GUARDED_BY(held_mu_) = ~0ull;
   std::vector<storage::HeldBlob> held_ GUARDED_BY(held_mu_);

@@ -3,8 +3,11 @@
 // JSON API asks, with the person logged in as the caller.
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "src/common/clock.h"
 #include "src/common/percent_encoding.h"
+#include "src/services/copy_service.h"
 #include "src/web/page.h"
 #include "src/web/public_pages.h"
 #include "src/web/render.h"
@@ -40,6 +43,38 @@ nlohmann::json JobRow(const std::string& lang, const Job& job) {
                       {"package_id", job.package_id}};
   if (!job.package_id.empty()) j["package_href"] = "/personal/paket/" + PercentEncode(job.package_id, false);
   return j;
+}
+
+// Each copy of the blobs (from the copy service, as GET /api/v1/copies):
+// what it lacks, what is damaged, how far this period's fixity has come.
+// A copy behind and failing, damaged or overdue needs a person.
+void AddCopies(WebApi* web, const std::string& lang, nlohmann::json* data, nlohmann::json* attention) {
+  services::CopyService* service = web->api->audits.copies;
+  if (!service) return;
+  auto status = service->StatusJson();
+  if (!status.ok()) return;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const nlohmann::json& c : (*status)["copies"]) {
+    const std::string name = c.value("name", "");
+    const bool remote = c.value("type", "") != "local";
+    const uint64_t lag = remote ? c["lag"].value("blobs", uint64_t{0}) : 0;
+    const uint64_t damaged = c["damaged"].size();
+    const nlohmann::json fixity = c.value("fixity", nlohmann::json::object());
+    const uint64_t overdue = fixity.value("overdue", uint64_t{0});
+    char done[16];
+    std::snprintf(done, sizeof done, "%.0f %%", 100.0 * fixity.value("done", 0.0));
+    nlohmann::json row = {{"name", name},
+                          {"lag", remote ? std::to_string(lag) + " (" + HumanBytes(c["lag"].value("bytes", uint64_t{0})) + ")" : "–"},
+                          {"damaged", std::to_string(damaged)},
+                          {"fixity", std::string(done) + (overdue ? ", " + std::to_string(overdue) + " " + Text(lang, "copies_overdue") : "")}};
+    if (c.contains("last_error")) row["error"] = c["last_error"];
+    rows.push_back(row);
+    if (remote && damaged > 0) attention->push_back({{"text", Text(lang, "attention_copy_damaged") + " " + name + ": " + std::to_string(damaged)}});
+    if (lag > 0 && c.contains("last_error")) attention->push_back({{"text", Text(lang, "attention_copy_behind") + " " + name}});
+    if (overdue > 0) attention->push_back({{"text", Text(lang, "attention_copy_overdue") + " " + name + ": " + std::to_string(overdue)}});
+  }
+  (*data)["copies"] = rows;
+  (*data)["has_copies"] = !rows.empty();
 }
 
 void Dashboard(WebApi* web, Exchange& ex) {
@@ -86,6 +121,7 @@ void Dashboard(WebApi* web, Exchange& ex) {
                        {"disk_free", HumanBytes(storage->disk_available)}};
   }
   nlohmann::json attention = nlohmann::json::array();
+  AddCopies(web, v->lang, &data, &attention);
   for (const storage::DamageNote& d : web->api->packages.archive->damage()->All()) {
     if (!reader || attention.size() == 20) break;
     attention.push_back({{"text", Text(v->lang, "attention_damaged") + " " + d.blob.substr(0, 16) + "… (" + d.kind + ", " + d.at.substr(0, 10) + ")"}});

@@ -541,21 +541,58 @@ Result<std::string> S3Client::Retention(const std::string& key) {
   return mode[0] + " until " + until[0];
 }
 
-Result<std::vector<std::string>> S3Client::Versions(const std::string& key) {
-  Request r;
-  r.query = "prefix=" + Encode(key, false) + "&versions=";
-  BEVARA_RETURN_IF_ERROR(Send(r));
-  XmlDoc doc(r.response);
-  if (!doc.root()) return Status::IOError("object store: listing versions of " + key + ": an answer that is not XML");
-  std::vector<std::string> ids;
-  for (xmlNode* n = doc.root()->children; n; n = n->next) {
-    if (n->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(n->name), "Version") != 0) continue;
-    std::vector<std::string> keys, versions;
-    CollectTexts(n->children, "Key", &keys);
-    CollectTexts(n->children, "VersionId", &versions);
-    if (!keys.empty() && keys[0] == key && !versions.empty()) ids.push_back(versions[0]);
+Status S3Client::ListVersions(const std::string& prefix, const std::function<Status(const S3Version&)>& fn) {
+  std::string key_marker, version_marker;
+  for (;;) {
+    Request r;
+    // Parameters sorted by name, as SigV4 signs them.
+    r.query = (key_marker.empty() ? "" : "key-marker=" + Encode(key_marker, false) + "&") + "max-keys=1000&prefix=" +
+              Encode(prefix, false) + (version_marker.empty() ? "" : "&version-id-marker=" + Encode(version_marker, false)) +
+              "&versions=";
+    BEVARA_RETURN_IF_ERROR(Send(r));
+    XmlDoc doc(r.response);
+    if (!doc.root()) return Status::IOError("object store: listing versions of " + prefix + ": an answer that is not XML");
+    for (xmlNode* n = doc.root()->children; n; n = n->next) {
+      if (n->type != XML_ELEMENT_NODE) continue;
+      const char* name = reinterpret_cast<const char*>(n->name);
+      const bool marker = std::strcmp(name, "DeleteMarker") == 0;
+      if (!marker && std::strcmp(name, "Version") != 0) continue;
+      std::vector<std::string> keys, ids, sizes;
+      CollectTexts(n->children, "Key", &keys);
+      CollectTexts(n->children, "VersionId", &ids);
+      CollectTexts(n->children, "Size", &sizes);
+      if (keys.empty() || ids.empty()) return Status::IOError("object store: listing versions of " + prefix + ": a version without key or id");
+      Status s = fn(S3Version{keys[0], ids[0], sizes.empty() ? 0 : std::strtoull(sizes[0].c_str(), nullptr, 10), marker});
+      if (s.code() == StatusCode::kStopIteration) return Status::OK();
+      BEVARA_RETURN_IF_ERROR(s);
+    }
+    const auto truncated = doc.Texts("IsTruncated");
+    if (truncated.empty() || truncated[0] != "true") return Status::OK();
+    const auto next_key = doc.Texts("NextKeyMarker"), next_version = doc.Texts("NextVersionIdMarker");
+    if (next_key.empty() || (next_key[0] == key_marker && (next_version.empty() || next_version[0] == version_marker))) {
+      return Status::IOError("object store: listing versions of " + prefix + ": truncated without a new marker");
+    }
+    key_marker = next_key[0];
+    version_marker = next_version.empty() ? "" : next_version[0];
   }
+}
+
+Result<std::vector<std::string>> S3Client::Versions(const std::string& key) {
+  std::vector<std::string> ids;
+  BEVARA_RETURN_IF_ERROR(ListVersions(key, [&](const S3Version& v) {
+    if (v.key == key && !v.delete_marker) ids.push_back(v.version_id);
+    return Status::OK();
+  }));
   return ids;
+}
+
+Status S3Client::GetVersion(const std::string& key, const std::string& version_id,
+                            const std::function<Status(const char*, size_t)>& sink) {
+  Request r;
+  r.key = key;
+  r.query = "versionId=" + Encode(version_id, false);
+  r.sink = &sink;
+  return Send(r);
 }
 
 Status S3Client::DeleteVersion(const std::string& key, const std::string& version_id) {

@@ -61,6 +61,12 @@ struct S3Object {
   uint64_t size = 0;
 };
 
+struct S3Version {
+  std::string key, version_id;
+  uint64_t size = 0;
+  bool delete_marker = false;
+};
+
 class S3Client {
  public:
   // REQUIRES: settings.Check() is OK.
@@ -105,8 +111,15 @@ class S3Client {
   // Object Lock: the retention of `key` as the store reports it
   // ("COMPLIANCE until 2036-12-01T10:00:00Z"); NotFound when it has none.
   Result<std::string> Retention(const std::string& key);
-  // The version ids of `key` in a versioned (locked) bucket, newest first.
+  // The version ids of `key` in a versioned (locked) bucket, newest first
+  // (delete markers left out).
   Result<std::vector<std::string>> Versions(const std::string& key);
+  // Every version and delete marker of every key starting with `prefix`, in
+  // key order, each key's newest first: what a delete only hid is here too.
+  Status ListVersions(const std::string& prefix, const std::function<Status(const S3Version&)>& fn);
+  // One version of `key`, whole, into `sink` (resumed after a cut, as Get).
+  Status GetVersion(const std::string& key, const std::string& version_id,
+                    const std::function<Status(const char*, size_t)>& sink);
   // Deletes one version for good; PermissionDenied while its lock holds.
   Status DeleteVersion(const std::string& key, const std::string& version_id);
 

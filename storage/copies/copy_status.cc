@@ -4,7 +4,7 @@
 
 namespace bevara::storage {
 
-Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies) {
+Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies, const LagSource& lag_source) {
   nlohmann::json out = {{"level", true}, {"copies", nlohmann::json::array()}};
   for (const OpenCopy& copy : copies.copies()) {
     const CopySpec* spec = copies.policy().Find(copy.name);
@@ -26,7 +26,7 @@ Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies) {
       // The lag first, then the confirmations: replication goes on while
       // this reads, and read the other way round a copy could show "level"
       // beside a count taken before its last blobs were confirmed.
-      auto lag = MeasureLag(archive, *copy.ledger);
+      auto lag = lag_source ? lag_source(copy) : MeasureLag(archive, *copy.ledger);
       if (!lag.ok()) return lag.status();
       c["confirmed"] = {{"blobs", copy.ledger->confirmed_blobs()}, {"bytes", copy.ledger->confirmed_bytes()}};
       nlohmann::json sample = nlohmann::json::array();

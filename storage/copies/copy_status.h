@@ -11,14 +11,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 #include "src/common/result.h"
 #include "storage/archive/archive.h"
 #include "storage/copies/copy_set.h"
+#include "storage/copies/replicator.h"
 
 namespace bevara::storage {
 
-// Measures the lag of every remote copy (reads the records of versions not
-// yet complete there).
-Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies);
+// How a copy's lag is had: measured (MeasureLag reads the records of the
+// versions not yet complete there), or remembered by a caller that knows
+// nothing changed since.
+using LagSource = std::function<Result<CopyLag>(const OpenCopy& copy)>;
+
+// The status of every copy; the lag of each remote one from `lag` (empty:
+// measured now).
+Result<nlohmann::json> CopiesStatus(Archive* archive, const CopySet& copies, const LagSource& lag = {});
 
 }  // namespace bevara::storage

@@ -19,6 +19,7 @@
 #include "tests/server/server_fixture.h"
 #include "tests/support/archive_fixture.h"
 #include "tests/support/object_store.h"
+#include "tests/web/staff_login.h"
 
 namespace bevara::testing {
 namespace {
@@ -80,6 +81,12 @@ TEST(ServerCopies, DepositsAreAcknowledgedOnlyOnceCopiedAndTheCopyIsShown) {
   EXPECT_EQ(c.dump().find(bucket.secret_access_key), std::string::npos) << "credentials are never shown";
   EXPECT_TRUE(c["copies"][0].contains("fixity"));
   EXPECT_EQ(s->Request("GET", "/api/v1/copies", s->CreateToken("eservice", "212000-0001")).status, 403);
+  // The staff dashboard shows the copies too, without credentials.
+  const std::string session = LogIn(*s, "anna", "archivist");
+  HttpReply page = s->Request("GET", "/personal", "", "", {{"Cookie", session}});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<th scope=\"row\">offsite</th>"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find(bucket.secret_access_key), std::string::npos);
 }
 
 TEST(ServerCopies, AFileDamagedHereIsRepairedFromTheCopyBeforeItIsSent) {

@@ -13,39 +13,12 @@
 #include "src/web/web.h"
 #include "tests/cli/run_bevara.h"
 #include "tests/server/server_fixture.h"
+#include "tests/web/staff_login.h"
 
 namespace bevara::testing {
 namespace {
 
 const std::string kOwner = "212000-0001", kOther = "556000-0002";
-
-struct Person {
-  std::string password, secret;
-};
-
-Person MakeUser(ServerProcess& s, const std::string& name, const std::string& role) {
-  CommandRun r = RunShell("printf 'ett-langt-losenord\\n' | " + std::string(BEVARA_BINARY) + " user create " + name +
-                          " --role " + role + " --password-stdin --data " + s.data_dir());
-  EXPECT_EQ(r.exit_code, 0);
-  const std::string tag = "one-time code secret: ";
-  const size_t at = r.out.find(tag);
-  return {"ett-langt-losenord", at == std::string::npos ? "" : r.out.substr(at + tag.size(), 32)};
-}
-
-std::string Form(const std::map<std::string, std::string>& fields) {
-  std::string body;
-  for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + k + "=" + PercentEncode(v, false);
-  return body;
-}
-
-HttpReply PostForm(ServerProcess& s, const std::string& path, const std::map<std::string, std::string>& fields,
-                   const std::string& cookie = "") {
-  std::map<std::string, std::string> headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  if (!cookie.empty()) headers["Cookie"] = cookie;
-  return s.Request("POST", path, "", Form(fields), headers);
-}
-
-std::string Code(const Person& p) { return *access::TotpCode(p.secret, static_cast<uint64_t>(std::time(nullptr)) / 30); }
 
 class WebPages : public ::testing::Test {
  protected:
