@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
+#include <system_error>
 #include <vector>
 
 #include "src/common/digest.h"
@@ -13,10 +15,13 @@ namespace {
 
 constexpr size_t kReadWindow = 8 << 20;
 
-// An object read in ranged windows of kReadWindow bytes.
+// An object read in ranged windows of kReadWindow bytes. Read from start to
+// end (audits, repairs), the next window is fetched while the caller works
+// through this one: the store's answer time is not added to every window.
 class S3File final : public ReadableFile {
  public:
   S3File(S3Client* client, std::string key, uint64_t size) : client_(client), key_(std::move(key)), size_(size) {}
+  ~S3File() override { DropAhead(); }
 
   Result<size_t> Read(char* buf, size_t n) override {
     if (at_ >= size_) return size_t{0};
@@ -39,7 +44,14 @@ class S3File final : public ReadableFile {
   Status LoadFirst(uint64_t* size) {
     window_.clear();
     window_start_ = 0;
-    Status s = client_->Get(key_, 0, kReadWindow, [this](const char* d, size_t n) { return Append(d, n); }, size);
+    Status s = client_->Get(
+        key_, 0, kReadWindow,
+        [this](const char* d, size_t n) {
+          if (window_.size() + n > kReadWindow) return Status::Corruption("object store sent more than was asked for " + key_);
+          window_.insert(window_.end(), d, d + n);
+          return Status::OK();
+        },
+        size);
     if (s.code() == StatusCode::kInvalidArgument) {  // an empty object has no first byte to ask for
       auto head = client_->Head(key_);
       if (!head.ok()) return head.status();
@@ -47,25 +59,64 @@ class S3File final : public ReadableFile {
       return *head == 0 ? Status::OK() : s;
     }
     size_ = s.ok() ? *size : 0;
+    if (s.ok()) ReadAhead();
     return s;
   }
 
  private:
-  Status Append(const char* d, size_t n) {
-    if (window_.size() + n > kReadWindow) return Status::Corruption("object store sent more than was asked for " + key_);
-    window_.insert(window_.end(), d, d + n);
+  struct Window {
+    uint64_t start = 0;
+    std::vector<char> bytes;
+    Status status;
+  };
+
+  // One window from `start`; runs on the read-ahead thread too (it reads
+  // only what does not change while the file is open).
+  Window Fetch(uint64_t start) const {
+    Window w;
+    w.start = start;
+    const uint64_t want = std::min<uint64_t>(kReadWindow, size_ - start);
+    w.bytes.reserve(want);
+    w.status = client_->Get(key_, start, want, [&](const char* d, size_t n) {
+      if (w.bytes.size() + n > want) return Status::Corruption("object store sent more than was asked for " + key_);
+      w.bytes.insert(w.bytes.end(), d, d + n);
+      return Status::OK();
+    });
+    if (w.status.ok() && w.bytes.size() != want) {
+      w.status = Status::Corruption("object " + key_ + " is shorter than its size said (" +
+                                    std::to_string(start + w.bytes.size()) + " of " + std::to_string(size_) + " bytes)");
+    }
+    return w;
+  }
+
+  Status Load() {
+    Window w;
+    if (ahead_.valid() && ahead_start_ == at_) {
+      w = ahead_.get();
+    } else {
+      DropAhead();
+      w = Fetch(at_);
+    }
+    if (!w.status.ok()) return w.status;
+    window_ = std::move(w.bytes);
+    window_start_ = w.start;
+    ReadAhead();
     return Status::OK();
   }
-  Status Load() {
-    window_.clear();
-    window_start_ = at_;
-    const uint64_t want = std::min<uint64_t>(kReadWindow, size_ - at_);
-    BEVARA_RETURN_IF_ERROR(client_->Get(key_, at_, want, [this](const char* d, size_t n) { return Append(d, n); }));
-    if (window_.size() != want) {
-      return Status::Corruption("object " + key_ + " is shorter than its size said (" + std::to_string(at_ + window_.size()) +
-                                " of " + std::to_string(size_) + " bytes)");
+
+  void ReadAhead() {
+    const uint64_t next = window_start_ + window_.size();
+    if (next >= size_ || window_.empty()) return;
+    try {
+      ahead_ = std::async(std::launch::async, [this, next] { return Fetch(next); });
+      ahead_start_ = next;
+    } catch (const std::system_error&) {  // no thread to be had: the next Load fetches it
     }
-    return Status::OK();
+  }
+
+  void DropAhead() {
+    if (ahead_.valid()) ahead_.wait();
+    ahead_ = {};
   }
 
   S3Client* client_;
@@ -74,6 +125,8 @@ class S3File final : public ReadableFile {
   uint64_t at_ = 0;
   uint64_t window_start_ = 0;
   std::vector<char> window_;
+  std::future<Window> ahead_;  // the window from ahead_start_, on its way
+  uint64_t ahead_start_ = 0;
 };
 
 struct StagedS3Blob {
