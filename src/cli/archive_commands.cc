@@ -7,9 +7,13 @@
 
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
+#include "src/cli/copy_config.h"
 #include "storage/archive/audit.h"
 #include "storage/archive/export.h"
 #include "storage/archive/maintenance.h"
+#include "storage/blobs/s3_blob_store.h"
+#include "storage/copies/copy_gc.h"
+#include "storage/copies/copy_set.h"
 
 namespace bevara::cli {
 namespace {
@@ -156,13 +160,48 @@ int ExportCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
+namespace {
+
+// Disposal reaching every object-store copy the configuration names.
+int CollectCopies(storage::Archive* archive, const storage::CopyPolicy& policy) {
+  auto set = storage::CopySet::Open(archive, policy);
+  if (!set.ok()) return Fail("gc", set.status().ToString());
+  int rc = 0;
+  for (const storage::OpenCopy& copy : (*set)->copies()) {
+    auto* store = dynamic_cast<storage::S3BlobStore*>(copy.store);
+    if (copy.local || !store) continue;
+    auto report = storage::CollectCopyGarbage(archive, store->client(), copy.ledger);
+    if (!report.ok()) {
+      rc = Fail("gc", "copy " + copy.name + ": " + report.status().ToString());
+      continue;
+    }
+    std::cout << report->ToText(copy.name);
+    if (!report->locked.empty()) rc = std::max(rc, 1);
+  }
+  return rc;
+}
+
+}  // namespace
+
 int GcCommand(const std::vector<std::string>& argv) {
-  CLI::App app("Removes blobs no archived version references and staging files of interrupted ingests.",
+  CLI::App app("Removes blobs no archived version references and staging files of interrupted ingests; with\n"
+               "--config, also from every object-store copy it names (every version of the object; one under\n"
+               "Object Lock is kept until its retention ends, and named). Exit status: 0 done, 1 some copies\n"
+               "keep locked blobs, 2 could not run.",
                "bevara gc");
-  std::string data;
+  std::string data, config_file;
   AddDataOption(app, &data);
+  app.add_option("--config", config_file, "the server's configuration file naming the copies")->type_name("FILE");
   if (int rc = ParseCommandLine(app, argv); rc >= 0) return rc;
-  data = DataDir(data);
+  server::ServerConfig config;
+  if (!config_file.empty()) {
+    auto loaded = LoadCopyConfig(config_file, data);
+    if (!loaded.ok()) return Fail("gc", loaded.status().message());
+    config = *loaded;
+    data = config.data_dir;
+  } else {
+    data = DataDir(data);
+  }
   if (!RequireArchive(data, "gc")) return 2;
   // gc writes only to the store: the catalog is opened to read only, so that
   // gc runs on a full disk, which is when it is needed.
@@ -172,7 +211,7 @@ int GcCommand(const std::vector<std::string>& argv) {
   if (!stats.ok()) return Fail("gc", stats.status().ToString());
   std::cout << "kept " << stats->blobs_kept << " blobs; removed " << stats->blobs_removed << " blobs ("
             << stats->bytes_removed << " bytes) and " << stats->staging_files_removed << " staging files\n";
-  return 0;
+  return config.copies.has_remote() ? CollectCopies(archive->get(), config.copies) : 0;
 }
 
 int RebuildCommand(const std::vector<std::string>& argv) {

@@ -77,6 +77,9 @@ Status CopyLedger::Apply(std::string_view payload) {
     s.damage.clear();
     s.confirmed = true, s.confirmed_at = e->at;
     if (e->size) s.size = e->size;
+  } else if (e->type == "deletion" && e->outcome == "deleted") {  // disposal: as never copied
+    s.confirmed = false;
+    s.damage.clear();
   }
   if (was && s.confirmed && s.size != old_size) confirmed_bytes_ += s.size - old_size;  // modular: the sum stays right
   if (!was && s.confirmed) {
@@ -86,6 +89,7 @@ Status CopyLedger::Apply(std::string_view payload) {
     --confirmed_blobs_;
     confirmed_bytes_ -= old_size;
   }
+  if (e->type == "deletion" && e->outcome == "deleted") blobs_.erase(e->blob);
   return Status::OK();
 }
 

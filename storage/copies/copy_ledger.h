@@ -37,7 +37,7 @@ namespace bevara::storage {
 
 struct CopyEvent {
   std::string id;       // unique: "<copy>-<random>"
-  std::string type;     // "replication", "fixity check", "repair", "version copied"
+  std::string type;     // "replication", "fixity check", "repair", "version copied", "deletion"
   std::string at;       // RFC 3339, UTC
   std::string blob;
   uint64_t size = 0;
