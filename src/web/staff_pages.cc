@@ -52,7 +52,10 @@ void AddCopies(WebApi* web, const std::string& lang, nlohmann::json* data, nlohm
   services::CopyService* service = web->api->audits.copies;
   if (!service) return;
   auto status = service->StatusJson();
-  if (!status.ok()) return;
+  if (!status.ok()) {  // not silence: the copies' state is what a person must know
+    attention->push_back({{"text", Text(lang, "attention_copies_unknown")}});
+    return;
+  }
   nlohmann::json rows = nlohmann::json::array();
   for (const nlohmann::json& c : (*status)["copies"]) {
     const std::string name = c.value("name", "");

@@ -149,13 +149,11 @@ Status SendMultipart(S3Client* client, const std::string& key, const std::string
     (void)client->AbortMultipart(key, *id);
     return s;
   }
-  Status completed = client->CompleteMultipart(key, *id, etags);
-  // An upload the store no longer knows was completed by an earlier attempt
-  // whose answer was lost (the client tried again): the object below says.
-  if (!completed.ok() && !(completed.code() == StatusCode::kNotFound &&
-                           completed.message().find("NoSuchUpload") != std::string::npos)) {
-    return completed;
-  }
+  // A completion tried again after its answer was lost is answered as done
+  // by Ceph RGW and AWS; a store that answers NoSuchUpload instead fails
+  // this upload, and the blob is sent again in the next round (an object of
+  // the right size is no proof of the right bytes).
+  BEVARA_RETURN_IF_ERROR(client->CompleteMultipart(key, *id, etags));
   // The completed object is what was sent (a store that answered 200 to a
   // completion it did not carry out is not believed).
   auto stored = client->Head(key);

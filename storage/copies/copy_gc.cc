@@ -34,12 +34,18 @@ Result<std::set<std::string>> HeldNames(Archive* archive) {
   return held;
 }
 
-// True, with the retention, when the object is locked beyond now.
-bool LockedNow(S3Client* client, const std::string& key, const std::string& now, std::string* retention) {
+// True, with the retention, when the object is locked beyond now. A store
+// that does not answer or refuses us says nothing: that is an error.
+Result<bool> LockedNow(S3Client* client, const std::string& key, const std::string& now, std::string* retention) {
   auto r = client->Retention(key);
-  if (!r.ok()) return false;
+  if (!r.ok()) {
+    const StatusCode c = r.status().code();
+    if (c == StatusCode::kUnavailable || c == StatusCode::kPermissionDenied || IsMissingBucket(r.status())) return r.status();
+    return false;  // no retention on it (or no Object Lock on the bucket)
+  }
   const size_t until = r->find(" until ");
-  if (until == std::string::npos || r->compare(until + 7, now.size() - 1, now, 0, now.size() - 1) <= 0) return false;
+  if (until == std::string::npos) return true;  // a retention we cannot read: kept
+  if (r->compare(until + 7, now.size() - 1, now, 0, now.size() - 1) <= 0) return false;
   *retention = *r;
   return true;
 }
@@ -51,6 +57,7 @@ std::string CopyGcReport::ToText(const std::string& copy) const {
   out << "copy " << copy << ": kept " << blobs_kept << " blobs; deleted " << blobs_deleted << " blobs (" << bytes_deleted
       << " bytes) no version holds";
   if (!locked.empty()) out << "; " << locked.size() << " kept by their lock until it ends";
+  if (not_ours) out << "; " << not_ours << " objects this archive did not send left alone";
   out << "\n";
   for (const std::string& l : locked) out << "  LOCKED: " << l << "\n";
   return out.str();
@@ -61,12 +68,20 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
   if (!held.ok()) return held.status();
   CopyGcReport report;
   std::map<std::string, Orphan> orphans;
-  std::set<std::string> kept;
+  std::set<std::string> kept, not_ours;
   BEVARA_RETURN_IF_ERROR(client->ListVersions("sha256/", [&](const S3Version& v) {
     const std::string name = v.key.substr(v.key.rfind('/') + 1);
-    if (!IsBlobName(name) || v.key != S3KeyForBlob(name)) return Status::OK();  // not ours
+    if (!IsBlobName(name) || v.key != S3KeyForBlob(name)) return Status::OK();  // not a blob
     if (held->count(name)) {
       kept.insert(name);
+      return Status::OK();
+    }
+    // Only what this archive sent there (its ledger knows it), and only what
+    // the local gc took from the local store (which keeps what any catalog,
+    // an earlier one too, still references): never a bucket's other content,
+    // nor what a wrong --data or a new archive does not know.
+    if (!ledger->Find(name)) {
+      not_ours.insert(name);
       return Status::OK();
     }
     Orphan& o = orphans[v.key];
@@ -76,29 +91,42 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
     return Status::OK();
   }));
   report.blobs_kept = kept.size();
+  report.not_ours = not_ours.size();
   const std::string now = NowRfc3339(Env::Default());
   for (const auto& [key, o] : orphans) {
-    std::string retention;
-    if (o.has_object && LockedNow(client, key, now, &retention)) {
-      report.locked.push_back(o.blob + ": " + retention);
+    if (archive->store()->Size(o.blob).ok()) {  // the local gc kept it
+      ++report.blobs_kept;
       continue;
     }
-    // Recorded first: the copy no longer counts it as held, whatever
-    // happens to the delete.
-    CopyEvent e = ledger->NewEvent("deletion", o.blob, o.size, "deleted", "no version holds it (disposal)");
-    BEVARA_RETURN_IF_ERROR(ledger->RecordDurably({e}));
-    bool locked = false;
+    std::string retention;
+    if (o.has_object) {
+      auto locked = LockedNow(client, key, now, &retention);
+      if (!locked.ok()) return locked.status();
+      if (*locked) {
+        report.locked.push_back(o.blob + ": " + retention);
+        continue;
+      }
+    }
+    // Begun before the object is touched: from here the copy does not count
+    // it as held, whatever happens to the delete.
+    BEVARA_RETURN_IF_ERROR(
+        ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "begun", "no version holds it (disposal)")}));
+    std::string refused;
     for (const std::string& id : o.version_ids) {
       Status s = client->DeleteVersion(key, id);
       if (s.code() == StatusCode::kPermissionDenied) {
-        locked = true;
+        refused = s.message();
         continue;
       }
       if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
     }
-    if (locked) {
-      report.locked.push_back(o.blob + ": a version is locked");
-    } else if (o.has_object) {
+    if (!refused.empty()) {
+      BEVARA_RETURN_IF_ERROR(ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "refused", refused)}));
+      report.locked.push_back(o.blob + ": the store refused to delete a version");
+      continue;
+    }
+    BEVARA_RETURN_IF_ERROR(ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "deleted", "every version")}));
+    if (o.has_object) {
       ++report.blobs_deleted;
       report.bytes_deleted += o.size;
     }

@@ -77,7 +77,7 @@ Status CopyLedger::Apply(std::string_view payload) {
     s.damage.clear();
     s.confirmed = true, s.confirmed_at = e->at;
     if (e->size) s.size = e->size;
-  } else if (e->type == "deletion" && e->outcome == "deleted") {  // disposal: as never copied
+  } else if (e->type == "deletion") {  // disposal begun: no longer held there
     s.confirmed = false;
     s.damage.clear();
   }
@@ -89,7 +89,7 @@ Status CopyLedger::Apply(std::string_view payload) {
     --confirmed_blobs_;
     confirmed_bytes_ -= old_size;
   }
-  if (e->type == "deletion" && e->outcome == "deleted") blobs_.erase(e->blob);
+  if (e->type == "deletion" && e->outcome == "deleted") blobs_.erase(e->blob);  // as never copied
   return Status::OK();
 }
 

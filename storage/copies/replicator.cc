@@ -19,7 +19,8 @@ constexpr uint64_t kRoundBytes = 1ull << 30;
 
 struct Pending {
   HeldBlob blob;
-  Status result = Status::Unavailable("not sent: the run was stopped");  // until it is sent
+  bool sent = false;  // tried: `result` says how it went
+  Status result = Status::Unavailable("not sent: the run was stopped");
 };
 
 // Sends one blob from the local store to `target`.
@@ -67,6 +68,7 @@ class Round {
       for (size_t i; (i = next.fetch_add(1)) < pending_.size();) {
         if (cancelled() || down.load(std::memory_order_relaxed)) return;
         pending_[i].result = SendOne(archive_, target_, pending_[i].blob);
+        pending_[i].sent = true;
         if (EndsTheRun(pending_[i].result)) down.store(true, std::memory_order_relaxed);
       }
     };
@@ -78,14 +80,17 @@ class Round {
     work();
     for (std::thread& t : threads) t.join();
     Status ended;
+    bool ended_by_failure = false;
     std::vector<CopyEvent> confirmed;
     for (const Pending& p : pending_) {
       if (p.result.ok()) {
         confirmed.push_back(ledger_->NewEvent("replication", p.blob.name, p.blob.size, "confirmed", "copied from the local store"));
         ++report_->blobs_sent;
         report_->bytes_sent += p.blob.size;
+      } else if (!p.sent) {
+        if (ended.ok()) ended = p.result;  // stopped before it was tried; a real failure says more
       } else if (EndsTheRun(p.result)) {
-        if (ended.ok()) ended = p.result;  // the first: later ones were not sent
+        if (ended.ok() || !ended_by_failure) ended = p.result, ended_by_failure = true;
       } else if (!p.result.ok()) {
         report_->problems.push_back("blob " + p.blob.name + ": " + p.result.ToString());
       }

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/NullStream.h>
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace bevara::testing {
@@ -98,11 +100,16 @@ class Forwarder : public Poco::Net::HTTPRequestHandler {
     std::istream& answer = upstream.receiveResponse(response);
     // Held back after the store did the work: the client may give up on an
     // answer to a request that succeeded, and try it again.
-    const bool candidate = may_fault && plan.slow_every > 0 && what.find(plan.slow_matching) != std::string::npos;
+    const bool candidate = may_fault && plan.slow_every > 0 && (plan.slow_method.empty() || in.getMethod() == plan.slow_method) &&
+                           in.getURI().find(plan.slow_matching) != std::string::npos;
     if (candidate && ++shared_->slow_candidates % plan.slow_every == 0 &&
         (plan.slow_limit == 0 || shared_->slowed < plan.slow_limit)) {
       ++shared_->slowed;
       shared_->Faulted(what);
+      if (plan.drop_answer) {
+        static_cast<Poco::Net::HTTPServerRequestImpl&>(in).socket().shutdown();
+        throw std::runtime_error("answer dropped");  // ends this connection
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(plan.slow_ms));
     }
     out.setStatusAndReason(response.getStatus(), response.getReason());

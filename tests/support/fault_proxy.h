@@ -23,10 +23,15 @@ struct FaultPlan {
   // work, the client may have given up waiting.
   int slow_every = 0;
   int slow_ms = 0;
-  // Only requests whose "METHOD URI" holds this are counted for slow_every
-  // (empty: all); and no more than `slow_limit` are slowed (0: no limit).
+  // Only requests with this method (empty: any) whose URI holds
+  // `slow_matching` are counted for slow_every; and no more than
+  // `slow_limit` are slowed (0: no limit).
+  std::string slow_method;
   std::string slow_matching;
   int slow_limit = 0;
+  // Instead of holding the answer back, hang up without one: the store did
+  // the work and the client never hears of it.
+  bool drop_answer = false;
   // A request made again (same method and URI) after a fault goes through:
   // with many senders at once, counting alone could hit one request at
   // every attempt.

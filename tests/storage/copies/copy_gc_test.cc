@@ -111,6 +111,24 @@ TEST(CopyGcTest, LockedBlobsAreKeptUntilTheirRetentionEndsAndNamed) {
   for (const std::string& b : d.removed_blobs) EXPECT_TRUE(d.ledger->Confirmed(b)) << "still there, still whole";
 }
 
+// A wrong --data, an archive restored from nothing, a bucket shared with
+// another archive: what this archive's ledger never recorded is not its to
+// delete.
+TEST(CopyGcTest, ObjectsThisArchiveDidNotSendAreLeftAlone) {
+  Disposed d(/*locked=*/false);
+  ASSERT_TRUE(d.ledger);
+  const uint64_t before = d.RemoteObjects();
+  TempDir other;
+  auto empty = testing::OpenArchiveOrDie(other.Join("data"), Env::Default(), {.create_if_missing = true});
+  auto ledger = CopyLedger::Open(Env::Default(), other.Join("data/store/copies"), "offsite");
+  ASSERT_TRUE(ledger.ok());
+  auto report = CollectCopyGarbage(empty.get(), d.remote->client(), ledger->get());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->blobs_deleted, 0u);
+  EXPECT_EQ(report->not_ours, before);
+  EXPECT_EQ(d.RemoteObjects(), before);
+}
+
 // A version record that cannot be read hides what its version holds: no
 // blob of any copy is deleted on a guess.
 TEST(CopyGcTest, AnUnreadableVersionRecordStopsDeletionEverywhere) {
