@@ -39,11 +39,15 @@ struct LockedCopy {
   testing::CommandRun Verify(const std::string& how) {
     return RunBevara("log verify --data " + data + " --public-key " + keys + ".pub " + how, true);
   }
+  testing::CommandRun VerifyFromCopy() { return Verify("--config " + config + " --checkpoints-from-copy offsite"); }
+  testing::CommandRun Checkpoint() {
+    return RunBevara("log checkpoint --data " + data + " --private-key " + keys + ".key --config " + config, true);
+  }
 };
 
 TEST(CheckpointCopies, ACheckpointOnALockedCopyOutlivesTheDataDirectorysCheckpointsAndADelete) {
   LockedCopy c;
-  auto made = RunBevara("log checkpoint --data " + c.data + " --private-key " + c.keys + ".key --config " + c.config, true);
+  auto made = c.Checkpoint();
   ASSERT_EQ(made.exit_code, 0) << made.out;
   EXPECT_NE(made.out.find("checkpoint stored on copy offsite"), std::string::npos) << made.out;
   EXPECT_EQ(made.out.find(c.bucket.secret_access_key), std::string::npos);
@@ -70,16 +74,15 @@ TEST(CheckpointCopies, ACheckpointOnALockedCopyOutlivesTheDataDirectorysCheckpoi
   EXPECT_EQ((*client)->DeleteVersion(keys[0], (*versions)[0]).code(), StatusCode::kPermissionDenied);
 
   EXPECT_EQ(c.Verify("").exit_code, 1) << "nothing left here to prove with";
-  auto proven = c.Verify("--config " + c.config + " --checkpoints-from-copy offsite");
+  auto proven = c.VerifyFromCopy();
   EXPECT_EQ(proven.exit_code, 0) << proven.out;
   EXPECT_NE(proven.out.find("1 signed checkpoints hold"), std::string::npos) << proven.out;
 }
 
-// The copy's checkpoints prove the log only while it holds what they
-// signed; a checkpoint planted on the copy without the key proves nothing.
+// The copy's checkpoints prove the log only while it holds what they signed.
 TEST(CheckpointCopies, TheCopysCheckpointsCatchARewrittenLog) {
   LockedCopy c;
-  ASSERT_EQ(RunBevara("log checkpoint --data " + c.data + " --private-key " + c.keys + ".key --config " + c.config).exit_code, 0);
+  ASSERT_EQ(c.Checkpoint().exit_code, 0);
   // The log rewritten without its entries (a fresh, consistent chain).
   ASSERT_EQ(std::remove((c.data + "/access/audit.log").c_str()), 0);
   (void)std::remove((c.data + "/access/audit.log.head").c_str());
@@ -88,15 +91,15 @@ TEST(CheckpointCopies, TheCopysCheckpointsCatchARewrittenLog) {
     ASSERT_TRUE(log.ok());
     for (int i = 0; i < 5; ++i) ASSERT_TRUE((*log)->Append({"x", "archivist", "file.read", "p", "ok", "", "local"}, true).ok());
   }
-  auto caught = c.Verify("--config " + c.config + " --checkpoints-from-copy offsite");
+  auto caught = c.VerifyFromCopy();
   EXPECT_EQ(caught.exit_code, 1) << caught.out;
   EXPECT_NE(caught.out.find("NOT PROVEN"), std::string::npos) << caught.out;
-
 }
 
+// A checkpoint planted on the copy without the key proves nothing.
 TEST(CheckpointCopies, ACheckpointPlantedOnTheCopyWithoutTheKeyProvesNothing) {
   LockedCopy c;
-  ASSERT_EQ(RunBevara("log checkpoint --data " + c.data + " --private-key " + c.keys + ".key --config " + c.config).exit_code, 0);
+  ASSERT_EQ(c.Checkpoint().exit_code, 0);
   TempDir other;
   ASSERT_TRUE(access::GenerateCheckpointKey(Env::Default(), other.Join("k"), other.Join("p")).ok());
   auto forged = access::WriteCheckpoint(Env::Default(), c.data, other.Join("k"));
@@ -106,7 +109,7 @@ TEST(CheckpointCopies, ACheckpointPlantedOnTheCopyWithoutTheKeyProvesNothing) {
   std::vector<std::string> stored;
   ASSERT_TRUE(StoreCheckpointOnCopies(policy, *forged, &stored).ok());
   EXPECT_EQ(stored, std::vector<std::string>{"offsite"});
-  auto v = c.Verify("--config " + c.config + " --checkpoints-from-copy offsite");
+  auto v = c.VerifyFromCopy();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_NE(v.out.find("NOT PROVEN"), std::string::npos) << v.out;
 }
