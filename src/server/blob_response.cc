@@ -342,7 +342,23 @@ time_t ParseRfc3339(const std::string& text) {
 
 }  // namespace
 
-void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSummary& package, uint32_t version) {
+namespace {
+
+// A blob known damaged or missing here is repaired from a good copy, when
+// there are copies; what cannot be repaired is refused by the caller.
+void RepairBeforeSending(const BlobSource& source, Exchange& ex, const std::string& blob) {
+  if (!source.copies) return;
+  storage::Archive* archive = source.archive;
+  if (!archive->damage()->Find(blob) && archive->store()->Size(blob).status().IsNotFound()) {
+    RecordDamage(archive, ex.env, blob, "missing", "the blob is not in the store", "transfer");
+  }
+  if (archive->damage()->Find(blob)) (void)source.copies->RepairLocal(blob);
+}
+
+}  // namespace
+
+void SendDip(const BlobSource& source, Exchange& ex, const storage::PackageSummary& package, uint32_t version) {
+  storage::Archive* archive = source.archive;
   auto vs = archive->catalog()->GetVersion(package.id, version);
   if (!vs.ok() || !*vs) return SendStatus(ex, vs.ok() ? Status::NotFound("version") : vs.status());
   const time_t archived_at = ParseRfc3339((*vs)->created);  // every entry dated when the version was archived
@@ -352,6 +368,10 @@ void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSumm
     return Status::OK();
   });
   if (!s.ok()) return SendStatus(ex, s);
+  // Known damaged or missing here: repaired from a good copy first, as a
+  // single file is (the package is sent whole or not at all).
+  RepairBeforeSending(source, ex, (*vs)->record);
+  for (const storage::FileRecord& f : files) RepairBeforeSending(source, ex, f.sha256);
   auto record_size = archive->store()->Size((*vs)->record);
   if (!record_size.ok()) {
     if (!record_size.status().IsNotFound()) return SendStatus(ex, Status::Internal(record_size.status().ToString()));

@@ -62,7 +62,8 @@ void SendDamaged(Exchange& ex, const storage::DamageNote& note);
 // on the way; a blob that no longer matches its digest cuts the connection
 // so that the client cannot take a damaged DIP for a whole one (and the
 // damage register records it); a version with a blob known damaged is
-// refused before anything is sent.
-void SendDip(storage::Archive* archive, Exchange& ex, const storage::PackageSummary& package, uint32_t version);
+// refused before anything is sent, unless it is repaired from a good copy
+// first (as SendBlob does).
+void SendDip(const BlobSource& source, Exchange& ex, const storage::PackageSummary& package, uint32_t version);
 
 }  // namespace bevara::server

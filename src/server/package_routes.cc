@@ -183,7 +183,7 @@ void GetDip(PackageApi* api, Exchange& ex) {
   auto version = RequestedVersion(ex, *p);
   if (!version) return;
   if (!Audit(api->context, ex, "dip.read", p->id, "ok", "version " + std::to_string(*version)).ok()) return RefuseUnrecorded(ex);
-  SendDip(api->archive, ex, *p, *version);
+  SendDip({api->archive, api->context->pins, api->context->copies}, ex, *p, *version);
 }
 
 // What the archive holds per format. Counted on the request: one catalog

@@ -130,6 +130,12 @@ TEST(ServerCopies, AFileDamagedHereIsRepairedFromTheCopyBeforeItIsSent) {
   const std::string log = s->Request("GET", "/api/v1/log?action=copy.&limit=100", s->CreateToken("auditor")).body;
   EXPECT_NE(log.find("copy.repair"), std::string::npos) << log;
   EXPECT_NE(log.find("from copy offsite"), std::string::npos) << log;
+  // Lost again: the whole package (the DIP) is sent after the repair too.
+  std::filesystem::remove(blob);
+  HttpReply dip = s->Request("GET", "/api/v1/packages/" + package + "/dip", archivist);
+  ASSERT_EQ(dip.status, 200) << dip.body;
+  EXPECT_NE(dip.body.find(good), std::string::npos) << "the file inside the zip (stored, not compressed)";
+  EXPECT_EQ(ReadFile(blob), good);
 }
 
 // The object store stops answering: deposits waiting for it are not
