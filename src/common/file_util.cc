@@ -21,6 +21,17 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t
   }
 }
 
+Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    auto r = file->Read(buf + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) break;
+    got += *r;
+  }
+  return got;
+}
+
 Status ReadExactlyAt(ReadableFile* file, uint64_t offset, size_t n, std::string* out, const char* short_message) {
   BEVARA_RETURN_IF_ERROR(file->Seek(static_cast<int64_t>(offset), SEEK_SET).status());
   out->resize(n);

@@ -17,6 +17,10 @@ namespace bevara {
 // The whole file. ResourceExhausted when it is larger than `max_bytes`.
 Result<std::string> ReadFileToString(Env* env, const std::string& path, uint64_t max_bytes = 16u << 20);
 
+// Reads up to n bytes, as many as the file gives before its end (a short
+// count only at the end).
+Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n);
+
 // Exactly `n` bytes of a seekable file from `offset` into *out. A file that
 // ends sooner is Corruption with `short_message`.
 Status ReadExactlyAt(ReadableFile* file, uint64_t offset, size_t n, std::string* out, const char* short_message);

@@ -20,7 +20,4 @@ std::string ExtractHtmlText(ReadableFile* file, TextSink* sink);
 // Reads the whole file (`size` bytes) into memory first: poppler needs it all.
 std::string ExtractPdfText(ReadableFile* file, uint64_t size, TextSink* sink);
 
-// Reads up to n bytes, as many as the file gives (0 at the end).
-Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n);
-
 }  // namespace bevara::search

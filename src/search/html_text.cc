@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "src/common/file_util.h"
 #include "src/search/extractors.h"
 
 namespace bevara::search {

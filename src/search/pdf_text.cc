@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "src/common/file_util.h"
 #include "src/search/extractors.h"
 
 namespace bevara::search {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "src/common/file_util.h"
 #include "src/search/extractors.h"
 
 namespace bevara::search {
@@ -75,17 +76,6 @@ class TrackedFile final : public ReadableFile {
 };
 
 }  // namespace
-
-Result<size_t> ReadFull(ReadableFile* file, char* buf, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    auto r = file->Read(buf + got, n - got);
-    if (!r.ok()) return r.status();
-    if (*r == 0) break;
-    got += *r;
-  }
-  return got;
-}
 
 std::string ExtractPlainText(ReadableFile* file, TextSink* sink) {
   // Decide the encoding on the first block, as editors do: UTF-16 when it

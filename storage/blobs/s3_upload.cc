@@ -9,24 +9,13 @@
 #include <vector>
 
 #include "src/common/digest.h"
+#include "src/common/file_util.h"
 
 namespace bevara::storage {
 namespace {
 
 // Read before any part memory is asked for: most blobs end within it.
 constexpr size_t kHeadBytes = 1 << 20;
-
-// Fills `buffer` from `source` as far as it goes; returns the bytes read.
-Result<size_t> Fill(ReadableFile* source, char* buffer, size_t size) {
-  size_t have = 0;
-  while (have < size) {
-    auto n = source->Read(buffer + have, size - have);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    have += *n;
-  }
-  return have;
-}
 
 Status Mismatch(const std::string& sha256, const std::string& got, const char* what) {
   return Status::Corruption("blob " + sha256 + " reads as " + got + ": " + what);
@@ -55,7 +44,7 @@ class MultipartSender {
       auto next = NextBuffer();
       if (!next.ok()) return next.status();
       buffer = std::move(*next);
-      auto filled = Fill(source, buffer.get(), part_);
+      auto filled = ReadFull(source, buffer.get(), part_);
       if (!filled.ok()) return filled.status();
       have = *filled;
     }
@@ -193,7 +182,7 @@ Status UploadVerified(S3Client* client, const std::string& key, const std::strin
   const size_t part = static_cast<size_t>(client->settings().part_bytes);
   const size_t head_size = std::min(kHeadBytes, part);
   std::unique_ptr<char[]> head(new char[head_size]);
-  auto got = Fill(source, head.get(), head_size);
+  auto got = ReadFull(source, head.get(), head_size);
   if (!got.ok()) return got.status();
   std::unique_ptr<char[]> buffer = std::move(head);
   size_t have = *got;
@@ -201,7 +190,7 @@ Status UploadVerified(S3Client* client, const std::string& key, const std::strin
     if (options.memory) options.memory->Acquire(part);
     std::unique_ptr<char[]> whole_part(new char[part]);
     std::memcpy(whole_part.get(), buffer.get(), have);
-    auto rest = Fill(source, whole_part.get() + have, part - have);
+    auto rest = ReadFull(source, whole_part.get() + have, part - have);
     if (!rest.ok()) {
       if (options.memory) options.memory->Release(part);
       return rest.status();

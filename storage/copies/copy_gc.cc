@@ -92,7 +92,7 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
   }));
   report.blobs_kept = kept.size();
   report.not_ours = not_ours.size();
-  const std::string now = NowRfc3339(Env::Default());
+  const std::string now = NowRfc3339(archive->env());
   for (const auto& [key, o] : orphans) {
     if (archive->store()->Size(o.blob).ok()) {  // the local gc kept it
       ++report.blobs_kept;

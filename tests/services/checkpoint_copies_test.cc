@@ -40,6 +40,11 @@ struct LockedCopy {
     return RunBevara("log verify --data " + data + " --public-key " + keys + ".pub " + how, true);
   }
   testing::CommandRun VerifyFromCopy() { return Verify("--config " + config + " --checkpoints-from-copy offsite"); }
+  void ExpectNotProvenFromCopy() {
+    auto v = VerifyFromCopy();
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_NE(v.out.find("NOT PROVEN"), std::string::npos) << v.out;
+  }
   testing::CommandRun Checkpoint() {
     return RunBevara("log checkpoint --data " + data + " --private-key " + keys + ".key --config " + config, true);
   }
@@ -91,9 +96,7 @@ TEST(CheckpointCopies, TheCopysCheckpointsCatchARewrittenLog) {
     ASSERT_TRUE(log.ok());
     for (int i = 0; i < 5; ++i) ASSERT_TRUE((*log)->Append({"x", "archivist", "file.read", "p", "ok", "", "local"}, true).ok());
   }
-  auto caught = c.VerifyFromCopy();
-  EXPECT_EQ(caught.exit_code, 1) << caught.out;
-  EXPECT_NE(caught.out.find("NOT PROVEN"), std::string::npos) << caught.out;
+  c.ExpectNotProvenFromCopy();
 }
 
 // A checkpoint planted on the copy without the key proves nothing.
@@ -109,9 +112,7 @@ TEST(CheckpointCopies, ACheckpointPlantedOnTheCopyWithoutTheKeyProvesNothing) {
   std::vector<std::string> stored;
   ASSERT_TRUE(StoreCheckpointOnCopies(policy, *forged, &stored).ok());
   EXPECT_EQ(stored, std::vector<std::string>{"offsite"});
-  auto v = c.VerifyFromCopy();
-  EXPECT_EQ(v.exit_code, 1) << v.out;
-  EXPECT_NE(v.out.find("NOT PROVEN"), std::string::npos) << v.out;
+  c.ExpectNotProvenFromCopy();
 }
 
 }  // namespace
