@@ -345,9 +345,10 @@ time_t ParseRfc3339(const std::string& text) {
 namespace {
 
 // A blob known damaged or missing here is repaired from a good copy, when
-// there are copies; what cannot be repaired is refused by the caller.
+// there is one; what cannot be repaired is refused by the caller. Without
+// another copy this costs the download nothing.
 void RepairBeforeSending(const BlobSource& source, Exchange& ex, const std::string& blob) {
-  if (!source.copies) return;
+  if (!source.copies || !source.copies->policy().has_remote()) return;
   storage::Archive* archive = source.archive;
   if (!archive->damage()->Find(blob) && archive->store()->Size(blob).status().IsNotFound()) {
     RecordDamage(archive, ex.env, blob, "missing", "the blob is not in the store", "transfer");

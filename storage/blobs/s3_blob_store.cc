@@ -42,25 +42,19 @@ class S3File final : public ReadableFile {
 
   // The first window, read when the file is opened (it also tells the size).
   Status LoadFirst(uint64_t* size) {
-    window_.clear();
-    window_start_ = 0;
-    Status s = client_->Get(
-        key_, 0, kReadWindow,
-        [this](const char* d, size_t n) {
-          if (window_.size() + n > kReadWindow) return Status::Corruption("object store sent more than was asked for " + key_);
-          window_.insert(window_.end(), d, d + n);
-          return Status::OK();
-        },
-        size);
-    if (s.code() == StatusCode::kInvalidArgument) {  // an empty object has no first byte to ask for
+    Window w = Fetch(0, size);
+    if (w.status.code() == StatusCode::kInvalidArgument) {  // an empty object has no first byte to ask for
       auto head = client_->Head(key_);
       if (!head.ok()) return head.status();
       *size = *head;
-      return *head == 0 ? Status::OK() : s;
+      return *head == 0 ? Status::OK() : w.status;
     }
-    size_ = s.ok() ? *size : 0;
-    if (s.ok()) ReadAhead();
-    return s;
+    if (!w.status.ok()) return w.status;
+    size_ = *size;
+    window_ = std::move(w.bytes);
+    window_start_ = 0;
+    ReadAhead();
+    return Status::OK();
   }
 
  private:
@@ -71,18 +65,22 @@ class S3File final : public ReadableFile {
   };
 
   // One window from `start`; runs on the read-ahead thread too (it reads
-  // only what does not change while the file is open).
-  Window Fetch(uint64_t start) const {
+  // only what does not change while the file is open). The first one, with
+  // `object_size`, also learns the size (and may be the whole object).
+  Window Fetch(uint64_t start, uint64_t* object_size = nullptr) const {
     Window w;
     w.start = start;
-    const uint64_t want = std::min<uint64_t>(kReadWindow, size_ - start);
-    w.bytes.reserve(want);
-    w.status = client_->Get(key_, start, want, [&](const char* d, size_t n) {
-      if (w.bytes.size() + n > want) return Status::Corruption("object store sent more than was asked for " + key_);
-      w.bytes.insert(w.bytes.end(), d, d + n);
-      return Status::OK();
-    });
-    if (w.status.ok() && w.bytes.size() != want) {
+    const uint64_t want = object_size ? kReadWindow : std::min<uint64_t>(kReadWindow, size_ - start);
+    if (!object_size) w.bytes.reserve(want);  // a first window is often a whole small object
+    w.status = client_->Get(
+        key_, start, want,
+        [&](const char* d, size_t n) {
+          if (w.bytes.size() + n > want) return Status::Corruption("object store sent more than was asked for " + key_);
+          w.bytes.insert(w.bytes.end(), d, d + n);
+          return Status::OK();
+        },
+        object_size);
+    if (w.status.ok() && !object_size && w.bytes.size() != want) {
       w.status = Status::Corruption("object " + key_ + " is shorter than its size said (" +
                                     std::to_string(start + w.bytes.size()) + " of " + std::to_string(size_) + " bytes)");
     }

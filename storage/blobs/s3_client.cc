@@ -157,6 +157,10 @@ bool IsMissingBucket(const Status& s) {
   return s.code() == StatusCode::kNotFound && s.message().find(kMissingBucket) != std::string::npos;
 }
 
+bool IsStoreWideFailure(const Status& s) {
+  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kPermissionDenied || IsMissingBucket(s);
+}
+
 std::string S3KeyForBlob(const std::string& name) { return "sha256/" + name.substr(0, 2) + "/" + name; }
 
 Result<std::unique_ptr<S3Client>> S3Client::Make(S3Settings settings) {

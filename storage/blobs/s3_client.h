@@ -143,6 +143,10 @@ class S3Client {
 
 // True when `s` says the bucket itself is not there (not one object).
 bool IsMissingBucket(const Status& s);
+// True when `s` says nothing about one object but about the whole store: it
+// does not answer, refuses our credentials, or has lost the bucket. Work
+// over many objects stops at such a failure instead of blaming each object.
+bool IsStoreWideFailure(const Status& s);
 
 // S3's key for a blob: "sha256/ab/abcdef…".
 std::string S3KeyForBlob(const std::string& name);

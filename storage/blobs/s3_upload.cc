@@ -21,22 +21,55 @@ Status Mismatch(const std::string& sha256, const std::string& got, const char* w
   return Status::Corruption("blob " + sha256 + " reads as " + got + ": " + what);
 }
 
+// Bytes taken from a PartMemory (none when there is no budget), given back
+// when the lease ends, however it ends.
+class PartLease {
+ public:
+  explicit PartLease(PartMemory* memory) : memory_(memory) {}
+  PartLease(PartLease&& other) noexcept : memory_(other.memory_), bytes_(other.bytes_) { other.bytes_ = 0; }
+  PartLease& operator=(PartLease&&) = delete;
+  ~PartLease() {
+    if (memory_ && bytes_) memory_->Release(bytes_);
+  }
+  // Blocks until `n` bytes are free (PartMemory::Acquire).
+  void Take(uint64_t n) {
+    if (memory_) memory_->Acquire(n);
+    bytes_ += n;
+  }
+  // Takes `n` bytes only if they are free now.
+  bool TryTake(uint64_t n) {
+    if (memory_ && !memory_->TryAcquire(n)) return false;
+    bytes_ += n;
+    return true;
+  }
+
+ private:
+  PartMemory* const memory_;
+  uint64_t bytes_ = 0;
+};
+
+// One request; the store checks the signed hash, which is the name.
+Status PutWhole(S3Client* client, const std::string& key, const std::string& sha256, const char* data, size_t n) {
+  const std::string hash = Sha256Hex(std::string_view(data, n));
+  if (hash != sha256) return Mismatch(sha256, hash, "not sent");
+  return client->Put(key, data, n, sha256);
+}
+
 // The parts of one multipart upload: read and hashed whole on the calling
 // thread, each sent on a thread of its own, up to `parts_in_flight` at once.
 class MultipartSender {
  public:
-  MultipartSender(S3Client* client, const std::string& key, std::string upload_id, size_t part, const UploadOptions& options)
-      : client_(client), key_(key), id_(std::move(upload_id)), part_(part), options_(options) {}
+  // The parts' buffers are taken on `lease` (which holds the first one's).
+  MultipartSender(S3Client* client, const std::string& key, std::string upload_id, size_t part, const UploadOptions& options,
+                  PartLease* lease)
+      : client_(client), key_(key), id_(std::move(upload_id)), part_(part), options_(options), lease_(lease) {}
 
   ~MultipartSender() {
     for (Flight& f : flight_) f.etag.wait();  // they read our buffers
-    if (options_.memory) options_.memory->Release(held_ * part_);
   }
 
-  // The first part's buffer, `have` bytes of it filled; its memory was
-  // acquired by the caller.
+  // The first part's buffer, `have` bytes of it filled.
   Status Run(std::unique_ptr<char[]> first, size_t have, ReadableFile* source, MultiDigester* whole) {
-    held_ = 1;
     std::unique_ptr<char[]> buffer = std::move(first);
     while (have > 0) {
       whole->Update(buffer.get(), have);
@@ -92,9 +125,7 @@ class MultipartSender {
   // allows (never waiting for memory while holding some: that could wait
   // forever on another upload doing the same), else the oldest part's.
   Result<std::unique_ptr<char[]>> NextBuffer() {
-    if (free_.empty() && static_cast<int>(flight_.size()) < std::max(1, options_.parts_in_flight) &&
-        (!options_.memory || options_.memory->TryAcquire(part_))) {
-      ++held_;
+    if (free_.empty() && static_cast<int>(flight_.size()) < std::max(1, options_.parts_in_flight) && lease_->TryTake(part_)) {
       return std::unique_ptr<char[]>(new char[part_]);
     }
     if (free_.empty()) BEVARA_RETURN_IF_ERROR(Land());
@@ -111,22 +142,20 @@ class MultipartSender {
   std::deque<Flight> flight_;
   std::vector<std::unique_ptr<char[]>> free_;
   std::vector<std::string> etags_;
-  size_t held_ = 0;  // part buffers taken from the memory budget
+  PartLease* const lease_;
 };
 
 Status SendMultipart(S3Client* client, const std::string& key, const std::string& sha256, ReadableFile* source,
-                     std::unique_ptr<char[]> first, size_t have, const UploadOptions& options) {
+                     std::unique_ptr<char[]> first, size_t have, const UploadOptions& options, PartLease lease) {
   const size_t part = static_cast<size_t>(client->settings().part_bytes);
   auto id = client->BeginMultipart(key);
-  if (!id.ok()) {
-    if (options.memory) options.memory->Release(part);
-    return id.status();
-  }
+  if (!id.ok()) return id.status();
   MultiDigester whole(DigestSet::Of(DigestAlgorithm::kSha256));
   Status s;
   std::vector<std::string> etags;
   {
-    MultipartSender sender(client, key, *id, part, options);
+    PartLease parts = std::move(lease);
+    MultipartSender sender(client, key, *id, part, options, &parts);
     s = sender.Run(std::move(first), have, source, &whole);
     etags = sender.etags();
   }  // every part landed, the memory given back
@@ -179,39 +208,23 @@ void PartMemory::Release(uint64_t n) {
 
 Status UploadVerified(S3Client* client, const std::string& key, const std::string& sha256, ReadableFile* source,
                       const UploadOptions& options) {
+  // At least 5 MiB (S3Settings::Check): always more than the head.
   const size_t part = static_cast<size_t>(client->settings().part_bytes);
-  const size_t head_size = std::min(kHeadBytes, part);
-  std::unique_ptr<char[]> head(new char[head_size]);
-  auto got = ReadFull(source, head.get(), head_size);
+  std::unique_ptr<char[]> head(new char[kHeadBytes]);
+  auto got = ReadFull(source, head.get(), kHeadBytes);
   if (!got.ok()) return got.status();
-  std::unique_ptr<char[]> buffer = std::move(head);
-  size_t have = *got;
-  if (have == head_size && head_size < part) {  // more than the head: a part's memory
-    if (options.memory) options.memory->Acquire(part);
-    std::unique_ptr<char[]> whole_part(new char[part]);
-    std::memcpy(whole_part.get(), buffer.get(), have);
-    auto rest = ReadFull(source, whole_part.get() + have, part - have);
-    if (!rest.ok()) {
-      if (options.memory) options.memory->Release(part);
-      return rest.status();
-    }
-    have += *rest;
-    buffer = std::move(whole_part);
-    if (have == part) return SendMultipart(client, key, sha256, source, std::move(buffer), have, options);
-    // Ended within the part: one request after all.
-    const std::string hash = Sha256Hex(std::string_view(buffer.get(), have));
-    Status put = hash != sha256 ? Mismatch(sha256, hash, "not sent") : client->Put(key, buffer.get(), have, sha256);
-    if (options.memory) options.memory->Release(part);
-    return put;
-  }
-  if (have == part) {  // a part no larger than the head
-    if (options.memory) options.memory->Acquire(part);
-    return SendMultipart(client, key, sha256, source, std::move(buffer), have, options);
-  }
-  // One request; the store checks the signed hash, which is the name.
-  const std::string hash = Sha256Hex(std::string_view(buffer.get(), have));
-  if (hash != sha256) return Mismatch(sha256, hash, "not sent");
-  return client->Put(key, buffer.get(), have, sha256);
+  if (*got < kHeadBytes) return PutWhole(client, key, sha256, head.get(), *got);
+  // More than the head: a part's memory, for as long as this upload runs.
+  PartLease lease(options.memory);
+  lease.Take(part);
+  std::unique_ptr<char[]> buffer(new char[part]);
+  std::memcpy(buffer.get(), head.get(), kHeadBytes);
+  head.reset();
+  auto rest = ReadFull(source, buffer.get() + kHeadBytes, part - kHeadBytes);
+  if (!rest.ok()) return rest.status();
+  const size_t have = kHeadBytes + *rest;
+  if (have < part) return PutWhole(client, key, sha256, buffer.get(), have);  // ended within the part
+  return SendMultipart(client, key, sha256, source, std::move(buffer), have, options, std::move(lease));
 }
 
 }  // namespace bevara::storage

@@ -17,12 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Re-hashes one blob of one copy: "" when whole, else the finding's kind.
-std::string CheckBlob(const OpenCopy& copy, const std::string& blob, const std::function<Status(size_t)>& account,
-                      std::string* detail, Status* failure = nullptr) {
-  return CheckStoredBlob(copy.store, blob, account, detail, failure);
-}
-
 const OpenCopy* FindCopy(const std::vector<OpenCopy>& copies, const std::string& name) {
   for (const OpenCopy& c : copies) {
     if (c.name == name) return &c;
@@ -111,7 +105,7 @@ Result<std::string> RepairBlob(Archive* archive, const std::vector<OpenCopy>& co
     }
     // Read back from the repaired copy, and hashed again.
     std::string detail;
-    const std::string again = CheckBlob(target, blob, [](size_t) { return Status::OK(); }, &detail);
+    const std::string again = CheckStoredBlob(target.store, blob, [](size_t) { return Status::OK(); }, &detail);
     if (!again.empty()) {
       tried.push_back(source.name + ": written, but read back " + again + " (" + detail + ")");
       continue;
@@ -147,13 +141,12 @@ Result<CopyAuditReport> AuditBlobs(Archive* archive, const std::vector<OpenCopy>
     if (!target->local && !target->ledger->Find(b.name)) continue;  // never copied: lag, not damage
     CopyFinding f{b.name, b.size, "", "", "", "", {}};
     Status failure;
-    f.kind = CheckBlob(*target, b.name, account, &f.detail, &failure);
+    f.kind = CheckStoredBlob(target->store, b.name, account, &f.detail, &failure);
     if (cancelled()) break;
     // A store that does not answer, refuses our credentials or has lost its
     // bucket says nothing about this blob: the audit stops, and nothing is
     // recorded as damaged (every blob would be, and each "repaired").
-    if (!target->local && (failure.code() == StatusCode::kUnavailable || failure.code() == StatusCode::kPermissionDenied ||
-                           IsMissingBucket(failure))) {
+    if (!target->local && IsStoreWideFailure(failure)) {
       BEVARA_RETURN_IF_ERROR(target->ledger->Sync());
       return failure.WithMessage("copy " + target_name + ": " + failure.message());
     }

@@ -39,8 +39,7 @@ Result<std::set<std::string>> HeldNames(Archive* archive) {
 Result<bool> LockedNow(S3Client* client, const std::string& key, const std::string& now, std::string* retention) {
   auto r = client->Retention(key);
   if (!r.ok()) {
-    const StatusCode c = r.status().code();
-    if (c == StatusCode::kUnavailable || c == StatusCode::kPermissionDenied || IsMissingBucket(r.status())) return r.status();
+    if (IsStoreWideFailure(r.status())) return r.status();
     return false;  // no retention on it (or no Object Lock on the bucket)
   }
   const size_t until = r->find(" until ");
@@ -93,7 +92,9 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
   report.blobs_kept = kept.size();
   report.not_ours = not_ours.size();
   const std::string now = NowRfc3339(archive->env());
-  for (const auto& [key, o] : orphans) {
+  for (const auto& entry : orphans) {
+    const std::string& key = entry.first;
+    const Orphan& o = entry.second;  // a plain reference: lambdas below capture it
     if (archive->store()->Size(o.blob).ok()) {  // the local gc kept it
       ++report.blobs_kept;
       continue;
@@ -107,10 +108,12 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
         continue;
       }
     }
+    auto record = [&](const std::string& outcome, const std::string& detail) {
+      return ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, outcome, detail)});
+    };
     // Begun before the object is touched: from here the copy does not count
     // it as held, whatever happens to the delete.
-    BEVARA_RETURN_IF_ERROR(
-        ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "begun", "no version holds it (disposal)")}));
+    BEVARA_RETURN_IF_ERROR(record("begun", "no version holds it (disposal)"));
     std::string refused;
     for (const std::string& id : o.version_ids) {
       Status s = client->DeleteVersion(key, id);
@@ -121,11 +124,11 @@ Result<CopyGcReport> CollectCopyGarbage(Archive* archive, S3Client* client, Copy
       if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
     }
     if (!refused.empty()) {
-      BEVARA_RETURN_IF_ERROR(ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "refused", refused)}));
+      BEVARA_RETURN_IF_ERROR(record("refused", refused));
       report.locked.push_back(o.blob + ": the store refused to delete a version");
       continue;
     }
-    BEVARA_RETURN_IF_ERROR(ledger->RecordDurably({ledger->NewEvent("deletion", o.blob, o.size, "deleted", "every version")}));
+    BEVARA_RETURN_IF_ERROR(record("deleted", "every version"));
     if (o.has_object) {
       ++report.blobs_deleted;
       report.bytes_deleted += o.size;

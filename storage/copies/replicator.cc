@@ -30,11 +30,6 @@ Status SendOne(Archive* archive, BlobStore* target, const HeldBlob& blob) {
   return target->Restore(blob.name, source->get());
 }
 
-// A store that is down or refuses us ends the run; anything else is about
-// one blob.
-bool EndsTheRun(const Status& s) {
-  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kPermissionDenied || IsMissingBucket(s);
-}
 
 class Round {
  public:
@@ -69,7 +64,7 @@ class Round {
         if (cancelled() || down.load(std::memory_order_relaxed)) return;
         pending_[i].result = SendOne(archive_, target_, pending_[i].blob);
         pending_[i].sent = true;
-        if (EndsTheRun(pending_[i].result)) down.store(true, std::memory_order_relaxed);
+        if (IsStoreWideFailure(pending_[i].result)) down.store(true, std::memory_order_relaxed);
       }
     };
     std::vector<std::thread> threads;
@@ -79,8 +74,9 @@ class Round {
     for (size_t t = 1; t < n; ++t) threads.emplace_back(work);
     work();
     for (std::thread& t : threads) t.join();
-    Status ended;
-    bool ended_by_failure = false;
+    // The run ends at a store-wide failure; the first one a sender met says
+    // more than the blobs that were never tried.
+    Status store_failed, not_tried;
     std::vector<CopyEvent> confirmed;
     for (const Pending& p : pending_) {
       if (p.result.ok()) {
@@ -88,10 +84,10 @@ class Round {
         ++report_->blobs_sent;
         report_->bytes_sent += p.blob.size;
       } else if (!p.sent) {
-        if (ended.ok()) ended = p.result;  // stopped before it was tried; a real failure says more
-      } else if (EndsTheRun(p.result)) {
-        if (ended.ok() || !ended_by_failure) ended = p.result, ended_by_failure = true;
-      } else if (!p.result.ok()) {
+        if (not_tried.ok()) not_tried = p.result;
+      } else if (IsStoreWideFailure(p.result)) {
+        if (store_failed.ok()) store_failed = p.result;
+      } else {
         report_->problems.push_back("blob " + p.blob.name + ": " + p.result.ToString());
       }
     }
@@ -113,7 +109,7 @@ class Round {
     queued_.clear();
     bytes_ = 0;
     if (cancelled()) return Status::Unavailable("replication stopped");
-    return ended;
+    return !store_failed.ok() ? store_failed : not_tried;
   }
 
  private:
