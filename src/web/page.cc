@@ -6,7 +6,6 @@
 
 #include "src/common/percent_encoding.h"
 #include "src/common/utf8.h"
-#include "src/search/personnummer.h"
 #include "src/web/render.h"
 
 namespace bevara::web {
@@ -29,19 +28,6 @@ void SendHtml(server::Exchange& ex, int status, const std::string& html) {
   std::ostream& out = res.send();
   if (ex.request.getMethod() != "HEAD") out.write(html.data(), static_cast<std::streamsize>(html.size()));
   out.flush();
-}
-
-// Masks personnummer in every string of `j` but links (keys "href", "link"
-// and "..._href"), which hold only what the server made: paths, ids, tokens.
-void MaskValues(nlohmann::json* j, const std::string& key) {
-  const bool link = key == "href" || key == "link" || (key.size() > 5 && key.compare(key.size() - 5, 5, "_href") == 0);
-  if (j->is_string()) {
-    if (!link) search::MaskPersonnummer(&j->get_ref<std::string&>());
-  } else if (j->is_object()) {
-    for (auto& [k, value] : j->items()) MaskValues(&value, k);
-  } else if (j->is_array()) {
-    for (auto& value : *j) MaskValues(&value, key);
-  }
 }
 
 }  // namespace
@@ -111,31 +97,44 @@ std::string HumanBytes(uint64_t bytes) {
   return buf;
 }
 
-void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, nlohmann::json data,
+void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, const nlohmann::json& data,
               int status) {
+  SendPage(web, ex, v, page, PageData::FromJson(data, PageForPublic(v)), status);
+}
+
+void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, PageData data, int status) {
   (void)web;
+  // What a citizen sees is masked like the public API's answers (staff see
+  // the archive as it is). Data built unmasked for a citizen is refused,
+  // not sent.
+  if (PageForPublic(v) && !data.for_public()) {
+    ex.env->Log(LogLevel::kError, "web page " + page + ": built unmasked for the public");
+    return SendHtml(ex, 500, "<!DOCTYPE html><title>bevara</title><p>The page could not be made.</p>");
+  }
+  PageNode root = data.Root();
   const std::string other = v.lang == "en" ? "sv" : "en";
-  data["lang"] = v.lang;
-  data["lang_switch"] = {{"href", "/sprak?till=" + other + "&tillbaka=" + PercentEncode(ex.request.getURI(), false)},
-                         {"label", Text(v.lang, "switch_language")},
-                         {"lang", other}};
+  root.Text("lang", v.lang);
+  PageNode lang_switch = root.Object("lang_switch");
+  lang_switch.Text("href", "/sprak?till=" + other + "&tillbaka=" + PercentEncode(ex.request.getURI(), false));
+  lang_switch.Text("label", Text(v.lang, "switch_language"));
+  lang_switch.Text("lang", other);
   if (v.session) {
-    data["user"] = {{"name", v.session->user}, {"role", Text(v.lang, std::string("role_") + access::RoleName(v.session->role))}};
-    data["csrf"] = v.session->csrf;
+    PageNode user = root.Object("user");
+    user.Text("name", v.session->user);
+    user.Text("role", Text(v.lang, std::string("role_") + access::RoleName(v.session->role)));
+    root.Text("csrf", v.session->csrf);
     const access::Role r = v.session->role;
     const bool archivist = r == access::Role::kArchivist, auditor = r == access::Role::kAuditor;
-    data["nav"] = {{"deposits", archivist || auditor}, {"packages", archivist || auditor},
-                   {"requests", archivist},            {"audits", archivist || auditor},
-                   {"log", auditor}};
+    PageNode nav = root.Object("nav");
+    nav.Flag("deposits", archivist || auditor);
+    nav.Flag("packages", archivist || auditor);
+    nav.Flag("requests", archivist);
+    nav.Flag("audits", archivist || auditor);
+    nav.Flag("log", auditor);
   }
   // The page's title is the layout's alone: a list item without a title of
   // its own must not show the page's (mustache looks up through contexts).
-  data["page_title"] = data.contains("title") ? data["title"] : nlohmann::json(Text(v.lang, "site_name"));
-  data.erase("title");
-  // What a citizen sees is masked like the public API's answers (staff see
-  // the archive as it is): the values, not the links, whose tokens and ids
-  // a mask could take for a personnummer and break.
-  if (!v.session) MaskValues(&data, "");
+  if (!data.Rename("title", "page_title")) root.Text("page_title", Text(v.lang, "site_name"));
   auto html = RenderPage(page, data, v.lang);
   if (!html.ok()) {
     ex.env->Log(LogLevel::kError, "web page " + page + ": " + html.status().ToString());

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/server/exchange.h"
+#include "src/web/page_data.h"
 #include "src/web/web.h"
 
 namespace bevara::web {
@@ -27,12 +28,19 @@ server::Route PageRoute(WebApi* web, const char* method, const char* pattern, vo
 // The visitor of this request (cookies read; a session that ended is none).
 Visitor SeeVisitor(WebApi* web, server::Exchange& ex);
 
+// Whether a page for `v` is a citizen's: no login, personnummer masked.
+inline bool PageForPublic(const Visitor& v) { return !v.session; }
+
 // Sends `page` with `data` and what the layout needs (texts, language
 // switch, the user and the CSRF token), as text/html with a strict
 // Content-Security-Policy (no inline script or style), no caching, no
 // referrer (a request's status page carries its token in the path). Public
-// pages have personnummer masked, as the public API's answers have.
-void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, nlohmann::json data,
+// pages have personnummer masked, as the public API's answers have: data
+// built for a citizen must be PageData(PageForPublic(v)), or the page is
+// refused (500).
+void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, PageData data,
+              int status = 200);
+void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, const nlohmann::json& data,
               int status = 200);
 // An error page: the status, and a message already in the visitor's language.
 void SendErrorPage(WebApi* web, server::Exchange& ex, const Visitor& v, int status, const std::string& message);

@@ -8,7 +8,8 @@
 
 namespace bevara::web {
 
-void AddPublicPages(WebApi* web, std::vector<server::Route>* routes);   // search and records
+void AddPublicPages(WebApi* web, std::vector<server::Route>* routes);   // the start page, search and records
+void AddSearchPage(WebApi* web, std::vector<server::Route>* routes);    // the search page
 void AddRequestPages(WebApi* web, std::vector<server::Route>* routes);  // asking for records, following a request
 void AddLoginPages(WebApi* web, std::vector<server::Route>* routes);    // login, logout, language, static files
 void AddStaffPages(WebApi* web, std::vector<server::Route>* routes);    // dashboard, deposits, audits, the log

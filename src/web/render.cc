@@ -4,7 +4,6 @@
 
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "src/web/assets.h"
 
@@ -14,63 +13,20 @@ namespace {
 using Data = kainjow::mustache::data;
 using Template = kainjow::mustache::mustache;
 
-// A leaf of JSON as mustache's data: numbers become their text; null and
-// the empty string are false, so that {{#field}}...{{/field}} shows only
-// what is there.
-Data Leaf(const nlohmann::json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::string: {
-      const std::string& s = j.get_ref<const std::string&>();
-      return s.empty() ? Data(false) : Data(s);
-    }
-    case nlohmann::json::value_t::boolean: return Data(j.get<bool>());
-    case nlohmann::json::value_t::null: return Data(false);
-    default: return Data(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
-}
-
-// Fills `d` (an empty object or list) with `j`'s members, in place.
-// kainjow's set() and push_back() copy what they are given, so a tree built
-// bottom-up is copied once per level, and every string twice (that was most
-// of a search page's time): here each member is added as a bare `false` and
-// then moved into where it lies. The const_cast is sound: `d` and everything
-// under it are ours.
-void Fill(Data* d, const nlohmann::json& j) {
-  auto fill_slot = [](Data* slot, const nlohmann::json& v) {
-    if (!v.is_structured()) {
-      *slot = Leaf(v);
-      return;
-    }
-    *slot = Data(v.is_object() ? Data::type::object : Data::type::list);
-    Fill(slot, v);
-  };
-  if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      d->set(key, Data(false));
-      fill_slot(const_cast<Data*>(d->get(key)), value);
-    }
-  } else {
-    // Room for all at once: kainjow's move constructor is not noexcept, so
-    // a growing vector would copy every element, subtree and all.
-    const_cast<kainjow::mustache::list&>(d->list_value()).reserve(j.size());
-    for (const auto& value : j) {
-      d->push_back(Data(false));
-      fill_slot(const_cast<Data*>(&d->list_value().back()), value);
-    }
-  }
-}
-
-Data ToData(const nlohmann::json& j) {
-  if (!j.is_structured()) return Leaf(j);
-  Data d(j.is_object() ? Data::type::object : Data::type::list);
-  Fill(&d, j);
-  return d;
-}
-
 const std::string* Asset(const std::string& name) {
   const auto& assets = WebAssets();
   auto it = assets.find(name);
   return it == assets.end() ? nullptr : &it->second;
+}
+
+// Where kainjow writes a page: appended to a string (an ostringstream cost
+// its construction, locale and all, and a copy of the page at the end).
+struct StringSink {
+  std::string* out;
+};
+StringSink& operator<<(StringSink& sink, const std::string& text) {
+  sink.out->append(text);
+  return sink;
 }
 
 // HTML escaping as kainjow's own (& < > " '), but a run of plain text is
@@ -116,36 +72,33 @@ Template* Parsed(const std::string& name) {
 // {"t": the language's texts}, made once: a page's context stands on it,
 // so the texts are not copied for every page.
 const Data& TextsData(const std::string& lang) {
-  static const Data sv = [] {
-    Data d{Data::type::object};
-    d.set("t", ToData(Texts("sv")));
-    return d;
-  }();
-  static const Data en = [] {
-    Data d{Data::type::object};
-    d.set("t", ToData(Texts("en")));
-    return d;
-  }();
-  return lang == "en" ? en : sv;
+  static const PageData sv = PageData::FromJson({{"t", Texts("sv")}}, false);
+  static const PageData en = PageData::FromJson({{"t", Texts("en")}}, false);
+  return lang == "en" ? en.data() : sv.data();
 }
 
 }  // namespace
 
 Result<std::string> RenderPage(const std::string& page, const nlohmann::json& data, const std::string& lang) {
+  return RenderPage(page, PageData::FromJson(data, false), lang);
+}
+
+Result<std::string> RenderPage(const std::string& page, const PageData& data, const std::string& lang) {
   Template* parts[] = {Parsed("layout_head"), Parsed(page), Parsed("layout_foot")};
   if (!parts[0] || !parts[1] || !parts[2] || page.rfind("layout_", 0) == 0) {
     return Status::NotFound("no page template '" + page + "'");
   }
-  const Data d = ToData(data);
-  std::ostringstream out;
+  std::string html;
+  html.reserve(32 * 1024);
+  StringSink out{&html};
   for (Template* t : parts) {
     if (!t->is_valid()) return Status::Internal("page template " + page + ": " + t->error_message());
     kainjow::mustache::context<std::string> context(&TextsData(lang));
-    context.push(&d);
+    context.push(&data.data());
     t->render(context, out);
     if (!t->is_valid()) return Status::Internal("page template " + page + ": " + t->error_message());
   }
-  return out.str();
+  return html;
 }
 
 const nlohmann::json& Texts(const std::string& lang) {
