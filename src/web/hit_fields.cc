@@ -30,6 +30,8 @@ class Reader : public nlohmann::json_sax<nlohmann::json> {
               : k == "case_number"       ? &out_->case_number
               : k == "record_type"       ? &out_->record_type
                                          : nullptr;
+    // A key given twice counts as its last value, as a parsed object has it.
+    if (target_) target_->clear();
     return true;
   }
   bool start_object(std::size_t) override { return Open(true); }

@@ -105,10 +105,11 @@ void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::st
 void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, PageData data, int status) {
   (void)web;
   // What a citizen sees is masked like the public API's answers (staff see
-  // the archive as it is). Data built unmasked for a citizen is refused,
-  // not sent.
-  if (PageForPublic(v) && !data.for_public()) {
-    ex.env->Log(LogLevel::kError, "web page " + page + ": built unmasked for the public");
+  // the archive as it is). Data built for the other kind of visitor is
+  // refused, not sent: unmasked for a citizen it could show a personnummer;
+  // masked for staff it could break their CSRF token.
+  if (data.for_public() != PageForPublic(v)) {
+    ex.env->Log(LogLevel::kError, "web page " + page + ": built for another kind of visitor");
     return SendHtml(ex, 500, "<!DOCTYPE html><title>bevara</title><p>The page could not be made.</p>");
   }
   PageNode root = data.Root();

@@ -36,8 +36,7 @@ inline bool PageForPublic(const Visitor& v) { return !v.session; }
 // Content-Security-Policy (no inline script or style), no caching, no
 // referrer (a request's status page carries its token in the path). Public
 // pages have personnummer masked, as the public API's answers have: data
-// built for a citizen must be PageData(PageForPublic(v)), or the page is
-// refused (500).
+// must be built as PageData(PageForPublic(v)), or the page is refused (500).
 void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, PageData data,
               int status = 200);
 void SendPage(WebApi* web, server::Exchange& ex, const Visitor& v, const std::string& page, const nlohmann::json& data,

@@ -1,6 +1,7 @@
 #include "src/web/page_data.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "src/search/personnummer.h"
 
@@ -28,9 +29,18 @@ TemplateData MakeText(std::string value, const std::string& key, bool mask) {
   return d;
 }
 
+// A new element at the end of `list`. A full list grows by moving its
+// elements one by one into a larger one: kainjow's move constructor is not
+// noexcept, so the vector's own growth would copy every subtree.
 TemplateData* AppendSlot(TemplateData* list) {
+  assert(list->is_list());
   auto& l = ListOf(list);
-  if (l.size() == l.capacity()) l.reserve(std::max<size_t>(8, 2 * l.capacity()));
+  if (l.size() == l.capacity()) {
+    kainjow::mustache::list larger;
+    larger.reserve(std::max<size_t>(8, 2 * l.capacity()));
+    for (TemplateData& e : l) larger.emplace_back(std::move(e));
+    l.swap(larger);
+  }
   l.emplace_back(false);
   return &l.back();
 }
@@ -62,6 +72,9 @@ void FillFromJson(TemplateData* slot, const nlohmann::json& j, const std::string
 }  // namespace
 
 TemplateData* PageNode::Slot(const std::string& key) {
+  assert(d_->is_object());
+  // In place when the key is there: kainjow's set() erases and inserts again.
+  if (const TemplateData* there = d_->get(key)) return Mutable(there);
   d_->set(key, TemplateData(false));
   return Mutable(d_->get(key));
 }
@@ -72,7 +85,7 @@ TemplateData PageNode::TextData(const std::string& key, std::string value) const
 
 void PageNode::Text(const std::string& key, std::string value) { *Slot(key) = TextData(key, std::move(value)); }
 
-void PageNode::Flag(const std::string& key, bool value) { d_->set(key, TemplateData(value)); }
+void PageNode::Flag(const std::string& key, bool value) { *Slot(key) = TemplateData(value); }
 
 PageNode PageNode::Object(const std::string& key) {
   TemplateData* slot = Slot(key);
@@ -116,10 +129,10 @@ bool PageData::Has(const std::string& key) const {
 
 bool PageData::Rename(const std::string& from, const std::string& to) {
   if (!Has(from)) return false;
-  TemplateData moved = std::move(*Mutable(root_.get(from)));
-  *Mutable(root_.get(from)) = TemplateData(false);
-  root_.set(to, TemplateData(false));
-  *Mutable(root_.get(to)) = std::move(moved);
+  TemplateData* source = Mutable(root_.get(from));
+  TemplateData moved = std::move(*source);
+  *source = TemplateData(false);
+  *Root().Slot(to) = std::move(moved);
   return true;
 }
 

@@ -27,14 +27,15 @@ namespace bevara::web {
 
 using TemplateData = kainjow::mustache::data;
 
-// A place in a PageData: an object or a list. A node of a list element
-// stays valid until that list grows beyond the room it was given.
+// A place in a PageData: an object or a list. A node stays valid while
+// its PageData lives, except a node of a list element (or below one) once
+// that list grows beyond the room it was given: the element moves (what
+// it holds does not).
 class PageNode {
  public:
-  PageNode(TemplateData* d, bool mask) : d_(d), mask_(mask) {}
-
   // REQUIRES: this node is an object. An empty text is false, as a missing
-  // one, so that {{#key}}...{{/key}} shows only what is there.
+  // one, so that {{#key}}...{{/key}} shows only what is there. A key set
+  // again is replaced in place: a node taken of it earlier stays valid.
   void Text(const std::string& key, std::string value);
   void Flag(const std::string& key, bool value);
   PageNode Object(const std::string& key);
@@ -46,6 +47,9 @@ class PageNode {
   void AppendText(std::string value);
 
  private:
+  friend class PageData;
+  PageNode(TemplateData* d, bool mask) : d_(d), mask_(mask) {}
+
   TemplateData* Slot(const std::string& key);
   TemplateData* NewElement();
   TemplateData TextData(const std::string& key, std::string value) const;
@@ -69,7 +73,8 @@ class PageData {
   // Whether the root has `key`, and it is not false.
   bool Has(const std::string& key) const;
   // Moves the root's `from` to `to` (replacing it), leaving `from` false
-  // (as good as absent to a template); false if there is no `from`.
+  // (as good as absent to a template); false if there is no `from`, or it
+  // is false or an empty text.
   bool Rename(const std::string& from, const std::string& to);
 
  private:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/web/assets.h"
+#include "src/web/page_context.h"
 
 namespace bevara::web {
 namespace {
@@ -77,52 +78,6 @@ const Data& TextsData(const std::string& lang) {
   static const PageData en = PageData::FromJson({{"t", Texts("en")}}, false);
   return lang == "en" ? en.data() : sv.data();
 }
-
-// Where the template's names are looked up: the data pushed last first, as
-// kainjow's own context, with the same meaning for "a.b" (the whole path
-// tried in each data in turn). Its own splits "a.b" with a stringstream
-// for every look-up, which cost a quarter of rendering a search page.
-class PageContext : public kainjow::mustache::basic_context<std::string> {
- public:
-  explicit PageContext(const Data* bottom) { items_.push_back(bottom); }
-
-  void push(const Data* data) override { items_.push_back(data); }
-  void pop() override { items_.pop_back(); }
-
-  const Data* get(const std::string& name) const override {
-    if (name == ".") return items_.back();
-    const bool dotted = name.find('.') != std::string::npos;
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      const Data* var = dotted ? Path(*it, name) : (*it)->get(name);
-      if (var) return var;
-    }
-    return nullptr;
-  }
-  const Data* get_partial(const std::string& name) const override {
-    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-      if (const Data* var = (*it)->get(name)) return var;
-    }
-    return nullptr;
-  }
-
- private:
-  // "a.b.c" inside `data`, its parts as std::getline gives them (kainjow
-  // splits so): a last empty part is none.
-  const Data* Path(const Data* data, const std::string& name) const {
-    size_t start = 0;
-    while (data && start < name.size()) {
-      size_t dot = name.find('.', start);
-      if (dot == std::string::npos) dot = name.size();
-      part_.assign(name, start, dot - start);
-      data = data->get(part_);
-      start = dot + 1;
-    }
-    return data;
-  }
-
-  std::vector<const Data*> items_;  // the top last
-  mutable std::string part_;
-};
 
 }  // namespace
 

@@ -55,7 +55,7 @@ std::string Unescape(const std::string& s, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i) {
     if (s[i] == '&') {
       auto entity = std::find_if(std::begin(kEntities), std::end(kEntities),
-                                 [&](const auto& e) { return s.compare(i, e.first.size(), e.first) == 0; });
+                                 [&](const auto& e) { return i + e.first.size() <= to && s.compare(i, e.first.size(), e.first) == 0; });
       if (entity != std::end(kEntities)) {
         out.push_back(entity->second);
         i += entity->first.size() - 1;

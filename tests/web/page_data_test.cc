@@ -91,6 +91,10 @@ TEST(HitFields, TakesTheTopLevelsTextsOnly) {
   EXPECT_EQ(f.case_number, "KS 2002-1");
   EXPECT_EQ(f.record_type, "Beslut");
 
+  ASSERT_TRUE(ReadHitFields(R"({"title":"first","title":"last","date":"d","date":null})", &f));
+  EXPECT_EQ(f.title, "last") << "a key given twice: its last value, as a parsed object has it";
+  EXPECT_EQ(f.date, "");
+
   ASSERT_TRUE(ReadHitFields(R"({"title":7,"date":null,"creator":["x"],"case_number":{"a":"b"}})", &f));
   EXPECT_EQ(f.title, "") << "a value of another type is not taken";
   EXPECT_EQ(f.creator, "");
