@@ -161,6 +161,55 @@ TEST_F(WebPages, UnpublishedRecordsAreNotOnThePublicPages) {
   EXPECT_NE(search.body.find(">0 träffar"), std::string::npos) << "no hits for the public";
 }
 
+// The search page shows a published hit as the JSON search has it: the
+// page reads each hit's stored summary for the fields it shows.
+TEST_F(WebPages, APublishedRecordIsOnTheSearchPageAsTheJsonSearchHasIt) {
+  ServerProcess& s = *server_;
+  const std::string archivist = s.CreateToken("archivist");
+  HttpReply job = s.DepositAndWait(archivist, GenerateProducerPackage(dir_, 7, kOwner, 4));
+  ASSERT_EQ(job.status, 200);
+  const std::string package = nlohmann::json::parse(job.body)["package_id"];
+  nlohmann::json candidates = s.SearchWhenIndexed(archivist, "package=" + package + "&state=public&limit=1");
+  ASSERT_GT(candidates["hits"].size(), 0u) << "a record the public may see, once published";
+  const nlohmann::json& candidate = candidates["hits"][0];
+  HttpReply put = s.Request("PUT",
+                            "/api/v1/packages/" + package + "/records/" +
+                                PercentEncode(candidate["record_id"].get<std::string>(), false) + "/access",
+                            archivist, R"({"state":"published","reason":"offentlig, prövad","version":1})");
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  const nlohmann::json json = nlohmann::json::parse(s.Request("GET", "/public/v1/search", "").body);
+  ASSERT_EQ(json["total"], 1) << json.dump();
+  const nlohmann::json& hit = json["hits"][0];
+  HttpReply page = s.Request("GET", "/sok", "");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find(">1 träffar"), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/handling/" + PercentEncode(hit["id"].get<std::string>(), false) + "\""),
+            std::string::npos);
+  auto escaped = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out.push_back(c);
+      }
+    }
+    return out;
+  };
+  int shown = 0;
+  for (const char* field : {"title", "date", "creator", "case_number", "record_type"}) {
+    const std::string value = hit.value(field, "");
+    if (value.empty()) continue;
+    ++shown;
+    EXPECT_NE(page.body.find(escaped(value)), std::string::npos) << field << " " << value;
+  }
+  EXPECT_GE(shown, 4) << hit.dump();
+}
+
 TEST_F(WebPages, JobsAuditsStorageAndTheLogOverTheApi) {
   ServerProcess& s = *server_;
   const std::string archivist = s.CreateToken("archivist");
