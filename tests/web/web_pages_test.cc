@@ -10,6 +10,7 @@
 
 #include "src/access/totp.h"
 #include "src/common/percent_encoding.h"
+#include "src/common/xml_escape.h"
 #include "src/web/web.h"
 #include "tests/cli/run_bevara.h"
 #include "tests/server/server_fixture.h"
@@ -23,6 +24,12 @@ const std::string kOwner = "212000-0001", kOther = "556000-0002";
 class WebPages : public ::testing::Test {
  protected:
   void SetUp() override { server_ = ServerProcess::Start(dir_.Join("data")); }
+  // A generated package of `files` records deposited by `token`; its id.
+  std::string Deposit(const std::string& token, int files) {
+    HttpReply job = server_->DepositAndWait(token, GenerateProducerPackage(dir_, 7, kOwner, files));
+    EXPECT_EQ(job.status, 200) << job.body;
+    return job.status == 200 ? nlohmann::json::parse(job.body).value("package_id", "") : "";
+  }
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
 };
@@ -145,9 +152,8 @@ TEST_F(WebPages, HostileFormsAndPathsGetAClearAnswer) {
 TEST_F(WebPages, UnpublishedRecordsAreNotOnThePublicPages) {
   ServerProcess& s = *server_;
   const std::string archivist = s.CreateToken("archivist");
-  HttpReply job = s.DepositAndWait(archivist, GenerateProducerPackage(dir_, 7, kOwner, 2));
-  ASSERT_EQ(job.status, 200);
-  const std::string package = nlohmann::json::parse(job.body)["package_id"];
+  const std::string package = Deposit(archivist, 2);
+  ASSERT_FALSE(package.empty());
   nlohmann::json all = s.SearchWhenIndexed(archivist, "package=" + package + "&limit=50");
   ASSERT_GT(all["hits"].size(), 0u);
   for (const auto& hit : all["hits"]) {
@@ -166,9 +172,8 @@ TEST_F(WebPages, UnpublishedRecordsAreNotOnThePublicPages) {
 TEST_F(WebPages, APublishedRecordIsOnTheSearchPageAsTheJsonSearchHasIt) {
   ServerProcess& s = *server_;
   const std::string archivist = s.CreateToken("archivist");
-  HttpReply job = s.DepositAndWait(archivist, GenerateProducerPackage(dir_, 7, kOwner, 4));
-  ASSERT_EQ(job.status, 200);
-  const std::string package = nlohmann::json::parse(job.body)["package_id"];
+  const std::string package = Deposit(archivist, 4);
+  ASSERT_FALSE(package.empty());
   nlohmann::json candidates = s.SearchWhenIndexed(archivist, "package=" + package + "&state=public&limit=1");
   ASSERT_GT(candidates["hits"].size(), 0u) << "a record the public may see, once published";
   const nlohmann::json& candidate = candidates["hits"][0];
@@ -186,26 +191,12 @@ TEST_F(WebPages, APublishedRecordIsOnTheSearchPageAsTheJsonSearchHasIt) {
   EXPECT_NE(page.body.find(">1 träffar"), std::string::npos);
   EXPECT_NE(page.body.find("href=\"/handling/" + PercentEncode(hit["id"].get<std::string>(), false) + "\""),
             std::string::npos);
-  auto escaped = [](const std::string& text) {
-    std::string out;
-    for (char c : text) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out.push_back(c);
-      }
-    }
-    return out;
-  };
   int shown = 0;
   for (const char* field : {"title", "date", "creator", "case_number", "record_type"}) {
     const std::string value = hit.value(field, "");
     if (value.empty()) continue;
     ++shown;
-    EXPECT_NE(page.body.find(escaped(value)), std::string::npos) << field << " " << value;
+    EXPECT_NE(page.body.find(XmlEscape(value)), std::string::npos) << field << " " << value;
   }
   EXPECT_GE(shown, 4) << hit.dump();
 }
