@@ -12,7 +12,8 @@
 #      index build rate of step 1, which reads no archive and extracts nothing.
 # Usage: tools/bench/bench_search.sh [WORKDIR] (default /tmp/bevara-bench-search;
 # the 1,000,000-record index takes about 13 GB (and 10 GB more compacted) and
-# 45-55 minutes to build on two cores, and is kept between runs).
+# 118 minutes to build (one thread, 141 records/s, 2026-12-01), and is kept
+# between runs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
