@@ -28,9 +28,9 @@ namespace bevara::web {
 using TemplateData = kainjow::mustache::data;
 
 // A place in a PageData: an object or a list. A node stays valid while
-// its PageData lives, except a node of a list element (or below one) once
-// that list grows beyond the room it was given: the element moves (what
-// it holds does not).
+// its PageData lives where it is (the root's node does not follow a moved
+// PageData), except a node of a list element once that list grows beyond
+// the room it was given: the element moves (what it holds does not).
 class PageNode {
  public:
   // REQUIRES: this node is an object. An empty text is false, as a missing
