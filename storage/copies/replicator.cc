@@ -30,7 +30,6 @@ Status SendOne(Archive* archive, BlobStore* target, const HeldBlob& blob) {
   return target->Restore(blob.name, source->get());
 }
 
-
 class Round {
  public:
   Round(Archive* archive, BlobStore* target, CopyLedger* ledger, const ReplicationOptions& options, ReplicationReport* report)

@@ -24,11 +24,14 @@ const std::string kOwner = "212000-0001", kOther = "556000-0002";
 class WebPages : public ::testing::Test {
  protected:
   void SetUp() override { server_ = ServerProcess::Start(dir_.Join("data")); }
-  // A generated package of `files` records deposited by `token`; its id.
-  std::string Deposit(const std::string& token, int files) {
+  // A generated package of `files` records deposited by `token`, then the
+  // archive search's hits in it, with `filter` added; none if the deposit failed.
+  nlohmann::json DepositedHits(const std::string& token, int files, const std::string& filter) {
     HttpReply job = server_->DepositAndWait(token, GenerateProducerPackage(dir_, 7, kOwner, files));
     EXPECT_EQ(job.status, 200) << job.body;
-    return job.status == 200 ? nlohmann::json::parse(job.body).value("package_id", "") : "";
+    if (job.status != 200) return nlohmann::json::array();
+    const std::string package = nlohmann::json::parse(job.body).value("package_id", "");
+    return server_->SearchWhenIndexed(token, "package=" + package + filter)["hits"];
   }
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
@@ -152,11 +155,9 @@ TEST_F(WebPages, HostileFormsAndPathsGetAClearAnswer) {
 TEST_F(WebPages, UnpublishedRecordsAreNotOnThePublicPages) {
   ServerProcess& s = *server_;
   const std::string archivist = s.CreateToken("archivist");
-  const std::string package = Deposit(archivist, 2);
-  ASSERT_FALSE(package.empty());
-  nlohmann::json all = s.SearchWhenIndexed(archivist, "package=" + package + "&limit=50");
-  ASSERT_GT(all["hits"].size(), 0u);
-  for (const auto& hit : all["hits"]) {
+  const nlohmann::json hits = DepositedHits(archivist, 2, "&limit=50");
+  ASSERT_GT(hits.size(), 0u);
+  for (const auto& hit : hits) {
     const std::string title = hit["title"];
     HttpReply page = s.Request("GET", "/handling/" + hit["id"].get<std::string>(), "");
     EXPECT_EQ(page.status, 404) << "not published: " << title;
@@ -172,13 +173,11 @@ TEST_F(WebPages, UnpublishedRecordsAreNotOnThePublicPages) {
 TEST_F(WebPages, APublishedRecordIsOnTheSearchPageAsTheJsonSearchHasIt) {
   ServerProcess& s = *server_;
   const std::string archivist = s.CreateToken("archivist");
-  const std::string package = Deposit(archivist, 4);
-  ASSERT_FALSE(package.empty());
-  nlohmann::json candidates = s.SearchWhenIndexed(archivist, "package=" + package + "&state=public&limit=1");
-  ASSERT_GT(candidates["hits"].size(), 0u) << "a record the public may see, once published";
-  const nlohmann::json& candidate = candidates["hits"][0];
+  const nlohmann::json candidates = DepositedHits(archivist, 4, "&state=public&limit=1");
+  ASSERT_GT(candidates.size(), 0u) << "a record the public may see, once published";
+  const nlohmann::json& candidate = candidates[0];
   HttpReply put = s.Request("PUT",
-                            "/api/v1/packages/" + package + "/records/" +
+                            "/api/v1/packages/" + candidate["package_id"].get<std::string>() + "/records/" +
                                 PercentEncode(candidate["record_id"].get<std::string>(), false) + "/access",
                             archivist, R"({"state":"published","reason":"offentlig, prövad","version":1})");
   ASSERT_EQ(put.status, 200) << put.body;
